@@ -1,0 +1,337 @@
+package app
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Rule tables live in assets/rules as CSV files a domain expert can open in
+// a spreadsheet (DESIGN §3). Every row carries valid_from/valid_to
+// (gyldig_fra/gyldig_til) and a source tag (kilde). LoadRules validates them
+// all and builds one RuleSet per rule-set version, so that evaluating a
+// command is map look-ups only.
+
+// Rule table file names.
+const (
+	fileRegelsaet  = "regelsaet.csv"
+	fileKG         = "kontaktgrupper.csv"
+	fileKategorier = "personkategorier.csv"
+	fileFravaer    = "fravaerstyper.csv"
+	fileMatrix     = "fravaer_kontaktgruppe.csv"
+	fileEffekter   = "fravaer_effekter.csv"
+	filePligter    = "pligter.csv"
+	fileParametre  = "parametre.csv"
+)
+
+// Duties (pligter) that fravær can suspend, in the column order of DOMAIN
+// §4.3 Table B and of fravaer_effekter.csv and pligter.csv.
+var Pligter = []string{"tilmelding", "cv", "raadighed", "joblog", "jobsamtaler", "aktivering", "selvbook"}
+
+// Rules holds every rule-set version, loaded and validated.
+type Rules struct {
+	Sets []*RuleSet // ordered by start date, contiguous
+}
+
+// RuleSet is the complete rule set in force for one period (DOMAIN §0).
+type RuleSet struct {
+	Version string
+	Navn    string
+	Periode Period
+	Kilde   string
+
+	KG         map[int]*KGDef
+	Kategorier map[string]*KategoriDef
+	Fravaer    map[string]*FravaerTypeDef
+	Matrix     map[string]map[int]Celle         // fravær code → KG → cell
+	Effekter   map[string]map[string]*EffektDef // fravær code → gruppe ("*" = all) → effects
+	Pligter    []*PligtDef
+	Params     map[string]Param
+}
+
+// KGDef describes a kontaktgruppe (kontaktgrupper.csv).
+type KGDef struct {
+	ID       int
+	Navn     string
+	Gruppe   string // DP, KH, UH, SDP, JAF, RF, LY, REV, FP, SF, U18, INT, ANDEN
+	Profil   string // D, K, U, A or n (DOMAIN A2.3)
+	LAB6     int    // LAB § 6 målgruppe number, 0 if none
+	MinAlder int    // -1 = no limit
+	MaxAlder int    // -1 = no limit
+	Manuel   bool   // a caseworker may set it (false: set only by DFDG/system, 8096)
+	Kilde    string
+}
+
+// KategoriDef describes a person category (personkategorier.csv).
+type KategoriDef struct {
+	Kode           string
+	DFDG           int // DFDG PersonCategory id (H for most)
+	Navn           string
+	Kategorisering string // visitation, uddannelse, sygedagpenge, match, default
+	MaxAlder       int
+	Vaelgbar       bool // a caseworker may choose it (not "ikke visiteret")
+	Kilde          string
+}
+
+// FravaerTypeDef describes a fravær/fritagelse type (fravaerstyper.csv).
+type FravaerTypeDef struct {
+	Kode            string
+	DFDG            int // 0 if the type has no known DFDG id
+	Navn            string
+	NavnEN          string
+	GaelderFor      []string // KG groups, or ["*"]
+	Selvbetjening   bool
+	Tilbagedatering int // caseworker backdating limit in days; -1 = parameter default
+	MinDage         int
+	MaxDage         int  // 0 = open-ended allowed
+	KraeverSlut     bool // end date needs an end reason (4980)
+	KraeverSlutDato bool
+	Afmelder        string // "nej", "ja", "undtagen_loentilskud"
+	KunFremad       bool   // never registered with a start before today
+	KanOprettes     bool   // false: a historic type, read-only
+	Helbred         bool   // health data (GDPR art. 9)
+	Kilde           string
+}
+
+// Celle is one cell of the fravær × kontaktgruppe matrix (DOMAIN A4.2).
+type Celle struct {
+	Kategorier []int // allowed person-category ids; 0 stands for "null" (no category)
+	Tilladt    bool
+	Usikker    bool // ambiguous or assumed: warn and require override
+	Tekst      string
+}
+
+// EffektDef is one row of Table B: the effect of a fravær on each duty.
+type EffektDef struct {
+	Fravaer string
+	Gruppe  string
+	Effekt  map[string]string // duty → F, G, A (afmeldes), B (begrænset), -
+	Kilde   string
+}
+
+// PligtDef is one row of pligter.csv: which duties a group has at all.
+type PligtDef struct {
+	Gruppe   string            // KG group or "*"
+	Kategori string            // person category code or "*"
+	Pligt    map[string]string // duty → P (pligt), R (ret), - (none)
+	Kilde    string
+}
+
+// Param is a numeric rule parameter (parametre.csv).
+type Param struct {
+	Vaerdi int
+	Enhed  string
+	Kilde  string
+}
+
+// ForDate returns the rule set in force on d, or a not_found error when the
+// tables cover no such date.
+func (r *Rules) ForDate(d Date) (*RuleSet, error) {
+	for _, s := range r.Sets {
+		if s.Periode.Contains(d) {
+			return s, nil
+		}
+	}
+	return nil, Errorf(CodeNotFound, "regelsaet",
+		fmt.Sprintf("Der findes ingen regler for %s. Kontrollér datoen.", d.Dansk()),
+		fmt.Sprintf("No rules cover %s. Check the date.", d.String()))
+}
+
+// Version returns the rule set with the given version id, or nil.
+func (r *Rules) Version(v string) *RuleSet {
+	for _, s := range r.Sets {
+		if s.Version == v {
+			return s
+		}
+	}
+	return nil
+}
+
+// P returns the value of parameter key. A missing parameter is a table
+// error caught by LoadRules, so P panics only on a programming error.
+func (rs *RuleSet) P(key string) int {
+	p, ok := rs.Params[key]
+	if !ok {
+		panic("app: rule parameter " + key + " missing from rule set " + rs.Version)
+	}
+	return p.Vaerdi
+}
+
+// requiredParams are checked to exist in every rule set at load time.
+var requiredParams = []string{
+	"tilbagedatering.sagsbehandler.dage", "afmelding.max_frem.dage", "afmelding.max_frem.mindre_intensiv.dage",
+	"ferie.dp.varsel.dage", "ferie.kh.varsel.dage", "ferie.kh.max_sammenhaengende.dage", "ferie.kh.aar.dage",
+	"ferie.kh.anciennitet.mdr", "gentilmelding.direkte.dage", "selvbook.gentilmelding.dage", "selvbook.udloeb.mdr",
+	"tjob.interval.dage", "tjob.paamindelse.dage", "tjob.max_miss", "tjob.periode.mdr",
+	"sdp.dp_akasse.dage", "sdp.opfoelgning.uge", "sdp.opfoelgning.interval.uger", "sdp.revurdering.uge",
+	"sdp.beskaeftiget_undtaget.uger", "sanktion.frist.mdr", "sanktion.40a.aktivitetsparat",
+	"uddannelsesplan.max_alder", "uddannelsespaalaeg", "undtagelse.max_pct", "matchkategori.revurdering.mdr",
+	"visitation.kh.frist.dage", "samtale.dp.foerste.dage", "samtale.kh.foerste.dage",
+	"fravaer.kommentar.max", "notat.max", "helbred.gyldighed.mdr", "kg.ung.max_alder",
+}
+
+// LoadRules reads and validates every rule table in fsys (the rules
+// directory). Errors name the file, line and column.
+func LoadRules(fsys fs.FS) (*Rules, error) {
+	l := &loader{fsys: fsys}
+	return l.load()
+}
+
+// tableError is a rule-table error with its position.
+func tableError(file string, line int, col, msg string) error {
+	pos := file
+	if line > 0 {
+		pos += ":" + strconv.Itoa(line)
+	}
+	if col != "" {
+		pos += " kolonne " + col
+	}
+	return Errorf(CodeInvalid, "regeltabel", pos+": "+msg, pos+": "+msg)
+}
+
+// table is a parsed CSV file with named columns.
+type table struct {
+	file   string
+	header []string
+	rows   []row
+}
+
+type row struct {
+	t     *table
+	line  int
+	cells []string
+}
+
+func (l *loader) read(file string) (*table, error) {
+	f, err := l.fsys.Open(file)
+	if err != nil {
+		return nil, tableError(file, 0, "", "filen mangler eller kan ikke læses: "+err.Error())
+	}
+	defer f.Close()
+	r := csv.NewReader(io.LimitReader(f, 4<<20))
+	r.Comment = '#'
+	r.FieldsPerRecord = -1 // rows are checked against the header with a clearer message
+	r.TrimLeadingSpace = true
+	t := &table{file: file}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, tableError(file, pe.Line, strconv.Itoa(pe.Column), "ugyldig CSV: "+pe.Err.Error())
+			}
+			return nil, tableError(file, 0, "", "ugyldig CSV: "+err.Error())
+		}
+		line, _ := r.FieldPos(0)
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+		}
+		if t.header == nil {
+			t.header = rec
+			continue
+		}
+		t.rows = append(t.rows, row{t: t, line: line, cells: rec})
+	}
+	if t.header == nil {
+		return nil, tableError(file, 0, "", "filen er tom; den skal have en overskriftslinje")
+	}
+	return t, nil
+}
+
+func (t *table) need(cols ...string) error {
+	for _, c := range cols {
+		if !slices.Contains(t.header, c) {
+			return tableError(t.file, 1, c, "kolonnen mangler i overskriften")
+		}
+	}
+	return nil
+}
+
+func (r row) get(col string) string {
+	i := slices.Index(r.t.header, col)
+	if i < 0 || i >= len(r.cells) {
+		return ""
+	}
+	return r.cells[i]
+}
+
+func (r row) err(col, msg string) error { return tableError(r.t.file, r.line, col, msg) }
+
+func (r row) str(col string) (string, error) {
+	v := r.get(col)
+	if v == "" {
+		return "", r.err(col, "feltet er tomt")
+	}
+	return v, nil
+}
+
+func (r row) int(col string, empty int) (int, error) {
+	v := r.get(col)
+	if v == "" {
+		return empty, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < -1 || n > 1_000_000 {
+		return 0, r.err(col, fmt.Sprintf("%q er ikke et heltal mellem -1 og 1000000", v))
+	}
+	return n, nil
+}
+
+func (r row) bool(col string) (bool, error) {
+	switch strings.ToLower(r.get(col)) {
+	case "ja", "j", "x", "1":
+		return true, nil
+	case "nej", "n", "", "0":
+		return false, nil
+	}
+	return false, r.err(col, fmt.Sprintf("%q skal være ja eller nej", r.get(col)))
+}
+
+func (r row) date(col string, required bool) (Date, error) {
+	v := r.get(col)
+	if v == "" {
+		if required {
+			return Date{}, r.err(col, "datoen mangler")
+		}
+		return Date{}, nil
+	}
+	d, err := ParseDate(v)
+	if err != nil {
+		return Date{}, r.err(col, AsError(err).Message)
+	}
+	return d, nil
+}
+
+func (r row) period() (Period, error) {
+	from, err := r.date("gyldig_fra", true)
+	if err != nil {
+		return Period{}, err
+	}
+	to, err := r.date("gyldig_til", false)
+	if err != nil {
+		return Period{}, err
+	}
+	if !to.IsZero() && to.Before(from) {
+		return Period{}, r.err("gyldig_til", "gyldig_til ligger før gyldig_fra")
+	}
+	return Period{Start: from, Slut: to}, nil
+}
+
+func (r row) kilde() (string, error) {
+	k := r.get("kilde")
+	if k == "" {
+		return "", r.err("kilde", "hver regel skal have en kilde ([S..]) eller (A)")
+	}
+	if !strings.Contains(k, "[S") && !strings.Contains(k, "(A)") && !strings.Contains(k, "(H)") && !strings.Contains(k, "(R)") {
+		return "", r.err("kilde", fmt.Sprintf("%q er ikke en kilde: skriv fx [S12], (A), (H) eller (R)", k))
+	}
+	return k, nil
+}

@@ -1,0 +1,503 @@
+package app
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type loader struct {
+	fsys  fs.FS
+	rules *Rules
+}
+
+// keyed tracks the validity periods of one logical key (a KG id, a
+// parameter name, …) so that overlaps and gaps are reported with the line.
+type keyed struct {
+	file string
+	key  string
+	line int
+	p    Period
+}
+
+func (l *loader) load() (*Rules, error) {
+	sets, err := l.loadSets()
+	if err != nil {
+		return nil, err
+	}
+	l.rules = &Rules{Sets: sets}
+	steps := []func() error{l.loadKG, l.loadKategorier, l.loadFravaer, l.loadMatrix, l.loadEffekter, l.loadPligter, l.loadParams}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	if err := l.checkComplete(); err != nil {
+		return nil, err
+	}
+	return l.rules, nil
+}
+
+func (l *loader) loadSets() ([]*RuleSet, error) {
+	t, err := l.read(fileRegelsaet)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.need("version", "navn", "gyldig_fra", "gyldig_til", "kilde"); err != nil {
+		return nil, err
+	}
+	var sets []*RuleSet
+	seen := map[string]bool{}
+	for _, r := range t.rows {
+		v, err := r.str("version")
+		if err != nil {
+			return nil, err
+		}
+		if seen[v] {
+			return nil, r.err("version", fmt.Sprintf("versionen %q findes to gange", v))
+		}
+		seen[v] = true
+		p, err := r.period()
+		if err != nil {
+			return nil, err
+		}
+		k, err := r.kilde()
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, &RuleSet{
+			Version: v, Navn: r.get("navn"), Periode: p, Kilde: k,
+			KG: map[int]*KGDef{}, Kategorier: map[string]*KategoriDef{}, Fravaer: map[string]*FravaerTypeDef{},
+			Matrix: map[string]map[int]Celle{}, Effekter: map[string]map[string]*EffektDef{}, Params: map[string]Param{},
+		})
+	}
+	if len(sets) == 0 {
+		return nil, tableError(fileRegelsaet, 0, "", "der er ingen regelsæt")
+	}
+	ks := make([]keyed, len(sets))
+	for i, s := range sets {
+		ks[i] = keyed{file: fileRegelsaet, key: "regelsæt", line: t.rows[i].line, p: s.Periode}
+	}
+	if err := checkPeriods(ks); err != nil {
+		return nil, err
+	}
+	sort.Slice(sets, func(i, j int) bool { return sets[i].Periode.Start.Before(sets[j].Periode.Start) })
+	return sets, nil
+}
+
+// checkPeriods reports overlapping or gapped validity periods of one key.
+func checkPeriods(ks []keyed) error {
+	sort.Slice(ks, func(i, j int) bool { return ks[i].p.Start.Before(ks[j].p.Start) })
+	for i := 1; i < len(ks); i++ {
+		prev, cur := ks[i-1], ks[i]
+		if prev.p.Slut.IsZero() || !prev.p.Slut.Before(cur.p.Start) {
+			return tableError(cur.file, cur.line, "gyldig_fra",
+				fmt.Sprintf("%s: perioden overlapper perioden på linje %d", cur.key, prev.line))
+		}
+		if prev.p.Slut.AddDays(1) != cur.p.Start {
+			return tableError(cur.file, cur.line, "gyldig_fra",
+				fmt.Sprintf("%s: hul mellem %s og %s (linje %d slutter %s)", cur.key, prev.p.Slut.AddDays(1), cur.p.Start.AddDays(-1), prev.line, prev.p.Slut))
+		}
+	}
+	return nil
+}
+
+// setsFor returns the rule sets a row's period covers. The period must
+// start and end on rule-set boundaries, because a registration records one
+// rule-set version and rules may not change inside it.
+func (l *loader) setsFor(r row) ([]*RuleSet, Period, error) {
+	p, err := r.period()
+	if err != nil {
+		return nil, p, err
+	}
+	var out []*RuleSet
+	startOK, endOK := false, p.Slut.IsZero()
+	for _, s := range l.rules.Sets {
+		if s.Periode.Start == p.Start {
+			startOK = true
+		}
+		if !p.Slut.IsZero() && s.Periode.Slut == p.Slut {
+			endOK = true
+		}
+		if p.Contains(s.Periode.Start) {
+			out = append(out, s)
+		}
+	}
+	if !startOK {
+		return nil, p, r.err("gyldig_fra", fmt.Sprintf("%s er ikke starten på et regelsæt i %s", p.Start, fileRegelsaet))
+	}
+	if !endOK {
+		return nil, p, r.err("gyldig_til", fmt.Sprintf("%s er ikke slutningen på et regelsæt i %s", p.Slut, fileRegelsaet))
+	}
+	return out, p, nil
+}
+
+// perKey collects periods per key and checks them when done.
+type perKey map[string][]keyed
+
+func (pk perKey) add(file, key string, line int, p Period) {
+	pk[key] = append(pk[key], keyed{file: file, key: key, line: line, p: p})
+}
+
+func (pk perKey) check() error {
+	keys := make([]string, 0, len(pk))
+	for k := range pk {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := checkPeriods(pk[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachRow parses every row of file with the columns named, calling fn with
+// the rule sets the row applies to.
+func (l *loader) eachRow(file string, cols []string, key func(row) string, fn func(row, []*RuleSet) error) error {
+	t, err := l.read(file)
+	if err != nil {
+		return err
+	}
+	if err := t.need(append(cols, "gyldig_fra", "gyldig_til", "kilde")...); err != nil {
+		return err
+	}
+	pk := perKey{}
+	for _, r := range t.rows {
+		if len(r.cells) != len(t.header) {
+			return r.err("", fmt.Sprintf("linjen har %d felter, overskriften %d", len(r.cells), len(t.header)))
+		}
+		sets, p, err := l.setsFor(r)
+		if err != nil {
+			return err
+		}
+		if _, err := r.kilde(); err != nil {
+			return err
+		}
+		pk.add(file, key(r), r.line, p)
+		if err := fn(r, sets); err != nil {
+			return err
+		}
+	}
+	return pk.check()
+}
+
+var kgGrupper = []string{"DP", "KH", "UH", "SDP", "JAF", "RF", "LY", "REV", "FP", "SF", "U18", "INT", "ANDEN"}
+
+func (l *loader) loadKG() error {
+	cols := []string{"kg", "navn", "gruppe", "profil", "lab6", "min_alder", "max_alder", "manuel"}
+	return l.eachRow(fileKG, cols, func(r row) string { return "KG" + r.get("kg") }, func(r row, sets []*RuleSet) error {
+		id, err := r.int("kg", -1)
+		if err != nil || id < 1 || id > 999 {
+			return r.err("kg", fmt.Sprintf("%q er ikke et kontaktgruppe-id (1–999)", r.get("kg")))
+		}
+		d := &KGDef{ID: id, Navn: r.get("navn"), Gruppe: r.get("gruppe"), Profil: r.get("profil"), Kilde: r.get("kilde")}
+		if d.Navn == "" {
+			return r.err("navn", "navnet mangler")
+		}
+		if !contains(kgGrupper, d.Gruppe) {
+			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q; brug en af %s", d.Gruppe, strings.Join(kgGrupper, ", ")))
+		}
+		if _, ok := profiles[d.Profil]; !ok {
+			return r.err("profil", fmt.Sprintf("ukendt profil %q; brug D, K, U, A eller n", d.Profil))
+		}
+		if d.LAB6, err = r.int("lab6", 0); err != nil {
+			return err
+		}
+		if d.MinAlder, err = r.int("min_alder", -1); err != nil {
+			return err
+		}
+		if d.MaxAlder, err = r.int("max_alder", -1); err != nil {
+			return err
+		}
+		if d.Manuel, err = r.bool("manuel"); err != nil {
+			return err
+		}
+		for _, s := range sets {
+			s.KG[id] = d
+		}
+		return nil
+	})
+}
+
+// profiles are the person-category sets a KG can carry (DOMAIN A2.3);
+// 0 stands for null (no category).
+var profiles = map[string][]int{
+	"D": {0, 9, 10, 11},
+	"K": {4, 5, 8},
+	"U": {5, 6, 7, 8},
+	"A": {0, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+	"n": {0},
+}
+
+var kategoriseringer = []string{"visitation", "uddannelse", "sygedagpenge", "match", "default"}
+
+func (l *loader) loadKategorier() error {
+	cols := []string{"kode", "dfdg_id", "navn", "kategorisering", "max_alder", "vaelgbar"}
+	return l.eachRow(fileKategorier, cols, func(r row) string { return r.get("kode") }, func(r row, sets []*RuleSet) error {
+		d := &KategoriDef{Kode: r.get("kode"), Navn: r.get("navn"), Kategorisering: r.get("kategorisering"), Kilde: r.get("kilde")}
+		if d.Kode == "" || d.Navn == "" {
+			return r.err("kode", "kode og navn skal udfyldes")
+		}
+		var err error
+		if d.DFDG, err = r.int("dfdg_id", 0); err != nil {
+			return err
+		}
+		if !contains(kategoriseringer, d.Kategorisering) {
+			return r.err("kategorisering", fmt.Sprintf("ukendt kategorisering %q; brug en af %s", d.Kategorisering, strings.Join(kategoriseringer, ", ")))
+		}
+		if d.MaxAlder, err = r.int("max_alder", -1); err != nil {
+			return err
+		}
+		if d.Vaelgbar, err = r.bool("vaelgbar"); err != nil {
+			return err
+		}
+		for _, s := range sets {
+			s.Kategorier[d.Kode] = d
+		}
+		return nil
+	})
+}
+
+var afmelderValues = []string{"nej", "ja", "undtagen_loentilskud"}
+
+func (l *loader) loadFravaer() error {
+	cols := []string{"kode", "dfdg_id", "navn", "navn_en", "gaelder_for", "selvbetjening", "tilbagedatering_dage",
+		"min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred"}
+	return l.eachRow(fileFravaer, cols, func(r row) string { return r.get("kode") }, func(r row, sets []*RuleSet) error {
+		d, err := parseFravaerType(r)
+		if err != nil {
+			return err
+		}
+		for _, s := range sets {
+			s.Fravaer[d.Kode] = d
+		}
+		return nil
+	})
+}
+
+func parseFravaerType(r row) (*FravaerTypeDef, error) {
+	d := &FravaerTypeDef{Kode: r.get("kode"), Navn: r.get("navn"), NavnEN: r.get("navn_en"), Afmelder: r.get("afmelder"), Kilde: r.get("kilde")}
+	if d.Kode == "" || d.Navn == "" || d.NavnEN == "" {
+		return nil, r.err("kode", "kode, navn og navn_en skal udfyldes")
+	}
+	d.GaelderFor = strings.Fields(r.get("gaelder_for"))
+	if len(d.GaelderFor) == 0 {
+		return nil, r.err("gaelder_for", "angiv grupper (fx DP KH) eller *")
+	}
+	for _, g := range d.GaelderFor {
+		if g != "*" && !contains(kgGrupper, g) {
+			return nil, r.err("gaelder_for", fmt.Sprintf("ukendt gruppe %q", g))
+		}
+	}
+	if !contains(afmelderValues, d.Afmelder) {
+		return nil, r.err("afmelder", fmt.Sprintf("%q skal være nej, ja eller undtagen_loentilskud", d.Afmelder))
+	}
+	var err error
+	ints := []struct {
+		col   string
+		dst   *int
+		empty int
+	}{{"dfdg_id", &d.DFDG, 0}, {"tilbagedatering_dage", &d.Tilbagedatering, -1}, {"min_dage", &d.MinDage, 0}, {"max_dage", &d.MaxDage, 0}}
+	for _, f := range ints {
+		if *f.dst, err = r.int(f.col, f.empty); err != nil {
+			return nil, err
+		}
+	}
+	bools := []struct {
+		col string
+		dst *bool
+	}{{"selvbetjening", &d.Selvbetjening}, {"kraever_slutaarsag", &d.KraeverSlut}, {"kraever_slutdato", &d.KraeverSlutDato}, {"kun_fremad", &d.KunFremad}, {"kan_oprettes", &d.KanOprettes}, {"helbred", &d.Helbred}}
+	for _, f := range bools {
+		if *f.dst, err = r.bool(f.col); err != nil {
+			return nil, err
+		}
+	}
+	if d.MaxDage > 0 && d.MinDage > d.MaxDage {
+		return nil, r.err("min_dage", "min_dage er større end max_dage")
+	}
+	return d, nil
+}
+
+func (l *loader) loadMatrix() error {
+	t, err := l.read(fileMatrix)
+	if err != nil {
+		return err
+	}
+	var kgCols []int
+	for _, h := range t.header {
+		if strings.HasPrefix(h, "KG") {
+			n, err := strconv.Atoi(h[2:])
+			if err != nil {
+				return tableError(fileMatrix, 1, h, "kolonnenavnet skal være KG efterfulgt af et tal")
+			}
+			kgCols = append(kgCols, n)
+		}
+	}
+	return l.eachRow(fileMatrix, []string{"fravaer"}, func(r row) string { return r.get("fravaer") }, func(r row, sets []*RuleSet) error {
+		code := r.get("fravaer")
+		cells := map[int]Celle{}
+		for _, kg := range kgCols {
+			col := "KG" + strconv.Itoa(kg)
+			c, err := parseCelle(r.get(col))
+			if err != nil {
+				return r.err(col, err.Error())
+			}
+			cells[kg] = c
+		}
+		for _, s := range sets {
+			if _, ok := s.Fravaer[code]; !ok {
+				return r.err("fravaer", fmt.Sprintf("ukendt fraværstype %q i regelsæt %s; den skal findes i %s", code, s.Version, fileFravaer))
+			}
+			for kg := range s.KG {
+				if _, ok := cells[kg]; !ok {
+					return r.err("KG"+strconv.Itoa(kg), fmt.Sprintf("cellen for KG%d mangler (regelsæt %s)", kg, s.Version))
+				}
+			}
+			for _, kg := range kgCols {
+				if _, ok := s.KG[kg]; !ok {
+					return tableError(fileMatrix, 1, "KG"+strconv.Itoa(kg), fmt.Sprintf("KG%d findes ikke i %s for regelsæt %s", kg, fileKG, s.Version))
+				}
+			}
+			s.Matrix[code] = cells
+		}
+		return nil
+	})
+}
+
+// parseCelle reads a matrix cell: a profile letter (D, K, U, A, n), a single
+// category id, or - (never), optionally followed by ? (ambiguous/assumed:
+// warn and require an override, DOMAIN A6.2).
+func parseCelle(v string) (Celle, error) {
+	c := Celle{Tekst: v}
+	if strings.HasSuffix(v, "?") {
+		c.Usikker = true
+		v = strings.TrimSuffix(v, "?")
+	}
+	if v == "-" {
+		return c, nil
+	}
+	if p, ok := profiles[v]; ok {
+		c.Tilladt, c.Kategorier = true, p
+		return c, nil
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 4 && n <= 15 {
+		c.Tilladt, c.Kategorier = true, []int{n}
+		return c, nil
+	}
+	return c, fmt.Errorf("ugyldig celle %q: brug D, K, U, A, n, et kategori-id 4–15 eller -, evt. efterfulgt af ?", c.Tekst)
+}
+
+func effectValues(r row, cols []string, allowed string) (map[string]string, error) {
+	m := make(map[string]string, len(cols))
+	for _, c := range cols {
+		v := r.get(c)
+		if len(v) != 1 || !strings.Contains(allowed, v) {
+			return nil, r.err(c, fmt.Sprintf("%q skal være et af %s", v, strings.Join(strings.Split(allowed, ""), ", ")))
+		}
+		m[c] = v
+	}
+	return m, nil
+}
+
+func (l *loader) loadEffekter() error {
+	cols := append([]string{"fravaer", "gruppe"}, Pligter...)
+	return l.eachRow(fileEffekter, cols, func(r row) string { return r.get("fravaer") + "/" + r.get("gruppe") }, func(r row, sets []*RuleSet) error {
+		eff, err := effectValues(r, Pligter, "FGAB-")
+		if err != nil {
+			return err
+		}
+		d := &EffektDef{Fravaer: r.get("fravaer"), Gruppe: r.get("gruppe"), Effekt: eff, Kilde: r.get("kilde")}
+		if d.Gruppe != "*" && !contains(kgGrupper, d.Gruppe) {
+			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q", d.Gruppe))
+		}
+		for _, s := range sets {
+			if _, ok := s.Fravaer[d.Fravaer]; !ok {
+				return r.err("fravaer", fmt.Sprintf("ukendt fraværstype %q i regelsæt %s", d.Fravaer, s.Version))
+			}
+			if s.Effekter[d.Fravaer] == nil {
+				s.Effekter[d.Fravaer] = map[string]*EffektDef{}
+			}
+			s.Effekter[d.Fravaer][d.Gruppe] = d
+		}
+		return nil
+	})
+}
+
+func (l *loader) loadPligter() error {
+	cols := append([]string{"gruppe", "kategori"}, Pligter...)
+	return l.eachRow(filePligter, cols, func(r row) string { return r.get("gruppe") + "/" + r.get("kategori") }, func(r row, sets []*RuleSet) error {
+		p, err := effectValues(r, Pligter, "PR-")
+		if err != nil {
+			return err
+		}
+		d := &PligtDef{Gruppe: r.get("gruppe"), Kategori: r.get("kategori"), Pligt: p, Kilde: r.get("kilde")}
+		if d.Gruppe != "*" && !contains(kgGrupper, d.Gruppe) {
+			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q", d.Gruppe))
+		}
+		for _, s := range sets {
+			if d.Kategori != "*" {
+				if _, ok := s.Kategorier[d.Kategori]; !ok {
+					return r.err("kategori", fmt.Sprintf("ukendt personkategori %q i regelsæt %s", d.Kategori, s.Version))
+				}
+			}
+			s.Pligter = append(s.Pligter, d)
+		}
+		return nil
+	})
+}
+
+func (l *loader) loadParams() error {
+	return l.eachRow(fileParametre, []string{"noegle", "vaerdi", "enhed"}, func(r row) string { return r.get("noegle") }, func(r row, sets []*RuleSet) error {
+		key := r.get("noegle")
+		if key == "" {
+			return r.err("noegle", "nøglen mangler")
+		}
+		v, err := r.int("vaerdi", -2)
+		if err != nil || v == -2 {
+			return r.err("vaerdi", fmt.Sprintf("%q er ikke et heltal", r.get("vaerdi")))
+		}
+		for _, s := range sets {
+			s.Params[key] = Param{Vaerdi: v, Enhed: r.get("enhed"), Kilde: r.get("kilde")}
+		}
+		return nil
+	})
+}
+
+// checkComplete reports what a rule set lacks: required parameters, KGs
+// without a group's duties, fravær types without matrix rows for DFDG types.
+func (l *loader) checkComplete() error {
+	for _, s := range l.rules.Sets {
+		for _, p := range requiredParams {
+			if _, ok := s.Params[p]; !ok {
+				return tableError(fileParametre, 0, "noegle", fmt.Sprintf("parameteren %q mangler for regelsæt %s (%s–%s)", p, s.Version, s.Periode.Start, s.Periode.Slut))
+			}
+		}
+		if len(s.KG) == 0 || len(s.Fravaer) == 0 || len(s.Kategorier) == 0 {
+			return tableError(fileRegelsaet, 0, "", fmt.Sprintf("regelsæt %s har ingen kontaktgrupper, fraværstyper eller personkategorier", s.Version))
+		}
+		for code, f := range s.Fravaer {
+			if f.DFDG != 0 {
+				if _, ok := s.Matrix[code]; !ok {
+					return tableError(fileMatrix, 0, "fravaer", fmt.Sprintf("fraværstypen %q (DFDG-id %d) mangler en række i regelsæt %s", code, f.DFDG, s.Version))
+				}
+			}
+			if len(s.Effekter[code]) == 0 {
+				return tableError(fileEffekter, 0, "fravaer", fmt.Sprintf("fraværstypen %q har ingen effekter i regelsæt %s", code, s.Version))
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
