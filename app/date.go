@@ -59,7 +59,7 @@ func MustDate(y int, m time.Month, d int) Date {
 }
 
 func fromYMD(y int, m time.Month, d int) Date {
-	days := time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Unix() / 86400
+	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400 // midnight: exact division, also before 1970
 	return Date{n: int32(days) + dateOffset}
 }
 

@@ -156,3 +156,5 @@ func format(f string, args []any) string {
 	}
 	return fmt.Sprintf(f, args...)
 }
+
+func asErr(err error, target **Error) bool { return errors.As(err, target) }

@@ -1,0 +1,188 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(
+		func() Body { return &SaetKontaktgruppe{} },
+		func() Body { return &AfslutKontaktgruppe{} },
+	)
+}
+
+// SaetKontaktgruppe opens a kontaktgruppe, or with Skift ends the open one
+// and opens another. Rules [S8]: only one open KG (4644), start date today
+// (4703), consistent with the citizen's age (6033), some KGs cannot be set
+// by a caseworker (8096), no conflict with registered fravær (4645).
+type SaetKontaktgruppe struct {
+	KG    int  `json:"kg"`
+	Start Date `json:"start,omitzero"` // defaults to today; must be today (4703)
+	Skift bool `json:"skift,omitempty"`
+}
+
+func (*SaetKontaktgruppe) Kind() string    { return "saet_kontaktgruppe" }
+func (*SaetKontaktgruppe) roles() []string { return rolesStaff }
+
+func (b *SaetKontaktgruppe) apply(x *exec) error {
+	def, ok := x.rs.KG[b.KG]
+	if !ok {
+		return invalidf("kg", "Kontaktgruppe %d findes ikke i regelsæt %s. Vælg en kontaktgruppe fra listen.",
+			"Contact group %d does not exist in rule set %s. Choose a contact group from the list.", b.KG, x.rs.Version)
+	}
+	start := b.Start
+	if start.IsZero() {
+		start = x.today
+	}
+	if start != x.today {
+		return RuleError("4703", "Startdatoen for en kontaktgruppe skal være i dag ("+x.today.Dansk()+").",
+			"A contact group's start date must be today ("+x.today.String()+").")
+	}
+	if err := x.checkKGChange(def, b.Skift); err != nil {
+		return err
+	}
+	if err := x.checkKGAge(def); err != nil {
+		return err
+	}
+	if err := x.checkKGFravaer(def); err != nil {
+		return err
+	}
+	if cur := x.s.Kontaktgruppe; cur != nil {
+		x.closeKG(start.AddDays(-1))
+	}
+	x.s.Kontaktgruppe = &KGForloeb{KG: b.KG, Periode: Period{Start: start}, RegelSet: x.rs.Version}
+	x.touch("kontaktgruppe")
+	x.effect("kg_sat", start, fmt.Sprintf("KG%d", b.KG))
+	x.fitVisitation(def)
+	return nil
+}
+
+func (x *exec) checkKGChange(def *KGDef, skift bool) error {
+	cur := x.s.Kontaktgruppe
+	if cur != nil && !skift {
+		return RuleError("4644", "Borgeren har allerede en åben kontaktgruppe. Vælg at skifte kontaktgruppe i stedet.",
+			"The citizen already has an open contact group. Choose to change the contact group instead.")
+	}
+	if x.cmd.Actor.Rolle != RolleSagsbehandler {
+		return nil
+	}
+	if !def.Manuel {
+		return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d (%s) kan ikke sættes af en sagsbehandler; den sættes automatisk.", def.ID, def.Navn),
+			fmt.Sprintf("Contact group %d (%s) cannot be set by a caseworker; it is set automatically.", def.ID, def.Navn))
+	}
+	if cur != nil {
+		if old := x.rs.KG[cur.KG]; old != nil && !old.Manuel {
+			return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d (%s) kan ikke ændres af en sagsbehandler.", old.ID, old.Navn),
+				fmt.Sprintf("Contact group %d (%s) cannot be changed by a caseworker.", old.ID, old.Navn))
+		}
+	}
+	return nil
+}
+
+func (x *exec) checkKGAge(def *KGDef) error {
+	if x.s.Borger.CPR.Ukendt() {
+		return nil
+	}
+	age := x.age()
+	if def.MinAlder >= 0 && age < def.MinAlder || def.MaxAlder >= 0 && age > def.MaxAlder {
+		return RuleError("6033", fmt.Sprintf("Kontaktgruppe %d (%s) passer ikke til borgerens alder (%d år).", def.ID, def.Navn, age),
+			fmt.Sprintf("Contact group %d (%s) does not match the citizen's age (%d).", def.ID, def.Navn, age))
+	}
+	return nil
+}
+
+// checkKGFravaer refuses a KG that current or future fravær cannot have (4645).
+func (x *exec) checkKGFravaer(def *KGDef) error {
+	for _, f := range x.s.Fravaer {
+		if f.Slettet || (!f.Periode.Slut.IsZero() && f.Periode.Slut.Before(x.today)) {
+			continue
+		}
+		ft := x.rs.Fravaer[f.Type]
+		if ft == nil {
+			continue
+		}
+		if !groupAllowed(ft, def.Gruppe) {
+			return RuleError("4645", fmt.Sprintf("Kontaktgruppe %d kan ikke have den registrerede %s. Afslut fraværet først.", def.ID, ft.Navn),
+				fmt.Sprintf("Contact group %d cannot have the registered %s. End the absence first.", def.ID, ft.NavnEN))
+		}
+		if cell, ok := x.rs.Matrix[f.Type][def.ID]; ok && !cell.Tilladt && !cell.Usikker {
+			return RuleError("4645", fmt.Sprintf("Kontaktgruppe %d kan ikke have den registrerede %s. Afslut fraværet først.", def.ID, ft.Navn),
+				fmt.Sprintf("Contact group %d cannot have the registered %s. End the absence first.", def.ID, ft.NavnEN))
+		}
+	}
+	return nil
+}
+
+// fitVisitation resets a category the new KG cannot carry to the default:
+// "ikke visiteret" for K/U profiles, none otherwise (DOMAIN A6.4).
+func (x *exec) fitVisitation(def *KGDef) {
+	cur := x.s.Visitation.Kategori
+	if cur != "" {
+		if kd, ok := x.rs.Kategorier[cur]; ok && intIn(kd.DFDG, profiles[def.Profil]) {
+			return
+		}
+	}
+	want := ""
+	if def.Profil == "K" || def.Profil == "U" {
+		want = "ikke_visiteret"
+	}
+	if cur == want {
+		return
+	}
+	x.s.Visitation = Visitation{Kategori: want, Dato: x.today, RegelSet: x.rs.Version}
+	x.touch("visitation")
+	x.effect("visitation_nulstillet", x.today, want)
+}
+
+func (x *exec) closeKG(slut Date) {
+	cur := *x.s.Kontaktgruppe
+	if slut.Before(cur.Periode.Start) {
+		slut = cur.Periode.Start
+	}
+	cur.Periode.Slut = slut
+	x.s.KGHistorik = append(x.s.KGHistorik, cur)
+	x.s.Kontaktgruppe = nil
+	x.touch("kontaktgruppe")
+}
+
+// AfslutKontaktgruppe ends the open kontaktgruppe on Slut (default today).
+type AfslutKontaktgruppe struct {
+	Slut Date `json:"slut,omitzero"`
+}
+
+func (*AfslutKontaktgruppe) Kind() string    { return "afslut_kontaktgruppe" }
+func (*AfslutKontaktgruppe) roles() []string { return rolesStaff }
+
+func (b *AfslutKontaktgruppe) apply(x *exec) error {
+	cur := x.s.Kontaktgruppe
+	if cur == nil {
+		return RuleError("8060", "Borgeren har ingen åben kontaktgruppe at afslutte.", "The citizen has no open contact group to end.")
+	}
+	slut := b.Slut
+	if slut.IsZero() {
+		slut = x.today
+	}
+	if slut.Before(cur.Periode.Start) {
+		return RuleError("1003", "Slutdatoen ligger før kontaktgruppens startdato "+cur.Periode.Start.Dansk()+".",
+			"The end date is before the contact group's start date "+cur.Periode.Start.String()+".")
+	}
+	if def := x.rs.KG[cur.KG]; def != nil && !def.Manuel && x.cmd.Actor.Rolle == RolleSagsbehandler {
+		return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d kan ikke afsluttes af en sagsbehandler.", cur.KG),
+			fmt.Sprintf("Contact group %d cannot be ended by a caseworker.", cur.KG))
+	}
+	x.closeKG(slut)
+	x.effect("kg_afsluttet", slut, fmt.Sprintf("KG%d", cur.KG))
+	return nil
+}
+
+func intIn(v int, list []int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// groupAllowed reports whether a fravær type applies to a KG group.
+func groupAllowed(ft *FravaerTypeDef, gruppe string) bool {
+	return contains(ft.GaelderFor, "*") || contains(ft.GaelderFor, gruppe)
+}

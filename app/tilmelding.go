@@ -1,0 +1,302 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(
+		func() Body { return &Tilmeld{} },
+		func() Body { return &Afmeld{} },
+		func() Body { return &RegistrerHaendelse{} },
+		func() Body { return &ManglendeTjob{} },
+		func() Body { return &ManglendeSelvbooking{} },
+	)
+}
+
+// gentilmeldingAarsager are afmelding causes after which a new tilmelding
+// is a gentilmelding; a new unemployment period is not [S7].
+var gentilmeldingAarsager = []string{AfmeldSygdom, AfmeldTjob, AfmeldSelvbook, AfmeldFejl}
+
+// Tilmeld registers the citizen as jobseeker (DOMAIN §3.1, §3.3).
+type Tilmeld struct {
+	Kategori        string `json:"kategori,omitempty"`        // tilmeldekategori; derived when empty
+	Ledighedsstatus string `json:"ledighedsstatus,omitempty"` // "ledig" (default) or "ikke_ledig"
+}
+
+func (*Tilmeld) Kind() string    { return "tilmeld" }
+func (*Tilmeld) roles() []string { return rolesAll }
+
+func (b *Tilmeld) apply(x *exec) error {
+	if err := x.requireKG("4686"); err != nil {
+		return err
+	}
+	if x.s.Tilmelding.ErTilmeldt() {
+		return RuleError("tilmeldt", "Borgeren er allerede tilmeldt som arbejdssøgende.", "The citizen is already registered as a jobseeker.")
+	}
+	status := b.Ledighedsstatus
+	switch status {
+	case "", "ledig":
+		status = "ledig"
+	case "ikke_ledig":
+		if x.gruppe() != "SF" {
+			return RuleError("4339", "Ledighedsstatus »ikke ledig« kan kun bruges for borgere tilmeldt uden ydelse.",
+				"Unemployment status \"not unemployed\" can only be used for citizens registered without benefit.")
+		}
+	default:
+		return invalidf("ledighedsstatus", "Ukendt ledighedsstatus %q; brug ledig eller ikke_ledig.", "Unknown unemployment status %q; use ledig or ikke_ledig.", status)
+	}
+	if x.s.Visitation.Kategori == "aktivitetsparat" {
+		return RuleError("4656", "Borgeren er visiteret aktivitetsparat og kan ikke tilmeldes. Visitér borgeren jobparat først.",
+			"The citizen is assessed as activity-ready and cannot be registered. Assess the citizen as job-ready first.")
+	}
+	kat, err := x.tilmeldekategori(b.Kategori)
+	if err != nil {
+		return err
+	}
+	x.doTilmeld(x.today, kat, status)
+	return nil
+}
+
+var tilmeldekategorier = []string{KatAnsoeger, KatModtager, KatUdenYdelse, KatDimittend}
+
+// tilmeldekategori derives the category: "uden ydelse" for KG SF; a
+// recipient directly when re-registering within 7 days of the previous
+// afmelding [S7]; otherwise an applicant.
+func (x *exec) tilmeldekategori(requested string) (string, error) {
+	if requested != "" && !contains(tilmeldekategorier, requested) {
+		return "", invalidf("kategori", "Ukendt tilmeldekategori %q.", "Unknown registration category %q.", requested)
+	}
+	t := x.s.Tilmelding
+	within := !t.AfmeldtDato.IsZero() && t.AfmeldtDato.DaysUntil(x.today) <= x.rs.P("gentilmelding.direkte.dage")
+	switch {
+	case requested != "":
+		return requested, nil
+	case x.gruppe() == "SF":
+		return KatUdenYdelse, nil
+	case within && t.Kategori != "":
+		x.effect("direkte_modtager", x.today, "")
+		return KatModtager, nil
+	}
+	return KatAnsoeger, nil
+}
+
+// doTilmeld registers the citizen and applies the gentilmelding rules.
+func (x *exec) doTilmeld(siden Date, kat, status string) {
+	t := &x.s.Tilmelding
+	prev := *t
+	gentil := contains(gentilmeldingAarsager, prev.AfmeldAarsag) && !prev.AfmeldtDato.IsZero()
+	newPeriod := prev.FoersteDato.IsZero() || (!gentil && prev.Status == IkkeTilmeldt)
+	*t = Tilmelding{Status: Tilmeldt, Kategori: kat, Ledighedsstatus: status, Siden: siden, FoersteDato: prev.FoersteDato}
+	if newPeriod {
+		t.FoersteDato = siden
+	}
+	x.touch("tilmelding")
+	x.effect("tilmeldt", siden, kat)
+	if !gentil {
+		return
+	}
+	x.effect("gentilmeldt", siden, prev.AfmeldAarsag)
+	days := prev.AfmeldtDato.DaysUntil(x.today)
+	switch prev.AfmeldAarsag {
+	case AfmeldTjob:
+		// Jobparat and åbenlyst uddannelsesparat may re-register on Jobnet
+		// within 7 days with the same categorisation [S7].
+		if days <= x.rs.P("gentilmelding.direkte.dage") {
+			x.effect("samme_kategorisering", siden, x.s.Visitation.Kategori)
+		} else if x.borger() {
+			x.effect("visitation_kraevet", siden, "")
+		}
+	case AfmeldSelvbook:
+		// The gentilmelding takes effect only if a samtale is booked within
+		// 10 days, unless 3 months or more have passed [S14][S31].
+		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P("selvbook.udloeb.mdr"))) {
+			t.SelvbookFrist = x.today.AddDays(x.rs.P("selvbook.gentilmelding.dage"))
+			x.effect("selvbook_frist", t.SelvbookFrist, "")
+		}
+	case AfmeldFejl:
+		// The jobcenter re-registers from the erroneous afmelding [S14].
+		t.Siden = prev.AfmeldtDato
+		t.FoersteDato = prev.FoersteDato
+		x.effect("genoprettet", prev.AfmeldtDato, "")
+	}
+}
+
+// afmeld ends the registration on dato for aarsag, if registered.
+func (x *exec) afmeld(dato Date, aarsag string) bool {
+	t := &x.s.Tilmelding
+	if !t.ErTilmeldt() {
+		return false
+	}
+	t.Status = IkkeTilmeldt
+	t.AfmeldtDato = dato
+	t.AfmeldAarsag = aarsag
+	t.SelvbookFrist = Date{}
+	x.touch("tilmelding")
+	x.effect("afmeldt", dato, aarsag)
+	return true
+}
+
+// Afmeld deregisters the citizen. At the citizen's request the date must
+// be today or at most 30 days ahead (60 with mindre intensiv indsats)
+// (DFDG 4322) [S1][S4].
+type Afmeld struct {
+	Dato   Date   `json:"dato,omitzero"`
+	Aarsag string `json:"aarsag"`
+}
+
+func (*Afmeld) Kind() string    { return "afmeld" }
+func (*Afmeld) roles() []string { return rolesAll }
+
+var afmeldAarsager = []string{AfmeldOenske, AfmeldDagpengeophoer, AfmeldFejl, AfmeldIngenAdresse}
+
+func (b *Afmeld) apply(x *exec) error {
+	if !x.s.Tilmelding.ErTilmeldt() {
+		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt som arbejdssøgende.", "The citizen is not registered as a jobseeker.")
+	}
+	if b.Aarsag == "" {
+		b.Aarsag = AfmeldOenske
+	}
+	if !contains(afmeldAarsager, b.Aarsag) {
+		return invalidf("aarsag", "Ukendt afmeldingsårsag %q.", "Unknown deregistration reason %q.", b.Aarsag)
+	}
+	if x.borger() && b.Aarsag != AfmeldOenske {
+		return Errorf(CodeUnauthorized, "", "En borger kan kun afmelde sig selv efter eget ønske.", "A citizen can only deregister at their own request.")
+	}
+	dato := b.Dato
+	if dato.IsZero() {
+		dato = x.today
+	}
+	if b.Aarsag == AfmeldOenske {
+		maxDays := x.rs.P("afmelding.max_frem.dage")
+		if x.s.Ydelse.MindreIntensiv {
+			maxDays = x.rs.P("afmelding.max_frem.mindre_intensiv.dage")
+		}
+		if dato.Before(x.today) || x.today.DaysUntil(dato) > maxDays {
+			return RuleError("4322", fmt.Sprintf("Afmeldingsdatoen skal være i dag eller højst %d dage frem (senest %s).", maxDays, x.today.AddDays(maxDays).Dansk()),
+				fmt.Sprintf("The deregistration date must be today or at most %d days ahead (by %s).", maxDays, x.today.AddDays(maxDays)))
+		}
+	}
+	x.afmeld(dato, b.Aarsag)
+	return nil
+}
+
+// Haendelse types from outside systems that end a registration (§3.2).
+const (
+	HaendelseDoed           = "doed"           // A5 [S1][S3]
+	HaendelseIngenAdresse   = "ingen_adresse"  // A6 [S1]
+	HaendelseDagpengeophoer = "dagpengeophoer" // A4 [S1]
+)
+
+// RegistrerHaendelse records an event from CPR or the a-kasse that causes
+// automatic afmelding.
+type RegistrerHaendelse struct {
+	Type string `json:"type"`
+	Dato Date   `json:"dato,omitzero"`
+}
+
+func (*RegistrerHaendelse) Kind() string    { return "registrer_haendelse" }
+func (*RegistrerHaendelse) roles() []string { return rolesStaff }
+
+func (b *RegistrerHaendelse) apply(x *exec) error {
+	dato := b.Dato
+	if dato.IsZero() {
+		dato = x.today
+	}
+	if dato.After(x.today) {
+		return invalidf("dato", "En hændelse kan ikke ligge i fremtiden.", "An event cannot be in the future.")
+	}
+	switch b.Type {
+	case HaendelseDoed:
+		x.s.Borger.Doed = dato
+		x.touch("borger")
+		x.afmeld(dato, AfmeldDoed)
+	case HaendelseIngenAdresse:
+		x.s.Borger.IngenAdresse = dato
+		x.touch("borger")
+		x.afmeld(dato, AfmeldIngenAdresse)
+	case HaendelseDagpengeophoer:
+		x.afmeld(dato, AfmeldDagpengeophoer)
+	default:
+		return invalidf("type", "Ukendt hændelse %q; brug doed, ingen_adresse eller dagpengeophoer.",
+			"Unknown event %q; use doed, ingen_adresse or dagpengeophoer.", b.Type)
+	}
+	x.effect("haendelse", dato, b.Type)
+	return nil
+}
+
+// ManglendeTjob records a missed "Tjek jobforslag" deadline [S29]. The
+// first and second miss within 12 months give a reminder and 7 more days
+// (the deadline skips registered ferie, weekends and holidays); the third
+// deregisters the night after the deadline without reminder. A miss after
+// a reminder (EfterPaamindelse) deregisters with an afmeldebrev.
+type ManglendeTjob struct {
+	Frist            Date `json:"frist"`
+	EfterPaamindelse bool `json:"efter_paamindelse,omitempty"`
+}
+
+func (*ManglendeTjob) Kind() string    { return "manglende_tjob" }
+func (*ManglendeTjob) roles() []string { return rolesSystem }
+
+func (b *ManglendeTjob) apply(x *exec) error {
+	if b.Frist.IsZero() || b.Frist.After(x.today) {
+		return invalidf("frist", "Fristen skal være overskredet (i dag eller tidligere).", "The deadline must have passed (today or earlier).")
+	}
+	if !x.s.Tilmelding.ErTilmeldt() {
+		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt; Tjek jobforslag gælder ikke.", "The citizen is not registered; Check job suggestions does not apply.")
+	}
+	x.touch("tjob")
+	if b.EfterPaamindelse {
+		x.s.Tjob = Date{}
+		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
+		x.effect("afmeldebrev", b.Frist.AddDays(1), "")
+		return nil
+	}
+	from := b.Frist.AddMonths(-x.rs.P("tjob.periode.mdr"))
+	n := 1
+	for _, d := range x.s.TjobMiss {
+		if d.After(from) && !d.After(b.Frist) {
+			n++
+		}
+	}
+	x.s.TjobMiss = append(x.s.TjobMiss, b.Frist)
+	if n >= x.rs.P("tjob.max_miss") {
+		x.s.Tjob = Date{}
+		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
+		x.effect("uden_paamindelse", b.Frist.AddDays(1), fmt.Sprintf("%d. gang inden for %d måneder", n, x.rs.P("tjob.periode.mdr")))
+		return nil
+	}
+	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P("tjob.paamindelse.dage"), x.ferieDag)
+	x.effect("tjob_paamindelse", x.s.Tjob, fmt.Sprintf("%d. gang", n))
+	return nil
+}
+
+// ferieDag reports whether a registered ferie covers d; TJOB deadlines
+// skip such days [S29].
+func (x *exec) ferieDag(d Date) bool {
+	for _, f := range x.s.Fravaer {
+		if f.Type == "ferie" && f.Aktiv(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// ManglendeSelvbooking records a missed selvbooking deadline: afmelding
+// without reminder (DOMAIN §3.2 A8) [S31][S30].
+type ManglendeSelvbooking struct {
+	Frist Date `json:"frist"`
+}
+
+func (*ManglendeSelvbooking) Kind() string    { return "manglende_selvbooking" }
+func (*ManglendeSelvbooking) roles() []string { return rolesSystem }
+
+func (b *ManglendeSelvbooking) apply(x *exec) error {
+	if b.Frist.IsZero() || b.Frist.After(x.today) {
+		return invalidf("frist", "Fristen skal være overskredet (i dag eller tidligere).", "The deadline must have passed (today or earlier).")
+	}
+	if !x.s.Tilmelding.ErTilmeldt() {
+		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt.", "The citizen is not registered.")
+	}
+	x.afmeld(b.Frist.AddDays(1), AfmeldSelvbook)
+	x.effect("uden_paamindelse", b.Frist.AddDays(1), "selvbooking")
+	return nil
+}

@@ -1,0 +1,119 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(func() Body { return &Visiter{} })
+}
+
+// Visiter sets the citizen's categorisation (DOMAIN §2.2). The value must
+// belong to the categorisation of the kontaktgruppe's profile (A2.3), be
+// one a caseworker may choose (never "uoplyst" or "ikke visiteret"), fit
+// the citizen's age and any registered fravær (4654). Aktivitetsparat
+// deregisters a registered citizen (A3, 4655) [S1][S9]; jobparat and
+// åbenlyst uddannelsesparat register an unregistered one (A6.4).
+type Visiter struct {
+	Kategori    string `json:"kategori"`
+	Begrundelse string `json:"begrundelse,omitempty"`
+}
+
+func (*Visiter) Kind() string    { return "visiter" }
+func (*Visiter) roles() []string { return rolesStaff }
+
+// kategoriseringFor is the categorisation a caseworker uses per KG group
+// and profile [DOMAIN §2.2]; "" allows any (profile A outside SDP).
+func kategoriseringFor(def *KGDef) []string {
+	switch {
+	case def.Gruppe == "SDP":
+		return []string{"sygedagpenge"}
+	case def.Profil == "D":
+		return []string{"match"}
+	case def.Profil == "K":
+		return []string{"visitation"}
+	case def.Profil == "U":
+		return []string{"uddannelse", "visitation"}
+	}
+	return nil
+}
+
+func (b *Visiter) apply(x *exec) error {
+	if err := x.requireKG("8060"); err != nil {
+		return err
+	}
+	def := x.kg()
+	kd, ok := x.rs.Kategorier[b.Kategori]
+	if !ok {
+		return invalidf("kategori", "Ukendt visitationskategori %q. Vælg en kategori fra listen.", "Unknown category %q. Choose a category from the list.", b.Kategori)
+	}
+	if !kd.Vaelgbar {
+		return RuleError("kategori-valg", fmt.Sprintf("%s er en standardværdi og kan ikke vælges. Vælg den kategori, borgeren visiteres til.", kd.Navn),
+			fmt.Sprintf("%s is a default value and cannot be chosen. Choose the category the citizen is assessed to.", kd.Navn))
+	}
+	allowed := kategoriseringFor(def)
+	if !intIn(kd.DFDG, profiles[def.Profil]) || (allowed != nil && !contains(allowed, kd.Kategorisering)) {
+		return RuleError("4656", fmt.Sprintf("%s kan ikke bruges for kontaktgruppe %d (%s).", kd.Navn, def.ID, def.Navn),
+			fmt.Sprintf("%s cannot be used for contact group %d (%s).", kd.Navn, def.ID, def.Navn))
+	}
+	if kd.MaxAlder >= 0 && !x.s.Borger.CPR.Ukendt() && x.age() > kd.MaxAlder {
+		return RuleError("6033", fmt.Sprintf("%s gælder kun borgere under %d år; borgeren er %d.", kd.Navn, kd.MaxAlder+1, x.age()),
+			fmt.Sprintf("%s applies only to citizens under %d; the citizen is %d.", kd.Navn, kd.MaxAlder+1, x.age()))
+	}
+	if err := x.checkKategoriFravaer(kd, b.Begrundelse); err != nil {
+		return err
+	}
+	x.s.Visitation = Visitation{Kategori: kd.Kode, Dato: x.today, RegelSet: x.rs.Version}
+	x.touch("visitation")
+	x.effect("visiteret", x.today, kd.Kode)
+	switch kd.Kode {
+	case "aktivitetsparat":
+		x.afmeld(x.today, AfmeldAktivitetsparat)
+	case "jobparat", "aabenlyst_uddannelsesparat":
+		if !x.s.Tilmelding.ErTilmeldt() && def.Profil != "A" {
+			kat, err := x.tilmeldekategori("")
+			if err != nil {
+				return err
+			}
+			x.doTilmeld(x.today, kat, "ledig")
+		}
+	}
+	return nil
+}
+
+// checkKategoriFravaer refuses a category that an active fravær's matrix
+// cell does not allow (4654) [S9]; uncertain cells need a reason.
+func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
+	kg := x.s.Kontaktgruppe.KG
+	for _, f := range x.s.Fravaer {
+		if !f.Aktiv(x.today) {
+			continue
+		}
+		cell, ok := x.rs.Matrix[f.Type][kg]
+		if !ok || !cell.Tilladt || intIn(kd.DFDG, cell.Kategorier) {
+			continue
+		}
+		da := fmt.Sprintf("Den registrerede %s kan ikke kombineres med %s.", x.fravaerNavn(f.Type), kd.Navn)
+		en := fmt.Sprintf("The registered %s cannot be combined with %s.", x.fravaerNavnEN(f.Type), kd.Navn)
+		if cell.Usikker {
+			if err := x.soft(begrundelse, "4654", da, en); err != nil {
+				return err
+			}
+			continue
+		}
+		return RuleError("4654", da+" Afslut fraværet først.", en+" End the absence first.")
+	}
+	return nil
+}
+
+func (x *exec) fravaerNavn(code string) string {
+	if ft := x.rs.Fravaer[code]; ft != nil {
+		return ft.Navn
+	}
+	return code
+}
+
+func (x *exec) fravaerNavnEN(code string) string {
+	if ft := x.rs.Fravaer[code]; ft != nil {
+		return ft.NavnEN
+	}
+	return code
+}
