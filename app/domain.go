@@ -193,10 +193,20 @@ const (
 
 // Plan is Min Plan (LAB kap. 9) or the sygedagpenge follow-up agreement.
 type Plan struct {
-	ID              ID               `json:"id"`
-	Type            string           `json:"type"`
-	Status          string           `json:"status"`
-	Version         int              `json:"version"`
+	ID      ID     `json:"id"`
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	Version int    `json:"version"` // increases with every change of the content
+	PlanIndhold
+	Oprettet       Date      `json:"oprettet"`
+	Aendret        time.Time `json:"aendret"`
+	Offentliggjort Date      `json:"offentliggjort,omitzero"`
+	RegelSet       string    `json:"regelsaet"`
+}
+
+// PlanIndhold is the content of a plan, as the caseworker edits it
+// (LAB § 41 stk. 2 [S21]; DOMAIN §6.1 layout).
+type PlanIndhold struct {
 	Jobmaal         []string         `json:"jobmaal,omitempty"`
 	Uddannelsesmaal []string         `json:"uddannelsesmaal,omitempty"`
 	Paalaeg         *Paalaeg         `json:"paalaeg,omitempty"`
@@ -211,10 +221,6 @@ type Plan struct {
 	Ansvarlig       Sagsbehandler    `json:"ansvarlig"`
 	Afgoerelser     bool             `json:"afgoerelser,omitempty"` // contains decisions ⇒ klagevejledning
 	SDP             *SDPAftale       `json:"sdp,omitempty"`
-	Oprettet        Date             `json:"oprettet"`
-	Aendret         time.Time        `json:"aendret"`
-	Offentliggjort  Date             `json:"offentliggjort,omitzero"`
-	RegelSet        string           `json:"regelsaet"`
 }
 
 // Paalaeg is an uddannelsespålæg with its deadline [S10][S56b].
@@ -359,6 +365,12 @@ func (s *Sag) Clone() *Sag {
 }
 
 func (p Plan) clone() Plan {
+	c := p
+	c.PlanIndhold = p.PlanIndhold.clone()
+	return c
+}
+
+func (p PlanIndhold) clone() PlanIndhold {
 	c := p
 	c.Jobmaal = cloneSlice(p.Jobmaal)
 	c.Uddannelsesmaal = cloneSlice(p.Uddannelsesmaal)

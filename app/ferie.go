@@ -1,0 +1,71 @@
+package app
+
+import "fmt"
+
+// checkFerie applies the ferie rules (DOMAIN §4.2). Dagpenge: forward only
+// and at least 14 days' notice; with less the jobcentre may approve [S50].
+// Kontanthjælp: at most 2 weeks at a time; ferie registered after it was
+// taken, before 12 months of continuous kontanthjælp or beyond 4 weeks a
+// year is ferie without ydelse [S51]; before 1 July 2025 the integration
+// benefits gave no ferie with ydelse [S51][S40].
+func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	if ft.Kode != "ferie" {
+		return nil
+	}
+	start, gruppe := f.Periode.Start, x.gruppe()
+	past := start.Before(x.today)
+	if past && (x.borger() || gruppe == "DP") {
+		return RuleError("ferie-fremad", "Ferie kan ikke registreres med tilbagevirkende kraft. Vælg en startdato fra i dag.",
+			"Holiday cannot be registered retroactively. Choose a start date from today.")
+	}
+	notice := x.rs.P("ferie.dp.varsel.dage")
+	if isKHLike(gruppe) {
+		notice = x.rs.P("ferie.kh.varsel.dage")
+	}
+	if !past && x.today.DaysUntil(start) < notice && (gruppe == "DP" || isKHLike(gruppe)) {
+		da := fmt.Sprintf("Ferie skal registreres mindst %d dage før første feriedag (senest %s).", notice, start.AddDays(-notice).Dansk())
+		en := fmt.Sprintf("Holiday must be registered at least %d days before the first day (by %s).", notice, start.AddDays(-notice))
+		if x.borger() {
+			return RuleError("ferie-varsel", da+" Ring til jobcentret, som kan godkende et kortere varsel.", en+" Call the jobcentre, which can approve shorter notice.")
+		}
+		if err := x.soft(b.Begrundelse, "ferie-varsel", da, en); err != nil {
+			return err
+		}
+	}
+	if !isKHLike(gruppe) {
+		return nil
+	}
+	if max := x.rs.P("ferie.kh.max_sammenhaengende.dage"); f.Periode.Days() > max {
+		return RuleError("ferie-max", fmt.Sprintf("Ferie med kontanthjælp kan højst holdes %d dage ad gangen. Del ferien op.", max),
+			fmt.Sprintf("Holiday on cash benefit can last at most %d days at a time. Split the holiday.", max))
+	}
+	if reason := x.ferieUdenYdelse(f); reason != "" {
+		f.IngenYdelse = true
+		x.effect("ingen_ydelse", start, reason)
+	}
+	return nil
+}
+
+// ferieUdenYdelse returns why a kontanthjælp ferie gives no ydelse, or "".
+func (x *exec) ferieUdenYdelse(f *Fravaer) string {
+	start := f.Periode.Start
+	switch {
+	case x.gruppe() == "INT" && x.rs.P("ferie.int.med_ydelse") == 0:
+		return "ingen ferie med selvforsørgelses- og hjemrejseydelse/overgangsydelse"
+	case start.Before(x.today):
+		return "ferien er registreret, efter den er holdt"
+	case x.s.Ydelse.KHStart.IsZero() || start.Before(x.s.Ydelse.KHStart.AddMonths(x.rs.P("ferie.kh.anciennitet.mdr"))):
+		return fmt.Sprintf("ferie med ydelse kræver %d måneders sammenhængende kontanthjælp", x.rs.P("ferie.kh.anciennitet.mdr"))
+	}
+	y, _, _ := start.YMD()
+	used := 0
+	for _, o := range x.s.Fravaer {
+		if oy, _, _ := o.Periode.Start.YMD(); o.Type == "ferie" && !o.Slettet && !o.IngenYdelse && oy == y {
+			used += o.Periode.Days()
+		}
+	}
+	if max := x.rs.P("ferie.kh.aar.dage"); used+f.Periode.Days() > max {
+		return fmt.Sprintf("mere end %d feriedage i %d (allerede %d)", max, y, used)
+	}
+	return ""
+}

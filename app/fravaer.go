@@ -1,0 +1,464 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(
+		func() Body { return &RegistrerFravaer{} },
+		func() Body { return &AfslutFravaer{} },
+		func() Body { return &SletFravaer{} },
+	)
+}
+
+// maxFravaerDage bounds any fravær period (about 10 years), so a typo or a
+// forged date cannot produce an absurd or overflowing duration.
+const maxFravaerDage = 3660
+
+// RegistrerFravaer registers a fravær or fritagelse (DOMAIN §4). It is
+// checked against the type table (who may register, backdating, duration,
+// which groups), the fravær × kontaktgruppe × personkategori matrix (4645,
+// 4591, 4654), overlaps (A), the ferie rules [S50][S51], and it derives
+// the sygemelding effects: straksafmelding except in løntilskud [S1][S45]
+// and sygedagpenge from day 15 or day 1 [S46][S45].
+type RegistrerFravaer struct {
+	FravaerID     ID     `json:"fravaer_id"`
+	Type          string `json:"type"`
+	Start         Date   `json:"start"`
+	Slut          Date   `json:"slut,omitzero"`
+	Anmeldt       Date   `json:"anmeldt,omitzero"` // defaults to today
+	Kommentar     string `json:"kommentar,omitempty"`
+	ForventetRask Date   `json:"forventet_rask,omitzero"`
+	Begrundelse   string `json:"begrundelse,omitempty"` // caseworker override of a soft rule
+}
+
+func (*RegistrerFravaer) Kind() string    { return "registrer_fravaer" }
+func (*RegistrerFravaer) roles() []string { return rolesAll }
+
+func (b *RegistrerFravaer) apply(x *exec) error {
+	if err := newID("fravaer_id", b.FravaerID, x.s.FindFravaer(b.FravaerID) >= 0); err != nil {
+		return err
+	}
+	ft, err := b.checkType(x)
+	if err != nil {
+		return err
+	}
+	anmeldt := b.Anmeldt
+	if anmeldt.IsZero() {
+		anmeldt = x.today
+	}
+	f := Fravaer{ID: b.FravaerID, Type: b.Type, Periode: Period{Start: b.Start, Slut: b.Slut}, Anmeldt: anmeldt,
+		Registreret: x.today, Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
+		Begrundelse: b.Begrundelse, RegelSet: x.rs.Version}
+	checks := []func(*exec, *FravaerTypeDef, *Fravaer) error{
+		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkDuration, b.checkFerie, b.checkOverlap,
+	}
+	for _, check := range checks {
+		if err := check(x, ft, &f); err != nil {
+			return err
+		}
+	}
+	if ft.Kode == "ferie" {
+		f.Provisorisk = true // until DFDG accepts it: ferie limits are computed centrally (A6.5)
+		x.effect("provisorisk", f.Periode.Start, "")
+	}
+	x.s.Fravaer = append(x.s.Fravaer, f)
+	x.touch("fravaer/" + string(f.ID))
+	x.effect("fravaer_registreret", f.Periode.Start, f.Type)
+	x.fravaerEffects(ft, &x.s.Fravaer[len(x.s.Fravaer)-1])
+	return nil
+}
+
+func (b *RegistrerFravaer) checkType(x *exec) (*FravaerTypeDef, error) {
+	ft, ok := x.rs.Fravaer[b.Type]
+	if !ok {
+		return nil, invalidf("type", "Ukendt fraværstype %q. Vælg en type fra listen.", "Unknown absence type %q. Choose a type from the list.", b.Type)
+	}
+	if !ft.KanOprettes {
+		return nil, RuleError("fravaer-historisk", ft.Navn+" er en historisk fraværstype og kan ikke oprettes.", ft.NavnEN+" is a historic absence type and cannot be created.")
+	}
+	if x.borger() && !ft.Selvbetjening {
+		return nil, Errorf(CodeUnauthorized, "", ft.Navn+" kan ikke registreres af borgeren selv. Kontakt jobcentret.",
+			ft.NavnEN+" cannot be registered by the citizen. Contact the jobcentre.")
+	}
+	if err := x.requireKG("4686"); err != nil {
+		return nil, err
+	}
+	if !groupAllowed(ft, x.gruppe()) {
+		def := x.kg()
+		return nil, RuleError("4645", fmt.Sprintf("%s kan ikke registreres for kontaktgruppe %d (%s).", ft.Navn, def.ID, def.Navn),
+			fmt.Sprintf("%s cannot be registered for contact group %d (%s).", ft.NavnEN, def.ID, def.Navn))
+	}
+	if err := text("kommentar", b.Kommentar, x.rs.P("fravaer.kommentar.max"), false); err != nil {
+		return nil, err
+	}
+	return ft, text("begrundelse", b.Begrundelse, x.rs.P("fravaer.kommentar.max"), false)
+}
+
+func (b *RegistrerFravaer) checkPeriod(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	p := f.Periode
+	if p.Start.IsZero() {
+		return invalidf("start", "Startdatoen mangler.", "The start date is missing.")
+	}
+	if !p.Slut.IsZero() && p.Slut.Before(p.Start) {
+		return RuleError("1003", "Slutdatoen ligger før startdatoen. Ret datoerne.", "The end date is before the start date. Correct the dates.")
+	}
+	if !p.Slut.IsZero() && p.Days() > maxFravaerDage || p.Start.DaysUntil(x.today) > maxFravaerDage || x.today.DaysUntil(p.Start) > maxFravaerDage {
+		return invalidf("slut", "Perioden er urimeligt lang eller ligger for langt fra i dag (højst %d dage).", "The period is unreasonably long or too far from today (at most %d days).", maxFravaerDage)
+	}
+	if f.Anmeldt.After(x.today) {
+		return invalidf("anmeldt", "Anmeldelsesdatoen kan ikke ligge i fremtiden.", "The notification date cannot be in the future.")
+	}
+	if ft.KraeverSlutDato && p.Slut.IsZero() {
+		return invalidf("slut", "%s skal have en slutdato.", "%s needs an end date.", ft.Navn, ft.NavnEN)
+	}
+	return nil
+}
+
+// checkMatrix applies the fravær × kontaktgruppe × personkategori matrix
+// (DOMAIN A4): a certain blank refuses (4591 for uddannelse [S3], else
+// 4645 [S9]); a category outside the cell refuses (4654); cells marked
+// uncertain need a caseworker's reason (A6.2).
+func (b *RegistrerFravaer) checkMatrix(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	cell, ok := x.rs.Matrix[ft.Kode][x.s.Kontaktgruppe.KG]
+	if !ok {
+		return nil
+	}
+	def := x.kg()
+	kat := x.kategoriID()
+	var rule, da, en string
+	switch {
+	case !cell.Tilladt:
+		rule = "4645"
+		if ft.Kode == "uddannelse" {
+			rule = "4591"
+		}
+		da = fmt.Sprintf("%s er ikke tilladt for kontaktgruppe %d (%s).", ft.Navn, def.ID, def.Navn)
+		en = fmt.Sprintf("%s is not allowed for contact group %d (%s).", ft.NavnEN, def.ID, def.Navn)
+	case !intIn(kat, cell.Kategorier):
+		rule = "4654"
+		if ft.Kode == "uddannelse" {
+			rule = "4591"
+		}
+		da = fmt.Sprintf("%s er ikke tilladt i kombinationen af kontaktgruppe %d og borgerens visitationskategori.", ft.Navn, def.ID)
+		en = fmt.Sprintf("%s is not allowed for contact group %d with the citizen's category.", ft.NavnEN, def.ID)
+	default:
+		return nil
+	}
+	if cell.Usikker {
+		return x.soft(b.Begrundelse, rule, da+" (Reglen er usikker.)", en+" (The rule is uncertain.)")
+	}
+	return RuleError(rule, da, en)
+}
+
+// checkBackdating: a citizen can never backdate [S44] (4685 for
+// sygemelding [S4]); a caseworker only to the notification date and at
+// most N days, with a comment (DOMAIN §4.4, (A)).
+func (b *RegistrerFravaer) checkBackdating(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	if !f.Periode.Start.Before(x.today) {
+		return nil
+	}
+	if ft.Kode == "ferie" {
+		return nil // ferie has its own rules in checkFerie
+	}
+	if x.borger() || ft.KunFremad {
+		rule := "tilbagedatering"
+		if ft.Kode == "sygemelding" {
+			rule = "4685"
+		}
+		return RuleError(rule, "Du kan ikke melde "+ft.Navn+" med tilbagevirkende kraft. Startdatoen skal være i dag eller senere.",
+			"You cannot report "+ft.NavnEN+" retroactively. The start date must be today or later.")
+	}
+	if f.Periode.Start.Before(f.Anmeldt) {
+		return RuleError("tilbagedatering-anmeldelse", "Fraværet kan ikke starte før anmeldelsesdatoen "+f.Anmeldt.Dansk()+". Der er ingen ydelse for dage, jobcentret ikke kendte til.",
+			"The absence cannot start before the notification date "+f.Anmeldt.String()+". There is no benefit for days the jobcentre did not know about.")
+	}
+	limit := ft.Tilbagedatering
+	if limit < 0 {
+		limit = x.rs.P("tilbagedatering.sagsbehandler.dage")
+	}
+	if days := f.Periode.Start.DaysUntil(x.today); days > limit {
+		return RuleError("tilbagedatering-graense", fmt.Sprintf("%s kan højst tilbagedateres %d dage (tidligst %s).", ft.Navn, limit, x.today.AddDays(-limit).Dansk()),
+			fmt.Sprintf("%s can be backdated at most %d days (earliest %s).", ft.NavnEN, limit, x.today.AddDays(-limit)))
+	}
+	if b.Kommentar == "" && b.Begrundelse == "" {
+		return RuleError("tilbagedatering-kommentar", "Skriv en kommentar, når fraværet tilbagedateres.", "Write a comment when backdating the absence.")
+	}
+	x.effect("tilbagedateret", f.Periode.Start, "")
+	return nil
+}
+
+func (b *RegistrerFravaer) checkDuration(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	return x.checkFravaerDuration(ft, f.Periode)
+}
+
+func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period) error {
+	if p.Slut.IsZero() {
+		return nil
+	}
+	days := p.Days()
+	if ft.MaxDage > 0 && days > ft.MaxDage {
+		return RuleError("varighed-max", fmt.Sprintf("%s kan højst vare %d dage; perioden er %d dage.", ft.Navn, ft.MaxDage, days),
+			fmt.Sprintf("%s can last at most %d days; the period is %d days.", ft.NavnEN, ft.MaxDage, days))
+	}
+	if ft.MinDage > 0 && days < ft.MinDage {
+		return RuleError("varighed-min", fmt.Sprintf("%s skal vare mindst %d dage.", ft.Navn, ft.MinDage),
+			fmt.Sprintf("%s must last at least %d days.", ft.NavnEN, ft.MinDage))
+	}
+	if ft.Kode == "midlertidigt_arbejde" && isKHLike(x.gruppe()) {
+		if min := x.rs.P("midlertidigt_arbejde.kh.min_dage"); days < min {
+			return RuleError("4592", fmt.Sprintf("Midlertidigt arbejde i mindre end %d dage kan ikke registreres for kontanthjælpsmodtagere.", min),
+				fmt.Sprintf("Temporary work shorter than %d days cannot be registered for cash-benefit recipients.", min))
+		}
+	}
+	return nil
+}
+
+func isKHLike(gruppe string) bool { return gruppe == "KH" || gruppe == "UH" || gruppe == "INT" }
+
+// checkOverlap: no two overlapping fravær of one type; a sygemelding may
+// overlap ferie (DP only when reported before the ferie starts; for KH the
+// ferie does not move [S51]); any other overlap needs a reason (A §4.4).
+func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	for _, o := range x.s.Fravaer {
+		if o.Slettet || !o.Periode.Overlaps(f.Periode) {
+			continue
+		}
+		if o.Type == f.Type {
+			return RuleError("overlap", fmt.Sprintf("Der er allerede registreret %s i perioden (%s–%s).", ft.Navn, o.Periode.Start.Dansk(), o.Periode.Slut.Dansk()),
+				fmt.Sprintf("%s is already registered in the period (%s–%s).", ft.NavnEN, o.Periode.Start, o.Periode.Slut))
+		}
+		if f.Type == "sygemelding" && o.Type == "ferie" {
+			if x.gruppe() == "DP" && x.today.Before(o.Periode.Start) {
+				continue
+			}
+			if isKHLike(x.gruppe()) {
+				x.effect("ferie_flyttes_ikke", o.Periode.Start, string(o.ID))
+				continue
+			}
+		}
+		da := fmt.Sprintf("Fraværet overlapper %s (%s–%s).", x.fravaerNavn(o.Type), o.Periode.Start.Dansk(), o.Periode.Slut.Dansk())
+		en := fmt.Sprintf("The absence overlaps %s (%s–%s).", x.fravaerNavnEN(o.Type), o.Periode.Start, o.Periode.Slut)
+		if err := x.soft(b.Begrundelse, "overlap", da, en); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fravaerEffects derives what a registered fravær does to the case.
+func (x *exec) fravaerEffects(ft *FravaerTypeDef, f *Fravaer) {
+	if ft.Kode == "sygemelding" {
+		x.sygemeldingEffects(f)
+	}
+	switch ft.Afmelder {
+	case "ja":
+		x.afmeld(f.Periode.Start, afmeldAarsagFor(ft.Kode))
+	case "undtagen_loentilskud":
+		if x.s.Ydelse.Loentilskud {
+			// Løntilskud staff report sick only to the employer [S1][S45][S71].
+			x.effect("ingen_afmelding", f.Periode.Start, "løntilskud")
+			x.effect("sygemelding_til_arbejdsgiver", f.Periode.Start, "")
+		} else {
+			x.afmeld(maxDate(f.Periode.Start, f.Anmeldt), afmeldAarsagFor(ft.Kode))
+		}
+	}
+	x.samtaleEffects(ft, f)
+}
+
+func afmeldAarsagFor(code string) string {
+	switch code {
+	case "sygemelding":
+		return AfmeldSygdom
+	case "pasning_sygt_barn":
+		return AfmeldPasningSygtBarn
+	}
+	return AfmeldBarsel
+}
+
+// sygemeldingEffects remembers the situation before the sygemelding (for
+// raskmelding [S7]) and derives sygedagpenge: a fully unemployed
+// dagpengemodtager gets sygedagpenge (KG25) from day 15 [S46][S43], a
+// partly unemployed one from day 1 [S45].
+func (x *exec) sygemeldingEffects(f *Fravaer) {
+	t := x.s.Tilmelding
+	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori}
+	if x.gruppe() != "DP" {
+		return
+	}
+	if x.s.Ydelse.Supplerende {
+		x.effect("sygedagpenge_fra", f.Periode.Start, "dag 1 (supplerende dagpenge)")
+		x.switchKG(25)
+		return
+	}
+	from := f.Periode.Start.AddDays(x.rs.P("sdp.dp_akasse.dage"))
+	x.effect("sygedagpenge_fra", from, fmt.Sprintf("a-kassen betaler de første %d dage", x.rs.P("sdp.dp_akasse.dage")))
+	x.effect("kg_skift_planlagt", from, "KG25")
+}
+
+// switchKG is DFDG's automatic kontaktgruppeskift [S5].
+func (x *exec) switchKG(kg int) {
+	if x.s.Kontaktgruppe != nil {
+		if x.s.Kontaktgruppe.KG == kg {
+			return
+		}
+		x.closeKG(x.today.AddDays(-1))
+	}
+	x.s.Kontaktgruppe = &KGForloeb{KG: kg, Periode: Period{Start: x.today}, RegelSet: x.rs.Version}
+	x.touch("kontaktgruppe")
+	x.effect("kg_skift", x.today, fmt.Sprintf("KG%d", kg))
+}
+
+// samtaleEffects handles planned samtaler inside a new fravær: where the
+// fravær exempts from jobsamtaler they are cancelled (DP sick are not
+// called [S44]); otherwise they stand (KH sygemelding [S48]; an indkaldelse
+// made before ferie was registered must be honoured [S50b]).
+func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
+	eff := x.effekt(ft.Kode)
+	for i := range x.s.Samtaler {
+		m := &x.s.Samtaler[i]
+		if m.Status != SamtalePlanlagt || !f.Periode.Contains(m.Dato) {
+			continue
+		}
+		if eff == "F" && ft.Kode != "ferie" {
+			m.Status = SamtaleAflyst
+			m.Konsekvens = "aflyst: " + ft.Navn
+			x.touch("samtale/" + string(m.ID))
+			x.effect("samtale_aflyst", m.Dato, string(m.ID))
+			continue
+		}
+		x.effect("samtale_fastholdt", m.Dato, string(m.ID))
+	}
+}
+
+// effekt returns the Table B effect of a fravær type on jobsamtaler for
+// the citizen's group.
+func (x *exec) effekt(code string) string {
+	return effektFor(x.rs, code, x.gruppe(), "jobsamtaler")
+}
+
+func effektFor(rs *RuleSet, code, gruppe, pligt string) string {
+	rows := rs.Effekter[code]
+	if d, ok := rows[gruppe]; ok {
+		return d.Effekt[pligt]
+	}
+	if d, ok := rows["*"]; ok {
+		return d.Effekt[pligt]
+	}
+	return "G"
+}
+
+func maxDate(a, b Date) Date {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// AfslutFravaer ends a fravær. Ending a sygemelding (raskmelding) needs an
+// end reason (4980) [S4] and re-registers the citizen in the same
+// kontaktgruppe and categorisation as before [S7][S14] — except from
+// jobafklaringsforløb (KG13), where a caseworker decides [S7]; from KG25 the
+// kontaktgruppe returns to the one before the sickness [S7].
+type AfslutFravaer struct {
+	FravaerID ID     `json:"fravaer_id"`
+	Slut      Date   `json:"slut"`
+	Aarsag    string `json:"aarsag,omitempty"`
+}
+
+func (*AfslutFravaer) Kind() string    { return "afslut_fravaer" }
+func (*AfslutFravaer) roles() []string { return rolesAll }
+
+func (b *AfslutFravaer) apply(x *exec) error {
+	i := x.s.FindFravaer(b.FravaerID)
+	if i < 0 || x.s.Fravaer[i].Slettet {
+		return Errorf(CodeNotFound, "", "Fraværet findes ikke på sagen.", "The absence does not exist on the case.").WithField("fravaer_id")
+	}
+	f := &x.s.Fravaer[i]
+	ft := x.rs.Fravaer[f.Type]
+	if ft == nil {
+		return invalidf("type", "Fraværstypen %q findes ikke i regelsæt %s.", "The absence type %q does not exist in rule set %s.", f.Type, x.rs.Version)
+	}
+	if x.borger() && !ft.Selvbetjening {
+		return Errorf(CodeUnauthorized, "", ft.Navn+" kan kun afsluttes af jobcentret.", ft.NavnEN+" can only be ended by the jobcentre.")
+	}
+	if b.Slut.IsZero() {
+		return invalidf("slut", "Slutdatoen mangler.", "The end date is missing.")
+	}
+	if b.Slut.Before(f.Periode.Start) {
+		return RuleError("1003", "Slutdatoen ligger før startdatoen "+f.Periode.Start.Dansk()+".", "The end date is before the start date "+f.Periode.Start.String()+".")
+	}
+	if ft.KraeverSlut && b.Aarsag == "" {
+		return RuleError("4980", "Angiv en årsag til, at "+ft.Navn+" afsluttes.", "Give a reason for ending "+ft.NavnEN+".")
+	}
+	if err := text("aarsag", b.Aarsag, 200, false); err != nil {
+		return err
+	}
+	if err := x.checkFravaerDuration(ft, Period{Start: f.Periode.Start, Slut: b.Slut}); err != nil {
+		return err
+	}
+	f.Periode.Slut = b.Slut
+	f.SlutAarsag = b.Aarsag
+	x.touch("fravaer/" + string(f.ID))
+	x.effect("fravaer_afsluttet", b.Slut, f.Type)
+	if f.Type == "sygemelding" && f.Foer != nil {
+		x.raskmelding(*f.Foer, b.Slut.AddDays(1))
+	}
+	return nil
+}
+
+func (x *exec) raskmelding(foer Foer, fra Date) {
+	x.effect("raskmeldt", fra, "")
+	if foer.KG == 13 {
+		x.effect("gentilmelding_kraever_sagsbehandler", fra, "jobafklaringsforløb")
+		return
+	}
+	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == "SDP" {
+		x.switchKG(foer.KG)
+	}
+	if !foer.Tilmeldt || x.s.Tilmelding.ErTilmeldt() || x.s.Tilmelding.AfmeldAarsag != AfmeldSygdom {
+		return
+	}
+	if foer.Kategori != x.s.Visitation.Kategori {
+		x.s.Visitation = Visitation{Kategori: foer.Kategori, Dato: x.today, RegelSet: x.rs.Version}
+		x.touch("visitation")
+	}
+	kat := foer.TKat
+	if kat == "" {
+		kat = KatModtager
+	}
+	x.doTilmeld(fra, kat, "ledig")
+	x.effect("kvittering", fra, "elektronisk kvittering til borgeren")
+}
+
+// SletFravaer deletes a wrongly registered fravær; a
+// berigtigelseskommentar is required [S3].
+type SletFravaer struct {
+	FravaerID    ID     `json:"fravaer_id"`
+	Berigtigelse string `json:"berigtigelse"`
+}
+
+func (*SletFravaer) Kind() string    { return "slet_fravaer" }
+func (*SletFravaer) roles() []string { return rolesStaff }
+
+func (b *SletFravaer) apply(x *exec) error {
+	i := x.s.FindFravaer(b.FravaerID)
+	if i < 0 || x.s.Fravaer[i].Slettet {
+		return Errorf(CodeNotFound, "", "Fraværet findes ikke på sagen.", "The absence does not exist on the case.").WithField("fravaer_id")
+	}
+	if err := text("berigtigelse", b.Berigtigelse, x.rs.P("fravaer.kommentar.max"), true); err != nil {
+		return RuleError("berigtigelse", "Skriv en berigtigelseskommentar, der forklarer, hvorfor fraværet slettes.",
+			"Write a correction comment explaining why the absence is deleted.")
+	}
+	f := &x.s.Fravaer[i]
+	f.Slettet, f.Berigtigelse = true, b.Berigtigelse
+	x.touch("fravaer/" + string(f.ID))
+	x.effect("fravaer_slettet", x.today, f.Type)
+	if x.s.Tilmelding.Status == IkkeTilmeldt && x.s.Tilmelding.AfmeldtDato == maxDate(f.Periode.Start, f.Anmeldt) &&
+		x.s.Tilmelding.AfmeldAarsag == afmeldAarsagFor(f.Type) {
+		// The afmelding the fravær caused was an error: the jobcenter must re-register [S14].
+		x.s.Tilmelding.AfmeldAarsag = AfmeldFejl
+		x.touch("tilmelding")
+		x.effect("gentilmelding_kraever_sagsbehandler", x.today, "fejlagtig afmelding")
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package app
+
+func init() {
+	register(
+		func() Body { return &TilfoejNotat{} },
+		func() Body { return &OpdaterBorger{} },
+		func() Body { return &OpdaterYdelse{} },
+		func() Body { return &MarkerUndtaget{} },
+	)
+}
+
+// TilfoejNotat appends a journal note. Notes are never edited or deleted.
+type TilfoejNotat struct {
+	NotatID ID     `json:"notat_id"`
+	Tekst   string `json:"tekst"`
+}
+
+func (*TilfoejNotat) Kind() string    { return "tilfoej_notat" }
+func (*TilfoejNotat) roles() []string { return rolesCaseworker }
+
+func (b *TilfoejNotat) apply(x *exec) error {
+	exists := false
+	for _, n := range x.s.Notater {
+		exists = exists || n.ID == b.NotatID
+	}
+	if err := newID("notat_id", b.NotatID, exists); err != nil {
+		return err
+	}
+	if err := text("tekst", b.Tekst, x.rs.P("notat.max"), true); err != nil {
+		return err
+	}
+	x.s.Notater = append(x.s.Notater, Notat{ID: b.NotatID, Tekst: b.Tekst, Forfatter: x.cmd.Actor.ID, Tid: x.cmd.At})
+	x.touch("notat/" + string(b.NotatID))
+	x.effect("notat", x.today, "")
+	return nil
+}
+
+// OpdaterBorger changes the citizen's contact details (free text; last
+// writer wins with the losing value kept in the audit trail).
+type OpdaterBorger struct {
+	Navn    string  `json:"navn"`
+	Adresse Adresse `json:"adresse"`
+	Telefon string  `json:"telefon,omitempty"`
+	Email   string  `json:"email,omitempty"`
+}
+
+func (*OpdaterBorger) Kind() string    { return "opdater_borger" }
+func (*OpdaterBorger) roles() []string { return rolesStaff }
+
+func (b *OpdaterBorger) apply(x *exec) error {
+	for field, v := range map[string]string{"navn": b.Navn, "vej": b.Adresse.Vej, "by": b.Adresse.By} {
+		if err := text(field, v, 200, field == "navn"); err != nil {
+			return err
+		}
+	}
+	if p := b.Adresse.Postnr; p != "" {
+		if n, ok := digits(p); !ok || len(p) != 4 || n < 1000 {
+			return invalidf("postnr", "Postnummeret skal være fire cifre, fx 8000.", "The postcode must be four digits, e.g. 8000.")
+		}
+	}
+	for field, v := range map[string]string{"telefon": b.Telefon, "email": b.Email} {
+		if err := text(field, v, 100, false); err != nil {
+			return err
+		}
+	}
+	bo := &x.s.Borger
+	bo.Navn, bo.Adresse, bo.Telefon, bo.Email = b.Navn, b.Adresse, b.Telefon, b.Email
+	x.touch("borger")
+	return nil
+}
+
+// OpdaterYdelse records the benefit facts the rules depend on (løntilskud,
+// supplerende dagpenge, start of kontanthjælp, first henvendelse, …).
+type OpdaterYdelse struct {
+	Ydelse YdelsesForhold `json:"ydelse"`
+}
+
+func (*OpdaterYdelse) Kind() string    { return "opdater_ydelse" }
+func (*OpdaterYdelse) roles() []string { return rolesStaff }
+
+func (b *OpdaterYdelse) apply(x *exec) error {
+	y := b.Ydelse
+	for _, d := range []Date{y.KHStart, y.FoersteHenvendelse} {
+		if !d.IsZero() && d.After(x.today) {
+			return invalidf("ydelse", "Datoer for ydelsen kan ikke ligge i fremtiden.", "Benefit dates cannot be in the future.")
+		}
+	}
+	if y.Undtaget != x.s.Ydelse.Undtaget {
+		return invalidf("undtaget", "Brug handlingen »markér undtaget« for 25 %-reglen.", "Use the \"mark exempted\" command for the 25 % rule.")
+	}
+	x.s.Ydelse = y
+	x.touch("ydelse")
+	return nil
+}
+
+// MarkerUndtaget exempts a citizen close to the labour market from
+// jobsamtaler and tilbud in the first 6 months (from 1 July 2026, [S35]).
+// The 25 % limit is kommune-wide: the caller supplies the share exempted
+// after this one, and the engine warns above the limit but cannot block
+// per citizen (A, DOMAIN §5.1).
+type MarkerUndtaget struct {
+	AndelPct int `json:"andel_pct"`
+}
+
+func (*MarkerUndtaget) Kind() string    { return "marker_undtaget" }
+func (*MarkerUndtaget) roles() []string { return rolesCaseworker }
+
+func (b *MarkerUndtaget) apply(x *exec) error {
+	max := x.rs.P("undtagelse.max_pct")
+	if max == 0 {
+		return RuleError("undtagelse-ikke-i-kraft", "Undtagelse efter 25 %-reglen er først mulig fra 1. juli 2026.",
+			"Exemption under the 25 % rule is only possible from 1 July 2026.")
+	}
+	if g := x.gruppe(); g != "DP" && !(g == "KH" && x.s.Visitation.Kategori == "jobparat") && g != "LY" {
+		return RuleError("undtagelse-gruppe", "Kun ledige tæt på arbejdsmarkedet (dagpenge, jobparate, ledighedsydelse) kan undtages.",
+			"Only unemployed people close to the labour market can be exempted.")
+	}
+	if x.s.Ydelse.Arbejdspligt {
+		return RuleError("undtagelse-arbejdspligt", "Borgere med arbejdspligt kan ikke undtages.", "Citizens with a work obligation cannot be exempted.")
+	}
+	if b.AndelPct < 0 || b.AndelPct > 100 {
+		return invalidf("andel_pct", "Andelen skal være mellem 0 og 100.", "The share must be between 0 and 100.")
+	}
+	if b.AndelPct > max {
+		x.res.Warnings = append(x.res.Warnings, Warning{Rule: "undtagelse-25pct",
+			Message: "Kommunen undtager nu " + itoa(b.AndelPct) + " % – mere end " + itoa(max) + " %."})
+	}
+	x.s.Ydelse.Undtaget = true
+	x.touch("ydelse")
+	x.effect("undtaget", x.today, "")
+	return nil
+}

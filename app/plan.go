@@ -1,0 +1,177 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(
+		func() Body { return &GemPlan{} },
+		func() Body { return &OffentliggoerPlan{} },
+	)
+}
+
+var (
+	planTyper       = []string{PlanJob, PlanUddannelse, PlanSDPOpfoelgning}
+	aktivitetsTyper = []string{"vejledning_opkvalificering", "virksomhedspraktik", "loentilskud", "mentor", "nytteindsats", "andet"}
+)
+
+// Limits on plan content from untrusted input (A).
+const (
+	maxPlanItems = 50
+	maxPlanText  = 2000
+)
+
+// GemPlan creates a plan draft or saves a new version of an existing one
+// (a published plan becomes a new draft). No plan operations without an
+// active kontaktgruppe (8060) [S10].
+type GemPlan struct {
+	PlanID  ID          `json:"plan_id"`
+	Type    string      `json:"type,omitempty"` // required when creating
+	Indhold PlanIndhold `json:"indhold"`
+}
+
+func (*GemPlan) Kind() string    { return "gem_plan" }
+func (*GemPlan) roles() []string { return rolesCaseworker }
+
+func (b *GemPlan) apply(x *exec) error {
+	if err := x.requireKG("8060"); err != nil {
+		return err
+	}
+	if err := b.PlanID.Validate(); err != nil {
+		return AsError(err).WithField("plan_id")
+	}
+	if err := checkIndhold(b.Indhold); err != nil {
+		return err
+	}
+	i := x.s.FindPlan(b.PlanID)
+	if i < 0 {
+		if !contains(planTyper, b.Type) {
+			return invalidf("type", "Ukendt plantype %q; brug jobplan, uddannelsesplan eller sdp_opfoelgning.",
+				"Unknown plan type %q; use jobplan, uddannelsesplan or sdp_opfoelgning.", b.Type)
+		}
+		if b.Type == PlanSDPOpfoelgning && x.gruppe() != "SDP" {
+			return RuleError("plan-type", "Aftale om opfølgning bruges kun for sygedagpengemodtagere.", "A follow-up agreement is only for sickness-benefit recipients.")
+		}
+		x.s.Planer = append(x.s.Planer, Plan{ID: b.PlanID, Type: b.Type, Oprettet: x.today, RegelSet: x.rs.Version})
+		i = len(x.s.Planer) - 1
+		x.effect("plan_oprettet", x.today, b.Type)
+	} else if b.Type != "" && b.Type != x.s.Planer[i].Type {
+		return invalidf("type", "En plans type kan ikke ændres; opret en ny plan.", "A plan's type cannot be changed; create a new plan.")
+	}
+	p := &x.s.Planer[i]
+	p.PlanIndhold = b.Indhold.clone()
+	p.Status = PlanUdkast
+	p.Version++
+	p.Aendret = x.cmd.At
+	p.RegelSet = x.rs.Version
+	x.touch("plan/" + string(p.ID))
+	x.effect("plan_gemt", x.today, fmt.Sprintf("version %d", p.Version))
+	return nil
+}
+
+func checkIndhold(c PlanIndhold) error {
+	lists := map[string][]string{"jobmaal": c.Jobmaal, "uddannelsesmaal": c.Uddannelsesmaal, "stabiliserende": c.Stabiliserende,
+		"andre_indsatser": c.AndreIndsatser, "stillinger": c.Jobsoegning.Stillinger, "kanaler": c.Jobsoegning.Kanaler}
+	for field, items := range lists {
+		if len(items) > maxPlanItems {
+			return invalidf(field, "Højst %d punkter i %s.", "At most %d items in %s.", maxPlanItems, field)
+		}
+		for _, it := range items {
+			if err := text(field, it, maxPlanText, true); err != nil {
+				return err
+			}
+		}
+	}
+	for field, v := range map[string]string{"mentor": c.Mentor, "status_tekst": c.StatusTekst, "geografi": c.Jobsoegning.Geografi,
+		"ansvarlig": c.Ansvarlig.Navn, "naeste_kontakt": c.NaesteKontakt.Hvem} {
+		if err := text(field, v, maxPlanText, false); err != nil {
+			return err
+		}
+	}
+	if c.Jobsoegning.AntalPrUge < 0 || c.Jobsoegning.AntalPrUge > 100 {
+		return invalidf("antal_pr_uge", "Antal ansøgninger pr. uge skal være mellem 0 og 100.", "Applications per week must be between 0 and 100.")
+	}
+	if len(c.Aktiviteter) > maxPlanItems {
+		return invalidf("aktiviteter", "Højst %d aktiviteter.", "At most %d activities.", maxPlanItems)
+	}
+	for _, a := range c.Aktiviteter {
+		if err := checkAktivitet(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkAktivitet: start and end, hours and minutes per week 0–59 [S80].
+func checkAktivitet(a Aktivitet) error {
+	if !contains(aktivitetsTyper, a.Type) {
+		return invalidf("aktivitet", "Ukendt aktivitetstype %q.", "Unknown activity type %q.", a.Type)
+	}
+	if err := text("udbyder", a.Udbyder, 200, false); err != nil {
+		return err
+	}
+	if a.Periode.Start.IsZero() {
+		return invalidf("aktivitet", "Aktiviteten mangler en startdato.", "The activity has no start date.")
+	}
+	if !a.Periode.Slut.IsZero() && a.Periode.Slut.Before(a.Periode.Start) {
+		return RuleError("1003", "Aktivitetens slutdato ligger før startdatoen.", "The activity's end date is before its start date.")
+	}
+	if a.Timer < 0 || a.Timer > 59 || a.Minutter < 0 || a.Minutter > 59 {
+		return invalidf("aktivitet", "Timer og minutter pr. uge skal hver være mellem 0 og 59.", "Hours and minutes per week must each be between 0 and 59.")
+	}
+	return nil
+}
+
+// OffentliggoerPlan publishes a draft (DOMAIN §6.1, DFDG plan rules [S10]):
+// a draft must exist (8006); job and education plans need a goal (8015);
+// a pålægsfrist must be after today (8018); no education plan above age 30
+// (8044); a responsible caseworker is required (8055); from 1 January 2027
+// there are no uddannelsespålæg [S36][S39].
+type OffentliggoerPlan struct {
+	PlanID ID `json:"plan_id"`
+}
+
+func (*OffentliggoerPlan) Kind() string    { return "offentliggoer_plan" }
+func (*OffentliggoerPlan) roles() []string { return rolesCaseworker }
+
+func (b *OffentliggoerPlan) apply(x *exec) error {
+	if err := x.requireKG("8060"); err != nil {
+		return err
+	}
+	i := x.s.FindPlan(b.PlanID)
+	if i < 0 || x.s.Planer[i].Status != PlanUdkast {
+		return RuleError("8006", "Der er intet udkast at offentliggøre. Gem planen først.", "There is no draft to publish. Save the plan first.")
+	}
+	p := &x.s.Planer[i]
+	if err := x.checkPublish(p); err != nil {
+		return err
+	}
+	p.Status = PlanOffentliggjort
+	p.Offentliggjort = x.today
+	x.touch("plan/" + string(p.ID))
+	x.effect("plan_offentliggjort", x.today, fmt.Sprintf("version %d", p.Version))
+	return nil
+}
+
+func (x *exec) checkPublish(p *Plan) error {
+	if (p.Type == PlanJob || p.Type == PlanUddannelse) && len(p.Jobmaal) == 0 && len(p.Uddannelsesmaal) == 0 {
+		return RuleError("8015", "Planen skal have mindst ét job- eller uddannelsesmål, før den kan offentliggøres.",
+			"The plan needs at least one job or education goal before it can be published.")
+	}
+	if p.Paalaeg != nil {
+		if x.rs.P("uddannelsespaalaeg") == 0 {
+			return RuleError("paalaeg-afskaffet", "Uddannelsespålæg er afskaffet fra 1. januar 2027. Fjern pålægget fra planen.",
+				"Education orders are abolished from 1 January 2027. Remove the order from the plan.")
+		}
+		if !p.Paalaeg.Frist.After(x.today) {
+			return RuleError("8018", "Pålægsfristen skal ligge efter i dag.", "The order's deadline must be after today.")
+		}
+	}
+	if max := x.rs.P("uddannelsesplan.max_alder"); p.Type == PlanUddannelse && !x.s.Borger.CPR.Ukendt() && x.age() > max {
+		return RuleError("8044", fmt.Sprintf("En uddannelsesplan kan ikke bruges for borgere over %d år.", max),
+			fmt.Sprintf("An education plan cannot be used for citizens over %d.", max))
+	}
+	if p.Ansvarlig.Navn == "" {
+		return RuleError("8055", "Planen skal have en ansvarlig sagsbehandler.", "The plan needs a responsible caseworker.")
+	}
+	return nil
+}

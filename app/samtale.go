@@ -1,0 +1,190 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(
+		func() Body { return &BookSamtale{} },
+		func() Body { return &RegistrerSamtaleAfholdt{} },
+		func() Body { return &RegistrerUdeblivelse{} },
+	)
+}
+
+var (
+	samtaleTyper  = []string{"jobsamtale", "opfoelgning", "raadighed", "forloeb"}
+	samtaleFormer = []string{"fremmoede", "telefon", "video", "digital"}
+)
+
+// BookSamtale books a samtale in the kontaktforløb (DOMAIN §5.1). Booking
+// on a day the citizen is exempt from jobsamtaler needs a reason (A);
+// a booking within the selvbook deadline meets it [S14][S31].
+type BookSamtale struct {
+	SamtaleID   ID     `json:"samtale_id"`
+	Type        string `json:"type"`
+	Dato        Date   `json:"dato"`
+	Tid         string `json:"tid,omitempty"`
+	Form        string `json:"form,omitempty"`
+	Begrundelse string `json:"begrundelse,omitempty"`
+}
+
+func (*BookSamtale) Kind() string    { return "book_samtale" }
+func (*BookSamtale) roles() []string { return rolesAll }
+
+func (b *BookSamtale) apply(x *exec) error {
+	if err := newID("samtale_id", b.SamtaleID, x.s.FindSamtale(b.SamtaleID) >= 0); err != nil {
+		return err
+	}
+	if err := x.requireKG("8060"); err != nil {
+		return err
+	}
+	if !contains(samtaleTyper, b.Type) {
+		return invalidf("type", "Ukendt samtaletype %q.", "Unknown meeting type %q.", b.Type)
+	}
+	if b.Form == "" {
+		b.Form = "fremmoede"
+	}
+	if !contains(samtaleFormer, b.Form) {
+		return invalidf("form", "Ukendt samtaleform %q.", "Unknown meeting form %q.", b.Form)
+	}
+	if err := checkTid(b.Tid); err != nil {
+		return err
+	}
+	if b.Dato.IsZero() || b.Dato.Before(x.today) {
+		return RuleError("samtale-fortid", "En samtale skal bookes til i dag eller senere.", "A meeting must be booked for today or later.")
+	}
+	if x.today.DaysUntil(b.Dato) > 366 {
+		return invalidf("dato", "En samtale kan højst bookes et år frem.", "A meeting can be booked at most a year ahead.")
+	}
+	for _, f := range x.s.AktiveFravaer(b.Dato) {
+		if x.effekt(f.Type) == "F" {
+			da := fmt.Sprintf("Borgeren er fritaget for jobsamtaler den %s (%s).", b.Dato.Dansk(), x.fravaerNavn(f.Type))
+			en := fmt.Sprintf("The citizen is exempt from meetings on %s (%s).", b.Dato, x.fravaerNavnEN(f.Type))
+			if err := x.soft(b.Begrundelse, "samtale-fritaget", da, en); err != nil {
+				return err
+			}
+		}
+	}
+	x.s.Samtaler = append(x.s.Samtaler, Samtale{ID: b.SamtaleID, Type: b.Type, Dato: b.Dato, Tid: b.Tid, Form: b.Form,
+		Status: SamtalePlanlagt, Booket: x.today, RegelSet: x.rs.Version})
+	x.touch("samtale/" + string(b.SamtaleID))
+	x.effect("samtale_booket", b.Dato, b.Type)
+	if t := &x.s.Tilmelding; !t.SelvbookFrist.IsZero() && !b.Dato.After(t.SelvbookFrist) {
+		t.SelvbookFrist = Date{}
+		x.touch("tilmelding")
+		x.effect("selvbook_opfyldt", b.Dato, "")
+	}
+	return nil
+}
+
+func checkTid(t string) error {
+	if t == "" {
+		return nil
+	}
+	h, okh := digits(t[:min(2, len(t))])
+	if len(t) != 5 || t[2] != ':' || !okh || h > 23 {
+		return invalidf("tid", "Skriv klokkeslættet som TT:MM, fx 10:00.", "Write the time as HH:MM, e.g. 10:00.")
+	}
+	if m, ok := digits(t[3:]); !ok || m > 59 {
+		return invalidf("tid", "Skriv klokkeslættet som TT:MM, fx 10:00.", "Write the time as HH:MM, e.g. 10:00.")
+	}
+	return nil
+}
+
+func (x *exec) plannedSamtale(id ID) (*Samtale, error) {
+	i := x.s.FindSamtale(id)
+	if i < 0 {
+		return nil, Errorf(CodeNotFound, "", "Samtalen findes ikke på sagen.", "The meeting does not exist on the case.").WithField("samtale_id")
+	}
+	m := &x.s.Samtaler[i]
+	if m.Status != SamtalePlanlagt {
+		return nil, RuleError("samtale-status", "Samtalen er allerede registreret som "+m.Status+".", "The meeting is already registered as "+m.Status+".")
+	}
+	if m.Dato.After(x.today) {
+		return nil, RuleError("samtale-fremtid", "Samtalen ligger i fremtiden ("+m.Dato.Dansk()+") og kan ikke registreres endnu.",
+			"The meeting is in the future ("+m.Dato.String()+") and cannot be registered yet.")
+	}
+	return m, nil
+}
+
+// RegistrerSamtaleAfholdt records a held samtale.
+type RegistrerSamtaleAfholdt struct {
+	SamtaleID ID `json:"samtale_id"`
+}
+
+func (*RegistrerSamtaleAfholdt) Kind() string    { return "registrer_samtale_afholdt" }
+func (*RegistrerSamtaleAfholdt) roles() []string { return rolesStaff }
+
+func (b *RegistrerSamtaleAfholdt) apply(x *exec) error {
+	m, err := x.plannedSamtale(b.SamtaleID)
+	if err != nil {
+		return err
+	}
+	m.Status = SamtaleAfholdt
+	x.touch("samtale/" + string(m.ID))
+	x.effect("samtale_afholdt", m.Dato, m.Type)
+	return nil
+}
+
+// RegistrerUdeblivelse records a no-show and its consequence per group
+// (DOMAIN §5.3). Lovligt fravær (a registered fravær that exempts from
+// jobsamtaler) has no consequence; a sick child is not lovligt fravær for
+// dagpenge [S78], nor a Jobnet sygemelding for kontanthjælp [S48].
+type RegistrerUdeblivelse struct {
+	SamtaleID ID     `json:"samtale_id"`
+	Kontakt   Date   `json:"kontakt,omitzero"` // when the citizen made contact; zero = not yet
+	Grund     string `json:"grund,omitempty"`  // the citizen's stated reason, for the record
+}
+
+func (*RegistrerUdeblivelse) Kind() string    { return "registrer_udeblivelse" }
+func (*RegistrerUdeblivelse) roles() []string { return rolesStaff }
+
+func (b *RegistrerUdeblivelse) apply(x *exec) error {
+	m, err := x.plannedSamtale(b.SamtaleID)
+	if err != nil {
+		return err
+	}
+	if err := text("grund", b.Grund, 500, false); err != nil {
+		return err
+	}
+	if !b.Kontakt.IsZero() && (b.Kontakt.Before(m.Dato) || b.Kontakt.After(x.today)) {
+		return invalidf("kontakt", "Kontaktdatoen skal ligge mellem samtalens dato og i dag.", "The contact date must be between the meeting date and today.")
+	}
+	m.Status = SamtaleUdeblevet
+	x.touch("samtale/" + string(m.ID))
+	for _, f := range x.s.AktiveFravaer(m.Dato) {
+		if x.effekt(f.Type) == "F" {
+			m.Konsekvens = "lovligt fravær: " + x.fravaerNavn(f.Type)
+			x.effect("lovligt_fravaer", m.Dato, f.Type)
+			return nil
+		}
+	}
+	m.Konsekvens = x.udeblivelseKonsekvens(m, b.Kontakt)
+	return nil
+}
+
+// udeblivelseKonsekvens derives the no-show consequence. Dagpenge: no
+// dagpenge from the missed samtale until contact; contact the same day
+// loses the whole day, the next day two days [S49]. Kontanthjælp: fradrag
+// for the days until contact, to be decided after partshøring [S48][S54].
+// Sygedagpenge: the paying unit is asked to stop payment after partshøring
+// [S46][S55].
+func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) string {
+	days := "indtil borgeren kontakter jobcentret"
+	if !kontakt.IsZero() {
+		days = fmt.Sprintf("%d dag(e)", m.Dato.DaysUntil(kontakt)+1)
+	}
+	switch g := x.gruppe(); {
+	case g == "DP":
+		x.effect("dagpenge_mistet", m.Dato, days)
+		return "ingen dagpenge " + days
+	case isKHLike(g):
+		x.effect("fradrag", m.Dato, days)
+		x.effect("partshoering", x.today, "")
+		return "fradrag " + days
+	case g == "SDP":
+		x.effect("partshoering", x.today, "stop af sygedagpenge")
+		return "partshøring om stop af sygedagpenge"
+	}
+	x.effect("udeblevet", m.Dato, "")
+	return "udeblevet"
+}

@@ -1,0 +1,136 @@
+package app
+
+import "fmt"
+
+func init() {
+	register(
+		func() Body { return &RegistrerVejledning{} },
+		func() Body { return &ForeslaaSanktion{} },
+	)
+}
+
+var (
+	vejledningTyper = []string{"las35", "las40a"}
+	sanktionTyper   = []string{"fradrag", "nedsaettelse", "ophoer", "skaerpet_40a"}
+)
+
+// RegistrerVejledning records written guidance on rights and duties,
+// which any sanction requires beforehand (LAS § 35 stk. 1; § 40 a needs
+// its own) [S54].
+type RegistrerVejledning struct {
+	VejledningID ID     `json:"vejledning_id"`
+	Type         string `json:"type"`
+	Dato         Date   `json:"dato,omitzero"`
+}
+
+func (*RegistrerVejledning) Kind() string    { return "registrer_vejledning" }
+func (*RegistrerVejledning) roles() []string { return rolesCaseworker }
+
+func (b *RegistrerVejledning) apply(x *exec) error {
+	exists := false
+	for _, v := range x.s.Vejledninger {
+		exists = exists || v.ID == b.VejledningID
+	}
+	if err := newID("vejledning_id", b.VejledningID, exists); err != nil {
+		return err
+	}
+	if !contains(vejledningTyper, b.Type) {
+		return invalidf("type", "Ukendt vejledningstype %q; brug las35 eller las40a.", "Unknown guidance type %q; use las35 or las40a.", b.Type)
+	}
+	dato := b.Dato
+	if dato.IsZero() {
+		dato = x.today
+	}
+	if dato.After(x.today) {
+		return invalidf("dato", "Vejledningen kan ikke dateres i fremtiden.", "The guidance cannot be dated in the future.")
+	}
+	x.s.Vejledninger = append(x.s.Vejledninger, Vejledning{ID: b.VejledningID, Type: b.Type, Dato: dato})
+	x.touch("vejledning/" + string(b.VejledningID))
+	x.effect("vejledning", dato, b.Type)
+	return nil
+}
+
+// ForeslaaSanktion proposes a sanction on kontanthjælp (DOMAIN §5.3): only
+// with prior written vejledning, within 3 full calendar months of the
+// failure [S54]; skærpet sanktion (§ 40 a) needs its own vejledning and a
+// prior sanction, and not for aktivitetsparate since 2025 [S42][S54].
+type ForeslaaSanktion struct {
+	SanktionID ID     `json:"sanktion_id"`
+	Type       string `json:"type"`
+	Haendelse  Date   `json:"haendelse"`
+}
+
+func (*ForeslaaSanktion) Kind() string    { return "foreslaa_sanktion" }
+func (*ForeslaaSanktion) roles() []string { return rolesCaseworker }
+
+func (b *ForeslaaSanktion) apply(x *exec) error {
+	exists := false
+	for _, s := range x.s.Sanktioner {
+		exists = exists || s.ID == b.SanktionID
+	}
+	if err := newID("sanktion_id", b.SanktionID, exists); err != nil {
+		return err
+	}
+	if !contains(sanktionTyper, b.Type) {
+		return invalidf("type", "Ukendt sanktionstype %q.", "Unknown sanction type %q.", b.Type)
+	}
+	if b.Haendelse.IsZero() || b.Haendelse.After(x.today) {
+		return invalidf("haendelse", "Hændelsesdatoen skal ligge i dag eller tidligere.", "The date of the failure must be today or earlier.")
+	}
+	if !isKHLike(x.gruppe()) {
+		return RuleError("sanktion-gruppe", "Sanktioner efter aktivloven gælder kun kontanthjælpsmodtagere. For dagpenge afgør a-kassen rådigheden.",
+			"Sanctions under the social assistance act apply only to cash-benefit recipients. For dagpenge the a-kasse decides availability.")
+	}
+	if !x.harVejledning("las35", b.Haendelse) {
+		return RuleError("sanktion-vejledning", "Der er ikke givet skriftlig vejledning om rettigheder og pligter før hændelsen (aktivlovens § 35, stk. 1). Sanktionen kan ikke gennemføres.",
+			"No written guidance on rights and duties was given before the failure (LAS § 35(1)). The sanction cannot be imposed.")
+	}
+	if deadline := sanktionFrist(b.Haendelse, x.rs.P("sanktion.frist.mdr")); x.today.After(deadline) {
+		return RuleError("sanktion-frist", fmt.Sprintf("Sanktionen skulle være gennemført senest %s (%d hele kalendermåneder efter hændelsen).", deadline.Dansk(), x.rs.P("sanktion.frist.mdr")),
+			fmt.Sprintf("The sanction had to be imposed by %s (%d full calendar months after the failure).", deadline, x.rs.P("sanktion.frist.mdr")))
+	}
+	if b.Type == "skaerpet_40a" {
+		if err := x.checkSkaerpet(b.Haendelse); err != nil {
+			return err
+		}
+	}
+	x.s.Sanktioner = append(x.s.Sanktioner, Sanktion{ID: b.SanktionID, Type: b.Type, Haendelse: b.Haendelse, Foreslaaet: x.today, RegelSet: x.rs.Version})
+	x.touch("sanktion/" + string(b.SanktionID))
+	x.effect("sanktion_foreslaaet", b.Haendelse, b.Type)
+	x.effect("partshoering", x.today, "")
+	return nil
+}
+
+// sanktionFrist is the last day of the n-th full calendar month after the
+// month of the failure (A: reading of "inden for 3 hele kalendermåneder").
+func sanktionFrist(haendelse Date, n int) Date {
+	y, m, _ := haendelse.YMD()
+	first := MustDate(y, m, 1)
+	return first.AddMonths(n + 1).AddDays(-1)
+}
+
+func (x *exec) harVejledning(typ string, before Date) bool {
+	for _, v := range x.s.Vejledninger {
+		if v.Type == typ && !v.Dato.After(before) {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *exec) checkSkaerpet(haendelse Date) error {
+	if x.s.Visitation.Kategori == "aktivitetsparat" && x.rs.P("sanktion.40a.aktivitetsparat") == 0 {
+		return RuleError("sanktion-40a-aktivitetsparat", "Skærpet rådighedssanktion (§ 40 a) kan ikke bruges over for aktivitetsparate.",
+			"The stricter sanction (§ 40 a) cannot be used for activity-ready citizens.")
+	}
+	if !x.harVejledning("las40a", haendelse) {
+		return RuleError("sanktion-vejledning-40a", "Skærpet sanktion kræver særskilt skriftlig vejledning om § 40 a før hændelsen.",
+			"A stricter sanction requires separate written guidance on § 40 a before the failure.")
+	}
+	for _, s := range x.s.Sanktioner {
+		if s.Haendelse.Before(haendelse) {
+			return nil
+		}
+	}
+	return RuleError("sanktion-40a-forudgaaende", "Skærpet sanktion kræver en tidligere sanktion.", "A stricter sanction requires an earlier sanction.")
+}
