@@ -1,0 +1,322 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+)
+
+// buildSag builds the scenario's starting case from its fact lines.
+func buildSag(s *Scenario) (*Sag, error) {
+	sag := &Sag{ID: scenarioSag, Borger: Borger{Navn: "Scenarie Borger"}}
+	b := &factBuilder{s: s, sag: sag}
+	for _, l := range s.Facts {
+		if err := b.add(l); err != nil {
+			return nil, fmt.Errorf("linje %d (%s): %v", l.Line, l.Key, err)
+		}
+	}
+	if sag.Borger.CPR == "" {
+		cpr, err := cprForAge(s.IDag, 40)
+		if err != nil {
+			return nil, err
+		}
+		sag.Borger.CPR = cpr
+	}
+	return sag, nil
+}
+
+type factBuilder struct {
+	s   *Scenario
+	sag *Sag
+	n   int
+}
+
+func (b *factBuilder) nextID(prefix string) ID {
+	b.n++
+	return ID(fmt.Sprintf("%s%d", prefix, b.n))
+}
+
+func (b *factBuilder) add(l Line) error {
+	switch l.Key {
+	case "borger":
+		return b.borger(l)
+	case "kontaktgruppe":
+		return b.kontaktgruppe(l)
+	case "tilmelding":
+		return b.tilmelding(l)
+	case "visitation":
+		return b.visitation(l)
+	case "ydelse":
+		return decodeFields(l.Fields, &b.sag.Ydelse)
+	case "fravaer":
+		return b.fravaer(l)
+	case "samtale":
+		m := Samtale{Status: SamtalePlanlagt, Booket: b.s.IDag.AddDays(-14), Type: "jobsamtale", Form: "fremmoede"}
+		if err := decodeFields(l.Fields, &m); err != nil {
+			return err
+		}
+		if m.ID == "" {
+			m.ID = b.nextID("s")
+		}
+		b.sag.Samtaler = append(b.sag.Samtaler, m)
+	case "vejledning":
+		v := Vejledning{ID: b.nextID("v")}
+		if err := decodeFields(l.Fields, &v); err != nil {
+			return err
+		}
+		b.sag.Vejledninger = append(b.sag.Vejledninger, v)
+	case "sanktion":
+		v := Sanktion{ID: b.nextID("x")}
+		if err := decodeFields(l.Fields, &v); err != nil {
+			return err
+		}
+		b.sag.Sanktioner = append(b.sag.Sanktioner, v)
+	case "plan":
+		p := Plan{Status: PlanUdkast, Version: 1, Type: PlanJob, Oprettet: b.s.IDag.AddDays(-30)}
+		if err := decodeFields(l.Fields, &p); err != nil {
+			return err
+		}
+		if p.ID == "" {
+			p.ID = b.nextID("p")
+		}
+		b.sag.Planer = append(b.sag.Planer, p)
+	case "tjob_miss":
+		for _, v := range l.Positional {
+			d, err := ParseDate(v)
+			if err != nil {
+				return err
+			}
+			b.sag.TjobMiss = append(b.sag.TjobMiss, d)
+		}
+	case "tjob":
+		return b.date(l.Positional, &b.sag.Tjob)
+	}
+	return nil
+}
+
+func (b *factBuilder) date(pos []string, dst *Date) error {
+	if len(pos) != 1 {
+		return fmt.Errorf("skriv én dato")
+	}
+	d, err := ParseDate(pos[0])
+	if err != nil {
+		return err
+	}
+	*dst = d
+	return nil
+}
+
+func decodeFields(fields []Field, dst any) error {
+	raw, err := toJSON(fields)
+	if err != nil {
+		return err
+	}
+	if err := strictDecode(raw, dst); err != nil {
+		return fmt.Errorf("%s", AsError(err).Message)
+	}
+	return nil
+}
+
+// borger: alder=35 | foedt=1990-05-01 | cpr=0101901234, navn="…",
+// uddannelse=ja, doed=DATE, ingen_adresse=DATE.
+func (b *factBuilder) borger(l Line) error {
+	bo := &b.sag.Borger
+	for _, f := range l.Fields {
+		v, _ := f.Value.(string)
+		var err error
+		switch f.Key {
+		case "alder":
+			n, ok := digits(v)
+			if !ok || n > 120 {
+				return fmt.Errorf("alder skal være et tal mellem 0 og 120")
+			}
+			bo.CPR, err = cprForAge(b.s.IDag, n)
+		case "foedt":
+			var d Date
+			if d, err = ParseDate(v); err == nil {
+				bo.CPR, err = cprForBirth(d)
+			}
+		case "cpr":
+			bo.CPR, err = ParseCPR(v)
+		case "navn":
+			bo.Navn = v
+		case "uddannelse":
+			bo.HarUddannelse = v == "ja"
+		case "doed":
+			bo.Doed, err = ParseDate(v)
+		case "ingen_adresse":
+			bo.IngenAdresse, err = ParseDate(v)
+		default:
+			return fmt.Errorf("ukendt felt %q for borger", f.Key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cprForAge returns a synthetic CPR for a citizen who is age years old on
+// day (birthday 100 days before day, away from the age boundary).
+func cprForAge(day Date, age int) (CPR, error) {
+	return cprForBirth(day.AddDays(-100).AddYears(-age))
+}
+
+// cprForBirth returns a synthetic CPR with the given birth date; the
+// serial's first digit follows the century rule.
+func cprForBirth(d Date) (CPR, error) {
+	y, m, dd := d.YMD()
+	serial := "1001"
+	switch {
+	case y >= 2000 && y <= 2036:
+		serial = "4001"
+	case y >= 2037:
+		return "", fmt.Errorf("fødselsåret %d kan ikke skrives i et CPR-nummer", y)
+	case y < 1900:
+		serial = "5001"
+	}
+	return ParseCPR(fmt.Sprintf("%02d%02d%02d%s", dd, int(m), y%100, serial))
+}
+
+// kontaktgruppe: 1 start=2026-01-05
+func (b *factBuilder) kontaktgruppe(l Line) error {
+	if len(l.Positional) != 1 {
+		return fmt.Errorf("skriv kontaktgruppens nummer, fx »kontaktgruppe: 1 start=2026-01-05«")
+	}
+	kg, ok := digits(l.Positional[0])
+	if !ok {
+		return fmt.Errorf("%q er ikke et kontaktgruppenummer", l.Positional[0])
+	}
+	start := b.s.IDag.AddDays(-60)
+	if v := l.str("start"); v != "" {
+		d, err := ParseDate(v)
+		if err != nil {
+			return err
+		}
+		start = d
+	}
+	b.sag.Kontaktgruppe = &KGForloeb{KG: kg, Periode: Period{Start: start}}
+	return nil
+}
+
+// tilmelding: tilmeldt siden=… kategori=modtager | ikke_tilmeldt afmeldt=… aarsag=tjob
+func (b *factBuilder) tilmelding(l Line) error {
+	if len(l.Positional) != 1 || (l.Positional[0] != Tilmeldt && l.Positional[0] != IkkeTilmeldt) {
+		return fmt.Errorf("skriv tilmeldt eller ikke_tilmeldt først")
+	}
+	t := Tilmelding{Status: l.Positional[0], Kategori: KatModtager, Ledighedsstatus: "ledig"}
+	if t.Status == Tilmeldt {
+		t.Siden = b.s.IDag.AddDays(-60)
+	}
+	for _, f := range l.Fields {
+		v, _ := f.Value.(string)
+		var err error
+		switch f.Key {
+		case "siden":
+			t.Siden, err = ParseDate(v)
+		case "foerste":
+			t.FoersteDato, err = ParseDate(v)
+		case "afmeldt":
+			t.AfmeldtDato, err = ParseDate(v)
+		case "aarsag":
+			t.AfmeldAarsag = v
+		case "kategori":
+			t.Kategori = v
+		case "ledighedsstatus":
+			t.Ledighedsstatus = v
+		case "selvbook_frist":
+			t.SelvbookFrist, err = ParseDate(v)
+		default:
+			return fmt.Errorf("ukendt felt %q for tilmelding", f.Key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if t.FoersteDato.IsZero() {
+		t.FoersteDato = t.Siden
+	}
+	b.sag.Tilmelding = t
+	return nil
+}
+
+// visitation: match1 dato=…
+func (b *factBuilder) visitation(l Line) error {
+	if len(l.Positional) != 1 {
+		return fmt.Errorf("skriv kategorien, fx »visitation: jobparat«")
+	}
+	v := Visitation{Kategori: l.Positional[0], Dato: b.s.IDag.AddDays(-30)}
+	if d := l.str("dato"); d != "" {
+		var err error
+		if v.Dato, err = ParseDate(d); err != nil {
+			return err
+		}
+	}
+	b.sag.Visitation = v
+	return nil
+}
+
+// fravaer: id=f1 type=ferie start=… slut=… anmeldt=… [ingen_ydelse=ja]
+// [forventet_rask=…] [foer_kg=1 foer_kategori=match1 foer_tilmeldt=ja]
+func (b *factBuilder) fravaer(l Line) error {
+	f := Fravaer{ID: b.nextID("f")}
+	var foer Foer
+	hasFoer := false
+	var rest []Field
+	for _, fl := range l.Fields {
+		v, _ := fl.Value.(string)
+		var err error
+		switch fl.Key {
+		case "start":
+			f.Periode.Start, err = ParseDate(v)
+		case "slut":
+			f.Periode.Slut, err = ParseDate(v)
+		case "foer_kg":
+			n, ok := digits(v)
+			if !ok {
+				return fmt.Errorf("foer_kg skal være et tal")
+			}
+			foer.KG, hasFoer = n, true
+		case "foer_kategori":
+			foer.Kategori, hasFoer = v, true
+		case "foer_tilmeldt":
+			foer.Tilmeldt, hasFoer = v == "ja", true
+		default:
+			rest = append(rest, fl)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := decodeFields(rest, &f); err != nil {
+		return err
+	}
+	if f.Type == "" || f.Periode.Start.IsZero() {
+		return fmt.Errorf("fravær skal have type= og start=")
+	}
+	if f.Anmeldt.IsZero() {
+		f.Anmeldt = f.Periode.Start
+	}
+	if f.Registreret.IsZero() {
+		f.Registreret = minDate(f.Anmeldt, b.s.IDag)
+	}
+	if hasFoer {
+		if foer.TKat == "" {
+			foer.TKat = KatModtager
+		}
+		f.Foer = &foer
+	}
+	b.sag.Fravaer = append(b.sag.Fravaer, f)
+	return nil
+}
+
+func minDate(a, b Date) Date {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// LoadScenarioText is a convenience for tests: parse scenarios from text.
+func LoadScenarioText(name, text string) ([]*Scenario, error) {
+	return ParseScenarios(name, strings.NewReader(text))
+}

@@ -1,0 +1,354 @@
+package app
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Scenario is one rule scenario: a citizen's facts, "today", one or more
+// commands and the expected outcome of each (docs/rules.md describes the
+// file format for rule maintainers).
+type Scenario struct {
+	File   string
+	Line   int
+	Navn   string
+	Kilde  string
+	IDag   Date
+	Facts  []Line // state lines, in order
+	Checks []Line // expectations on the initial state (before any handling)
+	Steps  []Step
+}
+
+// Step is one command and what is expected of it.
+type Step struct {
+	Handling Line
+	Checks   []Line
+}
+
+// Line is one "key: value" line with its tokens.
+type Line struct {
+	Line       int
+	Key        string
+	Positional []string
+	Fields     []Field
+}
+
+// Field is one key=value token; Value is a string, []string or a raw JSON
+// value.
+type Field struct {
+	Key   string
+	Value any
+}
+
+func (l Line) get(key string) (any, bool) {
+	for _, f := range l.Fields {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
+
+func (l Line) str(key string) string {
+	v, _ := l.get(key)
+	s, _ := v.(string)
+	return s
+}
+
+var factKeys = []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
+	"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
+var checkKeys = []string{"forventet", "effekt", "ingen_effekt", "advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
+
+// ParseScenarios reads scenarios from r. A new scenario starts at every
+// "navn:" line. Errors name the file and line.
+func ParseScenarios(file string, r io.Reader) ([]*Scenario, error) {
+	var out []*Scenario
+	var cur *Scenario
+	sc := bufio.NewScanner(io.LimitReader(r, 4<<20))
+	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := strings.TrimSpace(sc.Text())
+		if raw == "" || strings.HasPrefix(raw, "#") {
+			continue
+		}
+		key, rest, ok := strings.Cut(raw, ":")
+		if !ok {
+			return nil, scenarioErr(file, n, "linjen skal have formen »nøgle: værdi«")
+		}
+		key, rest = strings.TrimSpace(key), strings.TrimSpace(rest)
+		if key == "navn" {
+			cur = &Scenario{File: file, Line: n, Navn: rest}
+			out = append(out, cur)
+			continue
+		}
+		if cur == nil {
+			return nil, scenarioErr(file, n, "filen skal starte med en »navn:«-linje")
+		}
+		if err := cur.add(file, n, key, rest); err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, scenarioErr(file, n, "filen kan ikke læses: "+err.Error())
+	}
+	for _, s := range out {
+		if err := s.complete(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func scenarioErr(file string, line int, msg string) error {
+	pos := file + ":" + strconv.Itoa(line)
+	return Errorf(CodeInvalid, "scenarie", pos+": "+msg, pos+": "+msg)
+}
+
+func (s *Scenario) add(file string, n int, key, rest string) error {
+	switch key {
+	case "kilde":
+		s.Kilde = rest
+		return nil
+	case "i_dag":
+		d, err := ParseDate(rest)
+		if err != nil {
+			return scenarioErr(file, n, AsError(err).Message)
+		}
+		s.IDag = d
+		return nil
+	}
+	l, err := tokenize(rest)
+	if err != nil {
+		return scenarioErr(file, n, err.Error())
+	}
+	l.Line, l.Key = n, key
+	switch {
+	case key == "handling":
+		if len(l.Positional) != 1 {
+			return scenarioErr(file, n, "skriv handlingens navn først, fx »handling: registrer_fravaer af=borger …«")
+		}
+		s.Steps = append(s.Steps, Step{Handling: l})
+	case contains(factKeys, key):
+		if len(s.Steps) > 0 {
+			return scenarioErr(file, n, "fakta (»"+key+":«) skal stå før den første »handling:«")
+		}
+		s.Facts = append(s.Facts, l)
+	case contains(checkKeys, key):
+		if len(s.Steps) == 0 {
+			s.Checks = append(s.Checks, l)
+		} else {
+			st := &s.Steps[len(s.Steps)-1]
+			st.Checks = append(st.Checks, l)
+		}
+	default:
+		return scenarioErr(file, n, fmt.Sprintf("ukendt nøgle %q; brug fx navn, kilde, i_dag, borger, kontaktgruppe, tilmelding, fravaer, handling, forventet, effekt", key))
+	}
+	return nil
+}
+
+func (s *Scenario) complete() error {
+	if s.IDag.IsZero() {
+		return scenarioErr(s.File, s.Line, "scenariet mangler »i_dag:«")
+	}
+	if s.Kilde == "" {
+		return scenarioErr(s.File, s.Line, "scenariet mangler »kilde:« (fx DOMAIN §8 nr. 2 [S1])")
+	}
+	if len(s.Steps) == 0 && len(s.Checks) == 0 {
+		return scenarioErr(s.File, s.Line, "scenariet har hverken handlinger eller forventninger")
+	}
+	for _, st := range s.Steps {
+		n := 0
+		for _, c := range st.Checks {
+			if c.Key == "forventet" {
+				n++
+			}
+		}
+		if n != 1 {
+			return scenarioErr(s.File, st.Handling.Line, "hver »handling:« skal følges af præcis én »forventet: godkendt« eller »forventet: afvist KODE«")
+		}
+	}
+	return nil
+}
+
+// tokenize splits "a b=c d=\"e f\" g=[x, y] h={...}" into positional
+// tokens and fields.
+func tokenize(s string) (Line, error) {
+	var l Line
+	for i := 0; i < len(s); {
+		if s[i] == ' ' || s[i] == '\t' {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && s[i] != ' ' && s[i] != '=' && s[i] != '\t' {
+			i++
+		}
+		word := s[start:i]
+		if i >= len(s) || s[i] != '=' {
+			v, err := unquote(word)
+			if err != nil {
+				return l, err
+			}
+			l.Positional = append(l.Positional, v)
+			continue
+		}
+		i++ // '='
+		v, next, err := value(s, i)
+		if err != nil {
+			return l, fmt.Errorf("værdien af %s: %v", word, err)
+		}
+		l.Fields = append(l.Fields, Field{Key: word, Value: v})
+		i = next
+	}
+	return l, nil
+}
+
+// value reads a value at s[i:]: "quoted", [list], {json} or a bare word.
+func value(s string, i int) (any, int, error) {
+	if i >= len(s) {
+		return "", i, nil
+	}
+	switch s[i] {
+	case '"':
+		end := closingQuote(s, i)
+		if end < 0 {
+			return nil, 0, fmt.Errorf("mangler afsluttende \"")
+		}
+		v, err := strconv.Unquote(s[i : end+1])
+		return v, end + 1, err
+	case '{':
+		end := balanced(s, i)
+		if end < 0 {
+			return nil, 0, fmt.Errorf("JSON-værdien er ikke afsluttet")
+		}
+		raw := json.RawMessage(s[i : end+1])
+		if !json.Valid(raw) {
+			return nil, 0, fmt.Errorf("ugyldig JSON")
+		}
+		return raw, end + 1, nil
+	case '[':
+		end := balanced(s, i)
+		if end < 0 {
+			return nil, 0, fmt.Errorf("listen mangler ]")
+		}
+		if strings.HasPrefix(strings.TrimSpace(s[i+1:end]), "{") {
+			raw := json.RawMessage(s[i : end+1])
+			if !json.Valid(raw) {
+				return nil, 0, fmt.Errorf("ugyldig JSON-liste")
+			}
+			return raw, end + 1, nil
+		}
+		items, err := splitList(s[i+1 : end])
+		return items, end + 1, err
+	}
+	end := i
+	for end < len(s) && s[end] != ' ' && s[end] != '\t' {
+		end++
+	}
+	return s[i:end], end, nil
+}
+
+func closingQuote(s string, i int) int {
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+// balanced returns the index of the bracket closing s[i], honouring strings.
+func balanced(s string, i int) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case '"':
+			if j = closingQuote(s, j); j < 0 {
+				return -1
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+func splitList(s string) ([]string, error) {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		v, err := unquote(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func unquote(s string) (string, error) {
+	if strings.HasPrefix(s, "\"") {
+		return strconv.Unquote(s)
+	}
+	return s, nil
+}
+
+// toJSON turns fields into a JSON object for a struct with json tags:
+// dotted keys nest ("indhold.jobmaal"), digit-only words become numbers,
+// ja/nej become booleans.
+func toJSON(fields []Field, skip ...string) ([]byte, error) {
+	root := map[string]any{}
+	for _, f := range fields {
+		if contains(skip, f.Key) {
+			continue
+		}
+		parts := strings.Split(f.Key, ".")
+		m := root
+		for _, p := range parts[:len(parts)-1] {
+			sub, ok := m[p].(map[string]any)
+			if !ok {
+				sub = map[string]any{}
+				m[p] = sub
+			}
+			m = sub
+		}
+		m[parts[len(parts)-1]] = jsonValue(f.Value)
+	}
+	return json.Marshal(root)
+}
+
+func jsonValue(v any) any {
+	switch t := v.(type) {
+	case string:
+		if t == "ja" {
+			return true
+		}
+		if t == "nej" {
+			return false
+		}
+		if n, ok := digits(t); ok && len(t) < 10 {
+			return n
+		}
+		return t
+	case []string:
+		return t
+	}
+	return v
+}

@@ -1,0 +1,335 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ScenarioResult is the outcome of one scenario.
+type ScenarioResult struct {
+	Scenario *Scenario
+	Failures []string // empty when the scenario passed
+}
+
+// Passed reports whether every expectation held.
+func (r ScenarioResult) Passed() bool { return len(r.Failures) == 0 }
+
+const scenarioSag = ID("scenarie")
+
+// RunScenario builds the case from the facts, runs every handling through
+// the engine and checks the expectations. It never panics on bad input:
+// a malformed fact or handling is reported as a failure with its line.
+func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
+	res.Scenario = s
+	defer func() {
+		if p := recover(); p != nil {
+			res.Failures = append(res.Failures, fmt.Sprintf("intern fejl: %v", p))
+		}
+	}()
+	sag, err := buildSag(s)
+	if err != nil {
+		res.Failures = append(res.Failures, err.Error())
+		return res
+	}
+	fail := func(l Line, format string, args ...any) {
+		res.Failures = append(res.Failures, fmt.Sprintf("linje %d: ", l.Line)+fmt.Sprintf(format, args...))
+	}
+	for _, c := range s.Checks {
+		e.check(c, sag, nil, nil, s.IDag, fail)
+	}
+	for i, st := range s.Steps {
+		cmd, err := buildCommand(s, st.Handling, i)
+		if err != nil {
+			fail(st.Handling, "%v", err)
+			continue
+		}
+		r, err := e.Execute(sag, cmd)
+		if err == nil {
+			sag = r.Sag
+		}
+		for _, c := range st.Checks {
+			e.check(c, sag, r, err, DateOf(cmd.At), fail)
+		}
+	}
+	return res
+}
+
+func buildCommand(s *Scenario, h Line, i int) (Command, error) {
+	day, at := s.IDag, "10:00"
+	if v := h.str("i_dag"); v != "" {
+		d, err := ParseDate(v)
+		if err != nil {
+			return Command{}, err
+		}
+		day = d
+	}
+	if v := h.str("kl"); v != "" {
+		at = v
+	}
+	if err := checkTid(at); err != nil {
+		return Command{}, err
+	}
+	y, m, d := day.YMD()
+	hh, _ := digits(at[:2])
+	mm, _ := digits(at[3:])
+	role := h.str("af")
+	if role == "" {
+		role = RolleSagsbehandler
+	}
+	body, err := NewBody(h.Positional[0])
+	if err != nil {
+		return Command{}, err
+	}
+	raw, err := toJSON(h.Fields, "af", "i_dag", "kl")
+	if err != nil {
+		return Command{}, err
+	}
+	if err := strictDecode(raw, body); err != nil {
+		return Command{}, fmt.Errorf("handlingen %s: %s", body.Kind(), AsError(err).Message)
+	}
+	return Command{ID: ID(fmt.Sprintf("h%d", i+1)), Sag: scenarioSag, Actor: Actor{Rolle: role, ID: ID("scenarie-" + role)},
+		At: time.Date(y, m, d, hh, mm, 0, 0, copenhagen), Body: body}, nil
+}
+
+// check evaluates one expectation line.
+func (e *Engine) check(c Line, sag *Sag, r *Result, err error, day Date, fail func(Line, string, ...any)) {
+	switch c.Key {
+	case "forventet":
+		checkOutcome(c, r, err, fail)
+	case "effekt", "ingen_effekt":
+		checkEffect(c, r, fail)
+	case "advarsel":
+		checkWarning(c, r, fail)
+	case "tilstand":
+		for _, f := range c.Fields {
+			if got, want := stateValue(sag, f.Key), fmt.Sprint(f.Value); got != want {
+				if r != nil && f.Key == "regelsaet" && r.RegelSet == want {
+					continue
+				}
+				fail(c, "%s er %q, forventet %q", f.Key, got, want)
+			}
+		}
+	case "pligt", "frist", "ingen_frist":
+		e.checkOverblik(c, sag, day, fail)
+	}
+}
+
+func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any)) {
+	want := strings.Join(c.Positional, " ")
+	switch {
+	case want == "godkendt" && err != nil:
+		fail(c, "forventet godkendt, men afvist: %s (%s)", ErrorCode(err), ErrorMessage(err, "da"))
+	case strings.HasPrefix(want, "afvist"):
+		code := strings.TrimSpace(strings.TrimPrefix(want, "afvist"))
+		if err == nil {
+			fail(c, "forventet afvist %s, men godkendt (effekter: %s)", code, effectNames(r))
+			return
+		}
+		got := ErrorCode(err)
+		if code != "" && got != code && got != "rule:"+code {
+			fail(c, "forventet afvist %s, men afvist med %s (%s)", code, got, ErrorMessage(err, "da"))
+		}
+	case want != "godkendt":
+		fail(c, "ukendt forventning %q; brug godkendt eller afvist KODE", want)
+	}
+}
+
+func effectNames(r *Result) string {
+	if r == nil {
+		return ""
+	}
+	var names []string
+	for _, e := range r.Effects {
+		names = append(names, e.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func checkEffect(c Line, r *Result, fail func(Line, string, ...any)) {
+	if len(c.Positional) != 1 {
+		fail(c, "skriv effektens navn, fx »effekt: afmeldt«")
+		return
+	}
+	name := c.Positional[0]
+	found := false
+	if r != nil {
+		for _, e := range r.Effects {
+			if e.Name == name && (c.str("dato") == "" || e.Dato.String() == c.str("dato")) &&
+				(c.str("detalje") == "" || strings.Contains(e.Detalj, c.str("detalje"))) {
+				found = true
+			}
+		}
+	}
+	switch {
+	case c.Key == "effekt" && !found:
+		fail(c, "effekten %s %s mangler (fik: %s)", name, c.str("dato"), describeEffects(r))
+	case c.Key == "ingen_effekt" && found:
+		fail(c, "effekten %s skulle ikke forekomme", name)
+	}
+}
+
+func describeEffects(r *Result) string {
+	if r == nil {
+		return "ingen – handlingen blev afvist"
+	}
+	var parts []string
+	for _, e := range r.Effects {
+		parts = append(parts, strings.TrimSpace(e.Name+" "+e.Dato.String()))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func checkWarning(c Line, r *Result, fail func(Line, string, ...any)) {
+	if r != nil {
+		for _, w := range r.Warnings {
+			if len(c.Positional) > 0 && w.Rule == c.Positional[0] {
+				return
+			}
+		}
+	}
+	fail(c, "advarslen %s mangler", strings.Join(c.Positional, " "))
+}
+
+// stateValue reads a named field of the case for "tilstand:" checks.
+func stateValue(s *Sag, key string) string {
+	switch key {
+	case "kg":
+		if s.Kontaktgruppe == nil {
+			return "ingen"
+		}
+		return itoa(s.Kontaktgruppe.KG)
+	case "tilmeldt":
+		return map[bool]string{true: "ja", false: "nej"}[s.Tilmelding.ErTilmeldt()]
+	case "tilmeldekategori":
+		return s.Tilmelding.Kategori
+	case "tilmeldt_siden":
+		return s.Tilmelding.Siden.String()
+	case "afmeld_aarsag":
+		return s.Tilmelding.AfmeldAarsag
+	case "afmeldt":
+		return s.Tilmelding.AfmeldtDato.String()
+	case "kategori":
+		return s.Visitation.Kategori
+	case "selvbook_frist":
+		return s.Tilmelding.SelvbookFrist.String()
+	case "tjob":
+		return s.Tjob.String()
+	case "regelsaet":
+		return ""
+	}
+	if kind, rest, ok := strings.Cut(key, "."); ok {
+		return recordValue(s, kind, rest)
+	}
+	return "?ukendt felt " + key
+}
+
+// recordValue reads "fravaer.<id>.<json field>" or "samtale.<id>.<field>".
+func recordValue(s *Sag, kind, rest string) string {
+	id, field, _ := strings.Cut(rest, ".")
+	var rec any
+	switch kind {
+	case "fravaer":
+		if i := s.FindFravaer(ID(id)); i >= 0 {
+			rec = s.Fravaer[i]
+		}
+	case "samtale":
+		if i := s.FindSamtale(ID(id)); i >= 0 {
+			rec = s.Samtaler[i]
+		}
+	case "plan":
+		if i := s.FindPlan(ID(id)); i >= 0 {
+			rec = s.Planer[i]
+		}
+	}
+	if rec == nil {
+		return "?findes ikke"
+	}
+	b, _ := json.Marshal(rec)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	switch v := m[field].(type) {
+	case nil:
+		return ""
+	case bool:
+		return map[bool]string{true: "ja", false: "nej"}[v]
+	case float64:
+		return itoa(int(v))
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func (e *Engine) checkOverblik(c Line, sag *Sag, day Date, fail func(Line, string, ...any)) {
+	if v := c.str("dato"); v != "" && c.Key == "pligt" {
+		d, err := ParseDate(v)
+		if err != nil {
+			fail(c, "%v", err)
+			return
+		}
+		day = d
+	}
+	if v := c.str("paa"); v != "" {
+		d, err := ParseDate(v)
+		if err != nil {
+			fail(c, "%v", err)
+			return
+		}
+		day = d
+	}
+	o, err := e.rules.Overblik(sag, day)
+	if err != nil {
+		fail(c, "overblik: %v", err)
+		return
+	}
+	switch c.Key {
+	case "pligt":
+		checkPligt(c, o, fail)
+	case "frist", "ingen_frist":
+		checkFrist(c, o, fail)
+	}
+}
+
+func checkPligt(c Line, o Overblik, fail func(Line, string, ...any)) {
+	for _, f := range c.Fields {
+		switch f.Key {
+		case "dato", "paa", "til", "grund":
+			continue
+		}
+		p := o.Pligt(f.Key)
+		if p.Status != fmt.Sprint(f.Value) {
+			fail(c, "pligten %s er %q, forventet %q", f.Key, p.Status, f.Value)
+		}
+		if til := c.str("til"); til != "" && p.Til.String() != til {
+			fail(c, "pligten %s gælder til %q, forventet %q", f.Key, p.Til.String(), til)
+		}
+		if g := c.str("grund"); g != "" && p.Grund != g {
+			fail(c, "pligten %s har grund %q, forventet %q", f.Key, p.Grund, g)
+		}
+	}
+}
+
+func checkFrist(c Line, o Overblik, fail func(Line, string, ...any)) {
+	if len(c.Positional) != 1 {
+		fail(c, "skriv fristens navn, fx »frist: cv dato=2026-03-26«")
+		return
+	}
+	f, ok := o.Frist(c.Positional[0])
+	if c.Key == "ingen_frist" {
+		if ok {
+			fail(c, "fristen %s (%s) skulle ikke findes", f.Navn, f.Dato)
+		}
+		return
+	}
+	if !ok {
+		fail(c, "fristen %s mangler", c.Positional[0])
+		return
+	}
+	if d := c.str("dato"); d != "" && f.Dato.String() != d {
+		fail(c, "fristen %s er %s, forventet %s", f.Navn, f.Dato, d)
+	}
+	if st := c.str("status"); st != "" && f.Status != st {
+		fail(c, "fristen %s har status %s, forventet %s", f.Navn, f.Status, st)
+	}
+}

@@ -1,0 +1,64 @@
+// Command feltsagd is Feltsag's central server. In this version it offers
+// the tools for rule maintainers and demo data:
+//
+//	feltsagd rules check FILE...     run rule scenarios, print "N passed, M failed"
+//	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
+//
+// The sync server (feltsagd serve) comes with the sync issue.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var exit exitError
+		if !errors.As(err, &exit) {
+			fmt.Fprintln(os.Stderr, "feltsagd:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitError is a failure already reported to the user (e.g. failed
+// scenarios): exit non-zero without printing it again.
+type exitError struct{ msg string }
+
+func (e exitError) Error() string { return e.msg }
+
+const usage = `Brug: feltsagd KOMMANDO [argumenter]
+
+Kommandoer:
+  rules check FIL...   kør regelscenarier og udskriv "N passed, M failed"
+  rules show           vis regelsættene og deres gyldighed
+  demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
+`
+
+// run is the whole program, testable end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError{"no command"}
+	}
+	switch args[0] {
+	case "rules":
+		return runRules(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "feltsagd: ukendt kommando %q\n\n%s", args[0], usage)
+	return exitError{"unknown command"}
+}

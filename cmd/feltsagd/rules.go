@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/assets"
+)
+
+func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError{"no rules subcommand"}
+	}
+	fset := flag.NewFlagSet("rules "+args[0], flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	dir := fset.String("regler", "", "mappe med regeltabeller (standard: de indbyggede)")
+	verbose := fset.Bool("v", false, "vis også beståede scenarier")
+	if err := fset.Parse(args[1:]); err != nil {
+		return exitError{err.Error()}
+	}
+	rules, err := loadRules(*dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "feltsagd: regeltabellerne kan ikke indlæses:", app.ErrorMessage(err, "da"))
+		return exitError{"rules"}
+	}
+	switch args[0] {
+	case "check":
+		return rulesCheck(ctx, app.NewEngine(rules), fset.Args(), *verbose, stdout, stderr)
+	case "show":
+		return rulesShow(rules, stdout)
+	}
+	fmt.Fprintf(stderr, "feltsagd rules: ukendt underkommando %q\n\n%s", args[0], usage)
+	return exitError{"unknown rules subcommand"}
+}
+
+func loadRules(dir string) (*app.Rules, error) {
+	var fsys fs.FS = assets.Rules()
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	return app.LoadRules(fsys)
+}
+
+// rulesCheck runs every scenario in files and prints one line per
+// scenario and a closing "N passed, M failed"; it fails unless all pass.
+func rulesCheck(ctx context.Context, eng *app.Engine, files []string, verbose bool, stdout, stderr io.Writer) error {
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "feltsagd rules check: angiv en eller flere scenariefiler, fx assets/rules/scenarios/*.txt")
+		return exitError{"no files"}
+	}
+	passed, failed := 0, 0
+	for _, file := range files {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		scenarios, err := readScenarios(file)
+		if err != nil {
+			fmt.Fprintf(stdout, "FEJL %s: %s\n", file, app.ErrorMessage(err, "da"))
+			failed++
+			continue
+		}
+		for _, s := range scenarios {
+			res := eng.RunScenario(s)
+			if res.Passed() {
+				passed++
+				if verbose {
+					fmt.Fprintf(stdout, "ok   %s:%d %s\n", s.File, s.Line, s.Navn)
+				}
+				continue
+			}
+			failed++
+			fmt.Fprintf(stdout, "FEJL %s:%d %s\n", s.File, s.Line, s.Navn)
+			for _, f := range res.Failures {
+				fmt.Fprintf(stdout, "       %s\n", f)
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return exitError{"scenarios failed"}
+	}
+	return nil
+}
+
+func readScenarios(file string) ([]*app.Scenario, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, app.Errorf(app.CodeNotFound, "", "filen kan ikke åbnes: "+err.Error(), "cannot open the file: "+err.Error())
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.IsDir() {
+		return nil, app.Errorf(app.CodeInvalid, "", "er ikke en fil", "not a file")
+	}
+	return app.ParseScenarios(file, f)
+}
+
+func rulesShow(rules *app.Rules, stdout io.Writer) error {
+	for _, s := range rules.Sets {
+		til := s.Periode.Slut.Dansk()
+		if til == "" {
+			til = "indtil videre"
+		}
+		fmt.Fprintf(stdout, "%-8s %s – %-13s %s  %s\n", s.Version, s.Periode.Start.Dansk(), til, s.Navn, s.Kilde)
+		fmt.Fprintf(stdout, "         %d kontaktgrupper, %d fraværstyper, %d personkategorier, %d parametre\n",
+			len(s.KG), len(s.Fravaer), len(s.Kategorier), len(s.Params))
+	}
+	return nil
+}
