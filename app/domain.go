@@ -94,6 +94,7 @@ type Tilmelding struct {
 	AfmeldAarsag    string `json:"afmeld_aarsag,omitempty"`
 	SelvbookFrist   Date   `json:"selvbook_frist,omitzero"` // after gentilmelding following selvbook-afmelding [S14][S31]
 	FoersteDato     Date   `json:"foerste,omitzero"`        // first tilmelding of the current ledighedsperiode
+	CV              Date   `json:"cv,omitzero"`             // CV available on Jobnet since (LAB §§ 22–23) [S18]
 }
 
 // ErTilmeldt reports whether the citizen is registered.

@@ -61,7 +61,7 @@ func (l Line) str(key string) string {
 
 var factKeys = []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
 	"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
-var checkKeys = []string{"forventet", "effekt", "ingen_effekt", "advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
+var checkKeys = []string{"forventet", "effekt", "ingen_effekt", "advarsel", "ingen_advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
 
 // ParseScenarios reads scenarios from r. A new scenario starts at every
 // "navn:" line. Errors name the file and line.

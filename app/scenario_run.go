@@ -2,7 +2,9 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -40,8 +42,17 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 		e.check(c, sag, nil, nil, s.IDag, fail)
 	}
 	for i, st := range s.Steps {
-		cmd, err := buildCommand(s, st.Handling, i)
-		if err != nil {
+		cmd, day, err := buildCommand(s, st.Handling, i)
+		var refused *refusedInput
+		switch {
+		case errors.As(err, &refused):
+			// The command's values are refused by the decoder, as they would
+			// be on the wire: the expectations see a rejected command.
+			for _, c := range st.Checks {
+				e.check(c, sag, nil, refused.err, day, fail)
+			}
+			continue
+		case err != nil:
 			fail(st.Handling, "%v", err)
 			continue
 		}
@@ -50,18 +61,29 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 			sag = r.Sag
 		}
 		for _, c := range st.Checks {
-			e.check(c, sag, r, err, DateOf(cmd.At), fail)
+			e.check(c, sag, r, err, day, fail)
 		}
 	}
 	return res
 }
 
-func buildCommand(s *Scenario, h Line, i int) (Command, error) {
+// refusedInput is a handling whose field values the command decoder
+// refuses (an impossible date, a malformed CPR): not a mistake in the
+// scenario file but a command the system rejects with code invalid.
+type refusedInput struct{ err *Error }
+
+func (r *refusedInput) Error() string { return r.err.Error() }
+
+// buildCommand turns a handling line into a command and returns the day
+// it is issued. Unknown kinds, unknown fields and malformed i_dag/kl are
+// errors in the scenario file; a value the decoder refuses is a
+// *refusedInput.
+func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
 	day, at := s.IDag, "10:00"
 	if v := h.str("i_dag"); v != "" {
 		d, err := ParseDate(v)
 		if err != nil {
-			return Command{}, err
+			return Command{}, day, fmt.Errorf("i_dag: %s", AsError(err).Message)
 		}
 		day = d
 	}
@@ -69,7 +91,7 @@ func buildCommand(s *Scenario, h Line, i int) (Command, error) {
 		at = v
 	}
 	if err := checkTid(at); err != nil {
-		return Command{}, err
+		return Command{}, day, fmt.Errorf("kl: %s", AsError(err).Message)
 	}
 	y, m, d := day.YMD()
 	hh, _ := digits(at[:2])
@@ -78,19 +100,32 @@ func buildCommand(s *Scenario, h Line, i int) (Command, error) {
 	if role == "" {
 		role = RolleSagsbehandler
 	}
+	if !contains(rolesAll, role) {
+		return Command{}, day, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
+	}
 	body, err := NewBody(h.Positional[0])
 	if err != nil {
-		return Command{}, err
+		return Command{}, day, fmt.Errorf("%s Kendte handlinger: %s", AsError(err).Message, strings.Join(sortedKinds(), ", "))
 	}
 	raw, err := toJSON(h.Fields, "af", "i_dag", "kl")
 	if err != nil {
-		return Command{}, err
+		return Command{}, day, err
 	}
 	if err := strictDecode(raw, body); err != nil {
-		return Command{}, fmt.Errorf("handlingen %s: %s", body.Kind(), AsError(err).Message)
+		e := AsError(err)
+		if e.Unwrap() == nil && e.Code == CodeInvalid {
+			return Command{}, day, &refusedInput{err: e}
+		}
+		return Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), e.Message)
 	}
 	return Command{ID: ID(fmt.Sprintf("h%d", i+1)), Sag: scenarioSag, Actor: Actor{Rolle: role, ID: ID("scenarie-" + role)},
-		At: time.Date(y, m, d, hh, mm, 0, 0, copenhagen), Body: body}, nil
+		At: time.Date(y, m, d, hh, mm, 0, 0, copenhagen), Body: body}, day, nil
+}
+
+func sortedKinds() []string {
+	k := Kinds()
+	sort.Strings(k)
+	return k
 }
 
 // check evaluates one expectation line.
@@ -100,7 +135,7 @@ func (e *Engine) check(c Line, sag *Sag, r *Result, err error, day Date, fail fu
 		checkOutcome(c, r, err, fail)
 	case "effekt", "ingen_effekt":
 		checkEffect(c, r, fail)
-	case "advarsel":
+	case "advarsel", "ingen_advarsel":
 		checkWarning(c, r, fail)
 	case "tilstand":
 		for _, f := range c.Fields {
@@ -130,6 +165,9 @@ func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any))
 		got := ErrorCode(err)
 		if code != "" && got != code && got != "rule:"+code {
 			fail(c, "forventet afvist %s, men afvist med %s (%s)", code, got, ErrorMessage(err, "da"))
+		}
+		if felt := c.str("felt"); felt != "" && AsError(err).Field != felt {
+			fail(c, "forventet fejl i feltet %s, men feltet er %q (%s)", felt, AsError(err).Field, ErrorMessage(err, "da"))
 		}
 	case want != "godkendt":
 		fail(c, "ukendt forventning %q; brug godkendt eller afvist KODE", want)
@@ -182,14 +220,22 @@ func describeEffects(r *Result) string {
 }
 
 func checkWarning(c Line, r *Result, fail func(Line, string, ...any)) {
+	if len(c.Positional) != 1 {
+		fail(c, "skriv reglens kode, fx »advarsel: ferie-varsel«")
+		return
+	}
+	found := false
 	if r != nil {
 		for _, w := range r.Warnings {
-			if len(c.Positional) > 0 && w.Rule == c.Positional[0] {
-				return
-			}
+			found = found || w.Rule == c.Positional[0]
 		}
 	}
-	fail(c, "advarslen %s mangler", strings.Join(c.Positional, " "))
+	switch {
+	case c.Key == "advarsel" && !found:
+		fail(c, "advarslen %s mangler", c.Positional[0])
+	case c.Key == "ingen_advarsel" && found:
+		fail(c, "advarslen %s skulle ikke forekomme", c.Positional[0])
+	}
 }
 
 // stateValue reads a named field of the case for "tilstand:" checks.

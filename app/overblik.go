@@ -1,0 +1,945 @@
+package app
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Overblik is what applies to a citizen on one date: each duty with its
+// status (applies, suspended by a fravær until a date, …) and the deadlines
+// that run. The case view shows it ("fritaget for joblog til og med
+// 14.04.2026"), the case list filters on its deadlines, and the printed plan
+// takes its rights-and-duties section from the duties' Tekst.
+type Overblik struct {
+	Dato     Date
+	RegelSet string        // rule-set version used
+	KG       int           // 0 = no open kontaktgruppe
+	Gruppe   string        // KG group (DP, KH, …) or ""
+	Kategori string        // visitation category code or ""
+	Pligter  []PligtStatus // one per duty in app.Pligter order
+	Frister  []Frist       // sorted by date
+}
+
+// PligtStatus is one duty (or right) and how it stands on the Overblik's
+// date.
+type PligtStatus struct {
+	Pligt  string // tilmelding, cv, raadighed, joblog, jobsamtaler, aktivering, selvbook
+	Status string // PligtGaelder, PligtRet, PligtIngen, PligtFritaget, PligtBegraenset, PligtAfmeldt
+	Til    Date   // last day of a suspension or restriction (zero = until further notice)
+	Grund  string // fravær type code that suspends or restricts it, "" otherwise
+	Kilde  string // source tag of the table row that decided it
+}
+
+// Frist is a deadline that runs for the citizen or for the jobcentre.
+type Frist struct {
+	Navn    string // stable code, one of the Frist… constants
+	Dato    Date   // moved off weekends and holidays to the next working day
+	Status  string // FristKommende, FristIDag or FristOverskredet
+	Detalje string // short Danish text for the UI and the PDF
+	Kilde   string // source tag
+}
+
+// Duty statuses (PligtStatus.Status).
+const (
+	PligtGaelder    = "gaelder"    // the duty applies
+	PligtRet        = "ret"        // a right, not a duty
+	PligtIngen      = "ingen"      // not relevant for the citizen's group
+	PligtFritaget   = "fritaget"   // suspended by a fravær
+	PligtBegraenset = "begraenset" // restricted by a fravær
+	PligtAfmeldt    = "afmeldt"    // tilmelding ended by the fravær
+)
+
+// Deadline statuses (Frist.Status).
+const (
+	FristKommende    = "kommende"
+	FristIDag        = "i_dag"
+	FristOverskredet = "overskredet"
+)
+
+// Deadline names (Frist.Navn). They are stable: UI keys and filters use them.
+const (
+	FristCV              = "cv"
+	FristFoersteSamtale  = "foerste_samtale"
+	FristVisitation      = "visitation"
+	FristSDPOpfoelgning  = "sdp_opfoelgning"
+	FristSDPVisitation   = "sdp_visitation"
+	FristSDPRevurdering  = "sdp_revurdering"
+	FristMatchkategori   = "matchkategori"
+	FristPlanOpfoelgning = "plan_opfoelgning"
+	FristPaalaeg         = "paalaeg"
+	FristOmvisitation30  = "omvisitation_30"
+	FristSelvbook        = "selvbook"
+	FristTjob            = "tjob"
+)
+
+// Overblik returns the duties and deadlines that apply to the citizen of s
+// on the date on, evaluated with the rule set in force on that date. It
+// reads s only, allocates two slices, and skips what it cannot interpret
+// (unknown codes, zero dates, periods ending before they start) instead of
+// failing. Errors: invalid (no case or no date), not_found (no rule set
+// covers on), internal (no rules loaded).
+func (r *Rules) Overblik(s *Sag, on Date) (Overblik, error) {
+	if r == nil {
+		return Overblik{}, Internal(errors.New("app: Overblik on nil Rules"))
+	}
+	if s == nil || on.IsZero() {
+		return Overblik{}, Errorf(CodeInvalid, "",
+			"Overblikket kræver en sag og en dato.", "The overview needs a case and a date.")
+	}
+	rs, err := r.ForDate(on)
+	if err != nil {
+		return Overblik{Dato: on}, err
+	}
+	c := overblikCalc{rs: rs, s: s, on: on}
+	c.o = Overblik{Dato: on, RegelSet: rs.Version, Kategori: s.Visitation.Kategori}
+	c.kontaktgruppe()
+	if d := s.Borger.Doed; !d.IsZero() && !on.Before(d) {
+		c.doed()
+		return c.o, nil
+	}
+	c.pligter()
+	c.frister()
+	slices.SortStableFunc(c.o.Frister, func(a, b Frist) int { return int(a.Dato.n - b.Dato.n) })
+	return c.o, nil
+}
+
+// Pligt returns the status of the named duty; an unknown name reads as
+// "ingen".
+func (o Overblik) Pligt(name string) PligtStatus {
+	for _, p := range o.Pligter {
+		if p.Pligt == name {
+			return p
+		}
+	}
+	return PligtStatus{Pligt: name, Status: PligtIngen}
+}
+
+// Frist returns the first deadline with the given name and whether there is
+// one.
+func (o Overblik) Frist(navn string) (Frist, bool) {
+	for _, f := range o.Frister {
+		if f.Navn == navn {
+			return f, true
+		}
+	}
+	return Frist{}, false
+}
+
+// overblikCalc holds one evaluation. Its helpers are methods so that their
+// names stay out of the package namespace the commands share.
+type overblikCalc struct {
+	rs     *RuleSet
+	s      *Sag
+	on     Date
+	kg     *KGForloeb
+	gruppe string
+	o      Overblik
+
+	ferieDone bool // ferieUge computed
+	ferieHel  bool // DP ferie covers Monday–Friday of on's week
+	ferieTil  Date // last day of the joblog exemption by ferie
+}
+
+// Fravær type and samtale type codes the overview interprets itself.
+const (
+	obFerie       = "ferie"
+	obSygemelding = "sygemelding"
+	obOpfoelgning = "opfoelgning"
+	obRaadighed   = "raadighed"
+)
+
+// kontaktgruppe finds the kontaktgruppe open on c.on: the open one, or for
+// a date in the past the historic period that covered it.
+func (c *overblikCalc) kontaktgruppe() {
+	kg := c.s.Kontaktgruppe
+	if kg == nil || !c.covers(kg.Periode) {
+		kg = nil
+		for i := range c.s.KGHistorik {
+			if c.covers(c.s.KGHistorik[i].Periode) {
+				kg = &c.s.KGHistorik[i]
+				break
+			}
+		}
+	}
+	if kg == nil || kg.KG <= 0 {
+		return
+	}
+	c.kg = kg
+	c.o.KG = kg.KG
+	if d := c.rs.KG[kg.KG]; d != nil {
+		c.gruppe = d.Gruppe
+	}
+	c.o.Gruppe = c.gruppe
+}
+
+// covers is Period.Contains, except that a period without a start date
+// counts as started.
+func (c *overblikCalc) covers(p Period) bool {
+	return (p.Start.IsZero() || !c.on.Before(p.Start)) && (p.Slut.IsZero() || !c.on.After(p.Slut))
+}
+
+// pligter sets the baseline duties of the group and category, then applies
+// every fravær active on c.on (DOMAIN §4.3 Table B).
+func (c *overblikCalc) pligter() {
+	base := c.baseline()
+	ps := make([]PligtStatus, len(Pligter))
+	for i, name := range Pligter {
+		ps[i] = PligtStatus{Pligt: name, Status: PligtIngen}
+		if base == nil {
+			continue
+		}
+		ps[i].Kilde = base.Kilde
+		switch base.Pligt[name] {
+		case "P":
+			ps[i].Status = PligtGaelder
+		case "R":
+			ps[i].Status = PligtRet
+		}
+	}
+	for i := range c.s.Fravaer {
+		f := &c.s.Fravaer[i]
+		if !f.Aktiv(c.on) {
+			continue
+		}
+		e := c.effekt(f.Type)
+		if e == nil {
+			continue // unknown or retired type: no effect rather than a guess
+		}
+		for j := range ps {
+			c.anvend(&ps[j], f, e)
+		}
+	}
+	c.o.Pligter = ps
+}
+
+// doed: after the citizen's death no duty applies and no deadline runs
+// (DOMAIN §3.2 A5) [S1][S3].
+func (c *overblikCalc) doed() {
+	c.o.Pligter = make([]PligtStatus, len(Pligter))
+	for i, name := range Pligter {
+		c.o.Pligter[i] = PligtStatus{Pligt: name, Status: PligtIngen, Kilde: "[S1][S3]"}
+	}
+}
+
+// baseline returns the pligter row for (group, category), else (group, *),
+// else (*, *); without an open kontaktgruppe only (*, *) applies.
+func (c *overblikCalc) baseline() *PligtDef {
+	var grp, any *PligtDef
+	for _, d := range c.rs.Pligter {
+		switch {
+		case c.gruppe != "" && d.Gruppe == c.gruppe && d.Kategori == c.o.Kategori && c.o.Kategori != "":
+			return d
+		case c.gruppe != "" && d.Gruppe == c.gruppe && d.Kategori == "*":
+			grp = d
+		case d.Gruppe == "*" && d.Kategori == "*":
+			any = d
+		}
+	}
+	if grp != nil {
+		return grp
+	}
+	return any
+}
+
+// effekt returns the Table B row for a fravær type in the group, else the
+// type's "*" row, else nil.
+func (c *overblikCalc) effekt(typ string) *EffektDef {
+	rows := c.rs.Effekter[typ]
+	if e := rows[c.gruppe]; e != nil {
+		return e
+	}
+	return rows["*"]
+}
+
+// overblikRang orders the statuses a fravær can impose: a stronger one wins
+// when several fravær touch the same duty.
+func overblikRang(status string) int {
+	switch status {
+	case PligtBegraenset:
+		return 1
+	case PligtFritaget:
+		return 2
+	case PligtAfmeldt:
+		return 3
+	}
+	return 0
+}
+
+// anvend applies fravær f with Table B row e to duty p.
+func (c *overblikCalc) anvend(p *PligtStatus, f *Fravaer, e *EffektDef) {
+	if p.Status == PligtIngen {
+		return // a suspension matters only for a duty or right that exists
+	}
+	var status string
+	switch e.Effekt[p.Pligt] {
+	case "F":
+		status = PligtFritaget
+	case "B":
+		status = PligtBegraenset
+	case "A":
+		status = PligtFritaget // (A) "afmeldes" outside the tilmelding column means exempt
+		if p.Pligt == "tilmelding" {
+			if c.loentilskudUndtaget(f.Type) {
+				return
+			}
+			status = PligtAfmeldt
+		}
+	default:
+		return // G and "-": unchanged
+	}
+	til := f.Periode.Slut
+	if status == PligtFritaget && p.Pligt == "joblog" && f.Type == obFerie && c.gruppe == "DP" {
+		// DP ferie exempts from joblog only for whole weeks; in a partial
+		// week the citizen must still search (DOMAIN §8 item 15) [S50].
+		hel, uTil := c.ferieUge()
+		if !hel {
+			return
+		}
+		til = uTil
+	}
+	cur, rank := overblikRang(p.Status), overblikRang(status)
+	switch {
+	case rank > cur:
+		p.Status, p.Til, p.Grund, p.Kilde = status, til, f.Type, e.Kilde
+	case rank == cur && !p.Til.IsZero() && (til.IsZero() || til.After(p.Til)):
+		// Several fravær suspend the same duty: the latest end wins, and
+		// an open-ended one (zero) beats every date.
+		p.Til, p.Grund, p.Kilde = til, f.Type, e.Kilde
+	}
+}
+
+// loentilskudUndtaget reports whether the fravær type does not deregister a
+// citizen in løntilskud and the citizen is in løntilskud (DOMAIN §8 item 1)
+// [S1][S45].
+func (c *overblikCalc) loentilskudUndtaget(typ string) bool {
+	d := c.rs.Fravaer[typ]
+	return d != nil && d.Afmelder == "undtagen_loentilskud" && c.s.Ydelse.Loentilskud
+}
+
+// ferieUge reports whether registered ferie covers Monday–Friday of the
+// week containing c.on, and if so the last day of the joblog exemption:
+// the end of the last whole ferie week (Sunday), or the ferie's last day
+// if it ends earlier in that week; zero for open-ended ferie. Adjacent or
+// overlapping ferie registrations count as one ferie. (A) A holiday inside
+// the week does not make the week whole: the ferie must cover the days.
+func (c *overblikCalc) ferieUge() (bool, Date) {
+	if c.ferieDone {
+		return c.ferieHel, c.ferieTil
+	}
+	c.ferieDone = true
+	start, slut, open := c.ferieSpan()
+	mandag := c.on.AddDays(-obMandagIndex(c.on))
+	fredag := mandag.AddDays(4)
+	if start.After(mandag) || (!open && slut.Before(fredag)) {
+		return false, Date{}
+	}
+	c.ferieHel = true
+	if open {
+		return true, Date{}
+	}
+	sidste := slut.AddDays(-obMandagIndex(slut)) // Monday of the ferie's last week
+	if slut.Before(sidste.AddDays(4)) {
+		sidste = sidste.AddDays(-7) // that week is partial: the previous one is the last whole week
+	}
+	c.ferieTil = sidste.AddDays(6)
+	if slut.Before(c.ferieTil) {
+		c.ferieTil = slut
+	}
+	return true, c.ferieTil
+}
+
+// ferieSpan returns the union of the ferie registrations that overlap or
+// touch each other and c.on: its first day, last day and whether it is
+// open-ended. Each pass widens the span or ends the loop, so it stops after
+// at most one pass per registration.
+func (c *overblikCalc) ferieSpan() (start, slut Date, open bool) {
+	start, slut = c.on, c.on
+	for changed := true; changed; {
+		changed = false
+		for i := range c.s.Fravaer {
+			f := &c.s.Fravaer[i]
+			fs, fe := f.Periode.Start, f.Periode.Slut
+			if f.Type != obFerie || f.Slettet || fs.IsZero() || (!fe.IsZero() && fe.Before(fs)) {
+				continue
+			}
+			if (!open && fs.After(slut.AddDays(1))) || (!fe.IsZero() && fe.AddDays(1).Before(start)) {
+				continue // does not touch the span
+			}
+			if fs.Before(start) {
+				start, changed = fs, true
+			}
+			if !open && fe.IsZero() {
+				open, changed = true, true
+			} else if !open && fe.After(slut) {
+				slut, changed = fe, true
+			}
+		}
+	}
+	return start, slut, open
+}
+
+// obMandagIndex returns 0 for Monday … 6 for Sunday.
+func obMandagIndex(d Date) int { return (int(d.Weekday()) + 6) % 7 }
+
+// status returns the computed status of duty name.
+func (c *overblikCalc) status(name string) string {
+	for _, p := range c.o.Pligter {
+		if p.Pligt == name {
+			return p.Status
+		}
+	}
+	return PligtIngen
+}
+
+// skal reports whether duty name applies now, fully or restricted; a
+// suspended duty's deadlines are suspended with it (DOMAIN §4.3 (A)).
+func (c *overblikCalc) skal(name string) bool {
+	st := c.status(name)
+	return st == PligtGaelder || st == PligtBegraenset
+}
+
+// param looks a rule parameter up without panicking: a missing one means
+// the deadline it drives is not computed.
+func (c *overblikCalc) param(key string) (Param, bool) {
+	p, ok := c.rs.Params[key]
+	return p, ok
+}
+
+// gruppeParam looks up prefix+group ("cv.frist.DP"), also in lower case.
+func (c *overblikCalc) gruppeParam(prefix string) (Param, bool) {
+	if c.gruppe == "" {
+		return Param{}, false
+	}
+	if p, ok := c.rs.Params[prefix+c.gruppe]; ok {
+		return p, true
+	}
+	p, ok := c.rs.Params[prefix+strings.ToLower(c.gruppe)]
+	return p, ok
+}
+
+// frister computes every deadline (DOMAIN §5.1, §5.2, §8 items 28, 29, 33).
+func (c *overblikCalc) frister() {
+	c.fristCV()
+	c.fristFoersteSamtale()
+	c.fristVisitation()
+	c.fristerSDP()
+	c.fristMatchkategori()
+	c.fristerPlan()
+	c.fristOmvisitation30()
+	c.fristSelvbook()
+	c.fristTjob()
+}
+
+// borgerFrister are the citizen's own deadlines; the rest are deadlines the
+// jobcentre must meet.
+var borgerFrister = []string{FristCV, FristSelvbook, FristTjob, FristPaalaeg}
+
+// add records a deadline. (A) A citizen's deadline on a Saturday, Sunday or
+// Danish holiday moves to the next working day, as Danish administrative
+// deadlines do and as TJOB deadlines do [S29]. A deadline the jobcentre
+// must meet ("inden udgangen af uge 8") moves to the previous working day,
+// so the screen never shows a date after the legal limit.
+func (c *overblikCalc) add(navn string, d Date, detalje, kilde string) {
+	if d.IsZero() {
+		return
+	}
+	if contains(borgerFrister, navn) {
+		d = NaesteArbejdsdag(d)
+	} else {
+		d = forrigeArbejdsdag(d)
+	}
+	st := FristKommende
+	switch {
+	case d.Before(c.on):
+		st = FristOverskredet
+	case d == c.on:
+		st = FristIDag
+	}
+	if c.o.Frister == nil {
+		c.o.Frister = make([]Frist, 0, 8)
+	}
+	c.o.Frister = append(c.o.Frister, Frist{Navn: navn, Dato: d, Status: st, Detalje: detalje, Kilde: kilde})
+}
+
+// tilmeldingsdato is the start of the current registration: the first
+// tilmelding of the ledighedsperiode, else the current one's date.
+func (c *overblikCalc) tilmeldingsdato() Date {
+	t := c.s.Tilmelding
+	if !t.FoersteDato.IsZero() {
+		return t.FoersteDato
+	}
+	if t.ErTilmeldt() {
+		return t.Siden
+	}
+	return Date{}
+}
+
+// afholdt returns the date of the latest held samtale on or after from and
+// not after c.on, of type typ ("" = any type but a-kasse rådighedssamtaler),
+// or zero.
+func (c *overblikCalc) afholdt(from Date, typ string) Date {
+	var last Date
+	for i := range c.s.Samtaler {
+		m := &c.s.Samtaler[i]
+		if m.Status != SamtaleAfholdt || m.Dato.IsZero() || m.Dato.Before(from) || m.Dato.After(c.on) {
+			continue
+		}
+		if (typ == "" && m.Type == obRaadighed) || (typ != "" && m.Type != typ) {
+			continue
+		}
+		if m.Dato.After(last) {
+			last = m.Dato
+		}
+	}
+	return last
+}
+
+// fristCV: the CV must be on Jobnet N days after tilmelding — 2 weeks for
+// dagpenge, 3 weeks for jobparate KH, from first henvendelse for åbenlyst
+// uddannelsesparate, after the transition to ledighedsydelse (LAB §§ 22–23)
+// [S18]. Only registered citizens get it: the groups without a deadline in
+// the law (aktivitetsparate) are not registered.
+func (c *overblikCalc) fristCV() {
+	if !c.skal("cv") {
+		return
+	}
+	if cv := c.s.Tilmelding.CV; !cv.IsZero() && !cv.Before(c.tilmeldingsdato()) {
+		return // the CV is on Jobnet
+	}
+	p, ok := c.gruppeParam("cv.frist.")
+	if !ok {
+		return
+	}
+	fra := c.tilmeldingsdato()
+	if fra.IsZero() {
+		return
+	}
+	switch c.gruppe {
+	case "UH":
+		if d := c.s.Ydelse.FoersteHenvendelse; !d.IsZero() {
+			fra = d
+		}
+	case "LY":
+		if c.kg != nil && !c.kg.Periode.Start.IsZero() {
+			fra = c.kg.Periode.Start // (A) the KG start is the transition to ledighedsydelse
+		}
+	}
+	c.add(FristCV, fra.AddDays(p.Vaerdi), obTekstCV, p.Kilde)
+}
+
+// fristFoersteSamtale: dagpenge — the first jobsamtale within 2 weeks of
+// tilmelding; KH/UH — within 1 week of the first henvendelse (LAB § 31
+// stk. 2 and 5) [S20]. Gone once a samtale has been held since.
+func (c *overblikCalc) fristFoersteSamtale() {
+	if !c.skal("jobsamtaler") {
+		return
+	}
+	var fra Date
+	var key string
+	switch c.gruppe {
+	case "DP":
+		fra, key = c.tilmeldingsdato(), "samtale.dp.foerste.dage"
+	case "KH", "UH":
+		fra, key = c.s.Ydelse.FoersteHenvendelse, "samtale.kh.foerste.dage"
+	default:
+		return
+	}
+	p, ok := c.param(key)
+	if fra.IsZero() || !ok || !c.afholdt(fra, "").IsZero() {
+		return
+	}
+	c.add(FristFoersteSamtale, fra.AddDays(p.Vaerdi), obTekstFoersteSamtale, p.Kilde)
+}
+
+// fristVisitation: KH/UH are visited within 1 week of the first henvendelse
+// (LAB § 31 stk. 5) [S20]; gone once a category other than "ikke
+// visiteret" is set.
+func (c *overblikCalc) fristVisitation() {
+	if c.gruppe != "KH" && c.gruppe != "UH" {
+		return
+	}
+	if k := c.o.Kategori; k != "" && k != "ikke_visiteret" {
+		return
+	}
+	p, ok := c.param("visitation.kh.frist.dage")
+	if fra := c.s.Ydelse.FoersteHenvendelse; ok && !fra.IsZero() {
+		c.add(FristVisitation, fra.AddDays(p.Vaerdi), obTekstVisitation, p.Kilde)
+	}
+}
+
+// sygemelding returns the active sygemelding that started first, or nil.
+func (c *overblikCalc) sygemelding() *Fravaer {
+	var syg *Fravaer
+	for i := range c.s.Fravaer {
+		f := &c.s.Fravaer[i]
+		if f.Type == obSygemelding && f.Aktiv(c.on) && !f.Periode.Start.IsZero() &&
+			(syg == nil || f.Periode.Start.Before(syg.Periode.Start)) {
+			syg = f
+		}
+	}
+	return syg
+}
+
+// fristerSDP: sygedagpenge follow-up. The first opfølgningssamtale and the
+// visitation to kategori 2/3 are due before the end of week 8 counted from
+// the first fraværsdag, further samtaler every 4 weeks after the last one
+// held [S25][S27] (DOMAIN §8 item 29), the revurdering at week 22 [S76].
+// From 1 Jul 2026 a citizen sick from employment who is expected back
+// within 26 weeks gets no municipal follow-up (DOMAIN §8 item 33) [S37].
+//
+// (A) It applies to SDP groups, and to dagpenge citizens with an active
+// sygemelding (they move to KG25 after the a-kasse's 14 days, and weeks
+// count from the first fraværsdag). Kontanthjælp and the other groups keep
+// their own ydelse while sick and get no sygedagpenge follow-up.
+func (c *overblikCalc) fristerSDP() {
+	syg := c.sygemelding()
+	var foerste Date
+	switch {
+	case syg != nil && (c.gruppe == "SDP" || c.gruppe == "DP"):
+		foerste = syg.Periode.Start
+	case c.gruppe == "SDP" && c.kg != nil:
+		foerste = c.kg.Periode.Start // (A) no sygemelding registered: count from the KG start
+	}
+	if foerste.IsZero() {
+		return
+	}
+	if uge, ok := c.param("sdp.revurdering.uge"); ok && !c.revurderet(foerste, uge.Vaerdi) {
+		c.add(FristSDPRevurdering, foerste.AddDays(uge.Vaerdi*7-1), obTekstSDPRevurdering, uge.Kilde)
+	}
+	if c.sdpUndtaget(syg) {
+		return
+	}
+	uge, ok := c.param("sdp.opfoelgning.uge")
+	if !ok {
+		return
+	}
+	udloeb := foerste.AddDays(uge.Vaerdi*7 - 1) // the last day of week N
+	if k := c.o.Kategori; k != "sdp2" && k != "sdp3" {
+		// Not yet visited to kategori 2/3: "" or sdp1, or a category
+		// inherited from the previous group (A).
+		c.add(FristSDPVisitation, udloeb, obTekstSDPVisitation, "[S25][S27]")
+	}
+	if sidste := c.afholdt(foerste, obOpfoelgning); !sidste.IsZero() {
+		if iv, ok := c.param("sdp.opfoelgning.interval.uger"); ok {
+			c.add(FristSDPOpfoelgning, sidste.AddDays(iv.Vaerdi*7), obTekstSDPNaeste, iv.Kilde)
+		}
+		return
+	}
+	c.add(FristSDPOpfoelgning, udloeb, obTekstSDPFoerste, uge.Kilde)
+}
+
+// revurderet reports whether an opfølgningssamtale was held in or after
+// week uge: (A) the revurdering is made at that samtale; the case has no
+// field of its own for it.
+func (c *overblikCalc) revurderet(foerste Date, uge int) bool {
+	return !c.afholdt(foerste.AddDays((uge-1)*7), obOpfoelgning).IsZero()
+}
+
+// sdpUndtaget reports the reform exception (DOMAIN §8 item 33) [S37]: when
+// sdp.beskaeftiget_undtaget.uger is above 0, a citizen in an SDP group who
+// is sick from employment and expected back less than that many weeks
+// after the first fraværsdag gets no municipal opfølgning. The visitation to
+// kategori 2/3 happens at that samtale, so it goes too (A).
+func (c *overblikCalc) sdpUndtaget(syg *Fravaer) bool {
+	p, ok := c.param("sdp.beskaeftiget_undtaget.uger")
+	if !ok || p.Vaerdi <= 0 || syg == nil || c.gruppe != "SDP" || !c.s.Ydelse.IBeskaeftigelse {
+		return false
+	}
+	rask := syg.ForventetRask
+	return !rask.IsZero() && rask.Before(syg.Periode.Start.AddDays(p.Vaerdi*7))
+}
+
+// fristMatchkategori: the matchkategori is reassessed at least every 3
+// months [S28].
+func (c *overblikCalc) fristMatchkategori() {
+	switch c.o.Kategori {
+	case "match1", "match2", "match3":
+	default:
+		return
+	}
+	p, ok := c.param("matchkategori.revurdering.mdr")
+	if d := c.s.Visitation.Dato; ok && !d.IsZero() {
+		c.add(FristMatchkategori, d.AddMonths(p.Vaerdi), obTekstMatchkategori, p.Kilde)
+	}
+}
+
+// fristerPlan: each published plan's follow-up date [S56b] and its
+// uddannelsespålæg deadline [S10][S56b]. (A) A follow-up is done once a
+// samtale has been held on or after its date. Pålæg deadlines go when
+// uddannelsespålæg is abolished (parameter uddannelsespaalaeg = 0, 2027)
+// [S36].
+func (c *overblikCalc) fristerPlan() {
+	paalaeg := true
+	if p, ok := c.param("uddannelsespaalaeg"); ok && p.Vaerdi == 0 {
+		paalaeg = false
+	}
+	for i := range c.s.Planer {
+		pl := &c.s.Planer[i]
+		if pl.Status != PlanOffentliggjort {
+			continue
+		}
+		if d := pl.Opfoelgning; !d.IsZero() && c.afholdt(d, "").IsZero() {
+			c.add(FristPlanOpfoelgning, d, obTekstPlanOpfoelgning, "[S56b]")
+		}
+		if paalaeg && pl.Paalaeg != nil {
+			c.add(FristPaalaeg, pl.Paalaeg.Frist, obTekstPaalaeg, "[S10][S56b]")
+		}
+	}
+}
+
+// fristOmvisitation30: a citizen in an uddannelseshjælp-type group (UH)
+// turns 30 (kg.ung.max_alder + 1) and needs a new kontaktgruppe and
+// categorisation on the birthday (DOMAIN §8 item 28) (A).
+func (c *overblikCalc) fristOmvisitation30() {
+	if c.gruppe != "UH" {
+		return
+	}
+	p, ok := c.param("kg.ung.max_alder")
+	cpr := c.s.Borger.CPR
+	born := cpr.BirthDate()
+	if !ok || born.IsZero() {
+		return
+	}
+	alder := p.Vaerdi + 1
+	d := born.AddYears(alder)
+	if cpr.Age(d) < alder {
+		d = d.AddDays(1) // born 29 February: a year older on 1 March, as CPR.Age counts
+	}
+	c.add(FristOmvisitation30, d, obTekstOmvisitation30, "(A) DOMAIN §8.28 [S12]")
+}
+
+// fristSelvbook: after a gentilmelding following selvbook-afmelding the
+// citizen must book a samtale within 10 days [S14][S31]. The deadline is
+// suspended while selvbooking is (DOMAIN §4.3 (A)).
+func (c *overblikCalc) fristSelvbook() {
+	d := c.s.Tilmelding.SelvbookFrist
+	if d.IsZero() || c.status("selvbook") == PligtFritaget {
+		return
+	}
+	c.add(FristSelvbook, d, obTekstSelvbook, "[S14][S31]")
+}
+
+// fristTjob: the next "Tjek jobforslag" deadline [S29], while the citizen
+// is registered.
+func (c *overblikCalc) fristTjob() {
+	if c.s.Tjob.IsZero() || c.s.Tilmelding.Status == IkkeTilmeldt || c.status("tilmelding") == PligtAfmeldt {
+		return
+	}
+	c.add(FristTjob, c.s.Tjob, obTekstTjob, "[S29]")
+}
+
+// Danish deadline texts (Frist.Detalje); DetaljeEN translates them.
+const (
+	obTekstCV              = "CV skal være tilgængeligt på Jobnet"
+	obTekstFoersteSamtale  = "Første jobsamtale skal være holdt"
+	obTekstVisitation      = "Borgeren skal visiteres"
+	obTekstSDPFoerste      = "Første opfølgningssamtale om sygedagpenge skal være holdt"
+	obTekstSDPNaeste       = "Næste opfølgningssamtale om sygedagpenge skal være holdt"
+	obTekstSDPVisitation   = "Borgeren skal visiteres til sygedagpengekategori 2 eller 3"
+	obTekstSDPRevurdering  = "Retten til fortsat sygedagpenge skal revurderes"
+	obTekstMatchkategori   = "Matchkategorien skal vurderes igen"
+	obTekstPlanOpfoelgning = "Opfølgning på Min Plan"
+	obTekstPaalaeg         = "Frist i uddannelsespålægget"
+	obTekstOmvisitation30  = "Borgeren fylder 30 år: kontaktgruppe og visitation skal ændres"
+	obTekstSelvbook        = "Borgeren skal selv booke en jobsamtale på Jobnet"
+	obTekstTjob            = "Borgeren skal tjekke jobforslag på Jobnet"
+)
+
+// DetaljeEN returns the English version of Detalje.
+func (f Frist) DetaljeEN() string {
+	switch f.Detalje {
+	case obTekstCV:
+		return "The CV must be available on Jobnet"
+	case obTekstFoersteSamtale:
+		return "The first job meeting must have been held"
+	case obTekstVisitation:
+		return "The citizen must be categorised"
+	case obTekstSDPFoerste:
+		return "The first sickness benefit follow-up meeting must have been held"
+	case obTekstSDPNaeste:
+		return "The next sickness benefit follow-up meeting must have been held"
+	case obTekstSDPVisitation:
+		return "The citizen must be categorised to sickness benefit category 2 or 3"
+	case obTekstSDPRevurdering:
+		return "The right to continued sickness benefit must be reassessed"
+	case obTekstMatchkategori:
+		return "The match category must be reassessed"
+	case obTekstPlanOpfoelgning:
+		return "Follow-up on My Plan"
+	case obTekstPaalaeg:
+		return "Deadline in the education order"
+	case obTekstOmvisitation30:
+		return "The citizen turns 30: contact group and category must change"
+	case obTekstSelvbook:
+		return "The citizen must book a job meeting on Jobnet"
+	case obTekstTjob:
+		return "The citizen must check job suggestions on Jobnet"
+	}
+	return f.Detalje
+}
+
+// Tekst returns the deadline as one Danish line, e.g.
+// "16.03.2026: CV skal være tilgængeligt på Jobnet (overskredet)".
+func (f Frist) Tekst() string {
+	s := f.Dato.Dansk() + ": " + f.Detalje
+	switch f.Status {
+	case FristIDag:
+		s += " (i dag)"
+	case FristOverskredet:
+		s += " (overskredet)"
+	}
+	return s
+}
+
+// TekstEN returns the deadline as one English line, e.g.
+// "16 March 2026: The CV must be available on Jobnet (overdue)".
+func (f Frist) TekstEN() string {
+	s := obDatoEN(f.Dato) + ": " + f.DetaljeEN()
+	switch f.Status {
+	case FristIDag:
+		s += " (today)"
+	case FristOverskredet:
+		s += " (overdue)"
+	}
+	return s
+}
+
+// obPligtTekst holds one duty's line per status, in one language.
+type obPligtTekst struct{ gaelder, ret, ingen, fritaget, begraenset, afmeldt string }
+
+func obPligtTeksterDA(pligt string) obPligtTekst {
+	switch pligt {
+	case "tilmelding":
+		return obPligtTekst{"Skal være tilmeldt som arbejdssøgende", "Har ret til at blive tilmeldt som arbejdssøgende",
+			"Ingen pligt til at være tilmeldt som arbejdssøgende", "Fritaget for at være tilmeldt som arbejdssøgende",
+			"Tilmeldt som arbejdssøgende med begrænsninger", "Afmeldt som arbejdssøgende"}
+	case "cv":
+		return obPligtTekst{"Skal have et CV, der er tilgængeligt på Jobnet", "Kan lægge et CV på Jobnet",
+			"Ingen pligt til at have et CV på Jobnet", "Fritaget for at have et CV tilgængeligt på Jobnet",
+			"Skal have et CV på Jobnet, med begrænsninger under fraværet", "Fritaget for at have et CV tilgængeligt på Jobnet"}
+	case "raadighed":
+		return obPligtTekst{"Skal stå til rådighed for arbejde, som man bliver henvist til", "Kan få henvist arbejde",
+			"Ingen pligt til at stå til rådighed for henvist arbejde", "Fritaget for at stå til rådighed for henvist arbejde",
+			"Skal kun stå til rådighed for henvist arbejde, der tager hensyn til fraværet", "Fritaget for at stå til rådighed for henvist arbejde"}
+	case "joblog":
+		return obPligtTekst{"Skal søge job og registrere jobsøgningen i joblog på Jobnet", "Kan bruge joblog på Jobnet",
+			"Ingen pligt til at føre joblog", "Fritaget for joblog",
+			"Skal føre joblog i begrænset omfang", "Fritaget for joblog"}
+	case "jobsamtaler":
+		return obPligtTekst{"Skal deltage i jobsamtaler", "Har ret til jobsamtaler",
+			"Ingen pligt til at deltage i jobsamtaler", "Fritaget for jobsamtaler",
+			"Skal deltage i jobsamtaler i begrænset omfang", "Fritaget for jobsamtaler"}
+	case "aktivering":
+		return obPligtTekst{"Skal deltage i tilbud (aktivering)", "Har ret til tilbud (aktivering)",
+			"Ingen pligt til at deltage i tilbud (aktivering)", "Fritaget for tilbud (aktivering)",
+			"Skal deltage i tilbud (aktivering) i begrænset omfang", "Fritaget for tilbud (aktivering)"}
+	case "selvbook":
+		return obPligtTekst{"Skal selv booke jobsamtaler på Jobnet", "Kan selv booke jobsamtaler på Jobnet",
+			"Ingen pligt til selv at booke jobsamtaler", "Fritaget for selv at booke jobsamtaler",
+			"Skal selv booke jobsamtaler; fristerne forlænges under fraværet", "Fritaget for selv at booke jobsamtaler"}
+	}
+	return obPligtTekst{}
+}
+
+func obPligtTeksterEN(pligt string) obPligtTekst {
+	switch pligt {
+	case "tilmelding":
+		return obPligtTekst{"Must be registered as a jobseeker", "Has the right to register as a jobseeker",
+			"No duty to be registered as a jobseeker", "Exempt from being registered as a jobseeker",
+			"Registered as a jobseeker with restrictions", "Deregistered as a jobseeker"}
+	case "cv":
+		return obPligtTekst{"Must have a CV available on Jobnet", "May put a CV on Jobnet",
+			"No duty to have a CV on Jobnet", "Exempt from having a CV available on Jobnet",
+			"Must have a CV on Jobnet, with restrictions during the absence", "Exempt from having a CV available on Jobnet"}
+	case "raadighed":
+		return obPligtTekst{"Must be available for work one is referred to", "May be referred to work",
+			"No duty to be available for referred work", "Exempt from being available for referred work",
+			"Need only be available for referred work that takes the absence into account", "Exempt from being available for referred work"}
+	case "joblog":
+		return obPligtTekst{"Must search for jobs and record the search in the job log on Jobnet", "May use the job log on Jobnet",
+			"No duty to keep a job log", "Exempt from the job log",
+			"Must keep the job log to a limited extent", "Exempt from the job log"}
+	case "jobsamtaler":
+		return obPligtTekst{"Must attend job meetings", "Has the right to job meetings",
+			"No duty to attend job meetings", "Exempt from job meetings",
+			"Must attend job meetings to a limited extent", "Exempt from job meetings"}
+	case "aktivering":
+		return obPligtTekst{"Must take part in activation offers", "Has the right to activation offers",
+			"No duty to take part in activation offers", "Exempt from activation offers",
+			"Must take part in activation offers to a limited extent", "Exempt from activation offers"}
+	case "selvbook":
+		return obPligtTekst{"Must book job meetings on Jobnet", "May book job meetings on Jobnet",
+			"No duty to book job meetings", "Exempt from booking job meetings",
+			"Must book job meetings; the deadlines are extended during the absence", "Exempt from booking job meetings"}
+	}
+	return obPligtTekst{}
+}
+
+// Tekst returns the duty as one plain Danish line for the case view and the
+// printed plan, e.g. "Fritaget for joblog til og med 14.04.2026" or "Skal
+// være tilmeldt som arbejdssøgende". The end date is inclusive ("til og
+// med"); a suspension without an end reads "indtil videre".
+func (p PligtStatus) Tekst() string {
+	return p.tekst(obPligtTeksterDA(p.Pligt), " til og med "+p.Til.Dansk(), " indtil videre")
+}
+
+// TekstEN is Tekst in English, e.g. "Exempt from the job log up to and
+// including 14 April 2026".
+func (p PligtStatus) TekstEN() string {
+	return p.tekst(obPligtTeksterEN(p.Pligt), " up to and including "+obDatoEN(p.Til), " until further notice")
+}
+
+func (p PligtStatus) tekst(t obPligtTekst, til, aaben string) string {
+	var s string
+	switch p.Status {
+	case PligtGaelder:
+		return obOrElse(t.gaelder, p.Pligt)
+	case PligtRet:
+		return obOrElse(t.ret, p.Pligt)
+	case PligtIngen:
+		return obOrElse(t.ingen, p.Pligt)
+	case PligtFritaget:
+		s = t.fritaget
+	case PligtBegraenset:
+		s = t.begraenset
+	case PligtAfmeldt:
+		s = t.afmeldt
+	}
+	if s == "" {
+		return p.Pligt + ": " + p.Status // unknown duty or status: show the codes, never nothing
+	}
+	switch {
+	case !p.Til.IsZero():
+		return s + til
+	case p.Status != PligtBegraenset:
+		return s + aaben
+	}
+	return s
+}
+
+func obOrElse(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// obDatoEN writes d as "14 April 2026".
+func obDatoEN(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	y, m, dd := d.YMD()
+	return strconv.Itoa(dd) + " " + m.String() + " " + strconv.Itoa(y)
+}
+
+// forrigeArbejdsdag returns d if it is a working day, else the working day
+// before it.
+func forrigeArbejdsdag(d Date) Date {
+	for i := 0; i < 14 && !ErArbejdsdag(d); i++ {
+		d = d.AddDays(-1)
+	}
+	return d
+}
