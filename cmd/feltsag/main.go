@@ -15,11 +15,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/ui"
 )
@@ -70,7 +72,7 @@ func runWindow(ctx context.Context) error {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.Icon()))
 	w := a.NewWindow(lang.L("app.name"))
-	w.SetContent(ui.NewHome(statusLines(version)))
+	w.SetContent(ui.NewHome(statusLines(version, app.DateOf(time.Now()))))
 	w.Resize(fyne.NewSize(1000, 700))
 	w.CenterOnScreen()
 	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
@@ -79,11 +81,20 @@ func runWindow(ctx context.Context) error {
 	return nil
 }
 
-// statusLines are the home screen's status lines, translated. Extend it with
-// what the client has loaded (rule-set versions, sync state).
-func statusLines(version string) []string {
-	return []string{
-		lang.L("status.version", map[string]any{"Version": version}),
-		lang.L("status.sync_later"),
+// statusLines are the home screen's status lines, translated: the version,
+// the rule sets the client enforces, and what comes later.
+func statusLines(version string, today app.Date) []string {
+	lines := []string{lang.L("status.version", map[string]any{"Version": version})}
+	rules, err := app.LoadRules(assets.Rules())
+	if err != nil {
+		lines = append(lines, lang.L("status.rules_error", map[string]any{"Fejl": app.ErrorMessage(err, "da")}))
+		return append(lines, lang.L("status.sync_later"))
 	}
+	for _, s := range rules.Sets {
+		lines = append(lines, lang.L("status.rules", map[string]any{"Version": s.Version, "Fra": s.Periode.Start.Dansk(), "Navn": s.Navn}))
+	}
+	if rs, err := rules.ForDate(today); err == nil {
+		lines = append(lines, lang.L("status.rules_today", map[string]any{"Dato": today.Dansk(), "Version": rs.Version}))
+	}
+	return append(lines, lang.L("status.pdf"), lang.L("status.sync_later"))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/ui"
 )
 
@@ -49,10 +50,16 @@ func TestStatusLinesAreTranslated(t *testing.T) {
 	if err := ui.LoadTranslations(); err != nil {
 		t.Fatal(err)
 	}
-	got := statusLines("1.2.3")
-	want := []string{"Version 1.2.3", "Server og synkronisering kommer i en senere version"}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("statusLines() = %q, want %q", got, want)
+	got := strings.Join(statusLines("1.2.3", app.MustDate(2026, 7, 1)), "\n")
+	for _, want := range []string{
+		"Version 1.2.3",
+		"Regelsæt 2026-07 gælder fra 01.07.2026",
+		"I dag (01.07.2026) gælder regelsæt 2026-07",
+		"Server og synkronisering kommer i en senere version",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("statusLines() = %q, want a line with %q", got, want)
+		}
 	}
 }
 
