@@ -50,7 +50,7 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 		Registreret: x.today, Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
 		Begrundelse: b.Begrundelse, RegelSet: x.rs.Version}
 	checks := []func(*exec, *FravaerTypeDef, *Fravaer) error{
-		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkDuration, b.checkFerie, b.checkOverlap,
+		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkUnder18, b.checkDuration, b.checkFerie, b.checkOverlap,
 	}
 	for _, check := range checks {
 		if err := check(x, ft, &f); err != nil {
@@ -184,6 +184,30 @@ func (b *RegistrerFravaer) checkBackdating(x *exec, ft *FravaerTypeDef, f *Frava
 		return RuleError("tilbagedatering-kommentar", "Skriv en kommentar, når fraværet tilbagedateres.", "Write a comment when backdating the absence.")
 	}
 	x.effect("tilbagedateret", f.Periode.Start, "")
+	return nil
+}
+
+// checkUnder18: "Under 18 år og uden forældre med forsørgelsespligt" is
+// for citizens under 18 and ends the day before the 18th birthday (DOMAIN
+// §4.2, (A) auto-end) [S15]. An unknown CPR has no age: not checked.
+func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	cpr := x.s.Borger.CPR
+	if ft.Kode != "under18" || cpr.Ukendt() || cpr.BirthDate().IsZero() {
+		return nil
+	}
+	if age := cpr.Age(f.Periode.Start); age >= 18 {
+		return RuleError("under18-alder", fmt.Sprintf("%s kan kun registreres for borgere under 18 år; borgeren er %d år på startdatoen.", ft.Navn, age),
+			fmt.Sprintf("%s can only be registered for citizens under 18; the citizen is %d on the start date.", ft.NavnEN, age))
+	}
+	sidste := cpr.BirthDate().AddYears(18)
+	if cpr.Age(sidste) < 18 {
+		sidste = sidste.AddDays(1) // born 29 February: 18 on 1 March
+	}
+	sidste = sidste.AddDays(-1)
+	if f.Periode.Slut.IsZero() || f.Periode.Slut.After(sidste) {
+		f.Periode.Slut = sidste
+		x.effect("slutdato_sat", sidste, "dagen før 18-årsdagen")
+	}
 	return nil
 }
 
@@ -401,26 +425,48 @@ func (b *AfslutFravaer) apply(x *exec) error {
 	x.touch("fravaer/" + string(f.ID))
 	x.effect("fravaer_afsluttet", b.Slut, f.Type)
 	if f.Type == "sygemelding" && f.Foer != nil {
-		x.raskmelding(*f.Foer, b.Slut.AddDays(1))
+		if err := x.raskmelding(f, b.Slut.AddDays(1)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func (x *exec) raskmelding(foer Foer, fra Date) {
+// raskmelding re-registers after a sygemelding: in the kontaktgruppe and
+// categorisation before it (or the one a caseworker visited to during it,
+// see opdaterFoer), unless the citizen was deregistered for another reason
+// during the sickness.
+func (x *exec) raskmelding(f *Fravaer, fra Date) error {
+	foer := *f.Foer
 	x.effect("raskmeldt", fra, "")
 	if foer.KG == 13 {
 		x.effect("gentilmelding_kraever_sagsbehandler", fra, "jobafklaringsforløb")
-		return
+		return nil
 	}
 	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == "SDP" {
 		x.switchKG(foer.KG)
 	}
-	if !foer.Tilmeldt || x.s.Tilmelding.ErTilmeldt() || x.s.Tilmelding.AfmeldAarsag != AfmeldSygdom {
-		return
+	t := x.s.Tilmelding
+	if !foer.Tilmeldt || t.ErTilmeldt() {
+		return nil
+	}
+	afmeldtAfSygdom := t.AfmeldAarsag == AfmeldSygdom
+	if !afmeldtAfSygdom && t.AfmeldtDato.After(f.Periode.Start) {
+		return nil // deregistered for another reason during the sickness
 	}
 	if foer.Kategori != x.s.Visitation.Kategori {
 		x.s.Visitation = Visitation{Kategori: foer.Kategori, Dato: x.today, RegelSet: x.rs.Version}
 		x.touch("visitation")
+	}
+	if !afmeldtAfSygdom {
+		// Not registered before the sickness: a caseworker visited the
+		// citizen jobparat during it, and the tilmelding waited for now.
+		kat, err := x.tilmeldekategori("")
+		if err != nil {
+			return err
+		}
+		x.doTilmeld(fra, kat, "ledig")
+		return nil
 	}
 	kat := foer.TKat
 	if kat == "" {
@@ -428,6 +474,7 @@ func (x *exec) raskmelding(foer Foer, fra Date) {
 	}
 	x.doTilmeld(fra, kat, "ledig")
 	x.effect("kvittering", fra, "elektronisk kvittering til borgeren")
+	return nil
 }
 
 // SletFravaer deletes a wrongly registered fravær; a

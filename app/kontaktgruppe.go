@@ -69,12 +69,33 @@ func (x *exec) checkKGChange(def *KGDef, skift bool) error {
 			fmt.Sprintf("Contact group %d (%s) cannot be set by a caseworker; it is set automatically.", def.ID, def.Navn))
 	}
 	if cur != nil {
-		if old := x.rs.KG[cur.KG]; old != nil && !old.Manuel {
+		if old, ok := x.kgAendrbar(cur); !ok {
 			return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d (%s) kan ikke ændres af en sagsbehandler.", old.ID, old.Navn),
 				fmt.Sprintf("Contact group %d (%s) cannot be changed by a caseworker.", old.ID, old.Navn))
 		}
 	}
 	return nil
+}
+
+// kgAendrbar reports whether a caseworker may change or end the open
+// kontaktgruppe: when the rule set that opened it let a caseworker set it.
+// A group closed to new citizens by a later rule set (ressourceforløb and
+// revalidering from 1 February 2026 [S34][S37]) stays changeable for those
+// already in it; a group only DFDG sets (KG25 [S5]) never is. Periods
+// without a recorded version use the rule set in force on their start.
+func (x *exec) kgAendrbar(cur *KGForloeb) (*KGDef, bool) {
+	rs := x.rules.Version(cur.RegelSet)
+	if rs == nil {
+		rs, _ = x.rules.ForDate(cur.Periode.Start)
+	}
+	var def *KGDef
+	if rs != nil {
+		def = rs.KG[cur.KG]
+	}
+	if def == nil {
+		def = x.rs.KG[cur.KG]
+	}
+	return def, def == nil || def.Manuel
 }
 
 func (x *exec) checkKGAge(def *KGDef) error {
@@ -164,7 +185,7 @@ func (b *AfslutKontaktgruppe) apply(x *exec) error {
 		return RuleError("1003", "Slutdatoen ligger før kontaktgruppens startdato "+cur.Periode.Start.Dansk()+".",
 			"The end date is before the contact group's start date "+cur.Periode.Start.String()+".")
 	}
-	if def := x.rs.KG[cur.KG]; def != nil && !def.Manuel && x.cmd.Actor.Rolle == RolleSagsbehandler {
+	if _, ok := x.kgAendrbar(cur); !ok && x.cmd.Actor.Rolle == RolleSagsbehandler {
 		return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d kan ikke afsluttes af en sagsbehandler.", cur.KG),
 			fmt.Sprintf("Contact group %d cannot be ended by a caseworker.", cur.KG))
 	}

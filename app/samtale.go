@@ -127,7 +127,8 @@ func (b *RegistrerSamtaleAfholdt) apply(x *exec) error {
 
 // RegistrerUdeblivelse records a no-show and its consequence per group
 // (DOMAIN §5.3). Lovligt fravær (a registered fravær that exempts from
-// jobsamtaler) has no consequence; a sick child is not lovligt fravær for
+// jobsamtaler) has no consequence — except ferie registered after the
+// samtale was booked [S50b]; a sick child is not lovligt fravær for
 // dagpenge [S78], nor a Jobnet sygemelding for kontanthjælp [S48].
 type RegistrerUdeblivelse struct {
 	SamtaleID ID     `json:"samtale_id"`
@@ -152,11 +153,17 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 	m.Status = SamtaleUdeblevet
 	x.touch("samtale/" + string(m.ID))
 	for _, f := range x.s.AktiveFravaer(m.Dato) {
-		if x.effekt(f.Type) == "F" {
-			m.Konsekvens = "lovligt fravær: " + x.fravaerNavn(f.Type)
-			x.effect("lovligt_fravaer", m.Dato, f.Type)
-			return nil
+		if x.effekt(f.Type) != "F" {
+			continue
 		}
+		if f.Type == "ferie" && !m.Booket.After(f.Registreret) {
+			// An indkaldelse made before the ferie was registered must be
+			// honoured (DOMAIN §8 item 14) [S50b]; samtaleEffects kept it.
+			continue
+		}
+		m.Konsekvens = "lovligt fravær: " + x.fravaerNavn(f.Type)
+		x.effect("lovligt_fravaer", m.Dato, f.Type)
+		return nil
 	}
 	m.Konsekvens = x.udeblivelseKonsekvens(m, b.Kontakt)
 	return nil

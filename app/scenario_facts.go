@@ -198,7 +198,8 @@ func (b *factBuilder) kontaktgruppe(l Line) error {
 	return nil
 }
 
-// tilmelding: tilmeldt siden=… kategori=modtager | ikke_tilmeldt afmeldt=… aarsag=tjob
+// tilmelding: tilmeldt siden=… kategori=modtager foerste=… cv=… selvbook_frist=… |
+// ikke_tilmeldt afmeldt=… aarsag=tjob
 func (b *factBuilder) tilmelding(l Line) error {
 	if len(l.Positional) != 1 || (l.Positional[0] != Tilmeldt && l.Positional[0] != IkkeTilmeldt) {
 		return fmt.Errorf("skriv tilmeldt eller ikke_tilmeldt først")
@@ -225,6 +226,8 @@ func (b *factBuilder) tilmelding(l Line) error {
 			t.Ledighedsstatus = v
 		case "selvbook_frist":
 			t.SelvbookFrist, err = ParseDate(v)
+		case "cv":
+			t.CV, err = ParseDate(v)
 		default:
 			return fmt.Errorf("ukendt felt %q for tilmelding", f.Key)
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -38,10 +39,12 @@ type Line struct {
 }
 
 // Field is one key=value token; Value is a string, []string or a raw JSON
-// value.
+// value. Quoted is true for a "quoted" value, which always stays text
+// (telefon="12345678" is not a number, tekst="ja" is not a boolean).
 type Field struct {
-	Key   string
-	Value any
+	Key    string
+	Value  any
+	Quoted bool
 }
 
 func (l Line) get(key string) (any, bool) {
@@ -140,6 +143,9 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 		}
 		s.Facts = append(s.Facts, l)
 	case contains(checkKeys, key):
+		if err := checkFields(l); err != nil {
+			return scenarioErr(file, n, err.Error())
+		}
 		if len(s.Steps) == 0 {
 			s.Checks = append(s.Checks, l)
 		} else {
@@ -148,6 +154,48 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 		}
 	default:
 		return scenarioErr(file, n, fmt.Sprintf("ukendt nøgle %q; brug fx navn, kilde, i_dag, borger, kontaktgruppe, tilmelding, fravaer, handling, forventet, effekt", key))
+	}
+	return nil
+}
+
+// checkFields refuses an expectation with a field its key does not know,
+// so that a misspelt name cannot make an expectation hold vacuously.
+func checkFields(l Line) error {
+	var allowed []string
+	switch l.Key {
+	case "forventet":
+		allowed = []string{"felt"}
+	case "effekt", "ingen_effekt":
+		allowed = []string{"dato", "detalje"}
+	case "advarsel", "ingen_advarsel":
+	case "pligt":
+		allowed = append([]string{"dato", "paa", "til", "grund"}, Pligter...)
+	case "frist", "ingen_frist":
+		allowed = []string{"dato", "status", "paa"}
+	case "tilstand":
+		if len(l.Fields) == 0 || len(l.Positional) > 0 {
+			return fmt.Errorf("skriv tilstanden som felt=værdi, fx »tilstand: tilmeldt=nej kg=25«")
+		}
+		return nil
+	}
+	for _, f := range l.Fields {
+		if !contains(allowed, f.Key) {
+			if len(allowed) == 0 {
+				return fmt.Errorf("»%s:« har ingen felter (fik %s=)", l.Key, f.Key)
+			}
+			return fmt.Errorf("ukendt felt %q i »%s:«; brug %s", f.Key, l.Key, strings.Join(allowed, ", "))
+		}
+	}
+	if l.Key == "pligt" {
+		n := 0
+		for _, f := range l.Fields {
+			if contains(Pligter, f.Key) {
+				n++
+			}
+		}
+		if n == 0 {
+			return fmt.Errorf("nævn mindst én pligt: %s", strings.Join(Pligter, ", "))
+		}
 	}
 	return nil
 }
@@ -162,7 +210,7 @@ func (s *Scenario) complete() error {
 	if len(s.Steps) == 0 && len(s.Checks) == 0 {
 		return scenarioErr(s.File, s.Line, "scenariet har hverken handlinger eller forventninger")
 	}
-	for _, st := range s.Steps {
+	for i, st := range s.Steps {
 		n := 0
 		for _, c := range st.Checks {
 			if c.Key == "forventet" {
@@ -171,6 +219,15 @@ func (s *Scenario) complete() error {
 		}
 		if n != 1 {
 			return scenarioErr(s.File, st.Handling.Line, "hver »handling:« skal følges af præcis én »forventet: godkendt« eller »forventet: afvist KODE«")
+		}
+		// Build the command now, so that an unknown kind, an unknown field
+		// or a malformed i_dag/kl is reported with file and line before
+		// anything runs. A value the decoder refuses (an impossible date)
+		// is not a mistake in the file: the command is then expected to be
+		// rejected with invalid.
+		var refused *refusedInput
+		if _, _, err := buildCommand(s, st.Handling, i); err != nil && !errors.As(err, &refused) {
+			return scenarioErr(s.File, st.Handling.Line, err.Error())
 		}
 	}
 	return nil
@@ -203,7 +260,7 @@ func tokenize(s string) (Line, error) {
 		if err != nil {
 			return l, fmt.Errorf("værdien af %s: %v", word, err)
 		}
-		l.Fields = append(l.Fields, Field{Key: word, Value: v})
+		l.Fields = append(l.Fields, Field{Key: word, Value: v, Quoted: i < len(s) && s[i] == '"'})
 		i = next
 	}
 	return l, nil
@@ -329,7 +386,11 @@ func toJSON(fields []Field, skip ...string) ([]byte, error) {
 			}
 			m = sub
 		}
-		m[parts[len(parts)-1]] = jsonValue(f.Value)
+		if f.Quoted {
+			m[parts[len(parts)-1]] = f.Value
+		} else {
+			m[parts[len(parts)-1]] = jsonValue(f.Value)
+		}
 	}
 	return json.Marshal(root)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -115,6 +116,10 @@ func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
 		e := AsError(err)
 		if e.Unwrap() == nil && e.Code == CodeInvalid {
 			return Command{}, day, &refusedInput{err: e}
+		}
+		if u := e.Unwrap(); u != nil && strings.HasPrefix(u.Error(), "json: unknown field ") {
+			return Command{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
+				strings.TrimPrefix(u.Error(), "json: unknown field "), strings.Join(FieldNames(body), ", "))
 		}
 		return Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), e.Message)
 	}
@@ -262,6 +267,36 @@ func stateValue(s *Sag, key string) string {
 		return s.Tilmelding.SelvbookFrist.String()
 	case "tjob":
 		return s.Tjob.String()
+	case "cv":
+		return s.Tilmelding.CV.String()
+	case "tjob_miss":
+		return itoa(len(s.TjobMiss))
+	case "ledighedsstatus":
+		return s.Tilmelding.Ledighedsstatus
+	case "foerste":
+		return s.Tilmelding.FoersteDato.String()
+	case "kg_start":
+		if s.Kontaktgruppe == nil {
+			return ""
+		}
+		return s.Kontaktgruppe.Periode.Start.String()
+	case "kg_forrige":
+		if len(s.KGHistorik) == 0 {
+			return "ingen"
+		}
+		h := s.KGHistorik[len(s.KGHistorik)-1]
+		return itoa(h.KG) + " til " + h.Periode.Slut.String()
+	case "visitation_dato":
+		return s.Visitation.Dato.String()
+	case "doed":
+		return s.Borger.Doed.String()
+	case "ingen_adresse":
+		return s.Borger.IngenAdresse.String()
+	case "undtaget":
+		return map[bool]string{true: "ja", false: "nej"}[s.Ydelse.Undtaget]
+	case "fravaer", "samtaler", "planer", "notater", "sanktioner", "vejledninger":
+		return itoa(map[string]int{"fravaer": len(s.Fravaer), "samtaler": len(s.Samtaler), "planer": len(s.Planer),
+			"notater": len(s.Notater), "sanktioner": len(s.Sanktioner), "vejledninger": len(s.Vejledninger)}[key])
 	case "regelsaet":
 		return ""
 	}
@@ -271,7 +306,9 @@ func stateValue(s *Sag, key string) string {
 	return "?ukendt felt " + key
 }
 
-// recordValue reads "fravaer.<id>.<json field>" or "samtale.<id>.<field>".
+// recordValue reads "<kind>.<id>.<json field>" for kind fravaer, samtale,
+// plan, sanktion or notat, e.g. "fravaer.f1.ingen_ydelse"; dots reach into
+// nested values ("plan.p1.paalaeg.frist"), and start/slut read a period.
 func recordValue(s *Sag, kind, rest string) string {
 	id, field, _ := strings.Cut(rest, ".")
 	var rec any
@@ -288,15 +325,39 @@ func recordValue(s *Sag, kind, rest string) string {
 		if i := s.FindPlan(ID(id)); i >= 0 {
 			rec = s.Planer[i]
 		}
+	case "sanktion":
+		for _, x := range s.Sanktioner {
+			if x.ID == ID(id) {
+				rec = x
+			}
+		}
+	case "notat":
+		for _, x := range s.Notater {
+			if x.ID == ID(id) {
+				rec = x
+			}
+		}
 	}
 	if rec == nil {
 		return "?findes ikke"
 	}
 	b, _ := json.Marshal(rec)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	switch v := m[field].(type) {
+	var v any
+	_ = json.Unmarshal(b, &v)
+	for _, part := range strings.Split(field, ".") {
+		m, _ := v.(map[string]any)
+		if part == "start" || part == "slut" {
+			if p, ok := m["periode"].(map[string]any); ok {
+				m = p // fravaer.f1.slut is short for fravaer.f1.periode.slut
+			}
+		}
+		v = m[part]
+	}
+	switch v := v.(type) {
 	case nil:
+		if isBoolField(rec, field) {
+			return "nej" // left out of the JSON by omitempty
+		}
 		return ""
 	case bool:
 		return map[bool]string{true: "ja", false: "nej"}[v]
@@ -347,7 +408,8 @@ func checkPligt(c Line, o Overblik, fail func(Line, string, ...any)) {
 		if p.Status != fmt.Sprint(f.Value) {
 			fail(c, "pligten %s er %q, forventet %q", f.Key, p.Status, f.Value)
 		}
-		if til := c.str("til"); til != "" && p.Til.String() != til {
+		if til, ok := c.get("til"); ok && p.Til.String() != fmt.Sprint(til) {
+			// til= (empty) means open-ended: "indtil videre"
 			fail(c, "pligten %s gælder til %q, forventet %q", f.Key, p.Til.String(), til)
 		}
 		if g := c.str("grund"); g != "" && p.Grund != g {
@@ -378,4 +440,35 @@ func checkFrist(c Line, o Overblik, fail func(Line, string, ...any)) {
 	if st := c.str("status"); st != "" && f.Status != st {
 		fail(c, "fristen %s har status %s, forventet %s", f.Navn, f.Status, st)
 	}
+}
+
+// isBoolField reports whether the struct rec has a bool field with json
+// name field.
+func isBoolField(rec any, field string) bool {
+	t := reflect.TypeOf(rec)
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == field && f.Type.Kind() == reflect.Bool {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldNames returns the JSON field names of a command body, in order, for
+// error messages and docs/rules.md.
+func FieldNames(body Body) []string {
+	t := reflect.TypeOf(body)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
 }

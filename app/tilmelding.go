@@ -85,7 +85,9 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	prev := *t
 	gentil := contains(gentilmeldingAarsager, prev.AfmeldAarsag) && !prev.AfmeldtDato.IsZero()
 	newPeriod := prev.FoersteDato.IsZero() || (!gentil && prev.Status == IkkeTilmeldt)
-	*t = Tilmelding{Status: Tilmeldt, Kategori: kat, Ledighedsstatus: status, Siden: siden, FoersteDato: prev.FoersteDato}
+	// The CV stays on Jobnet across an afmelding; the overview decides
+	// whether it counts for the current period [S18].
+	*t = Tilmelding{Status: Tilmeldt, Kategori: kat, Ledighedsstatus: status, Siden: siden, FoersteDato: prev.FoersteDato, CV: prev.CV}
 	if newPeriod {
 		t.FoersteDato = siden
 	}
@@ -108,8 +110,11 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	case AfmeldSelvbook:
 		// The gentilmelding takes effect only if a samtale is booked within
 		// 10 days, unless 3 months or more have passed [S14][S31].
+		// The deadline skips registered ferie and moves off weekends and
+		// holidays, as TJOB deadlines do [S29] (DOMAIN §4.3: "(A) same for
+		// selvbook"), so the stored deadline is the one the overview shows.
 		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P("selvbook.udloeb.mdr"))) {
-			t.SelvbookFrist = x.today.AddDays(x.rs.P("selvbook.gentilmelding.dage"))
+			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P("selvbook.gentilmelding.dage"), x.ferieDag)
 			x.effect("selvbook_frist", t.SelvbookFrist, "")
 		}
 	case AfmeldFejl:
@@ -167,7 +172,7 @@ func (b *Afmeld) apply(x *exec) error {
 	}
 	if b.Aarsag == AfmeldOenske {
 		maxDays := x.rs.P("afmelding.max_frem.dage")
-		if x.s.Ydelse.MindreIntensiv {
+		if x.s.Ydelse.MindreIntensiv || x.harAktivtFravaer("mindre_intensiv") {
 			maxDays = x.rs.P("afmelding.max_frem.mindre_intensiv.dage")
 		}
 		if dato.Before(x.today) || x.today.DaysUntil(dato) > maxDays {
@@ -267,6 +272,18 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P("tjob.paamindelse.dage"), x.ferieDag)
 	x.effect("tjob_paamindelse", x.s.Tjob, fmt.Sprintf("%d. gang", n))
 	return nil
+}
+
+// harAktivtFravaer reports whether a fravær of type code is in force today.
+// Mindre intensiv indsats is both a benefit fact and a registered
+// fritagelse [S67]; either allows afmelding 60 days ahead [S4].
+func (x *exec) harAktivtFravaer(code string) bool {
+	for _, f := range x.s.Fravaer {
+		if f.Type == code && f.Aktiv(x.today) {
+			return true
+		}
+	}
+	return false
 }
 
 // ferieDag reports whether a registered ferie covers d; TJOB deadlines

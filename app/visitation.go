@@ -64,11 +64,24 @@ func (b *Visiter) apply(x *exec) error {
 	x.s.Visitation = Visitation{Kategori: kd.Kode, Dato: x.today, RegelSet: x.rs.Version}
 	x.touch("visitation")
 	x.effect("visiteret", x.today, kd.Kode)
+	tilmeld := false
 	switch kd.Kode {
 	case "aktivitetsparat":
 		x.afmeld(x.today, AfmeldAktivitetsparat)
 	case "jobparat", "aabenlyst_uddannelsesparat":
-		if !x.s.Tilmelding.ErTilmeldt() && def.Profil != "A" {
+		tilmeld = def.Profil != "A"
+		if tilmeld && !x.s.Tilmelding.ErTilmeldt() {
+			if f := x.afmeldendeFravaer(); f != nil {
+				// No tilmelding while a fravær that deregisters runs
+				// (straksafmelding [S1]); a sygemelding registers at
+				// raskmelding [S7], other fravær when the jobcentre does.
+				name := "tilmelding_venter"
+				if f.Foer != nil {
+					name = "tilmeldes_ved_raskmelding"
+				}
+				x.effect(name, x.today, f.Type)
+				break
+			}
 			kat, err := x.tilmeldekategori("")
 			if err != nil {
 				return err
@@ -76,7 +89,45 @@ func (b *Visiter) apply(x *exec) error {
 			x.doTilmeld(x.today, kat, "ledig")
 		}
 	}
+	x.opdaterFoer(kd.Kode, tilmeld)
 	return nil
+}
+
+// afmeldendeFravaer returns a fravær active today whose type deregisters
+// the citizen (sygemelding outside løntilskud, barsel, …), or nil.
+func (x *exec) afmeldendeFravaer() *Fravaer {
+	for i := range x.s.Fravaer {
+		f := &x.s.Fravaer[i]
+		ft := x.rs.Fravaer[f.Type]
+		if ft == nil || !f.Aktiv(x.today) {
+			continue
+		}
+		if ft.Afmelder == "ja" || ft.Afmelder == "undtagen_loentilskud" && !x.s.Ydelse.Loentilskud {
+			return f
+		}
+	}
+	return nil
+}
+
+// opdaterFoer makes a visitation during a sygemelding the categorisation
+// the raskmelding re-registers in: DFDG's "same categorisation as before
+// the sickness" [S7] must not undo the caseworker's later decision, nor
+// register an aktivitetsparat citizen (4656) (A).
+func (x *exec) opdaterFoer(kategori string, tilmeld bool) {
+	for i := range x.s.Fravaer {
+		f := &x.s.Fravaer[i]
+		if f.Foer == nil || !f.Aktiv(x.today) {
+			continue
+		}
+		f.Foer.Kategori = kategori
+		switch {
+		case kategori == "aktivitetsparat":
+			f.Foer.Tilmeldt = false
+		case tilmeld:
+			f.Foer.Tilmeldt = true
+		}
+		x.touch("fravaer/" + string(f.ID))
+	}
 }
 
 // checkKategoriFravaer refuses a category that an active fravær's matrix
