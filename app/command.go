@@ -196,6 +196,9 @@ func (e *Engine) Execute(s *Sag, c Command) (*Result, error) {
 		return nil, RuleError("4405", "Borgeren er død. Der kan ikke registreres mere på sagen.", "The citizen has died. Nothing more can be registered on the case.")
 	}
 	x := &exec{rules: e.rules, rs: rs, cmd: c, today: today, old: s, s: s.Clone(), res: &Result{RegelSet: rs.Version}}
+	if x.s.Tilmelding.Materialise(today) {
+		x.touch("tilmelding")
+	}
 	if err := c.Body.apply(x); err != nil {
 		return nil, err
 	}

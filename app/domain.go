@@ -95,6 +95,21 @@ type Tilmelding struct {
 	SelvbookFrist   Date   `json:"selvbook_frist,omitzero"` // after gentilmelding following selvbook-afmelding [S14][S31]
 	FoersteDato     Date   `json:"foerste,omitzero"`        // first tilmelding of the current ledighedsperiode
 	CV              Date   `json:"cv,omitzero"`             // CV available on Jobnet since (LAB §§ 22–23) [S18]
+	Afmeldes        Date   `json:"afmeldes,omitzero"`       // a planned afmelding (up to 30/60 days ahead, 4322) [S4]
+	AfmeldesAarsag  string `json:"afmeldes_aarsag,omitempty"`
+}
+
+// Materialise applies a planned afmelding that is due on day: the case's
+// registration status is always read as of a date.
+func (t *Tilmelding) Materialise(day Date) bool {
+	if t.Afmeldes.IsZero() || day.Before(t.Afmeldes) {
+		return false
+	}
+	if t.Status == Tilmeldt {
+		t.Status, t.AfmeldtDato, t.AfmeldAarsag, t.SelvbookFrist = IkkeTilmeldt, t.Afmeldes, t.AfmeldesAarsag, Date{}
+	}
+	t.Afmeldes, t.AfmeldesAarsag = Date{}, ""
+	return true
 }
 
 // ErTilmeldt reports whether the citizen is registered.

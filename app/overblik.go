@@ -92,6 +92,11 @@ func (r *Rules) Overblik(s *Sag, on Date) (Overblik, error) {
 	if err != nil {
 		return Overblik{Dato: on}, err
 	}
+	if !s.Tilmelding.Afmeldes.IsZero() {
+		cp := *s // shallow: only the Tilmelding value changes
+		cp.Tilmelding.Materialise(on)
+		s = &cp
+	}
 	c := overblikCalc{rs: rs, s: s, on: on}
 	c.o = Overblik{Dato: on, RegelSet: rs.Version, Kategori: s.Visitation.Kategori}
 	c.kontaktgruppe()
@@ -211,7 +216,34 @@ func (c *overblikCalc) pligter() {
 			c.anvend(&ps[j], f, e)
 		}
 	}
+	c.ydelseFritagelser(ps)
 	c.o.Pligter = ps
+}
+
+// undtagetEffekt: a citizen exempted under the 25 % rule is exempt from
+// jobsamtaler and tilbud in the first 6 months (from 1 July 2026) [S35][S37].
+var undtagetEffekt = &EffektDef{Fravaer: "undtaget", Gruppe: "*", Kilde: "[S35][S37]",
+	Effekt: map[string]string{"tilmelding": "G", "cv": "G", "raadighed": "G", "joblog": "G", "jobsamtaler": "F", "aktivering": "F", "selvbook": "G"}}
+
+// ydelseFritagelser applies exemptions recorded on the benefit rather than
+// as a fravær: mindre intensiv indsats (LAB § 106) [S67] uses the effects
+// of the fravær type of that name; the 25 % rule uses undtagetEffekt.
+func (c *overblikCalc) ydelseFritagelser(ps []PligtStatus) {
+	y := c.s.Ydelse
+	apply := func(typ string, e *EffektDef) {
+		f := &Fravaer{Type: typ, Periode: Period{Start: c.on}}
+		for j := range ps {
+			c.anvend(&ps[j], f, e)
+		}
+	}
+	if y.MindreIntensiv {
+		if e := c.effekt("mindre_intensiv"); e != nil {
+			apply("mindre_intensiv", e)
+		}
+	}
+	if y.Undtaget {
+		apply("undtaget", undtagetEffekt)
+	}
 }
 
 // doed: after the citizen's death no duty applies and no deadline runs

@@ -261,6 +261,8 @@ func stateValue(s *Sag, key string) string {
 		return s.Tilmelding.AfmeldAarsag
 	case "afmeldt":
 		return s.Tilmelding.AfmeldtDato.String()
+	case "afmeldes":
+		return s.Tilmelding.Afmeldes.String()
 	case "kategori":
 		return s.Visitation.Kategori
 	case "selvbook_frist":

@@ -131,6 +131,15 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	if !t.ErTilmeldt() {
 		return false
 	}
+	if dato.After(x.today) {
+		// Planned: the citizen stays registered until the date (4322 allows
+		// up to 30/60 days ahead) [S4].
+		t.Afmeldes, t.AfmeldesAarsag = dato, aarsag
+		x.touch("tilmelding")
+		x.effect("afmeldt", dato, aarsag)
+		return true
+	}
+	t.Afmeldes, t.AfmeldesAarsag = Date{}, ""
 	t.Status = IkkeTilmeldt
 	t.AfmeldtDato = dato
 	t.AfmeldAarsag = aarsag

@@ -20,7 +20,7 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fset := flag.NewFlagSet("rules "+args[0], flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	dir := fset.String("regler", "", "mappe med regeltabeller (standard: de indbyggede)")
-	verbose := fset.Bool("v", false, "vis også beståede scenarier")
+	quiet := fset.Bool("q", false, "vis kun fejlede scenarier og slutlinjen")
 	if err := fset.Parse(args[1:]); err != nil {
 		return exitError{err.Error()}
 	}
@@ -31,7 +31,7 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	switch args[0] {
 	case "check":
-		return rulesCheck(ctx, app.NewEngine(rules), fset.Args(), *verbose, stdout, stderr)
+		return rulesCheck(ctx, app.NewEngine(rules), fset.Args(), *quiet, stdout, stderr)
 	case "show":
 		return rulesShow(rules, stdout)
 	}
@@ -49,7 +49,7 @@ func loadRules(dir string) (*app.Rules, error) {
 
 // rulesCheck runs every scenario in files and prints one line per
 // scenario and a closing "N passed, M failed"; it fails unless all pass.
-func rulesCheck(ctx context.Context, eng *app.Engine, files []string, verbose bool, stdout, stderr io.Writer) error {
+func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "feltsagd rules check: angiv en eller flere scenariefiler, fx assets/rules/scenarios/*.txt")
 		return exitError{"no files"}
@@ -61,7 +61,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, verbose bo
 		}
 		scenarios, err := readScenarios(file)
 		if err != nil {
-			fmt.Fprintf(stdout, "FEJL %s: %s\n", file, app.ErrorMessage(err, "da"))
+			fmt.Fprintf(stdout, "FEJL %s\n", app.ErrorMessage(err, "da"))
 			failed++
 			continue
 		}
@@ -69,7 +69,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, verbose bo
 			res := eng.RunScenario(s)
 			if res.Passed() {
 				passed++
-				if verbose {
+				if !quiet {
 					fmt.Fprintf(stdout, "ok   %s:%d %s\n", s.File, s.Line, s.Navn)
 				}
 				continue
