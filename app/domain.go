@@ -97,6 +97,7 @@ type Tilmelding struct {
 	CV              Date   `json:"cv,omitzero"`             // CV available on Jobnet since (LAB §§ 22–23) [S18]
 	Afmeldes        Date   `json:"afmeldes,omitzero"`       // a planned afmelding (up to 30/60 days ahead, 4322) [S4]
 	AfmeldesAarsag  string `json:"afmeldes_aarsag,omitempty"`
+	RegelSet        string `json:"regelsaet,omitempty"` // rule-set version that approved the last change
 }
 
 // Materialise applies a planned afmelding that is due on day: the case's

@@ -91,6 +91,7 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	if newPeriod {
 		t.FoersteDato = siden
 	}
+	t.RegelSet = x.rs.Version
 	x.touch("tilmelding")
 	x.effect("tilmeldt", siden, kat)
 	if !gentil {
@@ -134,12 +135,12 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	if dato.After(x.today) {
 		// Planned: the citizen stays registered until the date (4322 allows
 		// up to 30/60 days ahead) [S4].
-		t.Afmeldes, t.AfmeldesAarsag = dato, aarsag
+		t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = dato, aarsag, x.rs.Version
 		x.touch("tilmelding")
 		x.effect("afmeldt", dato, aarsag)
 		return true
 	}
-	t.Afmeldes, t.AfmeldesAarsag = Date{}, ""
+	t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = Date{}, "", x.rs.Version
 	t.Status = IkkeTilmeldt
 	t.AfmeldtDato = dato
 	t.AfmeldAarsag = aarsag
