@@ -31,7 +31,7 @@ SOAK ?=
 export FELTSAG_SOAK := $(SOAK)
 TEST_TIMEOUT := $(if $(SOAK),120m,20m)
 
-.PHONY: help deps deps-build build client test fmt vet layercheck rules unit smoke bench fuzz demo clean
+.PHONY: help deps deps-build build client test fmt vet staticcheck layercheck rules unit smoke bench fuzz demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -48,7 +48,7 @@ build: deps-build ## build the programs into ./bin/
 client: deps-build
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/feltsag ./cmd/feltsag
 
-test: deps fmt vet layercheck rules smoke unit ## everything CI runs; go test's output comes last
+test: deps fmt vet staticcheck layercheck rules smoke unit ## everything CI runs; go test's output comes last
 
 fmt: ## fail on files gofmt would change
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path './$(BIN)/*' -not -path '*/testdata/*' | xargs -r gofmt -l); \
@@ -58,6 +58,11 @@ fmt: ## fail on files gofmt would change
 vet: ## go vet, and prove app and ui build without cgo
 	$(GO) vet -tags $(TAGS) ./... ./.ci/layercheck
 	CGO_ENABLED=0 $(GO) vet -tags $(TAGS) ./app/... ./ui/...
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+staticcheck: ## staticcheck (pinned; fetched through the Go module proxy on first use)
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 
 layercheck: ## fail on imports across the layers of DESIGN.md §2
 	$(GO) run ./.ci/layercheck -tags $(TAGS)
