@@ -1,0 +1,162 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"time"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// appendAudit adds r to the audit log in t: next sequence, Prev = the last
+// record's hash, Hash over both. A write that must be logged calls it in
+// its own transaction, so there is never a change or a display without its
+// record.
+func (t txn) appendAudit(r AuditRecord) error {
+	prev := make([]byte, sha256.Size)
+	b, err := t.bucket(bAudit)
+	if err != nil {
+		return err
+	}
+	if k, v := b.Cursor().Last(); k != nil {
+		plain, err := t.keys.open(bAudit, k, v)
+		if err != nil {
+			return errCorrupt(err)
+		}
+		last, err := decodeAudit(plain)
+		if err != nil {
+			return errCorrupt(err)
+		}
+		prev = last.Hash
+	}
+	if r.Seq, err = t.nextSeq(bAudit); err != nil {
+		return err
+	}
+	r.At, r.Prev, r.Uploaded = r.At.UTC(), prev, time.Time{}
+	if r.Hash, err = r.chainHash(); err != nil {
+		return err
+	}
+	return t.putJSON(bAudit, seqKey(r.Seq), r)
+}
+
+// Log appends an audit record for something the store does not see
+// itself: a printed plan (ActionPrinted) or an export (ActionExported).
+//
+// Errors: invalid for an empty action or a malformed case id;
+// unauthorized (RuleNotOpen); internal (RuleFull or generic).
+func (db *DB) Log(actor app.Actor, action string, caseID app.ID) error {
+	if action == "" {
+		return app.Errorf(app.CodeInvalid, "", "Handlingen, der skal logges, mangler.", "The action to log is missing.").WithField("action")
+	}
+	if caseID != "" {
+		if err := caseID.Validate(); err != nil {
+			return err
+		}
+	}
+	return db.update(func(t txn) error {
+		return t.appendAudit(AuditRecord{At: db.now(), Actor: actor, Action: action, Sag: caseID})
+	})
+}
+
+// Audit returns up to limit audit records with a sequence above after, in
+// order (limit <= 0: all), for upload by sync.
+//
+// Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
+func (db *DB) Audit(after uint64, limit int) ([]AuditRecord, error) {
+	var out []AuditRecord
+	err := db.read(func(t txn) error {
+		b, err := t.bucket(bAudit)
+		if err != nil {
+			return err
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(seqKey(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+			r, err := openAudit(t, k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, *r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func openAudit(t txn, k, v []byte) (*AuditRecord, error) {
+	plain, err := t.keys.open(bAudit, k, v)
+	if err != nil {
+		return nil, errCorrupt(err)
+	}
+	r, err := decodeAudit(plain)
+	if err != nil {
+		return nil, errCorrupt(err)
+	}
+	return r, nil
+}
+
+// MarkUploaded sets the upload time of every record up to and including
+// seq that has none yet. The hash chain does not cover the upload time.
+//
+// Errors: unauthorized (RuleNotOpen); internal (RuleFull, RuleDamaged).
+func (db *DB) MarkUploaded(seq uint64, at time.Time) error {
+	return db.update(func(t txn) error {
+		b, err := t.bucket(bAudit)
+		if err != nil {
+			return err
+		}
+		var todo []AuditRecord
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			r, err := openAudit(t, k, v)
+			if err != nil {
+				return err
+			}
+			if r.Seq > seq {
+				break
+			}
+			if r.Uploaded.IsZero() {
+				r.Uploaded = at.UTC()
+				todo = append(todo, *r)
+			}
+		}
+		for _, r := range todo {
+			if err := t.putJSON(bAudit, seqKey(r.Seq), r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// VerifyAudit checks the whole chain: sequences without gaps, every Prev
+// equal to the previous Hash, every Hash recomputed. The first record's Prev
+// is 32 zero bytes.
+//
+// Errors: internal (RuleDamaged) naming the first bad sequence;
+// unauthorized (RuleNotOpen).
+func (db *DB) VerifyAudit() error {
+	return db.read(func(t txn) error {
+		prev := make([]byte, sha256.Size)
+		var want uint64 = 1
+		return t.each(bAudit, func(k, plain []byte) error {
+			r, err := decodeAudit(plain)
+			if err != nil {
+				return errCorrupt(err)
+			}
+			h, err := r.chainHash()
+			switch {
+			case err != nil:
+				return errCorrupt(err)
+			case r.Seq != want:
+				return errCorrupt(fmt.Errorf("audit: sequence %d where %d was expected", r.Seq, want))
+			case !bytes.Equal(r.Prev, prev):
+				return errCorrupt(fmt.Errorf("audit %d: chain broken", r.Seq))
+			case !bytes.Equal(r.Hash, h):
+				return errCorrupt(fmt.Errorf("audit %d: hash mismatch", r.Seq))
+			}
+			prev, want = r.Hash, want+1
+			return nil
+		})
+	})
+}

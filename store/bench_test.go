@@ -1,0 +1,275 @@
+package store_test
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/crypto/argon2"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/store"
+)
+
+// Benchmarks report numbers (b.ReportMetric) and never fail on a slow
+// machine. Run: go test -run '^$' -bench . -benchtime 2000x ./store/
+
+// realisticSag returns a case of about 2.5–3 KB of JSON: address, a
+// kontaktgruppe with history, visitation, two absences, three meetings, a
+// published plan and four notes.
+func realisticSag(i int) *app.Sag {
+	cpr, _ := app.ParseCPR(fmt.Sprintf("%02d%02d%02d%04d", i%28+1, i%12+1, 60+i%40, i%10000))
+	d := func(m, day int) app.Date { return app.MustDate(2026, time.Month(m), day) }
+	s := &app.Sag{
+		ID: app.ID(fmt.Sprintf("sag-%06d", i)), Version: int64(i%50 + 1), Ansvarlig: "cw1",
+		Borger: app.Borger{CPR: cpr, Navn: fmt.Sprintf("Borger Nummer %d Sørensen", i), Telefon: "+45 12 34 56 78",
+			Email: fmt.Sprintf("borger%d@example.dk", i), Adresse: app.Adresse{Vej: "Søndergade 117, 2. th.", Postnr: "8000", By: "Aarhus C"}},
+		Kontaktgruppe: &app.KGForloeb{KG: 1, Periode: app.Period{Start: d(1, 5)}, RegelSet: "2026-02"},
+		KGHistorik:    []app.KGForloeb{{KG: 2, Periode: app.Period{Start: app.MustDate(2025, 3, 1), Slut: d(1, 4)}, RegelSet: "2025-07"}},
+		Tilmelding:    app.Tilmelding{Status: app.Tilmeldt, Kategori: app.KatModtager, Ledighedsstatus: "ledig", Siden: d(1, 5), FoersteDato: d(1, 5)},
+		Visitation:    app.Visitation{Kategori: "jobparat", Dato: d(1, 12), RegelSet: "2026-02"},
+	}
+	for j := 0; j < 2; j++ {
+		s.Fravaer = append(s.Fravaer, app.Fravaer{ID: app.ID(fmt.Sprintf("f-%d-%d", i, j)), Type: "ferie", Periode: app.Period{Start: d(2, 2+j*7), Slut: d(2, 6+j*7)},
+			Anmeldt: d(1, 20), Registreret: d(1, 20), Kommentar: "Ferie aftalt med borgeren ved samtalen; ingen bemærkninger.", RegelSet: "2026-02"})
+	}
+	for j := 0; j < 3; j++ {
+		s.Samtaler = append(s.Samtaler, app.Samtale{ID: app.ID(fmt.Sprintf("s-%d-%d", i, j)), Type: "jobsamtale", Dato: d(2+j, 10), Tid: "10:30",
+			Form: "fremmoede", Status: app.SamtaleAfholdt, Booket: d(1, 15), RegelSet: "2026-02"})
+	}
+	s.Planer = []app.Plan{{ID: app.ID(fmt.Sprintf("p-%d", i)), Type: app.PlanJob, Status: app.PlanOffentliggjort, Version: 2, Oprettet: d(1, 12),
+		Aendret: time.Date(2026, 1, 12, 11, 0, 0, 0, time.UTC), RegelSet: "2026-02", PlanIndhold: app.PlanIndhold{
+			Jobmaal:       []string{"Lagermedarbejder", "Chauffør (kategori C)"},
+			Jobsoegning:   app.Jobsoegningskrav{AntalPrUge: 2, Stillinger: []string{"lager", "transport"}, Geografi: "Østjylland", Kanaler: []string{"Jobnet"}},
+			Aktiviteter:   []app.Aktivitet{{Type: "virksomhedspraktik", Udbyder: "Lager A/S", Periode: app.Period{Start: d(3, 2), Slut: d(4, 24)}, Timer: 30}},
+			NaesteKontakt: app.Kontakt{Dato: d(4, 28), Form: "fremmoede", Hvem: "Jobcentret indkalder"},
+			Ansvarlig:     app.Sagsbehandler{Navn: "Karen Sagsbehandler", Telefon: "87 65 43 21", Organisation: "Jobcenter Aarhus"}}}}
+	for j := 0; j < 4; j++ {
+		s.Notater = append(s.Notater, app.Notat{ID: app.ID(fmt.Sprintf("n-%d-%d", i, j)), Forfatter: "cw1", Tid: time.Date(2026, 1, 10+j, 9, 0, 0, 0, time.UTC),
+			Tekst: "Borgeren deltog i samtalen og fortalte om sin jobsøgning. Vi aftalte to ansøgninger om ugen og opfølgning om fire uger."})
+	}
+	return s
+}
+
+func seedMany(b *testing.B, db *store.DB, n int) []*app.Sag {
+	b.Helper()
+	var all []*app.Sag
+	for start := 0; start < n; start += 500 {
+		var batch []*app.Sag
+		for i := start; i < min(n, start+500); i++ {
+			batch = append(batch, realisticSag(i))
+		}
+		if err := db.PutConfirmed(batch...); err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, batch...)
+	}
+	return all
+}
+
+func p50(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkCommit alternates a local command commit (engine, encryption,
+// view + outbox + audit, fsync) with a bare bbolt commit of two small puts
+// on another file in the same folder, so the ratio compares like with like.
+func BenchmarkCommit(b *testing.B) {
+	opts, _ := testOptions(b)
+	dir := b.TempDir()
+	db := MustCreate(b, filepath.Join(dir, "bench.db"), opts)
+	cases := seedMany(b, db, 500)
+	js, _ := json.Marshal(cases[0])
+	bare, err := bolt.Open(filepath.Join(dir, "bare.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	cmds := make([]app.Command, b.N)
+	for i := range cmds {
+		cmds[i] = notat(b, cases[i%len(cases)].ID, "Telefonsamtale med borgeren om jobsøgning og næste samtale.")
+	}
+	local, base := make([]time.Duration, 0, b.N), make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := db.Commit(cmds[i]); err != nil {
+			b.Fatal(err)
+		}
+		local = append(local, time.Since(start))
+		start = time.Now()
+		if err := bareCommit(bare, i); err != nil {
+			b.Fatal(err)
+		}
+		base = append(base, time.Since(start))
+	}
+	b.StopTimer()
+	b.ReportMetric(ms(p50(local)), "commit-p50-ms")
+	b.ReportMetric(ms(p50(base)), "bare-p50-ms")
+	b.ReportMetric(float64(p50(local))/float64(p50(base)), "ratio")
+	b.ReportMetric(float64(len(js)), "case-bytes")
+}
+
+func bareCommit(db *bolt.DB, i int) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucketIfNotExists([]byte("b"))
+		if err != nil {
+			return err
+		}
+		if err := bk.Put([]byte(fmt.Sprintf("a%d", i)), []byte("small value one")); err != nil {
+			return err
+		}
+		return bk.Put([]byte(fmt.Sprintf("b%d", i)), []byte("small value two"))
+	})
+}
+
+// BenchmarkBareCommit is the disk's physical limit on its own: one bbolt
+// commit of two small puts.
+func BenchmarkBareCommit(b *testing.B) {
+	bare, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := bareCommit(bare, i); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(start))
+	}
+	b.ReportMetric(ms(p50(d)), "p50-ms")
+}
+
+// BenchmarkOpenUnlockLoad5000 opens a file of 5,000 realistic cases,
+// unlocks it (a cheap KDF, subtracted), authenticates every value and
+// builds the search index, then lists the cases.
+func BenchmarkOpenUnlockLoad5000(b *testing.B) {
+	opts, _ := testOptions(b)
+	path := filepath.Join(b.TempDir(), "5000.db")
+	db := MustCreate(b, path, opts)
+	seedMany(b, db, 5000)
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	var total, check, load []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		db, err := store.Open(path, opts)
+		if err == nil {
+			err = db.Unlock(testPassword)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		list, err := db.List()
+		if err != nil || len(list) != 5000 {
+			b.Fatalf("list: %d, %v", len(list), err)
+		}
+		st := db.Stats()
+		total = append(total, time.Since(start)-st.KDF)
+		check, load = append(check, st.Check), append(load, st.Load)
+		b.StopTimer()
+		_ = db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(p50(total)), "open+unlock+load-p50-ms")
+	b.ReportMetric(ms(p50(check)), "check-p50-ms")
+	b.ReportMetric(ms(p50(load)), "decrypt+index-p50-ms")
+	b.ReportMetric(float64(store.FileSize(path))/(1<<20), "file-MiB")
+}
+
+// BenchmarkArgon2id is the key derivation alone: the design's floor
+// (t=3, m=64 MiB, p=4) and DefaultKDF. cold-ms is the first derivation
+// after the heap was returned to the OS, as at a real unlock (page faults
+// for the memory included); p50-ms is repeated derivations, what an
+// attacker pays per guess on this machine.
+func BenchmarkArgon2id(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		p    store.KDFParams
+	}{
+		{"floor-t3-m64MiB-p4", store.KDFParams{Time: 3, MemoryKiB: 64 * 1024, Threads: 4}},
+		{"default", store.DefaultKDF()},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			salt := make([]byte, 16)
+			_, _ = rand.Read(salt)
+			derive := func() time.Duration {
+				start := time.Now()
+				argon2.IDKey([]byte(testPassword), salt, tc.p.Time, tc.p.MemoryKiB, tc.p.Threads, 32)
+				return time.Since(start)
+			}
+			debug.FreeOSMemory()
+			cold := derive()
+			d := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d = append(d, derive())
+			}
+			b.ReportMetric(ms(cold), "cold-ms")
+			b.ReportMetric(ms(p50(d)), "p50-ms")
+		})
+	}
+}
+
+// BenchmarkReadAll10000 decrypts and authenticates 10,000 records (the
+// confirmed state and the view of 5,000 cases); the second variant also
+// decodes every case from JSON.
+func BenchmarkReadAll10000(b *testing.B) {
+	opts, _ := testOptions(b)
+	db := MustCreate(b, filepath.Join(b.TempDir(), "10000.db"), opts)
+	seedMany(b, db, 5000)
+	for _, decode := range []bool{false, true} {
+		name := map[bool]string{false: "decrypt", true: "decrypt+json"}[decode]
+		b.Run(name, func(b *testing.B) {
+			d := make([]time.Duration, 0, b.N)
+			var n, size int
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				var err error
+				if n, size, err = db.OpenAll(decode, store.BucketConfirmed, store.BucketView); err != nil || n != 10000 {
+					b.Fatalf("%d records, %v", n, err)
+				}
+				d = append(d, time.Since(start))
+			}
+			b.ReportMetric(ms(p50(d)), "p50-ms")
+			b.ReportMetric(float64(size)/float64(n), "bytes/record")
+		})
+	}
+}
+
+// BenchmarkSearch is one name search over 5,000 cases, audit record
+// (fsync) included.
+func BenchmarkSearch(b *testing.B) {
+	opts, _ := testOptions(b)
+	db := MustCreate(b, filepath.Join(b.TempDir(), "s.db"), opts)
+	seedMany(b, db, 5000)
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := db.Search(strings.Repeat("nummer 12", 1), caseworker); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(start))
+	}
+	b.ReportMetric(ms(p50(d)), "p50-ms")
+}

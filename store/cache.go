@@ -1,0 +1,61 @@
+package store
+
+import (
+	"sync"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// viewCache keeps recently used decoded views, so a commit does not decode
+// a 3 KB case from JSON every time (that was a third of a commit's time).
+// Entries are exactly what is committed on disk: only DB.update fills it,
+// under its write mutex. Values are shared and never modified.
+type viewCache struct {
+	mu  sync.Mutex
+	m   map[app.ID]*app.Sag
+	max int
+}
+
+// viewCacheSize bounds the cache: a caseload's active cases, a few MB.
+const viewCacheSize = 512
+
+func newViewCache() *viewCache { return &viewCache{m: map[app.ID]*app.Sag{}, max: viewCacheSize} }
+
+func (c *viewCache) get(id app.ID) *app.Sag {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[id]
+}
+
+func (c *viewCache) apply(fx *txEffects) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, s := range fx.views {
+		if len(c.m) >= c.max && c.m[id] == nil {
+			for k := range c.m { // evict an arbitrary entry
+				delete(c.m, k)
+				break
+			}
+		}
+		c.m[id] = s
+	}
+	for _, id := range fx.drop {
+		delete(c.m, id)
+	}
+}
+
+// reset empties the cache (Close, Purge, Wipe, Unlock).
+func (c *viewCache) reset() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.m)
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"fmt"
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// migration upgrades a file from schema to-1 to schema to, inside one
+// write transaction that also bumps the header's schema: each step is
+// all-or-nothing.
+type migration struct {
+	to   int
+	name string
+	run  func(t txn) error
+}
+
+// defaultMigrations lists every step, in order. Version 1 is the layout
+// before the blind CPR index.
+func defaultMigrations() []migration {
+	return []migration{
+		{to: 2, name: "blind-index", run: migrateBlindIndex},
+	}
+}
+
+// migrateBlindIndex creates the index bucket and files every view under
+// the HMAC of its CPR number.
+func migrateBlindIndex(t txn) error {
+	if _, err := t.tx.CreateBucketIfNotExists([]byte(bIndex)); err != nil {
+		return err
+	}
+	var views []*app.Sag
+	err := t.each(bView, func(_, plain []byte) error {
+		s, err := decodeView(plain)
+		if err == nil {
+			views = append(views, s)
+		}
+		return err
+	})
+	for _, s := range views {
+		if err == nil {
+			err = t.reindex(nil, s)
+		}
+	}
+	return err
+}
+
+// migrate runs the steps from the file's schema to schemaVersion. Before
+// the first step it copies the file to <path>.pre-migration-v<N> (fsynced);
+// the copy is overwritten and deleted only after every step succeeded, and
+// kept (named in the error) if one fails. A copy left by a crash is kept
+// and reused, not overwritten.
+func (db *DB) migrate(h *header, keys *keyring) error {
+	if h.Schema > schemaVersion {
+		return errNewer(h.Schema)
+	}
+	if h.Schema == schemaVersion {
+		return nil
+	}
+	backup := fmt.Sprintf("%s.pre-migration-v%d", db.path, h.Schema)
+	if !exists(backup) {
+		if err := db.backup(backup); err != nil {
+			return errMigration(backup, err)
+		}
+	}
+	for _, m := range db.migrations {
+		if m.to <= h.Schema {
+			continue
+		}
+		if m.to != h.Schema+1 {
+			return errMigration(backup, fmt.Errorf("no migration to schema %d", h.Schema+1))
+		}
+		if err := db.step(h, keys, m); err != nil {
+			return errMigration(backup, err)
+		}
+	}
+	if h.Schema != schemaVersion {
+		return errMigration(backup, fmt.Errorf("stopped at schema %d", h.Schema))
+	}
+	if err := scrubRemove(backup, nil); err != nil {
+		return app.Internal(err)
+	}
+	return nil
+}
+
+func (db *DB) step(h *header, keys *keyring, m migration) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := m.run(txn{tx: tx, keys: keys}); err != nil {
+			return fmt.Errorf("migration %d %s: %w", m.to, m.name, err)
+		}
+		next := *h
+		next.Schema = m.to
+		return writeHeader(tx, &next)
+	})
+	if err == nil {
+		h.Schema = m.to
+	}
+	return err
+}
+
+// backup writes a consistent copy of the file (bbolt's online copy) and
+// fsyncs it.
+func (db *DB) backup(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(f)
+		return err
+	})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// Purge removes a case from the device after reassignment: its confirmed
+// state, view, blind-index entries, conflicts and recorded results, with a
+// "purged" audit record (actor: system) in the same transaction. The file
+// is then compacted into a new one that is swapped in atomically, because
+// bbolt never scrubs freed pages; the old file is overwritten with zeros
+// before it is deleted. Audit records about the case stay: they hold ids,
+// never personal data, and belong to the access log. Purging a case that
+// is not on the device only compacts.
+//
+// Errors: conflict (RuleUnsent) when commands for the case are still in
+// the outbox (sync must push and ack them first); unauthorized
+// (RuleNotOpen); internal (RuleFull or generic).
+func (db *DB) Purge(caseID app.ID) error {
+	if err := caseID.Validate(); err != nil {
+		return err
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.keys == nil {
+		return errNotOpen()
+	}
+	err := writeErr(db.bolt.Update(func(tx *bolt.Tx) error {
+		return txn{tx: tx, keys: db.keys}.purge(caseID, db.now())
+	}))
+	if err != nil {
+		return err
+	}
+	db.idx.remove(caseID)
+	db.cache.reset()
+	return db.compactLocked()
+}
+
+func (t txn) purge(id app.ID, now time.Time) error {
+	n := 0
+	if err := eachOutbox(t, func(e *OutboxEntry) error {
+		if e.Command.Sag == id {
+			n++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if n > 0 {
+		return errUnsent(n)
+	}
+	if !t.has(bConfirmed, []byte(id)) && !t.has(bView, []byte(id)) {
+		return nil
+	}
+	steps := []func() error{
+		func() error { return t.del(bConfirmed, []byte(id)) },
+		func() error { return t.del(bView, []byte(id)) },
+		func() error { return t.unindexCase(id) },
+		func() error { return t.deleteWhere(bConflicts, id, conflictCase) },
+		func() error { return t.deleteWhere(bResults, id, resultCase) },
+		func() error {
+			return t.appendAudit(AuditRecord{At: now, Actor: app.Actor{Rolle: app.RolleSystem}, Action: ActionPurged, Sag: id})
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func conflictCase(plain []byte) (app.ID, error) {
+	c, err := decodeConflict(plain)
+	if err != nil {
+		return "", err
+	}
+	return c.Sag, nil
+}
+
+func resultCase(plain []byte) (app.ID, error) {
+	a, err := decodeAcked(plain)
+	if err != nil {
+		return "", err
+	}
+	return a.Sag, nil
+}
+
+// deleteWhere deletes the records of bucket that belong to case id.
+func (t txn) deleteWhere(bucket string, id app.ID, caseOf func([]byte) (app.ID, error)) error {
+	var del [][]byte
+	err := t.each(bucket, func(k, plain []byte) error {
+		sag, err := caseOf(plain)
+		if err != nil {
+			return errCorrupt(err)
+		}
+		if sag == id {
+			del = append(del, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range del {
+		if err == nil {
+			err = t.del(bucket, k)
+		}
+	}
+	return err
+}
+
+// compactLocked copies the live data into <path>.compact (bbolt.Compact
+// writes only reachable pages, so freed pages with old ciphertexts, old
+// wrapped keys and purged cases stay behind), then swaps it in:
+//
+//	close → rename path → path.old → rename path.compact → path → sync dir
+//	→ overwrite path.old with zeros and delete it → reopen
+//
+// recoverSwap finishes this sequence at the next Open if a crash cuts it.
+// Between the close and the reopen the lock is released for a moment.
+func (db *DB) compactLocked() error {
+	tmp, old := db.path+".compact", db.path+".old"
+	if err := scrubRemove(tmp, nil); err != nil {
+		return app.Internal(err)
+	}
+	if err := compactInto(tmp, db.bolt, db.opts); err != nil {
+		_ = scrubRemove(tmp, nil)
+		return writeErr(err)
+	}
+	if err := db.bolt.Close(); err != nil {
+		return app.Internal(err)
+	}
+	db.bolt = nil
+	if err := swapIn(db.path, tmp, old); err != nil {
+		return db.reopen(app.Internal(err))
+	}
+	if err := scrubRemove(old, db.beforeRemove); err != nil {
+		return db.reopen(app.Internal(err))
+	}
+	return db.reopen(nil)
+}
+
+func compactInto(tmp string, src *bolt.DB, o Options) error {
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	if err != nil {
+		return err
+	}
+	if err := bolt.Compact(dst, src, 0); err != nil {
+		_ = dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+func swapIn(path, tmp, old string) error {
+	if err := os.Rename(path, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		if rerr := os.Rename(old, path); rerr != nil {
+			return fmt.Errorf("%v; restoring: %w", err, rerr)
+		}
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// reopen takes the file and its lock back after a swap and returns cause
+// (or the reopen error).
+func (db *DB) reopen(cause error) error {
+	bdb, err := openBolt(db.path, db.opts, false)
+	if err != nil {
+		if db.keys != nil {
+			db.keys.wipe()
+			db.keys = nil
+		}
+		return writeErr(err)
+	}
+	db.bolt = bdb
+	return cause
+}
