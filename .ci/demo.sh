@@ -14,7 +14,14 @@ pin_locale
 bin=bin/feltsag
 shot=bin/demo.png
 
-.ci/rules.sh || echo "demo: some rule scenarios failed (see above); opening the client anyway"
+.ci/rules.sh -q || echo "demo: some rule scenarios failed (see above); opening the client anyway"
+
+# The demo population and a printed plan: what exists until the server does.
+seed=1 size=30
+bin/feltsagd demo list --seed "$seed" --size "$size"
+bin/feltsagd demo plan --seed "$seed" --size "$size" --citizen 1 --out bin/demo-plan.pdf
+bin/feltsagd demo plan --seed "$seed" --size "$size" --citizen 23 --out bin/demo-aftale.pdf
+echo "demo: plans for demo citizens 1 and 23 are in bin/demo-plan.pdf and bin/demo-aftale.pdf"
 
 if [[ -n ${DISPLAY:-} ]]; then
 	echo "demo: opening Feltsag on $DISPLAY; close the window to stop"

@@ -3,4 +3,4 @@
 # per scenario and a closing "N passed, M failed"; non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go run -tags "${TAGS:-migrated_fynedo}" ./cmd/feltsagd rules check assets/rules/scenarios/*
+go run -tags "${TAGS:-migrated_fynedo}" ./cmd/feltsagd rules check "$@" assets/rules/scenarios/*
