@@ -147,9 +147,18 @@ func (rd *render) complaint() {
 	if !rd.plan.Afgoerelser && rd.plan.Paalaeg == nil {
 		return
 	}
+	// Keep the klagevejledning and the signature block together, so the
+	// citizen never signs a page that holds nothing but the signature lines.
+	rd.font("", sizeBody)
+	n := len(rd.lines(rd.fo.clean(rd.l.klageTekst), contentW))
+	rd.space(4)
+	rd.ensure(9 + float64(n)*lineBody + signatureH)
 	rd.heading(rd.l.klage)
 	rd.para(rd.l.klageTekst, 0)
 }
+
+// signatureH is the height the signature block needs (see signature).
+const signatureH = 4 + 9 + 2*lineBody + 26
 
 // signature prints the acceptance block (DOMAIN §6.1 item 12): the
 // citizen's and the caseworker's signature lines with dates. It is never
@@ -157,7 +166,7 @@ func (rd *render) complaint() {
 func (rd *render) signature() {
 	l := rd.l
 	rd.space(4)
-	rd.ensure(9 + 2*lineBody + 26)
+	rd.ensure(signatureH - 4)
 	rd.heading(l.signatur)
 	rd.para(l.signaturTekst, 0)
 	cw := rd.plan.Ansvarlig.Navn
