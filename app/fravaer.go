@@ -28,6 +28,7 @@ type RegistrerFravaer struct {
 	Anmeldt       Date   `json:"anmeldt,omitzero"` // defaults to today
 	Kommentar     string `json:"kommentar,omitempty"`
 	ForventetRask Date   `json:"forventet_rask,omitzero"`
+	SlutAarsag    string `json:"slut_aarsag,omitempty"` // required with an end date on sickness (4980)
 	Begrundelse   string `json:"begrundelse,omitempty"` // caseworker override of a soft rule
 }
 
@@ -43,8 +44,8 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 		return err
 	}
 	anmeldt := b.Anmeldt
-	if anmeldt.IsZero() {
-		anmeldt = x.today
+	if anmeldt.IsZero() || x.borger() {
+		anmeldt = x.today // a citizen reports today; only the jobcentre records an earlier notification
 	}
 	f := Fravaer{ID: b.FravaerID, Type: b.Type, Periode: Period{Start: b.Start, Slut: b.Slut}, Anmeldt: anmeldt,
 		Registreret: x.today, Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
@@ -65,6 +66,12 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 	x.touch("fravaer/" + string(f.ID))
 	x.effect("fravaer_registreret", f.Periode.Start, f.Type)
 	x.fravaerEffects(ft, &x.s.Fravaer[len(x.s.Fravaer)-1])
+	if ft.KraeverSlut && !f.Periode.Slut.IsZero() {
+		// A sickness registered after it ended: the raskmelding follows at once.
+		nf := &x.s.Fravaer[len(x.s.Fravaer)-1]
+		nf.SlutAarsag = b.SlutAarsag
+		return x.raskmelding(nf, f.Periode.Slut.AddDays(1))
+	}
 	return nil
 }
 
@@ -111,7 +118,28 @@ func (b *RegistrerFravaer) checkPeriod(x *exec, ft *FravaerTypeDef, f *Fravaer) 
 	if ft.KraeverSlutDato && p.Slut.IsZero() {
 		return invalidf("slut", "%s skal have en slutdato.", "%s needs an end date.", ft.Navn, ft.NavnEN)
 	}
+	if ft.KraeverSlut && !p.Slut.IsZero() {
+		if err := raskmeldingDato(ft, p.Slut, x.today); err != nil {
+			return err
+		}
+		if b.SlutAarsag == "" {
+			return RuleError("4980", "Angiv en årsag til, at "+ft.Navn+" afsluttes.", "Give a reason for ending "+ft.NavnEN+".")
+		}
+		return text("slut_aarsag", b.SlutAarsag, 200, false)
+	}
 	return nil
+}
+
+// raskmeldingDato refuses an end date in the future on a fravær whose end
+// is a raskmelding: the citizen is re-registered from the day after, so
+// it is recorded when it has happened; the expected date goes in
+// forventet_rask (A).
+func raskmeldingDato(ft *FravaerTypeDef, slut, today Date) error {
+	if !slut.After(today) {
+		return nil
+	}
+	return RuleError("raskmelding-fremtid", ft.Navn+" kan ikke afsluttes med en dato i fremtiden. Skriv den forventede dato som forventet raskmelding, og registrér raskmeldingen, når den sker.",
+		ft.NavnEN+" cannot be ended with a future date. Enter the expected date as the expected recovery date, and register the recovery when it happens.")
 }
 
 // checkMatrix applies the fravær × kontaktgruppe × personkategori matrix
@@ -309,14 +337,20 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 	if x.gruppe() != "DP" {
 		return
 	}
+	from := f.Periode.Start.AddDays(x.rs.P("sdp.dp_akasse.dage"))
+	detail := fmt.Sprintf("a-kassen betaler de første %d dage", x.rs.P("sdp.dp_akasse.dage"))
 	if x.s.Ydelse.Supplerende {
-		x.effect("sygedagpenge_fra", f.Periode.Start, "dag 1 (supplerende dagpenge)")
-		x.switchKG(25)
+		from, detail = f.Periode.Start, "dag 1 (supplerende dagpenge)"
+	}
+	if !f.Periode.Slut.IsZero() && f.Periode.Slut.Before(from) {
+		return // well again before sygedagpenge would start
+	}
+	x.effect("sygedagpenge_fra", from, detail)
+	if from.After(x.today) {
+		x.effect("kg_skift_planlagt", from, "KG25") // DFDG switches on the day [S5]
 		return
 	}
-	from := f.Periode.Start.AddDays(x.rs.P("sdp.dp_akasse.dage"))
-	x.effect("sygedagpenge_fra", from, fmt.Sprintf("a-kassen betaler de første %d dage", x.rs.P("sdp.dp_akasse.dage")))
-	x.effect("kg_skift_planlagt", from, "KG25")
+	x.switchKG(25)
 }
 
 // switchKG is DFDG's automatic kontaktgruppeskift [S5].
@@ -410,6 +444,15 @@ func (b *AfslutFravaer) apply(x *exec) error {
 	}
 	if b.Slut.Before(f.Periode.Start) {
 		return RuleError("1003", "Slutdatoen ligger før startdatoen "+f.Periode.Start.Dansk()+".", "The end date is before the start date "+f.Periode.Start.String()+".")
+	}
+	if old := f.Periode.Slut; !old.IsZero() && old.Before(x.today) {
+		return RuleError("fravaer-afsluttet", "Fraværet er allerede afsluttet den "+old.Dansk()+". Slet det og registrér det igen, hvis datoen er forkert.",
+			"The absence already ended on "+old.String()+". Delete it and register it again if the date is wrong.")
+	}
+	if ft.KraeverSlut {
+		if err := raskmeldingDato(ft, b.Slut, x.today); err != nil {
+			return err
+		}
 	}
 	if ft.KraeverSlut && b.Aarsag == "" {
 		return RuleError("4980", "Angiv en årsag til, at "+ft.Navn+" afsluttes.", "Give a reason for ending "+ft.NavnEN+".")
@@ -507,5 +550,18 @@ func (b *SletFravaer) apply(x *exec) error {
 		x.touch("tilmelding")
 		x.effect("gentilmelding_kraever_sagsbehandler", x.today, "fejlagtig afmelding")
 	}
+	x.undoSygedagpengeKG(f)
 	return nil
+}
+
+// undoSygedagpengeKG returns a citizen moved to KG25 by a sygemelding that
+// is now deleted as wrong to the kontaktgruppe before it: the automatic
+// switch [S5] had no ground, and a caseworker cannot change KG25 (8096).
+func (x *exec) undoSygedagpengeKG(f *Fravaer) {
+	cur := x.s.Kontaktgruppe
+	if f.Type != "sygemelding" || f.Foer == nil || cur == nil || cur.KG != 25 || f.Foer.KG == 25 ||
+		cur.Periode.Start.Before(f.Periode.Start) {
+		return
+	}
+	x.switchKG(f.Foer.KG)
 }

@@ -181,6 +181,10 @@ func (b *AfslutKontaktgruppe) apply(x *exec) error {
 	if slut.IsZero() {
 		slut = x.today
 	}
+	if slut.After(x.today) {
+		return RuleError("kg-slut-fremtid", "En kontaktgruppe afsluttes i dag eller bagud, ikke i fremtiden. Afslut den på dagen.",
+			"A contact group is ended today or earlier, not in the future. End it on the day.")
+	}
 	if slut.Before(cur.Periode.Start) {
 		return RuleError("1003", "Slutdatoen ligger før kontaktgruppens startdato "+cur.Periode.Start.Dansk()+".",
 			"The end date is before the contact group's start date "+cur.Periode.Start.String()+".")

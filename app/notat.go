@@ -48,8 +48,8 @@ func (*OpdaterBorger) Kind() string    { return "opdater_borger" }
 func (*OpdaterBorger) roles() []string { return rolesStaff }
 
 func (b *OpdaterBorger) apply(x *exec) error {
-	for field, v := range map[string]string{"navn": b.Navn, "vej": b.Adresse.Vej, "by": b.Adresse.By} {
-		if err := text(field, v, 200, field == "navn"); err != nil {
+	for _, t := range []textField{{"navn", b.Navn}, {"vej", b.Adresse.Vej}, {"by", b.Adresse.By}} {
+		if err := text(t.name, t.value, 200, t.name == "navn"); err != nil {
 			return err
 		}
 	}
@@ -58,8 +58,8 @@ func (b *OpdaterBorger) apply(x *exec) error {
 			return invalidf("postnr", "Postnummeret skal være fire cifre, fx 8000.", "The postcode must be four digits, e.g. 8000.")
 		}
 	}
-	for field, v := range map[string]string{"telefon": b.Telefon, "email": b.Email} {
-		if err := text(field, v, 100, false); err != nil {
+	for _, t := range []textField{{"telefon", b.Telefon}, {"email", b.Email}} {
+		if err := text(t.name, t.value, 100, false); err != nil {
 			return err
 		}
 	}

@@ -68,22 +68,51 @@ func (b *GemPlan) apply(x *exec) error {
 	return nil
 }
 
+// field is one named text input, checked in a fixed order so the same
+// command always gives the same error.
+type textField struct {
+	name, value string
+}
+
+type listField struct {
+	name  string
+	items []string
+}
+
+// checkIndhold validates every string and list of a plan: valid UTF-8, no
+// control characters, bounded lengths and counts.
 func checkIndhold(c PlanIndhold) error {
-	lists := map[string][]string{"jobmaal": c.Jobmaal, "uddannelsesmaal": c.Uddannelsesmaal, "stabiliserende": c.Stabiliserende,
-		"andre_indsatser": c.AndreIndsatser, "stillinger": c.Jobsoegning.Stillinger, "kanaler": c.Jobsoegning.Kanaler}
-	for field, items := range lists {
-		if len(items) > maxPlanItems {
-			return invalidf(field, "Højst %d punkter i %s.", "At most %d items in %s.", maxPlanItems, field)
+	lists := []listField{{"jobmaal", c.Jobmaal}, {"uddannelsesmaal", c.Uddannelsesmaal}, {"stabiliserende", c.Stabiliserende},
+		{"andre_indsatser", c.AndreIndsatser}, {"stillinger", c.Jobsoegning.Stillinger}, {"kanaler", c.Jobsoegning.Kanaler}}
+	texts := []textField{{"mentor", c.Mentor}, {"status_tekst", c.StatusTekst}, {"geografi", c.Jobsoegning.Geografi},
+		{"ansvarlig.navn", c.Ansvarlig.Navn}, {"ansvarlig.telefon", c.Ansvarlig.Telefon}, {"ansvarlig.email", c.Ansvarlig.Email},
+		{"ansvarlig.organisation", c.Ansvarlig.Organisation}, {"naeste_kontakt.form", c.NaesteKontakt.Form},
+		{"naeste_kontakt.hvem", c.NaesteKontakt.Hvem}}
+	if p := c.Paalaeg; p != nil {
+		texts = append(texts, textField{"paalaeg.tekst", p.Tekst})
+		if p.Frist.IsZero() {
+			return invalidf("paalaeg.frist", "Pålægget skal have en frist.", "The order needs a deadline.")
 		}
-		for _, it := range items {
-			if err := text(field, it, maxPlanText, true); err != nil {
+	}
+	if d := c.SDP; d != nil {
+		lists = append(lists, listField{"sdp.tiltag", d.Tiltag})
+		texts = append(texts, textField{"sdp.arbejdsplads", d.Arbejdsplads}, textField{"sdp.opfoelgningsform", d.Opfoelgningsform})
+		if !contains([]string{"", "sdp1", "sdp2", "sdp3"}, d.Kategori) {
+			return invalidf("sdp.kategori", "Sygedagpengekategorien skal være sdp1, sdp2 eller sdp3 (eller tom før visitationen).", "The sickness-benefit category must be sdp1, sdp2 or sdp3.")
+		}
+	}
+	for _, l := range lists {
+		if len(l.items) > maxPlanItems {
+			return invalidf(l.name, "Højst %d punkter i %s.", "At most %d items in %s.", maxPlanItems, l.name)
+		}
+		for _, it := range l.items {
+			if err := text(l.name, it, maxPlanText, true); err != nil {
 				return err
 			}
 		}
 	}
-	for field, v := range map[string]string{"mentor": c.Mentor, "status_tekst": c.StatusTekst, "geografi": c.Jobsoegning.Geografi,
-		"ansvarlig": c.Ansvarlig.Navn, "naeste_kontakt": c.NaesteKontakt.Hvem} {
-		if err := text(field, v, maxPlanText, false); err != nil {
+	for _, t := range texts {
+		if err := text(t.name, t.value, maxPlanText, false); err != nil {
 			return err
 		}
 	}
@@ -107,6 +136,9 @@ func checkAktivitet(a Aktivitet) error {
 		return invalidf("aktivitet", "Ukendt aktivitetstype %q.", "Unknown activity type %q.", a.Type)
 	}
 	if err := text("udbyder", a.Udbyder, 200, false); err != nil {
+		return err
+	}
+	if err := text("kontakt", a.Kontakt, 200, false); err != nil {
 		return err
 	}
 	if a.Periode.Start.IsZero() {

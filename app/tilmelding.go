@@ -20,6 +20,10 @@ var gentilmeldingAarsager = []string{AfmeldSygdom, AfmeldTjob, AfmeldSelvbook, A
 type Tilmeld struct {
 	Kategori        string `json:"kategori,omitempty"`        // tilmeldekategori; derived when empty
 	Ledighedsstatus string `json:"ledighedsstatus,omitempty"` // "ledig" (default) or "ikke_ledig"
+	// FejlAfmelding: the caseworker re-registers because the last
+	// afmelding was the jobcentre's error; the registration continues from
+	// the afmelding date [S14].
+	FejlAfmelding bool `json:"fejl_afmelding,omitempty"`
 }
 
 func (*Tilmeld) Kind() string    { return "tilmeld" }
@@ -47,6 +51,15 @@ func (b *Tilmeld) apply(x *exec) error {
 	if x.s.Visitation.Kategori == "aktivitetsparat" {
 		return RuleError("4656", "Borgeren er visiteret aktivitetsparat og kan ikke tilmeldes. Visitér borgeren jobparat først.",
 			"The citizen is assessed as activity-ready and cannot be registered. Assess the citizen as job-ready first.")
+	}
+	if b.FejlAfmelding {
+		if x.borger() {
+			return Errorf(CodeUnauthorized, "", "Kun jobcentret kan rette en fejlagtig afmelding.", "Only the jobcentre can correct an erroneous deregistration.")
+		}
+		if x.s.Tilmelding.AfmeldtDato.IsZero() {
+			return RuleError("ingen-afmelding", "Borgeren har ingen afmelding at rette.", "The citizen has no deregistration to correct.")
+		}
+		x.s.Tilmelding.AfmeldAarsag = AfmeldFejl
 	}
 	kat, err := x.tilmeldekategori(b.Kategori)
 	if err != nil {
@@ -115,7 +128,7 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 		// holidays, as TJOB deadlines do [S29] (DOMAIN §4.3: "(A) same for
 		// selvbook"), so the stored deadline is the one the overview shows.
 		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P("selvbook.udloeb.mdr"))) {
-			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P("selvbook.gentilmelding.dage"), x.ferieDag)
+			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P("selvbook.gentilmelding.dage"), x.fritagetDag)
 			x.effect("selvbook_frist", t.SelvbookFrist, "")
 		}
 	case AfmeldFejl:
@@ -161,7 +174,9 @@ type Afmeld struct {
 func (*Afmeld) Kind() string    { return "afmeld" }
 func (*Afmeld) roles() []string { return rolesAll }
 
-var afmeldAarsager = []string{AfmeldOenske, AfmeldDagpengeophoer, AfmeldFejl, AfmeldIngenAdresse}
+// afmeldAarsager are the reasons an Afmeld command may give. "fejl" is not
+// one: it marks an afmelding found to be wrong, set by SletFravaer [S14].
+var afmeldAarsager = []string{AfmeldOenske, AfmeldDagpengeophoer, AfmeldIngenAdresse}
 
 func (b *Afmeld) apply(x *exec) error {
 	if !x.s.Tilmelding.ErTilmeldt() {
@@ -189,6 +204,8 @@ func (b *Afmeld) apply(x *exec) error {
 			return RuleError("4322", fmt.Sprintf("Afmeldingsdatoen skal være i dag eller højst %d dage frem (senest %s).", maxDays, x.today.AddDays(maxDays).Dansk()),
 				fmt.Sprintf("The deregistration date must be today or at most %d days ahead (by %s).", maxDays, x.today.AddDays(maxDays)))
 		}
+	} else if err := x.eventDate("dato", dato); err != nil {
+		return err
 	}
 	x.afmeld(dato, b.Aarsag)
 	return nil
@@ -216,8 +233,8 @@ func (b *RegistrerHaendelse) apply(x *exec) error {
 	if dato.IsZero() {
 		dato = x.today
 	}
-	if dato.After(x.today) {
-		return invalidf("dato", "En hændelse kan ikke ligge i fremtiden.", "An event cannot be in the future.")
+	if err := x.eventDate("dato", dato); err != nil {
+		return err
 	}
 	switch b.Type {
 	case HaendelseDoed:
@@ -255,6 +272,9 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	if b.Frist.IsZero() || b.Frist.After(x.today) {
 		return invalidf("frist", "Fristen skal være overskredet (i dag eller tidligere).", "The deadline must have passed (today or earlier).")
 	}
+	if err := x.eventDate("frist", b.Frist); err != nil {
+		return err
+	}
 	if !x.s.Tilmelding.ErTilmeldt() {
 		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt; Tjek jobforslag gælder ikke.", "The citizen is not registered; Check job suggestions does not apply.")
 	}
@@ -279,7 +299,7 @@ func (b *ManglendeTjob) apply(x *exec) error {
 		x.effect("uden_paamindelse", b.Frist.AddDays(1), fmt.Sprintf("%d. gang inden for %d måneder", n, x.rs.P("tjob.periode.mdr")))
 		return nil
 	}
-	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P("tjob.paamindelse.dage"), x.ferieDag)
+	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P("tjob.paamindelse.dage"), x.fritagetDag)
 	x.effect("tjob_paamindelse", x.s.Tjob, fmt.Sprintf("%d. gang", n))
 	return nil
 }
@@ -296,11 +316,16 @@ func (x *exec) harAktivtFravaer(code string) bool {
 	return false
 }
 
-// ferieDag reports whether a registered ferie covers d; TJOB deadlines
-// skip such days [S29].
-func (x *exec) ferieDag(d Date) bool {
+// fritagetDag reports whether a registered fravær that exempts from
+// rådighed or joblog (ferie, midlertidigt arbejde, sygdom …) covers d;
+// TJOB deadlines skip such days [S29].
+func (x *exec) fritagetDag(d Date) bool {
 	for _, f := range x.s.Fravaer {
-		if f.Type == "ferie" && f.Aktiv(d) {
+		if !f.Aktiv(d) {
+			continue
+		}
+		g := x.gruppe()
+		if effektFor(x.rs, f.Type, g, "raadighed") == "F" || effektFor(x.rs, f.Type, g, "joblog") == "F" {
 			return true
 		}
 	}
@@ -320,10 +345,33 @@ func (b *ManglendeSelvbooking) apply(x *exec) error {
 	if b.Frist.IsZero() || b.Frist.After(x.today) {
 		return invalidf("frist", "Fristen skal være overskredet (i dag eller tidligere).", "The deadline must have passed (today or earlier).")
 	}
+	if err := x.eventDate("frist", b.Frist); err != nil {
+		return err
+	}
 	if !x.s.Tilmelding.ErTilmeldt() {
 		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt.", "The citizen is not registered.")
 	}
 	x.afmeld(b.Frist.AddDays(1), AfmeldSelvbook)
 	x.effect("uden_paamindelse", b.Frist.AddDays(1), "selvbooking")
+	return nil
+}
+
+// maxEventAge bounds how far back an event from another system may be
+// dated (A): a message about something a year ago is a data error.
+const maxEventAge = 366
+
+// eventDate checks the date of an event reported by another system (DO
+// message, CPR change, missed deadline): not in the future, not before the
+// current registration, and not absurdly old.
+func (x *exec) eventDate(field string, d Date) error {
+	if d.After(x.today) {
+		return invalidf(field, "Datoen kan ikke ligge i fremtiden.", "The date cannot be in the future.")
+	}
+	if d.DaysUntil(x.today) > maxEventAge {
+		return invalidf(field, "Datoen ligger mere end et år tilbage (%s). Kontrollér datoen.", "The date is more than a year ago (%s). Check the date.", d.Dansk())
+	}
+	if t := x.s.Tilmelding; t.ErTilmeldt() && d.Before(t.Siden) {
+		return invalidf(field, "Datoen ligger før tilmeldingen %s.", "The date is before the registration on %s.", t.Siden.Dansk())
+	}
 	return nil
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 
 	"feltsag.dk/feltsag/app"
 )
@@ -157,7 +158,11 @@ func (g *gen) aktivitet(d app.Date) app.Aktivitet {
 // sdpAftale writes the sygedagpenge follow-up agreement (DOMAIN §6.4).
 func (g *gen) sdpAftale(made app.Date) *app.SDPAftale {
 	r := g.r
-	a := &app.SDPAftale{Kategori: g.kategori, ForventetRask: g.rask, Tiltag: pickN(r, sdpTiltag, r.between(1, 4)),
+	kat := g.kategori
+	if !strings.HasPrefix(kat, "sdp") {
+		kat = "" // inherited from before the sickness; not yet visited for sygedagpenge
+	}
+	a := &app.SDPAftale{Kategori: kat, ForventetRask: g.rask, Tiltag: pickN(r, sdpTiltag, r.between(1, 4)),
 		Opfoelgningsform: pick(r, sdpFormer), NaesteOpfoelgning: maxDate(made, g.today).AddDays(r.between(7, 28))}
 	if g.def.ID == 24 {
 		a.Arbejdsplads = g.virksomhed()
