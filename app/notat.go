@@ -1,5 +1,7 @@
 package app
 
+import "fmt"
+
 func init() {
 	register(
 		func() Body { return &TilfoejNotat{} },
@@ -114,6 +116,15 @@ func (b *MarkerUndtaget) apply(x *exec) error {
 	if g := x.gruppe(); g != "DP" && !(g == "KH" && x.s.Visitation.Kategori == "jobparat") && g != "LY" {
 		return RuleError("undtagelse-gruppe", "Kun ledige tæt på arbejdsmarkedet (dagpenge, jobparate, ledighedsydelse) kan undtages.",
 			"Only unemployed people close to the labour market can be exempted.")
+	}
+	t := x.s.Tilmelding
+	first := t.FoersteDato
+	if first.IsZero() {
+		first = t.Siden
+	}
+	if mdr := x.rs.P("undtagelse.varighed.mdr"); !t.ErTilmeldt() || !x.today.Before(first.AddMonths(mdr)) {
+		return RuleError("undtagelse-6mdr", fmt.Sprintf("Undtagelsen gælder kun i de første %d måneder af ledigheden og kun for tilmeldte borgere.", mdr),
+			fmt.Sprintf("The exemption applies only in the first %d months of unemployment and only to registered citizens.", mdr))
 	}
 	if x.s.Ydelse.Arbejdspligt {
 		return RuleError("undtagelse-arbejdspligt", "Borgere med arbejdspligt kan ikke undtages.", "Citizens with a work obligation cannot be exempted.")

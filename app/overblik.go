@@ -241,7 +241,7 @@ func (c *overblikCalc) ydelseFritagelser(ps []PligtStatus) {
 			apply("mindre_intensiv", e)
 		}
 	}
-	if y.Undtaget {
+	if y.Undtaget && c.undtagetAktiv() {
 		apply("undtaget", undtagetEffekt)
 	}
 }
@@ -974,4 +974,12 @@ func forrigeArbejdsdag(d Date) Date {
 		d = d.AddDays(-1)
 	}
 	return d
+}
+
+// undtagetAktiv reports whether the 25 % exemption is in force on c.on:
+// only in the first months of the unemployment period [S35].
+func (c *overblikCalc) undtagetAktiv() bool {
+	p, ok := c.param("undtagelse.varighed.mdr")
+	first := c.tilmeldingsdato()
+	return ok && !first.IsZero() && c.on.Before(first.AddMonths(p.Vaerdi))
 }

@@ -170,7 +170,7 @@ var requiredParams = []string{
 	"tjob.interval.dage", "tjob.paamindelse.dage", "tjob.max_miss", "tjob.periode.mdr",
 	"sdp.dp_akasse.dage", "sdp.opfoelgning.uge", "sdp.opfoelgning.interval.uger", "sdp.revurdering.uge",
 	"sdp.beskaeftiget_undtaget.uger", "sanktion.frist.mdr", "sanktion.40a.aktivitetsparat",
-	"uddannelsesplan.max_alder", "uddannelsespaalaeg", "undtagelse.max_pct", "matchkategori.revurdering.mdr",
+	"uddannelsesplan.max_alder", "uddannelsespaalaeg", "undtagelse.max_pct", "undtagelse.varighed.mdr", "matchkategori.revurdering.mdr",
 	"visitation.kh.frist.dage", "samtale.dp.foerste.dage", "samtale.kh.foerste.dage",
 	"fravaer.kommentar.max", "notat.max", "helbred.gyldighed.mdr", "kg.ung.max_alder",
 }
