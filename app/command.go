@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -114,16 +116,37 @@ func strictDecode(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var e *Error
-		if asErr(err, &e) {
-			return e
-		}
-		return Errorf(CodeInvalid, "", "Handlingen kunne ikke læses: "+err.Error(), "The command could not be read: "+err.Error()).Wrap(err)
+		return decodeError(err)
 	}
 	if dec.More() {
 		return Errorf(CodeInvalid, "", "Handlingen indeholder data efter slutningen.", "The command has trailing data.")
 	}
 	return nil
+}
+
+// decodeError turns a JSON decoding failure into a Danish error that names
+// the field, without Go's type names.
+func decodeError(err error) *Error {
+	var e *Error
+	if asErr(err, &e) {
+		return e
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return invalidf(te.Field, "Feltet %q har en forkert type eller en værdi uden for det tilladte område.",
+			"The field %q has the wrong type or a value out of range.", te.Field).Wrap(err)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return Errorf(CodeInvalid, "", fmt.Sprintf("Handlingen er ikke gyldig JSON (fejl ved tegn %d).", se.Offset),
+			fmt.Sprintf("The command is not valid JSON (error at character %d).", se.Offset)).Wrap(err)
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return invalidf(strings.Trim(f, "\""), "Ukendt felt %s i handlingen.", "Unknown field %s in the command.", f).Wrap(err)
+	}
+	return Errorf(CodeInvalid, "", "Handlingen kunne ikke læses. Kontrollér, at alle felter er udfyldt korrekt.",
+		"The command could not be read. Check that every field is filled in correctly.").Wrap(err)
 }
 
 // Result is what a command did: the new state, the fields it changed, the
@@ -310,6 +333,13 @@ func (x *exec) kategoriID() int {
 }
 
 func (x *exec) age() int { return x.s.Borger.CPR.Age(x.today) }
+
+// ageKnown reports whether the citizen's age can be read from the CPR
+// (not the unknown CPR 0000000000, not missing).
+func (x *exec) ageKnown() bool {
+	c := x.s.Borger.CPR
+	return !c.Ukendt() && !c.IsZero() && x.age() >= 0
+}
 
 // text validates a free-text field: valid UTF-8, no control characters
 // except newline and tab, at most max characters.

@@ -296,6 +296,7 @@ type Notat struct {
 	Tekst     string    `json:"tekst"`
 	Forfatter ID        `json:"forfatter,omitempty"`
 	Tid       time.Time `json:"tid"`
+	RegelSet  string    `json:"regelsaet,omitempty"`
 }
 
 // Sanktion is a proposed sanction on kontanthjælp (LAS §§ 35–40 a) [S54].
@@ -310,9 +311,10 @@ type Sanktion struct {
 // Vejledning records written guidance given to the citizen, which a
 // sanction requires beforehand (LAS § 35 stk. 1) [S54].
 type Vejledning struct {
-	ID   ID     `json:"id"`
-	Type string `json:"type"` // las35 or las40a
-	Dato Date   `json:"dato"`
+	ID       ID     `json:"id"`
+	Type     string `json:"type"` // las35 or las40a
+	Dato     Date   `json:"dato"`
+	RegelSet string `json:"regelsaet,omitempty"`
 }
 
 // Virksomhed is a company the virksomhedskonsulent works with.

@@ -140,6 +140,9 @@ func TestCommandDecodeStrict(t *testing.T) {
 			if err == nil {
 				t.Fatal("decoded a bad command")
 			}
+			if msg := app.ErrorMessage(err, "da"); strings.Contains(msg, "json:") || strings.Contains(msg, "Go ") || msg == "" {
+				t.Errorf("message %q leaks Go's decoder text or is empty", msg)
+			}
 		})
 	}
 }

@@ -99,7 +99,7 @@ func (x *exec) kgAendrbar(cur *KGForloeb) (*KGDef, bool) {
 }
 
 func (x *exec) checkKGAge(def *KGDef) error {
-	if x.s.Borger.CPR.Ukendt() {
+	if !x.ageKnown() {
 		return nil
 	}
 	age := x.age()

@@ -31,7 +31,7 @@ func (b *TilfoejNotat) apply(x *exec) error {
 	if err := text("tekst", b.Tekst, x.rs.P("notat.max"), true); err != nil {
 		return err
 	}
-	x.s.Notater = append(x.s.Notater, Notat{ID: b.NotatID, Tekst: b.Tekst, Forfatter: x.cmd.Actor.ID, Tid: x.cmd.At})
+	x.s.Notater = append(x.s.Notater, Notat{ID: b.NotatID, Tekst: b.Tekst, Forfatter: x.cmd.Actor.ID, Tid: x.cmd.At, RegelSet: x.rs.Version})
 	x.touch("notat/" + string(b.NotatID))
 	x.effect("notat", x.today, "")
 	return nil

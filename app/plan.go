@@ -198,7 +198,7 @@ func (x *exec) checkPublish(p *Plan) error {
 			return RuleError("8018", "Pålægsfristen skal ligge efter i dag.", "The order's deadline must be after today.")
 		}
 	}
-	if max := x.rs.P("uddannelsesplan.max_alder"); p.Type == PlanUddannelse && !x.s.Borger.CPR.Ukendt() && x.age() > max {
+	if max := x.rs.P("uddannelsesplan.max_alder"); p.Type == PlanUddannelse && x.ageKnown() && x.age() > max {
 		return RuleError("8044", fmt.Sprintf("En uddannelsesplan kan ikke bruges for borgere over %d år.", max),
 			fmt.Sprintf("An education plan cannot be used for citizens over %d.", max))
 	}

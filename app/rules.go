@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -213,7 +214,16 @@ func (l *loader) read(file string) (*table, error) {
 		return nil, tableError(file, 0, "", "filen mangler eller kan ikke læses: "+err.Error())
 	}
 	defer f.Close()
-	r := csv.NewReader(io.LimitReader(f, 4<<20))
+	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
+	if err != nil {
+		return nil, tableError(file, 0, "", "filen kan ikke læses: "+err.Error())
+	}
+	// Spreadsheets saving "CSV UTF-8" put a byte-order mark first.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if line, n := firstDataLine(data); strings.Count(line, ";") > strings.Count(line, ",") {
+		return nil, tableError(file, n, "", "filen bruger semikolon som skilletegn; gem den som CSV med komma (i et dansk regneark: »CSV UTF-8 (kommasepareret)«)")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
 	r.Comment = '#'
 	r.FieldsPerRecord = -1 // rows are checked against the header with a clearer message
 	r.TrimLeadingSpace = true
@@ -244,6 +254,18 @@ func (l *loader) read(file string) (*table, error) {
 		return nil, tableError(file, 0, "", "filen er tom; den skal have en overskriftslinje")
 	}
 	return t, nil
+}
+
+// firstDataLine returns the first line that is not a comment or blank,
+// and its line number.
+func firstDataLine(data []byte) (string, int) {
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "#") {
+			return line, i + 1
+		}
+	}
+	return "", 0
 }
 
 func (t *table) need(cols ...string) error {
@@ -330,7 +352,7 @@ func (r row) kilde() (string, error) {
 	if k == "" {
 		return "", r.err("kilde", "hver regel skal have en kilde ([S..]) eller (A)")
 	}
-	if !strings.Contains(k, "[S") && !strings.Contains(k, "(A)") && !strings.Contains(k, "(H)") && !strings.Contains(k, "(R)") {
+	if !hasSourceMark(k) {
 		return "", r.err("kilde", fmt.Sprintf("%q er ikke en kilde: skriv fx [S12], (A), (H) eller (R)", k))
 	}
 	return k, nil

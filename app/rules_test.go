@@ -83,6 +83,7 @@ func TestRuleTableErrors(t *testing.T) {
 		{"not a number", "parametre.csv", "notat.max,10000,", "notat.max,ti tusind,", "kolonne vaerdi"},
 		{"unknown effect value", "fravaer_effekter.csv", "ferie,KH,G,G,F", "ferie,KH,G,G,Q", "kolonne raadighed"},
 		{"empty file", "regelsaet.csv", "", "", "tom"},
+		{"semicolons", "pligter.csv", "", "", "semikolon"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +97,8 @@ func TestRuleTableErrors(t *testing.T) {
 				body = ""
 			case tc.name == "missing cell column":
 				body = dropColumn(body, 28)
+			case tc.name == "semicolons":
+				body = strings.ReplaceAll(body, ",", ";")
 			}
 			if tc.old != "" && !strings.Contains(body, tc.old) {
 				t.Fatalf("fixture: %q not found in %s", tc.old, tc.file)
@@ -128,4 +131,26 @@ func dropColumn(body string, i int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestRuleTableWithBOM: a table saved as "CSV UTF-8" by a spreadsheet
+// starts with a byte-order mark and must still load.
+func TestRuleTableWithBOM(t *testing.T) {
+	fsys := fstest.MapFS{}
+	entries, err := os.ReadDir("../assets/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".csv") {
+			b, err := os.ReadFile("../assets/rules/" + e.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys[e.Name()] = &fstest.MapFile{Data: append([]byte("\xef\xbb\xbf"), b...)}
+		}
+	}
+	if _, err := app.LoadRules(fsys); err != nil {
+		t.Fatalf("tables with a byte-order mark: %v", err)
+	}
 }

@@ -44,7 +44,7 @@ func (b *RegistrerVejledning) apply(x *exec) error {
 	if dato.After(x.today) {
 		return invalidf("dato", "Vejledningen kan ikke dateres i fremtiden.", "The guidance cannot be dated in the future.")
 	}
-	x.s.Vejledninger = append(x.s.Vejledninger, Vejledning{ID: b.VejledningID, Type: b.Type, Dato: dato})
+	x.s.Vejledninger = append(x.s.Vejledninger, Vejledning{ID: b.VejledningID, Type: b.Type, Dato: dato, RegelSet: x.rs.Version})
 	x.touch("vejledning/" + string(b.VejledningID))
 	x.effect("vejledning", dato, b.Type)
 	return nil

@@ -11,7 +11,7 @@ func buildSag(s *Scenario) (*Sag, error) {
 	b := &factBuilder{s: s, sag: sag}
 	for _, l := range s.Facts {
 		if err := b.add(l); err != nil {
-			return nil, fmt.Errorf("linje %d (%s): %v", l.Line, l.Key, err)
+			return nil, fmt.Errorf("linje %d (%s): %s", l.Line, l.Key, danish(err))
 		}
 	}
 	if sag.Borger.CPR == "" {
@@ -322,4 +322,16 @@ func minDate(a, b Date) Date {
 // LoadScenarioText is a convenience for tests: parse scenarios from text.
 func LoadScenarioText(name, text string) ([]*Scenario, error) {
 	return ParseScenarios(name, strings.NewReader(text))
+}
+
+// danish returns the Danish message of err for the rule maintainer.
+func danish(err error) string {
+	var e *Error
+	if asErr(err, &e) {
+		if e.Field != "" {
+			return e.Field + ": " + e.Message
+		}
+		return e.Message
+	}
+	return err.Error()
 }

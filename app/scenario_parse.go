@@ -207,6 +207,9 @@ func (s *Scenario) complete() error {
 	if s.Kilde == "" {
 		return scenarioErr(s.File, s.Line, "scenariet mangler »kilde:« (fx DOMAIN §8 nr. 2 [S1])")
 	}
+	if !hasSourceMark(s.Kilde) {
+		return scenarioErr(s.File, s.Line, fmt.Sprintf("kilden %q har ingen kildemarkering; skriv fx [S12], (A), (H) eller (R)", s.Kilde))
+	}
 	if len(s.Steps) == 0 && len(s.Checks) == 0 {
 		return scenarioErr(s.File, s.Line, "scenariet har hverken handlinger eller forventninger")
 	}
@@ -412,4 +415,15 @@ func jsonValue(v any) any {
 		return t
 	}
 	return v
+}
+
+// hasSourceMark reports whether a source text carries one of the marks the
+// rule tables use (docs/rules.md).
+func hasSourceMark(k string) bool {
+	for _, m := range []string{"[S", "(A)", "(H)", "(R)"} {
+		if strings.Contains(k, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -54,7 +54,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 			}
 			continue
 		case err != nil:
-			fail(st.Handling, "%v", err)
+			fail(st.Handling, "%s", danish(err))
 			continue
 		}
 		r, err := e.Execute(sag, cmd)

@@ -54,7 +54,7 @@ func (b *Visiter) apply(x *exec) error {
 		return RuleError("4656", fmt.Sprintf("%s kan ikke bruges for kontaktgruppe %d (%s).", kd.Navn, def.ID, def.Navn),
 			fmt.Sprintf("%s cannot be used for contact group %d (%s).", kd.Navn, def.ID, def.Navn))
 	}
-	if kd.MaxAlder >= 0 && !x.s.Borger.CPR.Ukendt() && x.age() > kd.MaxAlder {
+	if kd.MaxAlder >= 0 && x.ageKnown() && x.age() > kd.MaxAlder {
 		return RuleError("6033", fmt.Sprintf("%s gælder kun borgere under %d år; borgeren er %d.", kd.Navn, kd.MaxAlder+1, x.age()),
 			fmt.Sprintf("%s applies only to citizens under %d; the citizen is %d.", kd.Navn, kd.MaxAlder+1, x.age()))
 	}
