@@ -29,6 +29,7 @@ unexport LANGUAGE LC_ALL LC_MESSAGES
 # tests read FELTSAG_SOAK, and go test gets a longer timeout.
 SOAK ?=
 export FELTSAG_SOAK := $(SOAK)
+export FELTSAG_REQUIRE_TOOLS := 1
 TEST_TIMEOUT := $(if $(SOAK),120m,20m)
 
 .PHONY: help deps deps-build build client test fmt vet staticcheck layercheck rules unit smoke bench fuzz demo clean

@@ -100,35 +100,70 @@ func (fo *fontSet) parse(f *fpdf.Fpdf) {
 	f.AddUTF8FontFromBytes(family, "B", fo.bold)
 }
 
-// clean makes s printable: runes the font lacks become '?', tabs and other
-// spaces become a plain space, control characters and soft hyphens go,
-// "\r\n" and "\r" become "\n", and anything shaped like a CPR number is
-// masked (see maskCPR).
+// clean makes s printable and masks every CPR number in it, in that
+// order: first the text becomes exactly what the page will show (see
+// printRune), then anything shaped like a CPR number in it is masked (see
+// maskCPR). Masking last matters: a soft hyphen, zero-width space, BOM or
+// control character between the digits would hide the number from the
+// masker and then vanish from the page, leaving ten plain digits.
 func (fo *fontSet) clean(s string) string {
-	s = maskCPR(s)
 	var b strings.Builder
 	b.Grow(len(s))
+	onLetter := false // the last rune written is a letter or a mark on one
 	for i, r := range s {
-		switch {
-		case r == '\r':
-			if !strings.HasPrefix(s[i+1:], "\n") {
-				b.WriteByte('\n')
-			}
-		case r == '\n':
-			b.WriteByte('\n')
-		case r == '\t':
-			b.WriteByte(' ')
-		case r == '\u00ad' || r == '\ufeff' || unicode.IsControl(r):
-		case int(r) < len(fo.has) && fo.has[r]:
-			b.WriteRune(r)
-		case unicode.IsSpace(r):
-			b.WriteByte(' ')
-		default:
-			b.WriteByte('?')
+		out := fo.printRune(r, onLetter)
+		if r == '\r' && strings.HasPrefix(s[i+1:], "\n") {
+			out = -1
 		}
+		if out < 0 {
+			continue
+		}
+		b.WriteRune(out)
+		onLetter = unicode.IsLetter(out) || onLetter && isMark(out)
 	}
-	return b.String()
+	return maskCPR(b.String())
 }
+
+// printRune returns what r becomes on paper, or -1 when it is dropped:
+// '\r' becomes '\n' (the caller drops the '\r' of "\r\n"), tabs and the
+// spaces the font lacks become ' ', line and paragraph separators '\n';
+// invisible characters go, and so do combining marks on anything but a
+// letter (a mark on a digit hides nothing from a reader but the digit
+// from the masker); runes the font lacks become '?'.
+func (fo *fontSet) printRune(r rune, onLetter bool) rune {
+	switch {
+	case r == '\n':
+		return r
+	case r == '\r', r == '\u2028', r == '\u2029':
+		return '\n'
+	case r == '\t':
+		return ' '
+	case invisible(r), isMark(r) && !onLetter:
+		return -1
+	case int(r) < len(fo.has) && fo.has[r]:
+		return r
+	case unicode.IsSpace(r):
+		return ' '
+	}
+	return '?'
+}
+
+// invisible reports whether r prints as nothing: control characters
+// (C0, DEL, C1), format characters (soft hyphen, zero-width space and
+// joiners, word joiner, BOM, bidi marks and isolates, invisible operators,
+// tags) and the other default-ignorable code points (variation selectors,
+// the combining grapheme joiner, Hangul fillers).
+func invisible(r rune) bool {
+	if r < 0x7f { // ASCII, most of every text: only the C0 controls
+		return r < 0x20
+	}
+	return unicode.IsControl(r) ||
+		unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+// isMark reports whether r is a combining mark that draws on the rune
+// before it (none comes before U+0300).
+func isMark(r rune) bool { return r >= 0x300 && unicode.In(r, unicode.Mn, unicode.Me) }
 
 // cmapCoverage returns, for every rune up to the end of the repertoire,
 // whether the TrueType font ttf maps it to a glyph. It reads the Unicode

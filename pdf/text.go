@@ -5,15 +5,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"feltsag.dk/feltsag/app"
 )
 
-// maskCPR replaces every CPR number in free text — ten digits, or six and
-// four around a hyphen or a space, not part of a longer number, with a
-// birth date that exists — by its masked form DDMMYY-XXXX. A caseworker
-// who types a CPR number into a plan's free text must not put it on paper
-// (CPR-loven § 54 [S60], DOMAIN §7).
+// maskCPR replaces every CPR number in printable text (see clean) by its
+// masked form DDMMYY-XXXX, so that a caseworker who types or pastes a CPR
+// number into a plan's free text does not put it on paper (CPR-loven § 54
+// [S60], DOMAIN §7). A CPR number here is a birth date of six digits —
+// DDMMYY, or DD.MM.YY with one separator used twice —, then up to
+// maxCPRSeps separators, then four digits; no digit directly before or
+// after; and ParseCPR accepts the ten digits (the date exists in the
+// century the serial gives). Separators are white space, dashes, '.', '/'
+// and '?' (what clean makes of a rune the font lacks). Longer digit runs
+// (account numbers), 8-digit phone numbers and dates with a four-digit
+// year ("01.02.2026–30.04.2026") are left alone.
 func maskCPR(s string) string {
 	if !strings.ContainsAny(s, "0123456789") {
 		return s
@@ -24,11 +32,11 @@ func maskCPR(s string) string {
 		if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
 			continue
 		}
-		n := cprAt(s, i)
+		digits, n := cprAt(s, i)
 		if n == 0 {
 			continue
 		}
-		cpr, err := app.ParseCPR(strings.Map(dropSpace, s[i:i+n]))
+		cpr, err := app.ParseCPR(digits)
 		if err != nil {
 			continue
 		}
@@ -44,46 +52,68 @@ func maskCPR(s string) string {
 	return b.String()
 }
 
-// cprAt returns the length of a CPR-shaped number starting at s[i]
-// (DDMMYYSSSS, DDMMYY-SSSS or DDMMYY SSSS) not followed by another digit,
-// or 0.
-func cprAt(s string, i int) int {
-	digits := func(from, n int) bool {
-		if from+n > len(s) {
+// maxCPRSeps is how many separators may stand between the birth date and
+// the serial of a CPR number: "010190 – 1234" has three, "010190 -- 1234"
+// four. More than a few is no longer one number.
+const maxCPRSeps = 5
+
+// cprAt reads a CPR-shaped number starting at s[i] (see maskCPR) and
+// returns its ten digits and its length in bytes, or 0.
+func cprAt(s string, i int) (digits string, n int) {
+	d := make([]byte, 0, 10)
+	j := i
+	take := func(k int) bool { // k digits at s[j:]
+		if j+k > len(s) {
 			return false
 		}
-		for j := from; j < from+n; j++ {
-			if !isDigit(s[j]) {
+		for _, c := range []byte(s[j : j+k]) {
+			if !isDigit(c) {
 				return false
 			}
 		}
+		d = append(d, s[j:j+k]...)
+		j += k
 		return true
 	}
-	if !digits(i, 6) {
-		return 0
+	if !take(2) {
+		return "", 0
 	}
-	n := 6
-	if i+n < len(s) && (s[i+n] == '-' || s[i+n] == ' ') {
-		n++
+	if sep, size := utf8.DecodeRuneInString(s[j:]); isCPRSep(sep) {
+		// DD.MM.YY: the same separator between day, month and year.
+		j += size
+		if !take(2) || !strings.HasPrefix(s[j:], string(sep)) {
+			return "", 0
+		}
+		j += size
+		if !take(2) {
+			return "", 0
+		}
+	} else if !take(4) {
+		return "", 0
 	}
-	if !digits(i+n, 4) {
-		return 0
+	for range maxCPRSeps {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !isCPRSep(r) {
+			break
+		}
+		j += size
 	}
-	n += 4
-	if i+n < len(s) && isDigit(s[i+n]) {
-		return 0
+	if !take(4) || (j < len(s) && isDigit(s[j])) {
+		return "", 0
 	}
-	return n
+	return string(d), j - i
+}
+
+// isCPRSep reports whether r may stand between the parts of a CPR number.
+func isCPRSep(r rune) bool {
+	switch {
+	case r == '.', r == '/', r == '?', r == '\u2212': // U+2212 minus sign
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func dropSpace(r rune) rune {
-	if r == ' ' {
-		return -1
-	}
-	return r
-}
 
 // dato writes d as "12.03.2026" in Danish and "12 March 2026" in English;
 // "" for the zero date.

@@ -2,6 +2,8 @@ package pdf_test
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,16 +13,40 @@ import (
 )
 
 // The external tools every generated PDF goes through: qpdf --check for
-// structure, pdftotext for the text a reader (and a screen reader) gets.
-// `make test` installs both (.ci/deps.sh); without them the checks skip
+// structure, pdftotext (and pdfinfo) for the text and metadata a reader
+// (and a screen reader, and a file indexer) gets. `make test` installs
+// them (.ci/deps.sh) and sets FELTSAG_REQUIRE_TOOLS=1, so there a missing
+// tool fails the test; a plain `go test` without them skips the checks
 // with a message saying so.
 
-// needTool skips the test when name is not on PATH.
+// requireTools is the environment variable that turns a missing tool from
+// a skip into a failure when set to 1.
+const requireTools = "FELTSAG_REQUIRE_TOOLS"
+
+// needTool skips the test when name is not on PATH, or fails it when
+// FELTSAG_REQUIRE_TOOLS=1.
 func needTool(t *testing.T, name, pkg string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s is not installed (Debian package %s; `make deps` installs it): skipping the PDF check", name, pkg)
+	msg, fail := missingTool(exec.LookPath, os.Getenv, name, pkg)
+	switch {
+	case fail:
+		t.Fatal(msg)
+	case msg != "":
+		t.Skip(msg)
 	}
+}
+
+// missingTool returns "" when name is on PATH; otherwise what is missing
+// and how to get it, and whether that is a failure (FELTSAG_REQUIRE_TOOLS=1)
+// rather than a reason to skip.
+func missingTool(lookPath func(string) (string, error), getenv func(string) string, name, pkg string) (msg string, fail bool) {
+	if _, err := lookPath(name); err == nil {
+		return "", false
+	}
+	if getenv(requireTools) == "1" {
+		return fmt.Sprintf("%s is not installed (Debian package %s; `make deps` installs it), and %s=1 requires it", name, pkg, requireTools), true
+	}
+	return fmt.Sprintf("%s is not installed (Debian package %s; `make deps` installs it): skipping the PDF check", name, pkg), false
 }
 
 // writeTemp writes doc to a file in t's temp dir and returns its path.
@@ -98,5 +124,44 @@ func checkDanish(t *testing.T, text string) {
 		if !strings.Contains(text, r) {
 			t.Errorf("the text lacks %q: the font did not embed it or the text did not round-trip", r)
 		}
+	}
+}
+
+// TestMissingTool: without the tool, the PDF checks skip under a plain
+// `go test` and fail under `make test` (FELTSAG_REQUIRE_TOOLS=1).
+func TestMissingTool(t *testing.T) {
+	found := func(name string) (string, error) { return "/usr/bin/" + name, nil }
+	missing := func(string) (string, error) { return "", errors.New("not found") }
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == requireTools {
+				return v
+			}
+			return ""
+		}
+	}
+	tests := []struct {
+		name     string
+		lookPath func(string) (string, error)
+		require  string
+		wantMsg  bool
+		wantFail bool
+	}{
+		{"installed", found, "", false, false},
+		{"installed and required", found, "1", false, false},
+		{"missing", missing, "", true, false},
+		{"missing and required", missing, "1", true, true},
+		{"missing, variable not 1", missing, "0", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg, fail := missingTool(tc.lookPath, env(tc.require), "qpdf", "qpdf")
+			if (msg != "") != tc.wantMsg || fail != tc.wantFail {
+				t.Errorf("missingTool = %q, %t; want a message %t, fail %t", msg, fail, tc.wantMsg, tc.wantFail)
+			}
+			if tc.wantMsg && !strings.Contains(msg, "make deps") {
+				t.Errorf("message %q does not say how to install the tool", msg)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,8 +106,9 @@ func (db *DB) index() (*caseIndex, error) {
 // Search finds cases and logs the search in the same transaction. A full
 // CPR number is looked up in the blind index; digits alone match the birth
 // date; anything else matches words of the name. The audit record holds the
-// kind of query (SearchCPR, SearchBirth, SearchName) and the number of
-// hits, and the case id when exactly one case was found, never the query.
+// kind of query (SearchCPR, SearchBirth, SearchName), the number of hits
+// and the ids of the cases found (see searchRecord), never the query: a
+// name query may hold a CPR number too.
 // An empty query returns List without a record. The UI should debounce
 // search-as-you-type: every call is one record and one fsync.
 //
@@ -135,7 +137,11 @@ func (db *DB) Search(q string, actor app.Actor) ([]Summary, error) {
 		default:
 			out = idx.match(nameMatcher(q))
 		}
-		return t.appendAudit(searchRecord(db.now(), actor, kind, out))
+		ids := make([]app.ID, len(out))
+		for i, s := range out {
+			ids[i] = s.ID
+		}
+		return t.appendAudit(searchRecord(db.now(), actor, kind, ids))
 	})
 	if err != nil {
 		return nil, err
@@ -157,19 +163,22 @@ func (db *DB) FindByCPR(cpr app.CPR, actor app.Actor) ([]app.ID, error) {
 		if ids, err = t.lookupCPR(cpr); err != nil {
 			return err
 		}
-		r := AuditRecord{At: db.now(), Actor: actor, Action: ActionSearched, Kind: SearchCPR, Hits: len(ids)}
-		if len(ids) == 1 {
-			r.Sag = ids[0]
-		}
-		return t.appendAudit(r)
+		return t.appendAudit(searchRecord(db.now(), actor, SearchCPR, ids))
 	})
 	return ids, err
 }
 
-func searchRecord(now time.Time, actor app.Actor, kind string, hits []Summary) AuditRecord {
-	r := AuditRecord{At: now, Actor: actor, Action: ActionSearched, Kind: kind, Hits: len(hits)}
-	if len(hits) == 1 {
-		r.Sag = hits[0].ID
+// searchRecord is the "searched" record of a search that found the cases
+// ids: the kind of query and the number of hits, and who the search
+// concerned — the case in Sag when there was one, else the first
+// MaxAuditCases ids in Sager.
+func searchRecord(now time.Time, actor app.Actor, kind string, ids []app.ID) AuditRecord {
+	r := AuditRecord{At: now, Actor: actor, Action: ActionSearched, Kind: kind, Hits: len(ids)}
+	switch {
+	case len(ids) == 1:
+		r.Sag = ids[0]
+	case len(ids) > 1:
+		r.Sager = slices.Clone(ids[:min(len(ids), MaxAuditCases)])
 	}
 	return r
 }

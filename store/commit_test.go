@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
@@ -292,5 +294,97 @@ func TestConcurrentUse(t *testing.T) {
 	if total != workers*each || len(pendingIDs(t, db)) != total {
 		t.Fatalf("%d pending, want %d", total, workers*each)
 	}
+	mustNoErr(t, db.VerifyAudit(), "VerifyAudit")
+}
+
+// TestSearchRecordNamesEveryCase: a search record names the person
+// concerned (DOMAIN §7 [S64][S65]) by the opaque ids of every case the
+// search returned — the first store.MaxAuditCases of them, with the total
+// in Hits — never by the query, and Concerns finds the record by any of
+// those ids.
+func TestSearchRecordNamesEveryCase(t *testing.T) {
+	db := MustOpen(t)
+	soeren := seed(t, db, canaryCPR, canaryName)
+	anna := seed(t, db, "0202851236", "Anna Jensen")
+	bo := seed(t, db, "0303801234", "Bo Jensen")
+	twin := seed(t, db, "0303801234", "Bo Jensen (dublet)") // a CPR on two cases: a data error
+	many := make([]*app.Sag, store.MaxAuditCases+5)
+	for i := range many {
+		many[i] = newSag(t, newID(t), fmt.Sprintf("%02d%02d70%04d", 1+i%28, 1+i/28, 1000+i), fmt.Sprintf("Mange Mortensen %03d", i))
+	}
+	mustNoErr(t, db.PutConfirmed(many...), "PutConfirmed")
+
+	last := func(t *testing.T) store.AuditRecord {
+		t.Helper()
+		recs, err := db.Audit(0, 0)
+		mustNoErr(t, err, "Audit")
+		return recs[len(recs)-1]
+	}
+	search := func(q string) func(t *testing.T) []app.ID {
+		return func(t *testing.T) []app.ID {
+			got, err := db.Search(q, caseworker)
+			mustNoErr(t, err, "Search")
+			ids := make([]app.ID, len(got))
+			for i, s := range got {
+				ids[i] = s.ID
+			}
+			return ids
+		}
+	}
+	findByCPR := func(t *testing.T) []app.ID {
+		ids, err := db.FindByCPR("0303801234", caseworker)
+		mustNoErr(t, err, "FindByCPR")
+		return ids
+	}
+	tests := []struct {
+		name     string
+		run      func(t *testing.T) []app.ID
+		kind     string
+		want     []app.ID // the cases found, in any order
+		notFound []app.ID
+	}{
+		{"one hit names it in Sag", search("søren"), store.SearchName, []app.ID{soeren.ID}, []app.ID{anna.ID}},
+		{"two hits", search("jensen"), store.SearchName, []app.ID{anna.ID, bo.ID, twin.ID}, []app.ID{soeren.ID}},
+		{"birth date", search("030380"), store.SearchBirth, []app.ID{bo.ID, twin.ID}, []app.ID{anna.ID}},
+		{"CPR on two cases", search("030380-1234"), store.SearchCPR, []app.ID{bo.ID, twin.ID}, []app.ID{anna.ID}},
+		{"FindByCPR on two cases", findByCPR, store.SearchCPR, []app.ID{bo.ID, twin.ID}, []app.ID{soeren.ID}},
+		{"no hits", search("ingen-hedder-sådan"), store.SearchName, nil, []app.ID{soeren.ID}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.run(t)
+			r := last(t)
+			if r.Action != store.ActionSearched || r.Kind != tc.kind || r.Hits != len(tc.want) || len(got) != len(tc.want) {
+				t.Fatalf("found %v; record %+v; want %d hits of kind %s", got, r, len(tc.want), tc.kind)
+			}
+			for _, id := range tc.want {
+				if !r.Concerns(id) {
+					t.Errorf("the record does not concern %s: %+v", id, r)
+				}
+			}
+			for _, id := range tc.notFound {
+				if r.Concerns(id) {
+					t.Errorf("the record concerns %s, which the search did not find", id)
+				}
+			}
+			if len(tc.want) == 1 && (r.Sag != tc.want[0] || len(r.Sager) != 0) {
+				t.Errorf("one hit: Sag = %q, Sager = %v; want the case in Sag only", r.Sag, r.Sager)
+			}
+			if len(tc.want) > 1 && (r.Sag != "" || !slices.Equal(r.Sager, got)) {
+				t.Errorf("Sag = %q, Sager = %v; want Sager = %v, in the order shown", r.Sag, r.Sager, got)
+			}
+		})
+	}
+
+	t.Run("more hits than the cap", func(t *testing.T) {
+		got := search("mortensen")(t)
+		r := last(t)
+		if r.Hits != len(many) || len(got) != len(many) {
+			t.Fatalf("found %d, Hits = %d; want %d", len(got), r.Hits, len(many))
+		}
+		if !slices.Equal(r.Sager, got[:store.MaxAuditCases]) {
+			t.Errorf("Sager holds %d ids, want the first %d found", len(r.Sager), store.MaxAuditCases)
+		}
+	})
 	mustNoErr(t, db.VerifyAudit(), "VerifyAudit")
 }

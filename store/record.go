@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -78,18 +79,40 @@ const (
 // chain: Hash is SHA-256 over "feltsag-audit-v1", Prev and the record's
 // JSON with Hash and Uploaded empty, so the server can verify the chain
 // without the device's key. No record holds a CPR number or a search text.
+//
+// A record names the persons concerned by their cases' opaque ids: Sag for
+// one case, Sager for a search that found several (DOMAIN §7: the person
+// concerned or the search criterion, retrievable per person [S64][S65]).
+// Concerns finds a record by any of them.
 type AuditRecord struct {
-	Seq      uint64    `json:"seq"`
-	At       time.Time `json:"at"` // event time, UTC, device clock
-	Actor    app.Actor `json:"actor"`
-	Action   string    `json:"action"`
-	Sag      app.ID    `json:"sag,omitempty"`
-	Command  app.ID    `json:"command,omitempty"`
-	Kind     string    `json:"kind,omitempty"` // command kind, or the kind of a search ("cpr", "foedselsdato", "navn")
-	Hits     int       `json:"hits,omitempty"` // number of cases a search found
+	Seq     uint64    `json:"seq"`
+	At      time.Time `json:"at"` // event time, UTC, device clock
+	Actor   app.Actor `json:"actor"`
+	Action  string    `json:"action"`
+	Sag     app.ID    `json:"sag,omitempty"`
+	Command app.ID    `json:"command,omitempty"`
+	Kind    string    `json:"kind,omitempty"` // command kind, or the kind of a search ("cpr", "foedselsdato", "navn")
+	Hits    int       `json:"hits,omitempty"` // number of cases a search found
+	// Sager are the cases a search found when there were two or more, in
+	// the order returned: the first MaxAuditCases of them (Hits is the
+	// total). A single hit is in Sag.
+	Sager    []app.ID  `json:"sager,omitempty"`
 	Prev     []byte    `json:"prev"`
 	Hash     []byte    `json:"hash,omitempty"`
 	Uploaded time.Time `json:"uploaded,omitzero"` // set by sync; not part of the hash
+}
+
+// MaxAuditCases caps how many case ids one search record lists: a name
+// search over a whole caseload of thousands would otherwise write a record
+// of hundreds of kilobytes (and fsync it) per keystroke of a debounced
+// search box. Hits keeps the total.
+const MaxAuditCases = 200
+
+// Concerns reports whether the record is about the case id: it names it in
+// Sag, or, for a search, among Sager. Use it to collect a person's records
+// (aktindsigt in the log, DOMAIN §7 [S64]).
+func (r AuditRecord) Concerns(id app.ID) bool {
+	return id != "" && (r.Sag == id || slices.Contains(r.Sager, id))
 }
 
 // chainHash computes the record's hash from its content and Prev.

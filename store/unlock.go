@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -342,18 +344,15 @@ func (db *DB) eraseLocked() error {
 	return err
 }
 
-// removeAll scrubs and deletes the file and its copies (not the lock file,
-// which the caller still holds).
+// removeAll scrubs and deletes the file and its copies (see copies; not
+// the lock file, which the caller still holds).
 func removeAll(path string, hook func(string)) error {
-	copies, err := filepath.Glob(globEscape(path) + ".*")
+	cps, err := copies(path)
 	if err != nil {
 		return err
 	}
 	var first error
-	for _, p := range append([]string{path}, copies...) {
-		if p == path+".lock" {
-			continue
-		}
+	for _, p := range append([]string{path}, cps...) {
 		if err := scrubRemove(p, hook); err != nil && first == nil {
 			first = err
 		}
@@ -361,14 +360,30 @@ func removeAll(path string, hook func(string)) error {
 	return first
 }
 
-// globEscape quotes the glob metacharacters of a literal path.
-func globEscape(p string) string {
-	out := make([]rune, 0, len(p))
-	for _, r := range p {
-		if r == '*' || r == '?' || r == '[' || r == '\\' && filepath.Separator != '\\' {
-			out = append(out, '\\')
-		}
-		out = append(out, r)
+// copySuffix matches what the store appends to its file's name for a copy
+// that holds the wrapped key: compaction's .old and .compact, Create's
+// .new, migration's .pre-migration-v<schema> (migrate), quarantine's
+// .quarantine-<UTC time> (quarantine), and Salvage's private
+// .salvage-<random digits> (os.CreateTemp in copyFile) of the file or of
+// one of those copies. Nothing else beside the file is the store's: a
+// user's sager.docx next to a replica at …/sager must survive a wipe.
+var copySuffix = regexp.MustCompile(`^(\.old|\.compact|\.new|\.pre-migration-v[0-9]+|\.quarantine-[0-9]{8}T[0-9]{6}\.[0-9]{9}Z)?(\.salvage-[0-9]+)?$`)
+
+// copies returns the regular files beside path whose names are path's
+// plus a copySuffix, sorted. A symbolic link is never the store's own
+// copy, and scrubbing through it would zero whatever it points to.
+func copies(path string) ([]string, error) {
+	dir, base := filepath.Split(path)
+	entries, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return nil, err
 	}
-	return string(out)
+	var out []string
+	for _, e := range entries {
+		suffix, ok := strings.CutPrefix(e.Name(), base)
+		if ok && suffix != "" && e.Type().IsRegular() && copySuffix.MatchString(suffix) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out, nil
 }

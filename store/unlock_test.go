@@ -159,6 +159,96 @@ func TestWipe(t *testing.T) {
 	wantRule(t, err, app.CodeUnauthorized, store.RuleNotOpen)
 }
 
+// TestEraseKeepsUnrelatedFiles: Wipe and crypto-erase delete the replica
+// and exactly the copies the store itself makes of it — never a user's
+// file that merely starts with the replica's name (with the replica at
+// …/sager, a sibling sager.docx was once destroyed), and never through a
+// symbolic link.
+func TestEraseKeepsUnrelatedFiles(t *testing.T) {
+	const stamp = "20260312T100000.123456789Z"
+	ours := []string{ // what compaction, migration, quarantine and Salvage write
+		".old", ".compact", ".new", ".pre-migration-v1", ".pre-migration-v12",
+		".quarantine-" + stamp, ".salvage-3141592653", ".quarantine-" + stamp + ".salvage-27",
+		".pre-migration-v1.salvage-5",
+	}
+	theirs := []string{ // a user's files beside the replica
+		".docx", ".db", ".txt", ".lock.bak", ".old.txt", ".oldest", ".compact2", ".new~", ".bak",
+		".pre-migration-v", ".pre-migration-vX", ".pre-migration-v1.docx", ".quarantine-notes.txt",
+		".quarantine-" + stamp + ".txt", ".quarantine-20260312", ".salvage-abc", ".salvage-",
+		".salvage-12.docx", "ne.txt", "-2", " (kopi)", "", // "" is the folder's other replica, see below
+	}
+	erase := []struct {
+		name string
+		run  func(t *testing.T, path string, opts store.Options, prepare func(db *store.DB))
+	}{
+		{"Wipe", func(t *testing.T, path string, opts store.Options, prepare func(*store.DB)) {
+			db := MustCreate(t, path, opts)
+			prepare(db)
+			mustNoErr(t, db.Wipe(), "Wipe")
+		}},
+		{"crypto-erase", func(t *testing.T, path string, opts store.Options, prepare func(*store.DB)) {
+			mustNoErr(t, MustCreate(t, path, opts).Close(), "Close")
+			db, err := store.Open(path, opts)
+			mustNoErr(t, err, "Open")
+			prepare(db)
+			for i := range opts.MaxFailures - 1 {
+				wantRule(t, db.Unlock("forkert-"+strconv.Itoa(i)), app.CodeUnauthorized, store.RulePassword)
+			}
+			wantRule(t, db.Unlock("forkert"), app.CodeUnauthorized, store.RuleErased)
+		}},
+	}
+	for _, e := range erase {
+		t.Run(e.name, func(t *testing.T) {
+			opts, _ := testOptions(t)
+			opts.MaxFailures = 2
+			dir := t.TempDir()
+			path := filepath.Join(dir, "sager")
+			other := filepath.Join(t.TempDir(), "elsewhere.docx")
+			mustNoErr(t, os.WriteFile(other, []byte("a document outside the folder"), 0o600), "write")
+			var removed []string
+			e.run(t, path, opts, func(db *store.DB) {
+				// Copies appear while the DB is open: Open finishes or
+				// undoes leftover .old, .compact and .new itself.
+				for _, suffix := range ours {
+					mustNoErr(t, os.WriteFile(path+suffix, []byte("copy"), 0o600), "write sager%s", suffix)
+				}
+				for _, suffix := range theirs {
+					if suffix == "" {
+						suffix = "2" // sager2: another replica, not a copy of this one
+					}
+					mustNoErr(t, os.WriteFile(path+suffix, []byte("user's file"), 0o600), "write sager%s", suffix)
+				}
+				// A link named like a copy must not zero what it points to.
+				mustNoErr(t, os.Remove(path+".old"), "remove .old")
+				mustNoErr(t, os.Symlink(other, path+".old"), "symlink")
+				db.SetBeforeRemove(func(p string) { removed = append(removed, filepath.Base(p)) })
+			})
+			for _, suffix := range append([]string{"", ".lock"}, ours[1:]...) {
+				if _, err := os.Lstat(path + suffix); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("sager%s still exists after %s: %v", suffix, e.name, err)
+				}
+			}
+			for _, suffix := range theirs {
+				if suffix == "" {
+					suffix = "2"
+				}
+				if b, err := os.ReadFile(path + suffix); err != nil || string(b) != "user's file" {
+					t.Errorf("sager%s was destroyed: %q, %v", suffix, b, err)
+				}
+			}
+			if b, err := os.ReadFile(other); err != nil || string(b) != "a document outside the folder" {
+				t.Errorf("the target of the link sager.old was overwritten: %q, %v", b, err)
+			}
+			if fi, err := os.Lstat(path + ".old"); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("the link sager.old was followed or removed: %v", err)
+			}
+			if want := len(ours); len(removed) != want { // the replica and its copies but the link
+				t.Errorf("overwritten and removed %d files, want %d: %v", len(removed), want, removed)
+			}
+		})
+	}
+}
+
 func TestChangePassword(t *testing.T) {
 	opts, _ := testOptions(t)
 	path := filepath.Join(t.TempDir(), "cp.db")
