@@ -2,8 +2,8 @@ package app_test
 
 import (
 	"encoding/json"
-	"os"
-	"strings"
+	"maps"
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -13,22 +13,8 @@ import (
 // FuzzLoadRules feeds arbitrary bytes as one rule table (the others
 // intact): the loader must return an error or rules, never panic.
 func FuzzLoadRules(f *testing.F) {
-	base := map[string][]byte{}
-	entries, err := os.ReadDir("../assets/rules")
-	if err != nil {
-		f.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".csv") {
-			b, err := os.ReadFile("../assets/rules/" + e.Name())
-			if err != nil {
-				f.Fatal(err)
-			}
-			base[e.Name()] = b
-			names = append(names, e.Name())
-		}
-	}
+	base := shippedTables(f)
+	names := slices.Sorted(maps.Keys(base))
 	for i, n := range names {
 		f.Add(uint8(i), base[n])
 	}

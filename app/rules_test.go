@@ -52,18 +52,8 @@ func TestShippedRulesLoad(t *testing.T) {
 // naming the file, line and column.
 func TestRuleTableErrors(t *testing.T) {
 	base := map[string]string{}
-	entries, err := os.ReadDir("../assets/rules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".csv") {
-			b, err := os.ReadFile("../assets/rules/" + e.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			base[e.Name()] = string(b)
-		}
+	for name, b := range shippedTables(t) {
+		base[name] = string(b)
 	}
 	tests := []struct {
 		name, file, old, new, want string
@@ -137,20 +127,30 @@ func dropColumn(body string, i int) string {
 // starts with a byte-order mark and must still load.
 func TestRuleTableWithBOM(t *testing.T) {
 	fsys := fstest.MapFS{}
-	entries, err := os.ReadDir("../assets/rules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".csv") {
-			b, err := os.ReadFile("../assets/rules/" + e.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			fsys[e.Name()] = &fstest.MapFile{Data: append([]byte("\xef\xbb\xbf"), b...)}
-		}
+	for name, b := range shippedTables(t) {
+		fsys[name] = &fstest.MapFile{Data: append([]byte("\xef\xbb\xbf"), b...)}
 	}
 	if _, err := app.LoadRules(fsys); err != nil {
 		t.Fatalf("tables with a byte-order mark: %v", err)
 	}
+}
+
+// shippedTables reads the CSV rule tables of assets/rules by file name.
+func shippedTables(tb testing.TB) map[string][]byte {
+	tb.Helper()
+	entries, err := os.ReadDir("../assets/rules")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".csv") {
+			b, err := os.ReadFile("../assets/rules/" + e.Name())
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out[e.Name()] = b
+		}
+	}
+	return out
 }
