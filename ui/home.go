@@ -38,7 +38,8 @@ func NewHome(info []string) fyne.CanvasObject {
 		widget.NewSeparator(),
 		newStatusList(info),
 	)
-	return container.New(&columnLayout{width: homeWidth}, column)
+	// Scroll rather than clip when the status lines outgrow a small window.
+	return container.NewVScroll(container.New(&columnLayout{width: homeWidth}, column))
 }
 
 // newStatusList shows each line with an info icon under a "Status" heading.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -73,6 +74,8 @@ func labelTexts(o fyne.CanvasObject) []string {
 	switch o := o.(type) {
 	case *widget.Label:
 		return []string{o.Text}
+	case *container.Scroll:
+		return labelTexts(o.Content)
 	case *fyne.Container:
 		var texts []string
 		for _, child := range o.Objects {
