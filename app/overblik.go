@@ -2,9 +2,9 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Overblik is what applies to a citizen on one date: each duty with its
@@ -39,6 +39,8 @@ type Frist struct {
 	Status  string // FristKommende, FristIDag or FristOverskredet
 	Detalje string // short Danish text for the UI and the PDF
 	Kilde   string // source tag
+	Holdt   int    // for counted deadlines (kontaktforløb): meetings held so far
+	Krav    int    // for counted deadlines: meetings required; 0 otherwise
 }
 
 // Duty statuses (PligtStatus.Status).
@@ -72,6 +74,7 @@ const (
 	FristOmvisitation30  = "omvisitation_30"
 	FristSelvbook        = "selvbook"
 	FristTjob            = "tjob"
+	FristKontaktforloeb  = "kontaktforloeb"
 )
 
 // Overblik returns the duties and deadlines that apply to the citizen of s
@@ -439,15 +442,13 @@ func (c *overblikCalc) param(key string) (Param, bool) {
 	return p, ok
 }
 
-// gruppeParam looks up prefix+group ("cv.frist.DP"), also in lower case.
+// gruppeParam looks up prefix+group ("cv.frist.DP"); group codes are
+// upper case in parametre.csv.
 func (c *overblikCalc) gruppeParam(prefix string) (Param, bool) {
 	if c.gruppe == "" {
 		return Param{}, false
 	}
-	if p, ok := c.rs.Params[prefix+c.gruppe]; ok {
-		return p, true
-	}
-	p, ok := c.rs.Params[prefix+strings.ToLower(c.gruppe)]
+	p, ok := c.rs.Params[prefix+c.gruppe]
 	return p, ok
 }
 
@@ -455,6 +456,7 @@ func (c *overblikCalc) gruppeParam(prefix string) (Param, bool) {
 func (c *overblikCalc) frister() {
 	c.fristCV()
 	c.fristFoersteSamtale()
+	c.fristKontaktforloeb()
 	c.fristVisitation()
 	c.fristerSDP()
 	c.fristMatchkategori()
@@ -490,7 +492,7 @@ func (c *overblikCalc) add(navn string, d Date, detalje, kilde string) {
 		st = FristIDag
 	}
 	if c.o.Frister == nil {
-		c.o.Frister = make([]Frist, 0, 8)
+		c.o.Frister = make([]Frist, 0, 12)
 	}
 	c.o.Frister = append(c.o.Frister, Frist{Navn: navn, Dato: d, Status: st, Detalje: detalje, Kilde: kilde})
 }
@@ -583,6 +585,72 @@ func (c *overblikCalc) fristFoersteSamtale() {
 		return
 	}
 	c.add(FristFoersteSamtale, fra.AddDays(p.Vaerdi), obTekstFoersteSamtale, p.Kilde)
+}
+
+// kontaktforloebMdr is the period of the mandated kontaktforløb (LAB § 31:
+// "inden for de første 6 måneder") [S20].
+const kontaktforloebMdr = 6
+
+// fristKontaktforloeb: the jobcentre holds a number of individual
+// jobsamtaler within the first 6 months — at least 4 for kontanthjælp,
+// jobafklaring, ressourceforløb, ledighedsydelse and revalidering (LAB § 31
+// stk. 3), and for dagpenge 3 + 3 until 30 June 2026, 2 + 2 from 1 July
+// 2026 with the a-kasse's counted too (A) [S20][S32][S35]. The deadline
+// shows while it runs and for a month after, with how many are held.
+func (c *overblikCalc) fristKontaktforloeb() {
+	if !c.skal("jobsamtaler") {
+		return
+	}
+	p, ok := c.gruppeParam("samtale.antal_6mdr.")
+	if !ok || p.Vaerdi <= 0 {
+		return
+	}
+	fra := c.kontaktforloebStart()
+	if fra.IsZero() {
+		return
+	}
+	frist := fra.AddMonths(kontaktforloebMdr)
+	if c.on.After(frist.AddMonths(1)) {
+		return
+	}
+	holdt := c.holdteJobsamtaler(fra, frist)
+	if holdt >= p.Vaerdi {
+		return
+	}
+	c.add(FristKontaktforloeb, frist, obTekstKontaktforloeb, p.Kilde)
+	f := &c.o.Frister[len(c.o.Frister)-1]
+	f.Holdt, f.Krav = holdt, p.Vaerdi
+}
+
+// kontaktforloebStart is where the 6 months count from: the tilmelding for
+// dagpenge, the first henvendelse for kontanthjælp, otherwise the start of
+// the kontaktgruppe.
+func (c *overblikCalc) kontaktforloebStart() Date {
+	switch c.gruppe {
+	case "DP":
+		return c.tilmeldingsdato()
+	case "KH", "UH":
+		if d := c.s.Ydelse.FoersteHenvendelse; !d.IsZero() {
+			return d
+		}
+	}
+	if c.kg != nil {
+		return c.kg.Periode.Start
+	}
+	return Date{}
+}
+
+// holdteJobsamtaler counts held jobsamtaler from fra to until (and not
+// after c.on).
+func (c *overblikCalc) holdteJobsamtaler(fra, until Date) int {
+	n := 0
+	for i := range c.s.Samtaler {
+		m := &c.s.Samtaler[i]
+		if m.Status == SamtaleAfholdt && m.Type == "jobsamtale" && !m.Dato.Before(fra) && !m.Dato.After(until) && !m.Dato.After(c.on) {
+			n++
+		}
+	}
+	return n
 }
 
 // fristVisitation: KH/UH are visited within 1 week of the first henvendelse
@@ -765,6 +833,7 @@ func (c *overblikCalc) fristTjob() {
 // Danish deadline texts (Frist.Detalje); DetaljeEN translates them.
 const (
 	obTekstCV              = "CV skal være tilgængeligt på Jobnet"
+	obTekstKontaktforloeb  = "Jobsamtalerne i de første 6 måneder skal være holdt"
 	obTekstFoersteSamtale  = "Første jobsamtale skal være holdt"
 	obTekstVisitation      = "Borgeren skal visiteres"
 	obTekstSDPFoerste      = "Første opfølgningssamtale om sygedagpenge skal være holdt"
@@ -784,6 +853,8 @@ func (f Frist) DetaljeEN() string {
 	switch f.Detalje {
 	case obTekstCV:
 		return "The CV must be available on Jobnet"
+	case obTekstKontaktforloeb:
+		return "The job meetings of the first 6 months must have been held"
 	case obTekstFoersteSamtale:
 		return "The first job meeting must have been held"
 	case obTekstVisitation:
@@ -816,6 +887,9 @@ func (f Frist) DetaljeEN() string {
 // "16.03.2026: CV skal være tilgængeligt på Jobnet (overskredet)".
 func (f Frist) Tekst() string {
 	s := f.Dato.Dansk() + ": " + f.Detalje
+	if f.Krav > 0 {
+		s += fmt.Sprintf(" (%d af %d holdt)", f.Holdt, f.Krav)
+	}
 	switch f.Status {
 	case FristIDag:
 		s += " (i dag)"
@@ -829,6 +903,9 @@ func (f Frist) Tekst() string {
 // "16 March 2026: The CV must be available on Jobnet (overdue)".
 func (f Frist) TekstEN() string {
 	s := obDatoEN(f.Dato) + ": " + f.DetaljeEN()
+	if f.Krav > 0 {
+		s += fmt.Sprintf(" (%d of %d held)", f.Holdt, f.Krav)
+	}
 	switch f.Status {
 	case FristIDag:
 		s += " (today)"
