@@ -30,6 +30,7 @@ type PligtStatus struct {
 	Til    Date   // last day of a suspension or restriction (zero = until further notice)
 	Grund  string // fravær type code that suspends or restricts it, "" otherwise
 	Kilde  string // source tag of the table row that decided it
+	Gruppe string // the citizen's KG group: for SDP the meetings are opfølgningssamtaler
 }
 
 // Frist is a deadline that runs for the citizen or for the jobcentre.
@@ -194,7 +195,7 @@ func (c *overblikCalc) pligter() {
 	base := c.baseline()
 	ps := make([]PligtStatus, len(Pligter))
 	for i, name := range Pligter {
-		ps[i] = PligtStatus{Pligt: name, Status: PligtIngen}
+		ps[i] = PligtStatus{Pligt: name, Status: PligtIngen, Gruppe: c.gruppe}
 		if base == nil {
 			continue
 		}
@@ -991,13 +992,26 @@ func obPligtTeksterEN(pligt string) obPligtTekst {
 // være tilmeldt som arbejdssøgende". The end date is inclusive ("til og
 // med"); a suspension without an end reads "indtil videre".
 func (p PligtStatus) Tekst() string {
-	return p.tekst(obPligtTeksterDA(p.Pligt), " til og med "+p.Til.Dansk(), " indtil videre")
+	t := obPligtTeksterDA(p.Pligt)
+	if p.Pligt == "jobsamtaler" && p.Gruppe == "SDP" {
+		// Sygedagpengemodtagere have opfølgningssamtaler, not jobsamtaler [S27].
+		t = obPligtTekst{"Skal deltage i opfølgningssamtaler om sygedagpenge", "Har ret til opfølgningssamtaler",
+			"Ingen pligt til at deltage i opfølgningssamtaler", "Fritaget for opfølgningssamtaler",
+			"Skal deltage i opfølgningssamtaler i begrænset omfang", "Fritaget for opfølgningssamtaler"}
+	}
+	return p.tekst(t, " til og med "+p.Til.Dansk(), " indtil videre")
 }
 
 // TekstEN is Tekst in English, e.g. "Exempt from the job log up to and
 // including 14 April 2026".
 func (p PligtStatus) TekstEN() string {
-	return p.tekst(obPligtTeksterEN(p.Pligt), " up to and including "+obDatoEN(p.Til), " until further notice")
+	t := obPligtTeksterEN(p.Pligt)
+	if p.Pligt == "jobsamtaler" && p.Gruppe == "SDP" {
+		t = obPligtTekst{"Must attend sickness benefit follow-up meetings", "Has a right to follow-up meetings",
+			"No duty to attend follow-up meetings", "Exempt from follow-up meetings",
+			"Must attend follow-up meetings to a limited extent", "Exempt from follow-up meetings"}
+	}
+	return p.tekst(t, " up to and including "+obDatoEN(p.Til), " until further notice")
 }
 
 func (p PligtStatus) tekst(t obPligtTekst, til, aaben string) string {
