@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func Kinds() []string {
 	return out
 }
 
-// NewBody returns a zero body of kind, or a not_found error.
+// NewBody returns a zero body of kind, or an invalid error for an unknown kind.
 func NewBody(kind string) (Body, error) {
 	fn, ok := bodies[kind]
 	if !ok {
@@ -133,6 +134,10 @@ func decodeError(err error) *Error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		if te.Type == reflect.TypeFor[Date]() {
+			return invalidf(te.Field, "Feltet %q skal være en dato. Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-03-16.",
+				"The field %q must be a date. Write it as YYYY-MM-DD, e.g. 2026-03-16.", te.Field).Wrap(err)
+		}
 		return invalidf(te.Field, "Feltet %q har en forkert type eller en værdi uden for det tilladte område.",
 			"The field %q has the wrong type or a value out of range.", te.Field).Wrap(err)
 	}
@@ -243,6 +248,9 @@ func checkEnvelope(s *Sag, c Command) error {
 		return Errorf(CodeInvalid, "", "Handlingen mangler tidspunkt.", "The command has no time.").WithField("at")
 	}
 	if !contains(c.Body.roles(), c.Actor.Rolle) {
+		if c.Actor.Rolle == RolleBorger {
+			return Errorf(CodeUnauthorized, "", "Det kan du ikke gøre selv. Kontakt jobcentret.", "You cannot do this yourself. Contact the jobcentre.")
+		}
 		return Errorf(CodeUnauthorized, "",
 			fmt.Sprintf("Rollen %q må ikke udføre %q.", c.Actor.Rolle, c.Body.Kind()),
 			fmt.Sprintf("Role %q may not perform %q.", c.Actor.Rolle, c.Body.Kind()))

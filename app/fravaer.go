@@ -116,7 +116,7 @@ func (b *RegistrerFravaer) checkPeriod(x *exec, ft *FravaerTypeDef, f *Fravaer) 
 		return invalidf("anmeldt", "Anmeldelsesdatoen kan ikke ligge i fremtiden.", "The notification date cannot be in the future.")
 	}
 	if ft.KraeverSlutDato && p.Slut.IsZero() {
-		return invalidf("slut", "%s skal have en slutdato.", "%s needs an end date.", ft.Navn, ft.NavnEN)
+		return invalidf("slut", ft.Navn+" skal have en slutdato. Angiv den sidste fraværsdag.", ft.NavnEN+" needs an end date. Enter the last day of the absence.")
 	}
 	if ft.KraeverSlut && !p.Slut.IsZero() {
 		if err := raskmeldingDato(ft, p.Slut, x.today); err != nil {
@@ -175,7 +175,24 @@ func (b *RegistrerFravaer) checkMatrix(x *exec, ft *FravaerTypeDef, f *Fravaer) 
 	if cell.Usikker {
 		return x.soft(b.Begrundelse, rule, da+" (Reglen er usikker.)", en+" (The rule is uncertain.)")
 	}
-	return RuleError(rule, da, en)
+	return RuleError(rule, da+" Vælg en anden fraværstype, eller ret kontaktgruppen eller visitationen først.",
+		en+" Choose another absence type, or correct the contact group or assessment first.")
+}
+
+// periodeDansk writes a period for a message: "01.03.2026–10.03.2026" or
+// "fra 01.03.2026 (uden slutdato)".
+func periodeDansk(p Period) string {
+	if p.Slut.IsZero() {
+		return "fra " + p.Start.Dansk() + " (uden slutdato)"
+	}
+	return p.Start.Dansk() + "–" + p.Slut.Dansk()
+}
+
+func periodeEN(p Period) string {
+	if p.Slut.IsZero() {
+		return "from " + p.Start.String() + " (no end date)"
+	}
+	return p.Start.String() + " to " + p.Slut.String()
 }
 
 // checkBackdating: a citizen can never backdate [S44] (4685 for
@@ -276,8 +293,8 @@ func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer)
 			continue
 		}
 		if o.Type == f.Type {
-			return RuleError("overlap", fmt.Sprintf("Der er allerede registreret %s i perioden (%s–%s).", ft.Navn, o.Periode.Start.Dansk(), o.Periode.Slut.Dansk()),
-				fmt.Sprintf("%s is already registered in the period (%s–%s).", ft.NavnEN, o.Periode.Start, o.Periode.Slut))
+			return RuleError("overlap", fmt.Sprintf("Der er allerede registreret %s i perioden (%s). Ret eller afslut det registrerede fravær i stedet for at oprette et nyt.", ft.Navn, periodeDansk(o.Periode)),
+				fmt.Sprintf("%s is already registered in the period (%s). Change or end the registered absence instead of creating a new one.", ft.NavnEN, periodeEN(o.Periode)))
 		}
 		if f.Type == "sygemelding" && o.Type == "ferie" {
 			if x.gruppe() == "DP" && x.today.Before(o.Periode.Start) {

@@ -104,8 +104,8 @@ func (x *exec) checkKGAge(def *KGDef) error {
 	}
 	age := x.age()
 	if def.MinAlder >= 0 && age < def.MinAlder || def.MaxAlder >= 0 && age > def.MaxAlder {
-		return RuleError("6033", fmt.Sprintf("Kontaktgruppe %d (%s) passer ikke til borgerens alder (%d år).", def.ID, def.Navn, age),
-			fmt.Sprintf("Contact group %d (%s) does not match the citizen's age (%d).", def.ID, def.Navn, age))
+		return RuleError("6033", fmt.Sprintf("Kontaktgruppe %d (%s) passer ikke til borgerens alder (%d år). Vælg en kontaktgruppe, der passer til alderen.", def.ID, def.Navn, age),
+			fmt.Sprintf("Contact group %d (%s) does not match the citizen's age (%d). Choose a contact group that fits the age.", def.ID, def.Navn, age))
 	}
 	return nil
 }

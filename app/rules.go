@@ -211,12 +211,12 @@ type row struct {
 func (l *loader) read(file string) (*table, error) {
 	f, err := l.fsys.Open(file)
 	if err != nil {
-		return nil, tableError(file, 0, "", "filen mangler eller kan ikke læses: "+err.Error())
+		return nil, tableError(file, 0, "", "filen mangler i regelmappen eller kan ikke læses; kopiér den fra assets/rules")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
 	if err != nil {
-		return nil, tableError(file, 0, "", "filen kan ikke læses: "+err.Error())
+		return nil, tableError(file, 0, "", "filen kan ikke læses; kontrollér, at den er en almindelig tekstfil")
 	}
 	// Spreadsheets saving "CSV UTF-8" put a byte-order mark first.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -236,9 +236,9 @@ func (l *loader) read(file string) (*table, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, tableError(file, pe.Line, strconv.Itoa(pe.Column), "ugyldig CSV: "+pe.Err.Error())
+				return nil, tableError(file, pe.Line, strconv.Itoa(pe.Column), csvProblem(pe.Err))
 			}
-			return nil, tableError(file, 0, "", "ugyldig CSV: "+err.Error())
+			return nil, tableError(file, 0, "", "ugyldig CSV; gem filen igen som CSV med komma")
 		}
 		line, _ := r.FieldPos(0)
 		for i := range rec {
@@ -254,6 +254,17 @@ func (l *loader) read(file string) (*table, error) {
 		return nil, tableError(file, 0, "", "filen er tom; den skal have en overskriftslinje")
 	}
 	return t, nil
+}
+
+// csvProblem explains a CSV syntax error in Danish with what to do.
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote):
+		return "et anførselstegn (\") mangler eller står forkert; sæt tekst, der indeholder komma, i \"…\""
+	case errors.Is(err, csv.ErrFieldCount):
+		return "linjen har et forkert antal felter; hver linje skal have lige så mange felter som overskriften"
+	}
+	return "ugyldig CSV; gem filen igen som CSV med komma"
 }
 
 // firstDataLine returns the first line that is not a comment or blank,

@@ -236,6 +236,9 @@ func (s *Scenario) complete() error {
 	return nil
 }
 
+// errBadEscape explains a quoted text strconv cannot read.
+var errBadEscape = errors.New(`teksten i anførselstegn har en ugyldig \-kode eller mangler sit afsluttende "; brug \n, \t, \" eller \\`)
+
 // tokenize splits "a b=c d=\"e f\" g=[x, y] h={...}" into positional
 // tokens and fields.
 func tokenize(s string) (Line, error) {
@@ -261,7 +264,7 @@ func tokenize(s string) (Line, error) {
 		i++ // '='
 		v, next, err := value(s, i)
 		if err != nil {
-			return l, fmt.Errorf("værdien af %s: %v", word, err)
+			return l, fmt.Errorf("værdien af %s: %s", word, err)
 		}
 		l.Fields = append(l.Fields, Field{Key: word, Value: v, Quoted: i < len(s) && s[i] == '"'})
 		i = next
@@ -281,7 +284,10 @@ func value(s string, i int) (any, int, error) {
 			return nil, 0, fmt.Errorf("mangler afsluttende \"")
 		}
 		v, err := strconv.Unquote(s[i : end+1])
-		return v, end + 1, err
+		if err != nil {
+			return nil, 0, errBadEscape
+		}
+		return v, end + 1, nil
 	case '{':
 		end := balanced(s, i)
 		if end < 0 {
@@ -365,7 +371,11 @@ func splitList(s string) ([]string, error) {
 
 func unquote(s string) (string, error) {
 	if strings.HasPrefix(s, "\"") {
-		return strconv.Unquote(s)
+		v, err := strconv.Unquote(s)
+		if err != nil {
+			return "", errBadEscape
+		}
+		return v, nil
 	}
 	return s, nil
 }

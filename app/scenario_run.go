@@ -138,6 +138,9 @@ func (e *Engine) check(c Line, sag *Sag, r *Result, err error, day Date, fail fu
 	switch c.Key {
 	case "forventet":
 		checkOutcome(c, r, err, fail)
+		if err != nil {
+			checkMessage(c, err, fail)
+		}
 	case "effekt", "ingen_effekt":
 		checkEffect(c, r, fail)
 	case "advarsel", "ingen_advarsel":
@@ -473,4 +476,17 @@ func FieldNames(body Body) []string {
 		}
 	}
 	return out
+}
+
+// checkMessage fails a refusal whose text is malformed (a formatting
+// verb without its value) or lacks a Danish or English text: every error a
+// person can trigger must say in both languages what to do.
+func checkMessage(c Line, err error, fail func(Line, string, ...any)) {
+	e := AsError(err)
+	for _, m := range []string{e.Message, e.MessageEN} {
+		if m == "" || strings.Contains(m, "%!") {
+			fail(c, "fejlmeddelelsen er tom eller forkert formateret: %q / %q", e.Message, e.MessageEN)
+			return
+		}
+	}
 }

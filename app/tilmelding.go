@@ -186,7 +186,8 @@ func (b *Afmeld) apply(x *exec) error {
 		b.Aarsag = AfmeldOenske
 	}
 	if !contains(afmeldAarsager, b.Aarsag) {
-		return invalidf("aarsag", "Ukendt afmeldingsårsag %q.", "Unknown deregistration reason %q.", b.Aarsag)
+		return invalidf("aarsag", "Ukendt afmeldingsårsag %q. Brug oenske, dagpengeophoer eller ingen_adresse.",
+			"Unknown deregistration reason %q. Use oenske, dagpengeophoer or ingen_adresse.", b.Aarsag)
 	}
 	if x.borger() && b.Aarsag != AfmeldOenske {
 		return Errorf(CodeUnauthorized, "", "En borger kan kun afmelde sig selv efter eget ønske.", "A citizen can only deregister at their own request.")

@@ -55,8 +55,8 @@ func (b *Visiter) apply(x *exec) error {
 			fmt.Sprintf("%s cannot be used for contact group %d (%s).", kd.Navn, def.ID, def.Navn))
 	}
 	if kd.MaxAlder >= 0 && x.ageKnown() && x.age() > kd.MaxAlder {
-		return RuleError("6033", fmt.Sprintf("%s gælder kun borgere under %d år; borgeren er %d.", kd.Navn, kd.MaxAlder+1, x.age()),
-			fmt.Sprintf("%s applies only to citizens under %d; the citizen is %d.", kd.Navn, kd.MaxAlder+1, x.age()))
+		return RuleError("6033", fmt.Sprintf("%s gælder kun borgere under %d år; borgeren er %d. Vælg en kategori, der passer til alderen.", kd.Navn, kd.MaxAlder+1, x.age()),
+			fmt.Sprintf("%s applies only to citizens under %d; the citizen is %d. Choose a category that fits the age.", kd.Navn, kd.MaxAlder+1, x.age()))
 	}
 	if err := x.checkKategoriFravaer(kd, b.Begrundelse); err != nil {
 		return err

@@ -2,6 +2,8 @@
 // the tools for rule maintainers and demo data:
 //
 //	feltsagd rules check FILE...     run rule scenarios, print "N passed, M failed"
+//	feltsagd rules show              list the rule sets
+//	feltsagd demo list [flags]       list the demo population
 //	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
 //
 // The sync server (feltsagd serve) comes with the sync issue.
@@ -39,8 +41,11 @@ func (e exitError) Error() string { return e.msg }
 const usage = `Brug: feltsagd KOMMANDO [argumenter]
 
 Kommandoer:
-  rules check FIL...   kør regelscenarier og udskriv "N passed, M failed"
+  rules check [-q] [-regler MAPPE] FIL...
+                       kør regelscenarier: én linje pr. scenarie og "N passed, M failed"
+                       (-q: kun fejl; -regler: brug regeltabeller fra en anden mappe)
   rules show           vis regelsættene og deres gyldighed
+  demo list            vis demobefolkningen (se feltsagd demo list -h)
   demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
 `
 

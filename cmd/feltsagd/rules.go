@@ -13,9 +13,12 @@ import (
 )
 
 func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
-		return exitError{"no rules subcommand"}
+		if len(args) == 0 {
+			return exitError{"no rules subcommand"}
+		}
+		return nil
 	}
 	fset := flag.NewFlagSet("rules "+args[0], flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -91,12 +94,16 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool
 func readScenarios(file string) ([]*app.Scenario, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, app.Errorf(app.CodeNotFound, "", "filen kan ikke åbnes: "+err.Error(), "cannot open the file: "+err.Error())
+		return nil, app.Errorf(app.CodeNotFound, "",
+			file+": filen findes ikke eller kan ikke læses. Kontrollér stien, fx assets/rules/scenarios/01_sygemelding.txt",
+			file+": the file does not exist or cannot be read. Check the path.")
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil || info.IsDir() {
-		return nil, app.Errorf(app.CodeInvalid, "", "er ikke en fil", "not a file")
+		return nil, app.Errorf(app.CodeInvalid, "",
+			file+": er en mappe, ikke en scenariefil; skriv fx "+file+"/*.txt",
+			file+": is a folder, not a scenario file; write e.g. "+file+"/*.txt")
 	}
 	return app.ParseScenarios(file, f)
 }
