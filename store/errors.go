@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"syscall"
 
 	berrors "go.etcd.io/bbolt/errors"
@@ -108,10 +109,13 @@ func errNewer(v int) error {
 		fmt.Sprintf("The local data was saved by a newer version of Feltsag (data version %d). Update Feltsag and try again.", v))
 }
 
+// errMigration names only the backup's file name (beside the data file),
+// not the full path of the user's folders.
 func errMigration(backup string, cause error) error {
+	name := filepath.Base(backup)
 	return app.Errorf(app.CodeInternal, RuleMigration,
-		"De lokale data kunne ikke opdateres til denne udgave af Feltsag. Intet er tabt: en kopi af filen ligger i "+backup+". Kontakt IT-support.",
-		"The local data could not be upgraded for this version of Feltsag. Nothing is lost: a copy of the file is in "+backup+". Contact IT support.").Wrap(cause)
+		"De lokale data kunne ikke opdateres til denne udgave af Feltsag. Intet er tabt: en kopi ligger ved siden af datafilen ("+name+"). Oplys fejlkoden store-migrering til IT-support.",
+		"The local data could not be upgraded for this version of Feltsag. Nothing is lost: a copy is kept beside the data file ("+name+"). Give IT support the error code store-migrering.").Wrap(cause)
 }
 
 func errUnsent(n int) error {
