@@ -11,7 +11,7 @@
 set -euo pipefail
 
 profile=${1:-test}
-build_pkgs=(make gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev
+build_pkgs=(make ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev)
 test_pkgs=(xvfb x11-utils libgl1-mesa-dri imagemagick poppler-utils qpdf)
 
