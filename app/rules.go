@@ -59,6 +59,7 @@ type RuleSet struct {
 type KGDef struct {
 	ID       int
 	Navn     string
+	NavnEN   string
 	Gruppe   string // DP, KH, UH, SDP, JAF, RF, LY, REV, FP, SF, U18, INT, ANDEN
 	Profil   string // D, K, U, A or n (DOMAIN A2.3)
 	LAB6     int    // LAB § 6 målgruppe number, 0 if none
@@ -73,6 +74,7 @@ type KategoriDef struct {
 	Kode           string
 	DFDG           int // DFDG PersonCategory id (H for most)
 	Navn           string
+	NavnEN         string
 	Kategorisering string // visitation, uddannelse, sygedagpenge, match, default
 	MaxAlder       int
 	Vaelgbar       bool // a caseworker may choose it (not "ikke visiteret")

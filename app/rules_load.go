@@ -188,15 +188,15 @@ func (l *loader) eachRow(file string, cols []string, key func(row) string, fn fu
 var kgGrupper = []string{"DP", "KH", "UH", "SDP", "JAF", "RF", "LY", "REV", "FP", "SF", "U18", "INT", "ANDEN"}
 
 func (l *loader) loadKG() error {
-	cols := []string{"kg", "navn", "gruppe", "profil", "lab6", "min_alder", "max_alder", "manuel"}
+	cols := []string{"kg", "navn", "navn_en", "gruppe", "profil", "lab6", "min_alder", "max_alder", "manuel"}
 	return l.eachRow(fileKG, cols, func(r row) string { return "KG" + r.get("kg") }, func(r row, sets []*RuleSet) error {
 		id, err := r.int("kg", -1)
 		if err != nil || id < 1 || id > 999 {
 			return r.err("kg", fmt.Sprintf("%q er ikke et kontaktgruppe-id (1–999)", r.get("kg")))
 		}
-		d := &KGDef{ID: id, Navn: r.get("navn"), Gruppe: r.get("gruppe"), Profil: r.get("profil"), Kilde: r.get("kilde")}
-		if d.Navn == "" {
-			return r.err("navn", "navnet mangler")
+		d := &KGDef{ID: id, Navn: r.get("navn"), NavnEN: r.get("navn_en"), Gruppe: r.get("gruppe"), Profil: r.get("profil"), Kilde: r.get("kilde")}
+		if d.Navn == "" || d.NavnEN == "" {
+			return r.err("navn", "navn og navn_en skal udfyldes")
 		}
 		if !contains(kgGrupper, d.Gruppe) {
 			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q; brug en af %s", d.Gruppe, strings.Join(kgGrupper, ", ")))
@@ -236,11 +236,11 @@ var profiles = map[string][]int{
 var kategoriseringer = []string{"visitation", "uddannelse", "sygedagpenge", "match", "default"}
 
 func (l *loader) loadKategorier() error {
-	cols := []string{"kode", "dfdg_id", "navn", "kategorisering", "max_alder", "vaelgbar"}
+	cols := []string{"kode", "dfdg_id", "navn", "navn_en", "kategorisering", "max_alder", "vaelgbar"}
 	return l.eachRow(fileKategorier, cols, func(r row) string { return r.get("kode") }, func(r row, sets []*RuleSet) error {
-		d := &KategoriDef{Kode: r.get("kode"), Navn: r.get("navn"), Kategorisering: r.get("kategorisering"), Kilde: r.get("kilde")}
-		if d.Kode == "" || d.Navn == "" {
-			return r.err("kode", "kode og navn skal udfyldes")
+		d := &KategoriDef{Kode: r.get("kode"), Navn: r.get("navn"), NavnEN: r.get("navn_en"), Kategorisering: r.get("kategorisering"), Kilde: r.get("kilde")}
+		if d.Kode == "" || d.Navn == "" || d.NavnEN == "" {
+			return r.err("kode", "kode, navn og navn_en skal udfyldes")
 		}
 		var err error
 		if d.DFDG, err = r.int("dfdg_id", 0); err != nil {

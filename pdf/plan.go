@@ -46,15 +46,28 @@ func (rd *render) kgFields() {
 	if kg := rd.sag.Kontaktgruppe; kg != nil && kg.KG == def.ID {
 		since = join(" ", l.siden, dato(l.lang, kg.Periode.Start))
 	}
-	rd.field(l.kg, join(", ", def.Navn, since))
+	rd.field(l.kg, join(", ", rd.kgNavn(def), since))
 	if def.LAB6 > 0 {
 		rd.field(l.maalgruppe, fmt.Sprintf(l.maalgruppeFmt, def.LAB6))
 	}
 }
 
-// kategoriNavn is the category's name from the rule table, or its code.
+// kgNavn is the kontaktgruppe's name in the document's language; in
+// English the Danish legal name follows in parentheses.
+func (rd *render) kgNavn(def *app.KGDef) string {
+	if rd.l.lang == "en" && def.NavnEN != "" {
+		return def.NavnEN + " (" + def.Navn + ")"
+	}
+	return def.Navn
+}
+
+// kategoriNavn is the category's name from the rule table in the
+// document's language, or its code.
 func (rd *render) kategoriNavn(code string) string {
 	if d := rd.rs.Kategorier[code]; d != nil {
+		if rd.l.lang == "en" && d.NavnEN != "" {
+			return d.NavnEN + " (" + d.Navn + ")"
+		}
 		return d.Navn
 	}
 	return code

@@ -17,7 +17,7 @@ func (rd *render) rights() {
 	l := rd.l
 	rd.heading(l.rights)
 	if def := rd.rs.KG[rd.ob.KG]; def != nil {
-		rd.para(fmt.Sprintf(l.rightsIntroFmt, def.Navn, dato(l.lang, rd.today)), 0)
+		rd.para(fmt.Sprintf(l.rightsIntroFmt, rd.kgNavn(def), dato(l.lang, rd.today)), 0)
 	} else {
 		rd.para(fmt.Sprintf(l.rightsNoKG, dato(l.lang, rd.today)), 0)
 	}
