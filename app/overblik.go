@@ -887,31 +887,26 @@ func (f Frist) DetaljeEN() string {
 // Tekst returns the deadline as one Danish line, e.g.
 // "16.03.2026: CV skal være tilgængeligt på Jobnet (overskredet)".
 func (f Frist) Tekst() string {
-	s := f.Dato.Dansk() + ": " + f.Detalje
-	if f.Krav > 0 {
-		s += fmt.Sprintf(" (%d af %d holdt)", f.Holdt, f.Krav)
-	}
-	switch f.Status {
-	case FristIDag:
-		s += " (i dag)"
-	case FristOverskredet:
-		s += " (overskredet)"
-	}
-	return s
+	return f.line(f.Dato.Dansk(), f.Detalje, " (%d af %d holdt)", " (i dag)", " (overskredet)")
 }
 
 // TekstEN returns the deadline as one English line, e.g.
 // "16 March 2026: The CV must be available on Jobnet (overdue)".
 func (f Frist) TekstEN() string {
-	s := obDatoEN(f.Dato) + ": " + f.DetaljeEN()
+	return f.line(obDatoEN(f.Dato), f.DetaljeEN(), " (%d of %d held)", " (today)", " (overdue)")
+}
+
+// line builds Tekst and TekstEN from one language's words.
+func (f Frist) line(dato, detalje, countFmt, today, overdue string) string {
+	s := dato + ": " + detalje
 	if f.Krav > 0 {
-		s += fmt.Sprintf(" (%d of %d held)", f.Holdt, f.Krav)
+		s += fmt.Sprintf(countFmt, f.Holdt, f.Krav)
 	}
 	switch f.Status {
 	case FristIDag:
-		s += " (today)"
+		s += today
 	case FristOverskredet:
-		s += " (overdue)"
+		s += overdue
 	}
 	return s
 }

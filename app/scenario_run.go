@@ -167,7 +167,7 @@ func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any))
 	case strings.HasPrefix(want, "afvist"):
 		code := strings.TrimSpace(strings.TrimPrefix(want, "afvist"))
 		if err == nil {
-			fail(c, "forventet afvist %s, men godkendt (effekter: %s)", code, effectNames(r))
+			fail(c, "forventet afvist %s, men godkendt (effekter: %s)", code, describeEffects(r))
 			return
 		}
 		got := ErrorCode(err)
@@ -180,17 +180,6 @@ func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any))
 	case want != "godkendt":
 		fail(c, "ukendt forventning %q; brug godkendt eller afvist KODE", want)
 	}
-}
-
-func effectNames(r *Result) string {
-	if r == nil {
-		return ""
-	}
-	var names []string
-	for _, e := range r.Effects {
-		names = append(names, e.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 func checkEffect(c Line, r *Result, fail func(Line, string, ...any)) {
