@@ -71,8 +71,8 @@ layercheck: ## fail on imports across the layers of DESIGN.md §2
 rules: ## run the rule scenarios in assets/rules/scenarios
 	@TAGS=$(TAGS) .ci/rules.sh
 
-unit: ## go test, all packages
-	$(GO) test -tags $(TAGS) -count=1 -timeout $(TEST_TIMEOUT) ./... ./.ci/layercheck
+unit: ## go test -race, all packages
+	$(GO) test -race -tags $(TAGS) -count=1 -timeout $(TEST_TIMEOUT) ./... ./.ci/layercheck
 
 smoke: client ## start the client under Xvfb and check it draws (bin/smoke.png)
 	@.ci/smoke.sh $(BIN)/feltsag

@@ -15,6 +15,7 @@ import (
 // pkg is the part of `go list -json` output the checker reads.
 type pkg struct {
 	ImportPath string
+	Name       string
 	Standard   bool
 	Imports    []string
 	Module     *struct{ Path string }
@@ -35,7 +36,7 @@ func loadGraph(ctx context.Context, dir, tags string) (*graph, error) {
 		return nil, err
 	}
 	g := &graph{module: strings.TrimSpace(string(module)), pkgs: map[string]*pkg{}}
-	out, err := goList(ctx, dir, "-deps", "-json=ImportPath,Standard,Imports,Module", "-tags", tags, "./...")
+	out, err := goList(ctx, dir, "-deps", "-json=ImportPath,Name,Standard,Imports,Module", "-tags", tags, "./...")
 	if err != nil {
 		return nil, err
 	}

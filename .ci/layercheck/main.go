@@ -2,9 +2,15 @@
 // boundary that DESIGN.md §2 forbids:
 //
 //   - app (and below) imports the standard library only;
-//   - ui never imports fyne.io/fyne/v2/app, store or sync, directly or not;
-//   - store, sync and pdf never import ui or Fyne;
-//   - assets imports only embed, io and io/fs.
+//   - store imports app, bbolt and x/crypto; sync imports app,
+//     gorilla/websocket and x/crypto, and never reaches store or pdf;
+//     pdf imports app, assets and fpdf;
+//   - ui imports app, assets and Fyne, and never reaches fyne.io/fyne/v2/app,
+//     store, sync or pdf, directly or not;
+//   - store, sync and pdf never reach ui or Fyne;
+//   - assets imports only embed, io and io/fs;
+//   - no package of the module takes the name of a standard library package
+//     (a package sync would hide the standard library's in every importer).
 //
 // It reads the import graph from `go list -deps -json` run in the module root
 // (-dir), so it sees what the compiler sees for the given build tags. Test
@@ -57,7 +63,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, v := range vs {
 		fmt.Fprintln(stdout, v)
 	}
-	if len(vs) > 0 {
+	shadows := shadowing(g)
+	for _, s := range shadows {
+		fmt.Fprintln(stdout, s)
+	}
+	if len(vs) > 0 || len(shadows) > 0 {
 		return errViolations
 	}
 	fmt.Fprintf(stdout, "layercheck: %d packages in %s, layers ok\n", len(g.own), g.module)

@@ -22,29 +22,96 @@ type rule struct {
 // hands out read-only file systems, nothing more.
 var assetsImports = []string{"embed", "io", "io/fs"}
 
-// rules returns Feltsag's layer rules for the module at path mod.
+// Third-party modules each adapter layer may import directly (DESIGN.md §2).
+// Their own dependencies are not checked: bbolt needs golang.org/x/sys, Fyne
+// needs half of GitHub, and that is theirs to choose.
+const (
+	modBolt      = "go.etcd.io/bbolt"
+	modCrypto    = "golang.org/x/crypto"
+	modWebsocket = "github.com/gorilla/websocket"
+	modPDF       = "codeberg.org/go-pdf/fpdf"
+	modFyne      = "fyne.io/fyne/v2"
+	modFyneApp   = "fyne.io/fyne/v2/app"
+)
+
+// rules returns Feltsag's layer rules for the module at path mod. Every layer
+// has an allow list of direct imports; the bans that matter most (ui never
+// reaching store, sync or pdf; no adapter reaching ui or Fyne) are also
+// checked through every chain of imports, so a sub-package cannot launder them.
 func rules(mod string) []rule {
 	own := func(layer string) string { return mod + "/" + layer }
-	adapterBan := func(p *pkg) bool {
-		return within(p.ImportPath, own("ui")) || within(p.ImportPath, "fyne.io/fyne/v2")
+	ownAny := func(p *pkg, layers ...string) bool {
+		for _, l := range layers {
+			if within(p.ImportPath, own(l)) {
+				return true
+			}
+		}
+		return false
 	}
+	// allow returns a rule body that forbids every direct import that is not
+	// the standard library, one of the module's layers, or one of mods.
+	allow := func(layers []string, mods ...string) func(p *pkg) bool {
+		return func(p *pkg) bool {
+			if p.Standard || ownAny(p, layers...) {
+				return false
+			}
+			for _, m := range mods {
+				if within(p.ImportPath, m) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	adapterBan := func(p *pkg) bool { return ownAny(p, "ui") || within(p.ImportPath, modFyne) }
 	return []rule{
 		{layer: "app", why: "app imports the standard library only",
-			forbidden: func(p *pkg) bool { return !p.Standard && !within(p.ImportPath, own("app")) }},
-		{layer: "ui", why: "ui never creates the Fyne app; cmd/feltsag does",
-			forbidden: func(p *pkg) bool { return within(p.ImportPath, "fyne.io/fyne/v2/app") }},
-		{layer: "ui", why: "ui never touches store or sync; cmd injects what a screen needs",
-			forbidden: func(p *pkg) bool {
-				return within(p.ImportPath, own("store")) || within(p.ImportPath, own("sync"))
-			}},
+			forbidden: func(p *pkg) bool { return !p.Standard && !ownAny(p, "app") }},
+		{layer: "store", direct: true, why: "store imports only app, bbolt and x/crypto",
+			forbidden: allow([]string{"app", "store"}, modBolt, modCrypto)},
 		{layer: "store", why: "adapters never import ui or Fyne", forbidden: adapterBan},
+		{layer: "sync", direct: true, why: "sync imports only app, gorilla/websocket and x/crypto (never store, ui, pdf or Fyne)",
+			forbidden: allow([]string{"app", "sync"}, modWebsocket, modCrypto)},
 		{layer: "sync", why: "adapters never import ui or Fyne", forbidden: adapterBan},
+		{layer: "sync", why: "sync never touches store or pdf; cmd wires them",
+			forbidden: func(p *pkg) bool { return ownAny(p, "store", "pdf") }},
+		{layer: "pdf", direct: true, why: "pdf imports only app, assets and fpdf",
+			forbidden: allow([]string{"app", "assets", "pdf"}, modPDF)},
 		{layer: "pdf", why: "adapters never import ui or Fyne", forbidden: adapterBan},
+		{layer: "ui", why: "ui never creates the Fyne app; cmd/feltsag does",
+			forbidden: func(p *pkg) bool { return within(p.ImportPath, modFyneApp) }},
+		{layer: "ui", why: "ui never touches store, sync or pdf; cmd injects what a screen needs",
+			forbidden: func(p *pkg) bool { return ownAny(p, "store", "sync", "pdf") }},
+		{layer: "ui", direct: true, why: "ui imports only app, assets and Fyne",
+			forbidden: allow([]string{"app", "assets", "ui"}, modFyne)},
 		{layer: "assets", direct: true, why: "assets imports only " + strings.Join(assetsImports, ", "),
 			forbidden: func(p *pkg) bool {
-				return !slices.Contains(assetsImports, p.ImportPath) && !within(p.ImportPath, own("assets"))
+				return !slices.Contains(assetsImports, p.ImportPath) && !ownAny(p, "assets")
 			}},
 	}
+}
+
+// shadowing reports the module's packages whose name is that of a standard
+// library package they would hide in an importing file (a package named
+// sync next to the standard library's sync, say).
+func shadowing(g *graph) []string {
+	std := map[string]bool{}
+	for _, p := range g.pkgs {
+		if p.Standard && !strings.Contains(p.ImportPath, "/internal") && !strings.HasPrefix(p.ImportPath, "internal/") && !strings.HasPrefix(p.ImportPath, "vendor/") {
+			std[p.ImportPath] = true
+		}
+	}
+	var out []string
+	for _, path := range g.own {
+		p := g.pkgs[path]
+		if p == nil || p.Name == "main" {
+			continue
+		}
+		if std[p.Name] {
+			out = append(out, fmt.Sprintf("layercheck: %s is package %s, which shadows the standard library's %s: name it after what it does (sync/wire, sync/client, …)", path, p.Name, p.Name))
+		}
+	}
+	return out
 }
 
 // violation is one forbidden import, with the import chain that leads to it.
