@@ -379,30 +379,3 @@ func newID(field string, id ID, exists bool) error {
 	}
 	return nil
 }
-
-// Field conflict policies (DESIGN §5.4).
-const (
-	PolicyLWW       = "lww"       // free text: last writer wins, the loser goes to audit
-	PolicyAppend    = "append"    // notes, journal: set union
-	PolicyProtected = "protected" // a concurrent change becomes a conflict for a person
-)
-
-// FieldPolicy returns the conflict policy of a field path such as
-// "tilmelding", "fravaer/<id>" or "notat/<id>".
-func FieldPolicy(field string) string {
-	prefix := field
-	for i := 0; i < len(field); i++ {
-		if field[i] == '/' || field[i] == '.' {
-			prefix = field[:i]
-			break
-		}
-	}
-	switch prefix {
-	case "notat", "vejledning":
-		return PolicyAppend
-	case "borger", "plan", "samtale":
-		return PolicyLWW
-	default: // kontaktgruppe, tilmelding, visitation, fravaer, sanktion, ydelse, tjob: rights and deadlines
-		return PolicyProtected
-	}
-}

@@ -1,14 +1,22 @@
 package app
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // Sag is one citizen's case: everything a caseworker's replica holds about
 // the citizen and everything the rules are checked against. Commands never
 // modify a Sag in place; Engine.Execute returns a new one.
 type Sag struct {
-	ID        ID    `json:"id"`
-	Version   int64 `json:"version"`             // confirmed server version (set by sync)
-	Ansvarlig ID    `json:"ansvarlig,omitempty"` // responsible caseworker
+	ID      ID    `json:"id"`
+	Version int64 `json:"version"` // confirmed server version (set by sync)
+	// Versions holds, per field path (see FieldPolicies), the confirmed
+	// version at which the server last changed that field. A pending
+	// command carries the versions of the fields it changes as its base, so
+	// the server tells a concurrent change from a stale one (DESIGN §5.4).
+	Versions  map[string]int64 `json:"versions,omitempty"`
+	Ansvarlig ID               `json:"ansvarlig,omitempty"` // responsible caseworker
 
 	Borger        Borger         `json:"borger"`
 	Kontaktgruppe *KGForloeb     `json:"kontaktgruppe,omitempty"` // the one open KG, nil if none [S8]
@@ -380,6 +388,7 @@ func (s *Sag) Clone() *Sag {
 	c.Sanktioner = cloneSlice(s.Sanktioner)
 	c.Vejledninger = cloneSlice(s.Vejledninger)
 	c.TjobMiss = cloneSlice(s.TjobMiss)
+	c.Versions = maps.Clone(s.Versions)
 	return &c
 }
 
@@ -457,3 +466,8 @@ func (s *Sag) AktiveFravaer(day Date) []Fravaer {
 	}
 	return out
 }
+
+// FieldVersion returns the confirmed version at which field last changed,
+// 0 when it never did (a new record, or a case from before per-field
+// versions: then the case's Version is the base the server compares).
+func (s *Sag) FieldVersion(field string) int64 { return s.Versions[field] }

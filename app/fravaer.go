@@ -397,7 +397,7 @@ func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
 		if eff == "F" && ft.Kode != "ferie" {
 			m.Status = SamtaleAflyst
 			m.Konsekvens = "aflyst: " + ft.Navn
-			x.touch("samtale/" + string(m.ID))
+			x.touch(samtaleUdfald(m.ID))
 			x.effect("samtale_aflyst", m.Dato, string(m.ID))
 			continue
 		}

@@ -120,7 +120,7 @@ func (b *RegistrerSamtaleAfholdt) apply(x *exec) error {
 		return err
 	}
 	m.Status = SamtaleAfholdt
-	x.touch("samtale/" + string(m.ID))
+	x.touch(samtaleUdfald(m.ID))
 	x.effect("samtale_afholdt", m.Dato, m.Type)
 	return nil
 }
@@ -151,7 +151,7 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 		return invalidf("kontakt", "Kontaktdatoen skal ligge mellem samtalens dato og i dag.", "The contact date must be between the meeting date and today.")
 	}
 	m.Status = SamtaleUdeblevet
-	x.touch("samtale/" + string(m.ID))
+	x.touch(samtaleUdfald(m.ID))
 	for _, f := range x.s.AktiveFravaer(m.Dato) {
 		if x.effekt(f.Type) != "F" {
 			continue

@@ -240,11 +240,11 @@ func (b *RegistrerHaendelse) apply(x *exec) error {
 	switch b.Type {
 	case HaendelseDoed:
 		x.s.Borger.Doed = dato
-		x.touch("borger")
+		x.touch(FieldBorgerDoed)
 		x.afmeld(dato, AfmeldDoed)
 	case HaendelseIngenAdresse:
 		x.s.Borger.IngenAdresse = dato
-		x.touch("borger")
+		x.touch(FieldBorgerIngenAdresse)
 		x.afmeld(dato, AfmeldIngenAdresse)
 	case HaendelseDagpengeophoer:
 		x.afmeld(dato, AfmeldDagpengeophoer)
