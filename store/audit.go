@@ -13,7 +13,7 @@ import (
 // record's hash, Hash over both. A write that must be logged calls it in
 // its own transaction, so there is never a change or a display without its
 // record.
-func (t txn) appendAudit(r AuditRecord) error {
+func (t txn) appendAudit(r app.AuditRecord) error {
 	prev := make([]byte, sha256.Size)
 	b, err := t.bucket(bAudit)
 	if err != nil {
@@ -34,14 +34,14 @@ func (t txn) appendAudit(r AuditRecord) error {
 		return err
 	}
 	r.At, r.Prev, r.Uploaded = r.At.UTC(), prev, time.Time{}
-	if r.Hash, err = r.chainHash(); err != nil {
+	if r.Hash, err = r.ChainHash(); err != nil {
 		return err
 	}
 	return t.putJSON(bAudit, seqKey(r.Seq), r)
 }
 
 // Log appends an audit record for something the store does not see
-// itself: a printed plan (ActionPrinted) or an export (ActionExported).
+// itself: a printed plan (app.ActionPrinted) or an export (app.ActionExported).
 //
 // Errors: invalid for an empty action or a malformed case id;
 // unauthorized (RuleNotOpen); internal (RuleFull or generic).
@@ -55,7 +55,7 @@ func (db *DB) Log(actor app.Actor, action string, caseID app.ID) error {
 		}
 	}
 	return db.update(func(t txn) error {
-		return t.appendAudit(AuditRecord{At: db.now(), Actor: actor, Action: action, Sag: caseID})
+		return t.appendAudit(app.AuditRecord{At: db.now(), Actor: actor, Action: action, Sag: caseID})
 	})
 }
 
@@ -63,8 +63,8 @@ func (db *DB) Log(actor app.Actor, action string, caseID app.ID) error {
 // order (limit <= 0: all), for upload by sync.
 //
 // Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
-func (db *DB) Audit(after uint64, limit int) ([]AuditRecord, error) {
-	var out []AuditRecord
+func (db *DB) Audit(after uint64, limit int) ([]app.AuditRecord, error) {
+	var out []app.AuditRecord
 	err := db.read(func(t txn) error {
 		b, err := t.bucket(bAudit)
 		if err != nil {
@@ -83,7 +83,7 @@ func (db *DB) Audit(after uint64, limit int) ([]AuditRecord, error) {
 	return out, err
 }
 
-func openAudit(t txn, k, v []byte) (*AuditRecord, error) {
+func openAudit(t txn, k, v []byte) (*app.AuditRecord, error) {
 	plain, err := t.keys.open(bAudit, k, v)
 	if err != nil {
 		return nil, errCorrupt(err)
@@ -105,7 +105,7 @@ func (db *DB) MarkUploaded(seq uint64, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		var todo []AuditRecord
+		var todo []app.AuditRecord
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			r, err := openAudit(t, k, v)
@@ -144,7 +144,7 @@ func (db *DB) VerifyAudit() error {
 			if err != nil {
 				return errCorrupt(err)
 			}
-			h, err := r.chainHash()
+			h, err := r.ChainHash()
 			switch {
 			case err != nil:
 				return errCorrupt(err)

@@ -73,7 +73,7 @@ func (db *DB) View(caseID app.ID, actor app.Actor) (*app.Sag, error) {
 		if s, err = t.view(caseID); err != nil {
 			return err
 		}
-		return t.appendAudit(AuditRecord{At: db.now(), Actor: actor, Action: ActionViewed, Sag: caseID})
+		return t.appendAudit(app.AuditRecord{At: db.now(), Actor: actor, Action: app.ActionViewed, Sag: caseID})
 	})
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (db *DB) View(caseID app.ID, actor app.Actor) (*app.Sag, error) {
 // caseworker's own caseload), sorted by name.
 //
 // Errors: unauthorized (RuleNotOpen).
-func (db *DB) List() ([]Summary, error) {
+func (db *DB) List() ([]app.CaseSummary, error) {
 	idx, err := db.index()
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (db *DB) index() (*caseIndex, error) {
 // search-as-you-type: every call is one record and one fsync.
 //
 // Errors: unauthorized (RuleNotOpen); internal (RuleFull, RuleDamaged).
-func (db *DB) Search(q string, actor app.Actor) ([]Summary, error) {
+func (db *DB) Search(q string, actor app.Actor) ([]app.CaseSummary, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return db.List()
@@ -123,7 +123,7 @@ func (db *DB) Search(q string, actor app.Actor) ([]Summary, error) {
 		return nil, err
 	}
 	kind, cpr := classify(q)
-	var out []Summary
+	var out []app.CaseSummary
 	err = db.update(func(t txn) error {
 		switch kind {
 		case SearchCPR:
@@ -171,14 +171,14 @@ func (db *DB) FindByCPR(cpr app.CPR, actor app.Actor) ([]app.ID, error) {
 // searchRecord is the "searched" record of a search that found the cases
 // ids: the kind of query and the number of hits, and who the search
 // concerned — the case in Sag when there was one, else the first
-// MaxAuditCases ids in Sager.
-func searchRecord(now time.Time, actor app.Actor, kind string, ids []app.ID) AuditRecord {
-	r := AuditRecord{At: now, Actor: actor, Action: ActionSearched, Kind: kind, Hits: len(ids)}
+// app.MaxAuditCases ids in Sager.
+func searchRecord(now time.Time, actor app.Actor, kind string, ids []app.ID) app.AuditRecord {
+	r := app.AuditRecord{At: now, Actor: actor, Action: app.ActionSearched, Kind: kind, Hits: len(ids)}
 	switch {
 	case len(ids) == 1:
 		r.Sag = ids[0]
 	case len(ids) > 1:
-		r.Sager = slices.Clone(ids[:min(len(ids), MaxAuditCases)])
+		r.Sager = slices.Clone(ids[:min(len(ids), app.MaxAuditCases)])
 	}
 	return r
 }
@@ -248,9 +248,9 @@ func (t txn) storeConfirmed(s *app.Sag, mustBeNew bool) error {
 
 // pendingByCase reads the outbox once and groups the entries of the wanted
 // cases, in order.
-func pendingByCase(t txn, want map[app.ID]bool) (map[app.ID][]*OutboxEntry, error) {
-	out := map[app.ID][]*OutboxEntry{}
-	err := eachOutbox(t, func(e *OutboxEntry) error {
+func pendingByCase(t txn, want map[app.ID]bool) (map[app.ID][]*app.PendingCommand, error) {
+	out := map[app.ID][]*app.PendingCommand{}
+	err := eachOutbox(t, func(e *app.PendingCommand) error {
 		if want[e.Command.Sag] {
 			out[e.Command.Sag] = append(out[e.Command.Sag], e)
 		}

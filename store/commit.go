@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -30,13 +32,13 @@ func (db *DB) Commit(cmd app.Command) (*app.Result, error) {
 	}
 	var res *app.Result
 	err := db.update(func(t txn) error {
-		r, err := t.commit(db.opts.Engine, cmd, db.now())
+		r, err := t.commit(db.opts.Engine, cmd, db.now(), db.clock)
 		if err != nil {
 			return err
 		}
 		res = r
 		t.after(func() {
-			db.idx.put(summaryOf(r.Sag))
+			db.idx.put(app.SummaryOf(r.Sag))
 			db.idx.addPending(cmd.Sag, 1, 0)
 		})
 		return nil
@@ -49,13 +51,16 @@ func (db *DB) Commit(cmd app.Command) (*app.Result, error) {
 	return &out, nil
 }
 
-func (t txn) commit(engine Executor, cmd app.Command, now time.Time) (*app.Result, error) {
+func (t txn) commit(engine Executor, cmd app.Command, now time.Time, clock *app.Clock) (*app.Result, error) {
 	known, err := t.knownCommand(cmd.ID)
 	if err != nil {
 		return nil, err
 	}
 	if known {
 		return nil, errDuplicate()
+	}
+	if t.readOnly(cmd.Sag) {
+		return nil, errReadOnly()
 	}
 	cur, err := t.view(cmd.Sag)
 	if err != nil {
@@ -74,11 +79,29 @@ func (t txn) commit(engine Executor, cmd app.Command, now time.Time) (*app.Resul
 	if err := t.reindex(cur, r.Sag); err != nil {
 		return nil, err
 	}
-	if _, err := t.appendOutbox(OutboxEntry{Command: cmd, Base: cur.Version, Status: StatusPending, Saved: now}); err != nil {
+	e := app.PendingCommand{Command: cmd, Base: cur.Version, BaseFields: baseFields(cur, r), Status: app.StatusPending, Saved: now}
+	if clock != nil {
+		e.HLC = clock.Now()
+	}
+	if _, err := t.appendOutbox(e); err != nil {
 		return nil, err
 	}
-	rec := AuditRecord{At: now, Actor: cmd.Actor, Action: ActionChanged, Sag: cmd.Sag, Command: cmd.ID, Kind: cmd.Body.Kind()}
+	rec := app.AuditRecord{At: now, Actor: cmd.Actor, Action: app.ActionChanged, Sag: cmd.Sag, Command: cmd.ID, Kind: cmd.Body.Kind()}
 	return r, t.appendAudit(rec)
+}
+
+// baseFields returns the confirmed version of every field the command
+// changed, as the view it ran on knew them: the base the server compares
+// with each field's current version (DESIGN §5.4).
+func baseFields(cur *app.Sag, r *app.Result) map[string]int64 {
+	if len(r.Changes) == 0 {
+		return nil
+	}
+	m := make(map[string]int64, len(r.Changes))
+	for _, c := range r.Changes {
+		m[c.Field] = cur.FieldVersion(c.Field)
+	}
+	return m
 }
 
 // knownCommand reports whether a command id is pending or has a result.
@@ -90,7 +113,7 @@ func (t txn) knownCommand(id app.ID) (bool, error) {
 }
 
 // appendOutbox adds e at the next sequence. It never overwrites an entry.
-func (t txn) appendOutbox(e OutboxEntry) (uint64, error) {
+func (t txn) appendOutbox(e app.PendingCommand) (uint64, error) {
 	seq, err := t.nextSeq(bOutbox)
 	if err != nil {
 		return 0, err
@@ -109,7 +132,7 @@ func (t txn) appendOutbox(e OutboxEntry) (uint64, error) {
 // rebased is the outcome of rebasing one case, applied to the in-memory
 // index after the transaction commits.
 type rebased struct {
-	sum    Summary
+	sum    app.CaseSummary
 	counts counts
 }
 
@@ -122,9 +145,9 @@ func (db *DB) applyRebased(rs []rebased) {
 
 // Rebase recomputes a case's view: its confirmed state with every pending
 // command for it re-applied in outbox order. A command that no longer
-// applies stays in the outbox, marked StatusRejected with the engine's
+// applies stays in the outbox, marked app.StatusRejected with the engine's
 // error (it is still sent; the server decides); one that applies again is
-// marked StatusPending. Nothing is ever dropped.
+// marked app.StatusPending. Nothing is ever dropped.
 //
 // Errors: not_found (RuleCaseUnknown) when the case has no confirmed
 // state; unauthorized (RuleNotOpen); internal (RuleFull, RuleDamaged, or
@@ -143,7 +166,7 @@ func (db *DB) Rebase(caseID app.ID) error {
 	})
 }
 
-func (t txn) rebase(engine Executor, id app.ID, entries []*OutboxEntry) (rebased, error) {
+func (t txn) rebase(engine Executor, id app.ID, entries []*app.PendingCommand) (rebased, error) {
 	s, err := t.confirmed(id)
 	if err != nil {
 		return rebased{}, err
@@ -173,7 +196,7 @@ func (t txn) rebase(engine Executor, id app.ID, entries []*OutboxEntry) (rebased
 	if err := t.putView(s); err != nil {
 		return rebased{}, err
 	}
-	return rebased{sum: summaryOf(s), counts: c}, t.reindex(old, s)
+	return rebased{sum: app.SummaryOf(s), counts: c}, t.reindex(old, s)
 }
 
 // reapply runs one pending command; on refusal the state is unchanged.
@@ -189,10 +212,10 @@ func reapply(engine Executor, s *app.Sag, cmd app.Command) (*app.Sag, *app.Error
 }
 
 // markEntry rewrites an outbox entry when its local status changed.
-func (t txn) markEntry(e *OutboxEntry, verr *app.Error) error {
-	status := StatusPending
+func (t txn) markEntry(e *app.PendingCommand, verr *app.Error) error {
+	status := app.StatusPending
 	if verr != nil {
-		status = StatusRejected
+		status = app.StatusRejected
 	}
 	if status == e.Status && sameError(e.Error, verr) {
 		return nil
@@ -210,85 +233,137 @@ func (t txn) viewOrNil(id app.ID) (*app.Sag, error) {
 	return s, err
 }
 
-// Ack records the server's result for a pushed command and removes it from
-// the outbox, both in one transaction: a command leaves the outbox only
-// together with its result. For AckRejected and AckConflict the case is
-// rebased in the same transaction (its view loses the command's effect);
-// for AckApplied and AckDuplicate the view already holds it and the next
-// pull brings the confirmed state. Acknowledging an id that already has a
-// result is a no-op (a replayed ack).
+// Ack records the server's results for pushed commands and removes them
+// from the outbox, all in one transaction: a command leaves the outbox only
+// together with its result, and a page of acks costs one fsync. For
+// app.AckRejected and app.AckConflict the case is rebased in the same
+// transaction (its view loses the command's effect), once per case however
+// many of its commands the batch names; for app.AckApplied and
+// app.AckDuplicate the view already holds it and the next pull brings the
+// confirmed state. Acknowledging an id that already has a result is a no-op
+// (a replayed ack). When any result is refused, nothing of the batch is
+// written.
 //
-// Errors: invalid for an unknown status; not_found when the id was never
-// saved here; unauthorized (RuleNotOpen); internal (RuleFull, RuleDamaged).
-func (db *DB) Ack(cmdID app.ID, r AckResult) error {
-	switch r.Status {
-	case AckApplied, AckDuplicate, AckRejected, AckConflict:
-	default:
-		return app.Errorf(app.CodeInvalid, "", "Ukendt svar fra serveren: "+r.Status, "Unknown server answer: "+r.Status).WithField("status")
-	}
-	return db.update(func(t txn) error {
-		was, rb, err := t.ack(db.opts.Engine, cmdID, r)
-		switch {
-		case err != nil || was == nil:
-			return err
-		case rb != nil:
-			t.after(func() { db.applyRebased(rb) })
-		default:
-			t.after(func() { db.idx.addPending(was.Command.Sag, -1, -rejected(was)) })
+// Errors: invalid for an unknown status or a result without a command id;
+// not_found (RuleCommandUnknown) when an id was never saved here;
+// unauthorized (RuleNotOpen); internal (RuleFull, RuleDamaged).
+func (db *DB) Ack(results ...app.AckResult) error {
+	for _, r := range results {
+		if !app.AckStatusValid(r.Status) {
+			return app.Errorf(app.CodeInvalid, "", "Ukendt svar fra serveren: "+r.Status, "Unknown server answer: "+r.Status).WithField("status")
 		}
+		if err := r.Command.Validate(); err != nil {
+			return app.AsError(err).WithField("command")
+		}
+	}
+	var purged []app.ID
+	err := db.update(func(t txn) error {
+		var acked []*app.PendingCommand
+		rebase, cases := map[app.ID]bool{}, map[app.ID]bool{}
+		for _, r := range results {
+			was, err := t.ack(r.Command, r)
+			if err != nil {
+				return err
+			}
+			if was == nil {
+				continue
+			}
+			acked = append(acked, was)
+			cases[was.Command.Sag] = true
+			if (r.Status == app.AckRejected || r.Status == app.AckConflict) && t.has(bConfirmed, []byte(was.Command.Sag)) {
+				rebase[was.Command.Sag] = true
+			}
+		}
+		var err error
+		if purged, err = t.purgeIfLeft(cases, db.now()); err != nil {
+			return err
+		}
+		for _, id := range purged {
+			delete(rebase, id)
+		}
+		rb, err := t.rebaseCases(db.opts.Engine, rebase)
+		if err != nil {
+			return err
+		}
+		t.after(func() {
+			for _, was := range acked {
+				db.idx.addPending(was.Command.Sag, -1, -rejected(was))
+			}
+			db.applyRebased(rb) // sets the rebased cases' counts afresh
+			for _, id := range purged {
+				db.idx.remove(id)
+			}
+			db.idx.setLeaving(t.fx.leaving)
+		})
 		return nil
 	})
+	if err == nil && len(purged) > 0 {
+		db.compactAfterPurge()
+	}
+	return err
 }
 
-func (t txn) ack(engine Executor, id app.ID, r AckResult) (*OutboxEntry, []rebased, error) {
+// rebaseCases rebases each case in ids once, reading the outbox once.
+func (t txn) rebaseCases(engine Executor, ids map[app.ID]bool) ([]rebased, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	pend, err := pendingByCase(t, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rebased, 0, len(ids))
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		r, err := t.rebase(engine, id, pend[id])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// ack moves one command from the outbox to the results. It returns nil
+// for an id that already has a result.
+func (t txn) ack(id app.ID, r app.AckResult) (*app.PendingCommand, error) {
 	k, err := t.get(bOutboxIDs, []byte(id))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if k == nil {
 		if t.has(bResults, []byte(id)) {
-			return nil, nil, nil
+			return nil, nil
 		}
-		return nil, nil, errCommandUnknown()
+		return nil, errCommandUnknown()
 	}
 	plain, err := t.get(bOutbox, k)
 	if err != nil || plain == nil {
-		return nil, nil, errCorrupt(fmt.Errorf("outbox entry of %s: %v", id, err))
+		return nil, errCorrupt(fmt.Errorf("outbox entry of %s: %v", id, err))
 	}
 	e, err := decodeOutbox(plain)
 	if err != nil {
-		return nil, nil, errCorrupt(err)
+		return nil, errCorrupt(err)
 	}
-	rec := Acked{Command: id, Sag: e.Command.Sag, Kind: e.Command.Body.Kind(), AckResult: r}
+	r.Command = id
+	rec := app.Acked{AckResult: r, Sag: e.Command.Sag, Kind: e.Command.Body.Kind()}
 	if err := t.putJSON(bResults, []byte(id), rec); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := t.del(bOutbox, k); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if err := t.del(bOutboxIDs, []byte(id)); err != nil {
-		return nil, nil, err
-	}
-	if (r.Status != AckRejected && r.Status != AckConflict) || !t.has(bConfirmed, []byte(e.Command.Sag)) {
-		return e, nil, nil
-	}
-	pend, err := pendingByCase(t, map[app.ID]bool{e.Command.Sag: true})
-	if err != nil {
-		return nil, nil, err
-	}
-	rb, err := t.rebase(engine, e.Command.Sag, pend[e.Command.Sag])
-	return e, []rebased{rb}, err
+	return e, t.del(bOutboxIDs, []byte(id))
 }
 
 // Pending returns the outbox in order: every command saved on this device
-// and not yet acknowledged, including those marked StatusRejected.
+// and not yet acknowledged, including those marked app.StatusRejected.
 //
 // Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
-func (db *DB) Pending() ([]OutboxEntry, error) {
-	var out []OutboxEntry
+func (db *DB) Pending() ([]app.PendingCommand, error) {
+	var out []app.PendingCommand
 	err := db.read(func(t txn) error {
 		out = out[:0]
-		return eachOutbox(t, func(e *OutboxEntry) error { out = append(out, *e); return nil })
+		return eachOutbox(t, func(e *app.PendingCommand) error { out = append(out, *e); return nil })
 	})
 	return out, err
 }
@@ -297,7 +372,7 @@ func (db *DB) Pending() ([]OutboxEntry, error) {
 // command id is recognised; ok is false when there is none.
 //
 // Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
-func (db *DB) Result(cmdID app.ID) (a *Acked, ok bool, err error) {
+func (db *DB) Result(cmdID app.ID) (a *app.Acked, ok bool, err error) {
 	err = db.read(func(t txn) error {
 		plain, err := t.get(bResults, []byte(cmdID))
 		if err != nil || plain == nil {

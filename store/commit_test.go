@@ -24,12 +24,12 @@ func TestCommitWritesViewOutboxAndAudit(t *testing.T) {
 	}
 	p, err := db.Pending()
 	mustNoErr(t, err, "Pending")
-	if len(p) != 1 || p[0].Command.ID != c.ID || p[0].Seq != 1 || p[0].Status != store.StatusPending || p[0].Base != 1 {
+	if len(p) != 1 || p[0].Command.ID != c.ID || p[0].Seq != 1 || p[0].Status != app.StatusPending || p[0].Base != 1 {
 		t.Fatalf("outbox = %+v", p)
 	}
-	wantAudit(t, db, []store.AuditRecord{
-		{Action: store.ActionChanged, Sag: s.ID, Command: c.ID, Kind: "registrer_fravaer"},
-		{Action: store.ActionViewed, Sag: s.ID},
+	wantAudit(t, db, []app.AuditRecord{
+		{Action: app.ActionChanged, Sag: s.ID, Command: c.ID, Kind: "registrer_fravaer"},
+		{Action: app.ActionViewed, Sag: s.ID},
 	})
 	list, err := db.List()
 	mustNoErr(t, err, "List")
@@ -40,7 +40,7 @@ func TestCommitWritesViewOutboxAndAudit(t *testing.T) {
 
 // wantAudit compares the log's action, case, command and kind, and
 // verifies the chain.
-func wantAudit(t *testing.T, db *store.DB, want []store.AuditRecord) {
+func wantAudit(t *testing.T, db *store.DB, want []app.AuditRecord) {
 	t.Helper()
 	recs, err := db.Audit(0, 0)
 	mustNoErr(t, err, "Audit")
@@ -119,7 +119,7 @@ func TestRebaseKeepsRejectedCommands(t *testing.T) {
 
 	p, err := db.Pending()
 	mustNoErr(t, err, "Pending")
-	if len(p) != 2 || p[0].Status != store.StatusPending || p[1].Status != store.StatusRejected || p[1].Error == nil {
+	if len(p) != 2 || p[0].Status != app.StatusPending || p[1].Status != app.StatusRejected || p[1].Error == nil {
 		t.Fatalf("outbox after rebase = %+v", p)
 	}
 	v, err := db.View(s.ID, caseworker)
@@ -137,7 +137,7 @@ func TestRebaseKeepsRejectedCommands(t *testing.T) {
 	confirmed.Kontaktgruppe = s.Kontaktgruppe
 	mustNoErr(t, db.PutConfirmed(&confirmed), "PutConfirmed")
 	p, _ = db.Pending()
-	if p[1].Status != store.StatusPending || p[1].Error != nil {
+	if p[1].Status != app.StatusPending || p[1].Error != nil {
 		t.Fatalf("entry not pending again: %+v", p[1])
 	}
 }
@@ -150,28 +150,28 @@ func TestAckRemovesOnlyWithResult(t *testing.T) {
 	mustCommit(t, db, c1)
 	mustCommit(t, db, c2)
 
-	mustNoErr(t, db.Ack(c1.ID, store.AckResult{Status: store.AckApplied, Version: 2}), "Ack applied")
+	mustNoErr(t, db.Ack(app.AckResult{Command: c1.ID, Status: app.AckApplied, Version: 2}), "Ack applied")
 	if got := pendingIDs(t, db); len(got) != 1 || got[0] != c2.ID {
 		t.Fatalf("outbox = %v", got)
 	}
 	a, ok, err := db.Result(c1.ID)
 	mustNoErr(t, err, "Result")
-	if !ok || a.Status != store.AckApplied || a.Sag != s.ID {
+	if !ok || a.Status != app.AckApplied || a.Sag != s.ID {
 		t.Fatalf("result = %+v, %v", a, ok)
 	}
-	mustNoErr(t, db.Ack(c1.ID, store.AckResult{Status: store.AckApplied}), "replayed ack")
+	mustNoErr(t, db.Ack(app.AckResult{Command: c1.ID, Status: app.AckApplied}), "replayed ack")
 	_, err = db.Commit(c1)
 	wantRule(t, err, app.CodeConflict, store.RuleDuplicate)
 
-	rej := store.AckResult{Status: store.AckRejected, Error: app.RuleError("x", "afvist", "rejected")}
-	mustNoErr(t, db.Ack(c2.ID, rej), "Ack rejected")
+	rej := app.AckResult{Status: app.AckRejected, Error: app.RuleError("x", "afvist", "rejected")}
+	mustNoErr(t, db.Ack(withCommand(rej, c2.ID)), "Ack rejected")
 	v, err := db.View(s.ID, caseworker)
 	mustNoErr(t, err, "View")
 	if len(v.Notater) != 0 {
 		t.Fatalf("rejected note still in view: %d notes", len(v.Notater))
 	}
-	wantRule(t, db.Ack("aldrig-gemt", store.AckResult{Status: store.AckApplied}), app.CodeNotFound, store.RuleCommandUnknown)
-	if err := db.Ack(c2.ID, store.AckResult{Status: "maybe"}); app.ErrorCode(err) != app.CodeInvalid {
+	wantRule(t, db.Ack(app.AckResult{Command: "aldrig-gemt", Status: app.AckApplied}), app.CodeNotFound, store.RuleCommandUnknown)
+	if err := db.Ack(app.AckResult{Command: c2.ID, Status: "maybe"}); app.ErrorCode(err) != app.CodeInvalid {
 		t.Fatalf("unknown status: %v", err)
 	}
 }
@@ -203,7 +203,7 @@ func TestSearchAndFindByCPR(t *testing.T) {
 			}
 			recs, _ := db.Audit(0, 0)
 			last := recs[len(recs)-1]
-			if last.Action != store.ActionSearched || last.Kind != tt.kind || last.Hits != tt.want {
+			if last.Action != app.ActionSearched || last.Kind != tt.kind || last.Hits != tt.want {
 				t.Fatalf("audit = %+v", last)
 			}
 		})
@@ -229,20 +229,25 @@ func TestMetaAndConflicts(t *testing.T) {
 	opts, _ := testOptions(t)
 	path := filepath.Join(t.TempDir(), "meta.db")
 	db2 := MustCreate(t, path, opts)
-	mustNoErr(t, db2.SetCursor([]byte("epoch1:42")), "SetCursor")
-	mustNoErr(t, db2.SetHLC(1<<40+7), "SetHLC")
+	mustNoErr(t, db2.ApplyPage(app.Page{Cursor: app.Cursor{Epoch: 1, Seq: 42}}), "ApplyPage")
+	remote := app.HLC{Wall: eventTime.UnixMilli() + 1000, Logical: 7, Device: "serveraaaaaaaaaa"}
+	db2.Clock().Observe(remote)
 	s := seed(t, db2, canaryCPR, canaryName)
-	mustNoErr(t, db2.PutConflict(store.Conflict{ID: "k1", Sag: s.ID, Field: "tilmelding", At: eventTime}), "PutConflict")
+	mustNoErr(t, db2.PutConflict(app.Conflict{ID: "k1", Sag: s.ID, Field: "tilmelding", Created: eventTime}), "PutConflict")
+	mustNoErr(t, db2.ApplyPage(app.Page{Cursor: app.Cursor{Epoch: 1, Seq: 43}}), "ApplyPage stores the clock")
 	dev := db2.Device()
 	mustNoErr(t, db2.Close(), "Close")
 
 	db3 := MustReopen(t, path, opts)
 	c, _ := db3.Cursor()
-	h, _ := db3.HLC()
+	h := db3.Clock().Last()
 	k, _ := db3.Conflicts(s.ID)
 	list, _ := db3.List()
-	if string(c) != "epoch1:42" || h != 1<<40+7 || len(k) != 1 || list[0].Conflicts != 1 || db3.Device() != dev || dev == "" {
-		t.Fatalf("cursor %q hlc %d conflicts %v list %+v device %q", c, h, k, list, db3.Device())
+	if c != (app.Cursor{Epoch: 1, Seq: 43}) || h.Compare(remote) <= 0 || h.Device != dev || len(k) != 1 || list[0].Conflicts != 1 || db3.Device() != dev || dev == "" {
+		t.Fatalf("cursor %v hlc %v conflicts %v list %+v device %q", c, h, k, list, db3.Device())
+	}
+	if now := db3.Clock().Now(); now.Compare(h) <= 0 {
+		t.Fatalf("clock after reopen minted %v, not after the stored %v", now, h)
 	}
 	mustNoErr(t, db3.DeleteConflict("k1"), "DeleteConflict")
 	if list, _ := db3.List(); list[0].Conflicts != 0 {
@@ -250,9 +255,6 @@ func TestMetaAndConflicts(t *testing.T) {
 	}
 }
 
-// TestConcurrentUse commits, views and searches from several goroutines:
-// every commit must land in the view it was checked against (no lost
-// update through the view cache) and in the outbox exactly once.
 func TestConcurrentUse(t *testing.T) {
 	db := MustOpen(t)
 	cases := []*app.Sag{seed(t, db, canaryCPR, canaryName), seed(t, db, "0202851236", "Anna Jensen")}
@@ -299,7 +301,7 @@ func TestConcurrentUse(t *testing.T) {
 
 // TestSearchRecordNamesEveryCase: a search record names the person
 // concerned (DOMAIN §7 [S64][S65]) by the opaque ids of every case the
-// search returned — the first store.MaxAuditCases of them, with the total
+// search returned — the first app.MaxAuditCases of them, with the total
 // in Hits — never by the query, and Concerns finds the record by any of
 // those ids.
 func TestSearchRecordNamesEveryCase(t *testing.T) {
@@ -308,13 +310,13 @@ func TestSearchRecordNamesEveryCase(t *testing.T) {
 	anna := seed(t, db, "0202851236", "Anna Jensen")
 	bo := seed(t, db, "0303801234", "Bo Jensen")
 	twin := seed(t, db, "0303801234", "Bo Jensen (dublet)") // a CPR on two cases: a data error
-	many := make([]*app.Sag, store.MaxAuditCases+5)
+	many := make([]*app.Sag, app.MaxAuditCases+5)
 	for i := range many {
 		many[i] = newSag(t, newID(t), fmt.Sprintf("%02d%02d70%04d", 1+i%28, 1+i/28, 1000+i), fmt.Sprintf("Mange Mortensen %03d", i))
 	}
 	mustNoErr(t, db.PutConfirmed(many...), "PutConfirmed")
 
-	last := func(t *testing.T) store.AuditRecord {
+	last := func(t *testing.T) app.AuditRecord {
 		t.Helper()
 		recs, err := db.Audit(0, 0)
 		mustNoErr(t, err, "Audit")
@@ -354,7 +356,7 @@ func TestSearchRecordNamesEveryCase(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := tc.run(t)
 			r := last(t)
-			if r.Action != store.ActionSearched || r.Kind != tc.kind || r.Hits != len(tc.want) || len(got) != len(tc.want) {
+			if r.Action != app.ActionSearched || r.Kind != tc.kind || r.Hits != len(tc.want) || len(got) != len(tc.want) {
 				t.Fatalf("found %v; record %+v; want %d hits of kind %s", got, r, len(tc.want), tc.kind)
 			}
 			for _, id := range tc.want {
@@ -382,9 +384,11 @@ func TestSearchRecordNamesEveryCase(t *testing.T) {
 		if r.Hits != len(many) || len(got) != len(many) {
 			t.Fatalf("found %d, Hits = %d; want %d", len(got), r.Hits, len(many))
 		}
-		if !slices.Equal(r.Sager, got[:store.MaxAuditCases]) {
-			t.Errorf("Sager holds %d ids, want the first %d found", len(r.Sager), store.MaxAuditCases)
+		if !slices.Equal(r.Sager, got[:app.MaxAuditCases]) {
+			t.Errorf("Sager holds %d ids, want the first %d found", len(r.Sager), app.MaxAuditCases)
 		}
 	})
 	mustNoErr(t, db.VerifyAudit(), "VerifyAudit")
 }
+
+func withCommand(r app.AckResult, id app.ID) app.AckResult { r.Command = id; return r }

@@ -54,7 +54,7 @@ func TestNoPlaintextOnDisk(t *testing.T) {
 	assertNoPlaintext(t, db.Path(), "after compaction")
 
 	for _, c := range cmds {
-		mustNoErr(t, db.Ack(c.ID, store.AckResult{Status: store.AckApplied}), "Ack")
+		mustNoErr(t, db.Ack(app.AckResult{Command: c.ID, Status: app.AckApplied}), "Ack")
 	}
 	mustNoErr(t, db.Purge(s.ID), "Purge")
 	raw := assertNoPlaintext(t, db.Path(), "after purge")
@@ -87,7 +87,7 @@ func assertPurged(t *testing.T, db *store.DB, id app.ID) {
 		t.Errorf("blind index still finds the purged case: %v", ids)
 	}
 	recs, _ := db.Audit(0, 0)
-	if last := recs[len(recs)-2]; last.Action != store.ActionPurged || last.Sag != id {
+	if last := recs[len(recs)-2]; last.Action != app.ActionPurged || last.Sag != id {
 		t.Errorf("no purged record: %+v", last) // the last one is FindByCPR's search
 	}
 }

@@ -132,7 +132,7 @@ func TestDamagedFileQuarantinedAndOutboxSalvaged(t *testing.T) {
 	}
 }
 
-func checkSalvage(t *testing.T, f *fixture, got []store.OutboxEntry, complete bool, want int, wantComplete bool) {
+func checkSalvage(t *testing.T, f *fixture, got []app.PendingCommand, complete bool, want int, wantComplete bool) {
 	t.Helper()
 	if want >= 0 && (len(got) != want || complete != wantComplete) {
 		t.Fatalf("salvaged %d (complete %v), want %d (complete %v)", len(got), complete, want, wantComplete)
@@ -154,7 +154,7 @@ func checkSalvage(t *testing.T, f *fixture, got []store.OutboxEntry, complete bo
 
 // recoverFrom is the UI's path after damage: a new file at the same place,
 // the salvaged commands adopted, the case back from the server.
-func recoverFrom(t *testing.T, f *fixture, path string, salvaged []store.OutboxEntry) {
+func recoverFrom(t *testing.T, f *fixture, path string, salvaged []app.PendingCommand) {
 	t.Helper()
 	db := MustCreate(t, path, f.opts)
 	n, err := db.AdoptSalvaged(salvaged)

@@ -69,25 +69,31 @@ const (
 	bMeta      = "meta"       // "device", "cursor", "hlc" → sealed bytes
 	bConfirmed = "confirmed"  // case id → server-confirmed app.Sag (JSON)
 	bView      = "view"       // case id → summary + local view (confirmed + pending)
-	bOutbox    = "outbox"     // big-endian seq → OutboxEntry
+	bOutbox    = "outbox"     // big-endian seq → app.PendingCommand
 	bOutboxIDs = "outbox_ids" // command id → big-endian seq
-	bResults   = "results"    // command id → Acked
+	bResults   = "results"    // command id → app.Acked
 	bConflicts = "conflicts"  // conflict id → Conflict
-	bAudit     = "audit"      // big-endian seq → AuditRecord
+	bAudit     = "audit"      // big-endian seq → app.AuditRecord
 	bIndex     = "index"      // HMAC(CPR) ‖ case id → case id (blind index)
+	bLeaving   = "leaving"    // case id → time it left scope (read-only until its outbox is acked)
+	bSnapshot  = "snapshot"   // case id → "" for each case a snapshot in progress has delivered
+	bRecords   = "records"    // kind/id → app.Record of a kind this version does not interpret
 )
 
 var headerKey = []byte("v1")
 
 // schemaVersion is the layout this code writes; migrate.go upgrades older
 // files at Unlock.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // buckets returns the buckets a file of the given schema has.
 func buckets(schema int) []string {
 	b := []string{bHeader, bMeta, bConfirmed, bView, bOutbox, bOutboxIDs, bResults, bConflicts, bAudit}
 	if schema >= 2 {
 		b = append(b, bIndex)
+	}
+	if schema >= 3 {
+		b = append(b, bLeaving, bSnapshot, bRecords)
 	}
 	return b
 }
@@ -107,6 +113,7 @@ type DB struct {
 	lock   *bolt.DB // <path>.lock, see lockInstance
 	keys   *keyring
 	device app.ID
+	clock  *app.Clock // the device's HLC; nil while locked
 	idx    *caseIndex
 	stats  Stats
 
@@ -160,6 +167,7 @@ func (db *DB) Lock() {
 		db.keys = nil
 	}
 	db.idx = newCaseIndex()
+	db.clock = nil
 }
 
 // release gives up the instance lock.
@@ -232,6 +240,9 @@ type txEffects struct {
 	views map[app.ID]*app.Sag // decoded views read or written, as committed
 	drop  []app.ID            // views removed
 	after []func()            // in-memory index updates
+	// leaving holds the read-only state each case changed to (true: left
+	// scope; false: purged or back in scope).
+	leaving map[app.ID]bool
 }
 
 // after registers fn to run once the transaction has committed; outside

@@ -32,6 +32,8 @@ const (
 	RuleCaseExists     = "store-sag-findes"       // conflict: PutCase of a case that exists
 	RuleAccess         = "store-adgang"           // internal: the OS refuses access to the file
 	RuleCommandUnknown = "store-handling-ukendt"  // not_found: Ack of a command never saved here
+	RuleReadOnly       = "store-kun-laesning"     // unauthorized: the case left this caseworker's scope
+	RuleStalePage      = "store-gammel-side"      // invalid: a page from before the replica's cursor
 )
 
 // minPasswordLen is the shortest password Create and ChangePassword accept.
@@ -122,6 +124,18 @@ func errUnsent(n int) error {
 	return app.Errorf(app.CodeConflict, RuleUnsent,
 		fmt.Sprintf("Sagen har %d ændringer, der ikke er sendt endnu, og kan ikke fjernes fra computeren. Synkronisér først; sagen fjernes derefter.", n),
 		fmt.Sprintf("The case has %d changes not yet sent and cannot be removed from this computer. Sync first; the case is removed afterwards.", n))
+}
+
+func errReadOnly() error {
+	return app.Errorf(app.CodeUnauthorized, RuleReadOnly,
+		"Sagen er flyttet til en anden sagsbehandler og kan kun læses her. Dine ændringer, der ikke er sendt, sendes ved næste synkronisering.",
+		"The case has moved to another caseworker and is read-only here. Your unsent changes are sent at the next sync.")
+}
+
+func errStalePage(have, got app.Cursor) error {
+	return app.Errorf(app.CodeInvalid, RuleStalePage,
+		fmt.Sprintf("Serveren sendte data fra før det, computeren allerede har (position %s, har %s). Intet er ændret; synkronisér igen.", got, have),
+		fmt.Sprintf("The server sent data older than what this computer has (position %s, has %s). Nothing was changed; sync again.", got, have)).WithField("cursor")
 }
 
 func errDuplicate() error {

@@ -73,10 +73,10 @@ func recordSeeds(f *testing.F) [][]byte {
 		Body: &app.TilfoejNotat{NotatID: "n1", Tekst: "x"}}
 	seeds := [][]byte{view, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}}
 	for _, v := range []any{
-		OutboxEntry{Seq: 1, Command: cmd, Status: StatusPending, Saved: at},
-		AuditRecord{Seq: 1, At: at, Action: ActionViewed, Sag: "sag1", Prev: make([]byte, 32)},
-		Acked{Command: "c1", Sag: "sag1", AckResult: AckResult{Status: AckRejected, Error: app.RuleError("x", "y", "z")}},
-		Conflict{ID: "k1", Sag: "sag1", Data: json.RawMessage(`{"a":1}`)},
+		app.PendingCommand{Seq: 1, Command: cmd, Status: app.StatusPending, Saved: at},
+		app.AuditRecord{Seq: 1, At: at, Action: app.ActionViewed, Sag: "sag1", Prev: make([]byte, 32)},
+		app.Acked{AckResult: app.AckResult{Command: "c1", Status: app.AckRejected, Error: app.RuleError("x", "y", "z")}, Sag: "sag1"},
+		app.Conflict{ID: "k1", Sag: "sag1", Field: "tilmelding", Mine: app.ConflictSide{Value: json.RawMessage(`{"a":1}`)}},
 		sag,
 	} {
 		b, err := json.Marshal(v)

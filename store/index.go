@@ -17,20 +17,21 @@ type caseIndex struct {
 	cases     map[app.ID]indexEntry
 	pending   map[app.ID]counts
 	conflicts map[app.ID]int
+	leaving   map[app.ID]bool // read-only: left scope, outbox not yet acked
 }
 
 type indexEntry struct {
-	sum  Summary
+	sum  app.CaseSummary
 	fold string // folded name for search
 }
 
 type counts struct{ pending, rejected int }
 
 func newCaseIndex() *caseIndex {
-	return &caseIndex{cases: map[app.ID]indexEntry{}, pending: map[app.ID]counts{}, conflicts: map[app.ID]int{}}
+	return &caseIndex{cases: map[app.ID]indexEntry{}, pending: map[app.ID]counts{}, conflicts: map[app.ID]int{}, leaving: map[app.ID]bool{}}
 }
 
-func (x *caseIndex) put(s Summary) {
+func (x *caseIndex) put(s app.CaseSummary) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.cases[s.ID] = indexEntry{sum: s, fold: fold(s.Navn)}
@@ -42,6 +43,21 @@ func (x *caseIndex) remove(id app.ID) {
 	delete(x.cases, id)
 	delete(x.pending, id)
 	delete(x.conflicts, id)
+	delete(x.leaving, id)
+}
+
+// setLeaving applies changes of the read-only state: true marks a case as
+// leaving scope, false clears the mark.
+func (x *caseIndex) setLeaving(m map[app.ID]bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for id, on := range m {
+		if on {
+			x.leaving[id] = true
+		} else {
+			delete(x.leaving, id)
+		}
+	}
 }
 
 func (x *caseIndex) addPending(id app.ID, pending, rejected int) {
@@ -82,14 +98,14 @@ func (x *caseIndex) len() int {
 }
 
 // match returns the summaries accepted by keep, sorted by name then id.
-func (x *caseIndex) match(keep func(e indexEntry) bool) []Summary {
+func (x *caseIndex) match(keep func(e indexEntry) bool) []app.CaseSummary {
 	x.mu.RLock()
-	out := make([]Summary, 0, len(x.cases))
+	out := make([]app.CaseSummary, 0, len(x.cases))
 	for id, e := range x.cases {
 		if keep(e) {
 			s := e.sum
 			c := x.pending[id]
-			s.Pending, s.Rejected, s.Conflicts = c.pending, c.rejected, x.conflicts[id]
+			s.Pending, s.Rejected, s.Conflicts, s.ReadOnly = c.pending, c.rejected, x.conflicts[id], x.leaving[id]
 			out = append(out, s)
 		}
 	}
@@ -103,7 +119,7 @@ func (x *caseIndex) match(keep func(e indexEntry) bool) []Summary {
 	return out
 }
 
-func (x *caseIndex) byIDs(ids []app.ID) []Summary {
+func (x *caseIndex) byIDs(ids []app.ID) []app.CaseSummary {
 	want := map[app.ID]bool{}
 	for _, id := range ids {
 		want[id] = true

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -15,13 +16,17 @@ import (
 func (db *DB) loadLocked(keys *keyring) error {
 	var idx *caseIndex
 	var device app.ID
+	var last app.HLC
 	err := safely(func() error {
 		return db.bolt.View(func(tx *bolt.Tx) (err error) {
 			t := txn{tx: tx, keys: keys}
-			if idx, err = loadIndex(t); err != nil {
+			if idx, last, err = loadIndex(t); err != nil {
 				return err
 			}
 			if device, err = loadDevice(t); err != nil {
+				return err
+			}
+			if err = loadClock(t, &last); err != nil {
 				return err
 			}
 			return authenticateRest(t)
@@ -31,14 +36,17 @@ func (db *DB) loadLocked(keys *keyring) error {
 		return db.damagedLocked(keys, err)
 	}
 	db.keys, db.idx, db.device = keys, idx, device
+	db.clock = app.NewClock(device, db.now, last)
 	db.cache.reset()
 	db.stats.Cases = idx.len()
 	return nil
 }
 
-// loadIndex reads the summaries of every view and the counts of pending
-// commands and conflicts per case.
-func loadIndex(t txn) (*caseIndex, error) {
+// loadIndex reads the summaries of every view, the counts of pending
+// commands and conflicts per case and the cases leaving scope. It also
+// returns the latest HLC an outbox entry carries.
+func loadIndex(t txn) (*caseIndex, app.HLC, error) {
+	var last app.HLC
 	idx := newCaseIndex()
 	err := t.each(bView, func(k, plain []byte) error {
 		s, err := decodeViewSummary(plain)
@@ -52,7 +60,18 @@ func loadIndex(t txn) (*caseIndex, error) {
 		return nil
 	})
 	if err == nil {
-		err = eachOutbox(t, func(e *OutboxEntry) error { idx.addPending(e.Command.Sag, 1, rejected(e)); return nil })
+		err = eachOutbox(t, func(e *app.PendingCommand) error {
+			idx.addPending(e.Command.Sag, 1, rejected(e))
+			if e.HLC.Compare(last) > 0 {
+				last = e.HLC
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		leaving := map[app.ID]bool{}
+		err = t.each(bLeaving, func(k, _ []byte) error { leaving[app.ID(k)] = true; return nil })
+		idx.setLeaving(leaving)
 	}
 	if err == nil {
 		err = t.each(bConflicts, func(_, plain []byte) error {
@@ -63,11 +82,26 @@ func loadIndex(t txn) (*caseIndex, error) {
 			return err
 		})
 	}
-	return idx, err
+	return idx, last, err
 }
 
-func rejected(e *OutboxEntry) int {
-	if e.Status == StatusRejected {
+// loadClock raises last to the HLC stored in the meta bucket.
+func loadClock(t txn, last *app.HLC) error {
+	b, err := t.get(bMeta, []byte(metaHLC))
+	switch {
+	case err != nil || b == nil:
+		return err
+	case len(b) != 8:
+		return fmt.Errorf("%w: hlc of %d bytes", errRecord, len(b))
+	}
+	if h := app.UnpackHLC(binary.BigEndian.Uint64(b), ""); h.Wall > last.Wall || h.Wall == last.Wall && h.Logical > last.Logical {
+		*last = h
+	}
+	return nil
+}
+
+func rejected(e *app.PendingCommand) int {
+	if e.Status == app.StatusRejected {
 		return 1
 	}
 	return 0
@@ -88,7 +122,7 @@ func loadDevice(t txn) (app.ID, error) {
 // authenticateRest opens every value of the buckets loadIndex did not
 // read, so a damaged record is found now and not in the middle of work.
 func authenticateRest(t txn) error {
-	for _, name := range []string{bConfirmed, bOutboxIDs, bResults, bMeta, bIndex, bAudit} {
+	for _, name := range []string{bConfirmed, bOutboxIDs, bResults, bMeta, bIndex, bAudit, bSnapshot, bRecords} {
 		if err := t.each(name, func(_, _ []byte) error { return nil }); err != nil {
 			return err
 		}
@@ -97,7 +131,7 @@ func authenticateRest(t txn) error {
 }
 
 // eachOutbox calls fn with every outbox entry in order.
-func eachOutbox(t txn, fn func(e *OutboxEntry) error) error {
+func eachOutbox(t txn, fn func(e *app.PendingCommand) error) error {
 	return t.each(bOutbox, func(k, plain []byte) error {
 		e, err := decodeOutbox(plain)
 		if err != nil {
@@ -129,7 +163,7 @@ func (db *DB) damagedLocked(keys *keyring, cause error) error {
 
 // salvageOutbox reads every outbox entry it can, skipping those that fail,
 // and never panics.
-func salvageOutbox(bdb *bolt.DB, keys *keyring) (out []OutboxEntry, complete bool) {
+func salvageOutbox(bdb *bolt.DB, keys *keyring) (out []app.PendingCommand, complete bool) {
 	complete = true
 	err := safely(func() error {
 		return bdb.View(func(tx *bolt.Tx) error {
@@ -153,7 +187,7 @@ func salvageOutbox(bdb *bolt.DB, keys *keyring) (out []OutboxEntry, complete boo
 	return out, complete
 }
 
-func openOutbox(keys *keyring, k, v []byte) (*OutboxEntry, error) {
+func openOutbox(keys *keyring, k, v []byte) (*app.PendingCommand, error) {
 	if v == nil {
 		return nil, errRecord
 	}

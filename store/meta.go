@@ -1,9 +1,6 @@
 package store
 
 import (
-	"encoding/binary"
-	"fmt"
-
 	"feltsag.dk/feltsag/app"
 )
 
@@ -12,58 +9,15 @@ const (
 	metaDevice = "device"
 	metaCursor = "cursor"
 	metaHLC    = "hlc"
+	// metaSnapshot is present while a paged snapshot is being applied.
+	metaSnapshot = "snapshot"
 )
-
-// Cursor returns the sync cursor as the sync layer stored it (nil before
-// the first pull). The store does not interpret it.
-//
-// Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
-func (db *DB) Cursor() ([]byte, error) {
-	var c []byte
-	err := db.read(func(t txn) (err error) { c, err = t.get(bMeta, []byte(metaCursor)); return err })
-	return c, err
-}
-
-// SetCursor stores the sync cursor. Sync should write it in the same call
-// sequence as the PutConfirmed it belongs to; see docs/store.md.
-//
-// Errors: unauthorized (RuleNotOpen); internal (RuleFull or generic).
-func (db *DB) SetCursor(c []byte) error {
-	return db.update(func(t txn) error { return t.put(bMeta, []byte(metaCursor), c) })
-}
-
-// HLC returns the last hybrid logical clock value the sync layer stored
-// (0 before any).
-//
-// Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
-func (db *DB) HLC() (uint64, error) {
-	var v uint64
-	err := db.read(func(t txn) error {
-		b, err := t.get(bMeta, []byte(metaHLC))
-		switch {
-		case err != nil || b == nil:
-			return err
-		case len(b) != 8:
-			return errCorrupt(fmt.Errorf("hlc of %d bytes", len(b)))
-		}
-		v = binary.BigEndian.Uint64(b)
-		return nil
-	})
-	return v, err
-}
-
-// SetHLC stores the hybrid logical clock value.
-//
-// Errors: unauthorized (RuleNotOpen); internal (RuleFull or generic).
-func (db *DB) SetHLC(v uint64) error {
-	return db.update(func(t txn) error { return t.put(bMeta, []byte(metaHLC), seqKey(v)) })
-}
 
 // PutConflict stores or replaces a conflict record for the sync layer.
 //
 // Errors: invalid for a malformed conflict or case id; unauthorized
 // (RuleNotOpen); internal (RuleFull or generic).
-func (db *DB) PutConflict(c Conflict) error {
+func (db *DB) PutConflict(c app.Conflict) error {
 	if err := c.ID.Validate(); err != nil {
 		return app.AsError(err).WithField("id")
 	}
@@ -81,8 +35,8 @@ func (db *DB) PutConflict(c Conflict) error {
 // Conflicts returns the conflicts of a case, or all of them for "".
 //
 // Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
-func (db *DB) Conflicts(caseID app.ID) ([]Conflict, error) {
-	var out []Conflict
+func (db *DB) Conflicts(caseID app.ID) ([]app.Conflict, error) {
+	var out []app.Conflict
 	err := db.read(func(t txn) error {
 		out = out[:0]
 		return t.each(bConflicts, func(_, plain []byte) error {

@@ -23,7 +23,20 @@ type migration struct {
 func defaultMigrations() []migration {
 	return []migration{
 		{to: 2, name: "blind-index", run: migrateBlindIndex},
+		{to: 3, name: "sync-scope", run: migrateSyncScope},
 	}
+}
+
+// migrateSyncScope creates the buckets sync needs: cases leaving scope, the
+// cases a snapshot has delivered, and records of kinds this version keeps
+// without interpreting.
+func migrateSyncScope(t txn) error {
+	for _, b := range []string{bLeaving, bSnapshot, bRecords} {
+		if _, err := t.tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateBlindIndex creates the index bucket and files every view under

@@ -183,11 +183,11 @@ func walk(tx *bolt.Tx, names []string) error {
 // Damaged describes a damaged file that was set aside. It is the cause
 // wrapped by a RuleDamaged error.
 type Damaged struct {
-	Path          string        // where the file now is: <path>.quarantine-<time>
-	Reason        string        // technical cause, for the log
-	NeedsPassword bool          // found before Unlock: call Salvage to rescue the outbox
-	Salvaged      []OutboxEntry // pending commands rescued read-only, in order
-	Complete      bool          // every pending command could be read
+	Path          string               // where the file now is: <path>.quarantine-<time>
+	Reason        string               // technical cause, for the log
+	NeedsPassword bool                 // found before Unlock: call Salvage to rescue the outbox
+	Salvaged      []app.PendingCommand // pending commands rescued read-only, in order
+	Complete      bool                 // every pending command could be read
 }
 
 // Error describes the damage for the log.

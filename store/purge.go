@@ -24,28 +24,12 @@ import (
 // the outbox (sync must push and ack them first); unauthorized
 // (RuleNotOpen); internal (RuleFull or generic).
 func (db *DB) Purge(caseID app.ID) error {
-	if err := caseID.Validate(); err != nil {
-		return err
-	}
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if db.keys == nil {
-		return errNotOpen()
-	}
-	err := writeErr(db.bolt.Update(func(tx *bolt.Tx) error {
-		return txn{tx: tx, keys: db.keys}.purge(caseID, db.now())
-	}))
-	if err != nil {
-		return err
-	}
-	db.idx.remove(caseID)
-	db.cache.reset()
-	return db.compactLocked()
+	return db.PurgeMany([]app.ID{caseID})
 }
 
 func (t txn) purge(id app.ID, now time.Time) error {
 	n := 0
-	if err := eachOutbox(t, func(e *OutboxEntry) error {
+	if err := eachOutbox(t, func(e *app.PendingCommand) error {
 		if e.Command.Sag == id {
 			n++
 		}
@@ -66,7 +50,7 @@ func (t txn) purge(id app.ID, now time.Time) error {
 		func() error { return t.deleteWhere(bConflicts, id, conflictCase) },
 		func() error { return t.deleteWhere(bResults, id, resultCase) },
 		func() error {
-			return t.appendAudit(AuditRecord{At: now, Actor: app.Actor{Rolle: app.RolleSystem}, Action: ActionPurged, Sag: id})
+			return t.appendAudit(app.AuditRecord{At: now, Actor: app.Actor{Rolle: app.RolleSystem}, Action: app.ActionPurged, Sag: id})
 		},
 	}
 	for _, step := range steps {

@@ -20,7 +20,7 @@ import (
 // Errors: unauthorized (RulePassword) for a wrong password; not_found
 // (RuleMissing) when path does not exist; internal (RuleDamaged) when not
 // even the header can be read: nothing can be salvaged.
-func Salvage(path, password string, opts Options) ([]OutboxEntry, bool, error) {
+func Salvage(path, password string, opts Options) ([]app.PendingCommand, bool, error) {
 	opts = opts.withDefaults()
 	if !exists(path) {
 		return nil, false, errMissing()
@@ -71,7 +71,7 @@ func Salvage(path, password string, opts Options) ([]OutboxEntry, bool, error) {
 // is skipped. It returns how many were added, all in one transaction.
 //
 // Errors: unauthorized (RuleNotOpen); internal (RuleFull or generic).
-func (db *DB) AdoptSalvaged(entries []OutboxEntry) (int, error) {
+func (db *DB) AdoptSalvaged(entries []app.PendingCommand) (int, error) {
 	n := 0
 	err := db.update(func(t txn) error {
 		added := map[app.ID]int{}
@@ -83,7 +83,7 @@ func (db *DB) AdoptSalvaged(entries []OutboxEntry) (int, error) {
 				}
 				continue
 			}
-			e.Status, e.Error = StatusPending, nil
+			e.Status, e.Error = app.StatusPending, nil
 			if _, err := t.appendOutbox(e); err != nil {
 				return err
 			}

@@ -100,6 +100,7 @@ func create(path, password string, opts Options) (*DB, error) {
 		_ = db.closeLocked()
 		return nil, writeErr(err)
 	}
+	db.clock = app.NewClock(db.device, db.now, app.HLC{})
 	return db, nil
 }
 

@@ -1,0 +1,32 @@
+package client
+
+import (
+	"time"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// Replica is what the client engine needs of the device's local replica.
+// cmd/feltsag passes the encrypted store; tests may pass anything that keeps
+// the same promises:
+//
+//   - Pending returns the outbox in the order it was saved; nothing leaves it
+//     except through Ack, and only together with its result.
+//   - Ack records a batch of results in one transaction.
+//   - ApplyPage applies a page's records, its cursor and the rebase of
+//     pending commands in one transaction, so the cursor is never ahead of
+//     the data.
+//   - Clock is the device's hybrid logical clock; ApplyPage stores its value.
+//   - Audit and MarkUploaded hand over the device's audit log for upload.
+type Replica interface {
+	Pending() ([]app.PendingCommand, error)
+	Ack(results ...app.AckResult) error
+	Cursor() (app.Cursor, error)
+	ApplyPage(p app.Page) error
+	Clock() *app.Clock
+	Device() app.ID
+	Audit(after uint64, limit int) ([]app.AuditRecord, error)
+	MarkUploaded(seq uint64, at time.Time) error
+	PutConflict(c app.Conflict) error
+	DeleteConflict(id app.ID) error
+}
