@@ -8,7 +8,9 @@
 // round, so every rule here is testable without a window, a database or a
 // network.
 //
-// Source tags in comments ([S12], (A), (H)) refer to the source index in the
-// project's DOMAIN.md; (A) marks an assumption shipped as data so that a domain
-// expert can correct it without code.
+// Source tags in comments and rule tables ([S12], (A), (H), (R)) are explained
+// in docs/domain.md: §12 gives each source's law paragraph or STAR document and
+// public address, §13 lists the assumptions, and §14 says where a "DOMAIN §x"
+// reference to the research notes is explained. (A) marks an assumption
+// shipped as data so that a domain expert can correct it without code.
 package app

@@ -30,8 +30,8 @@ const (
 	fileParametre  = "parametre.csv"
 )
 
-// Duties (pligter) that fravær can suspend, in the column order of DOMAIN
-// §4.3 Table B and of fravaer_effekter.csv and pligter.csv.
+// Duties (pligter) that fravær can suspend, in the column order of
+// fravaer_effekter.csv and pligter.csv (docs/domain.md §8).
 var Pligter = []string{"tilmelding", "cv", "raadighed", "joblog", "jobsamtaler", "aktivering", "selvbook"}
 
 // Rules holds every rule-set version, loaded and validated.
@@ -39,7 +39,7 @@ type Rules struct {
 	Sets []*RuleSet // ordered by start date, contiguous
 }
 
-// RuleSet is the complete rule set in force for one period (DOMAIN §0).
+// RuleSet is the complete rule set in force for one period (docs/domain.md §3).
 type RuleSet struct {
 	Version string
 	Navn    string
@@ -61,7 +61,7 @@ type KGDef struct {
 	Navn     string
 	NavnEN   string
 	Gruppe   string // DP, KH, UH, SDP, JAF, RF, LY, REV, FP, SF, U18, INT, ANDEN
-	Profil   string // D, K, U, A or n (DOMAIN A2.3)
+	Profil   string // D, K, U, A or n (docs/domain.md §4)
 	LAB6     int    // LAB § 6 målgruppe number, 0 if none
 	MinAlder int    // -1 = no limit
 	MaxAlder int    // -1 = no limit
@@ -101,7 +101,7 @@ type FravaerTypeDef struct {
 	Kilde           string
 }
 
-// Celle is one cell of the fravær × kontaktgruppe matrix (DOMAIN A4.2).
+// Celle is one cell of the fravær × kontaktgruppe matrix (docs/domain.md §7).
 type Celle struct {
 	Kategorier []int // allowed person-category ids; 0 stands for "null" (no category)
 	Tilladt    bool

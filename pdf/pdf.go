@@ -1,10 +1,11 @@
 // Package pdf writes a citizen's plan as a PDF document to hand over in a
-// meeting: "Min Plan" (LAB kap. 9, DOMAIN §6.1), its uddannelsesplan variant
-// with the uddannelsespålæg, and the sygedagpenge "aftale om opfølgning"
-// (DOMAIN §6.4). It is an adapter like store: it reads app values and never
-// changes them. The rights-and-duties section comes from app's Overblik for
-// the print date, never from typed text. The CPR number is printed masked
-// (DDMMYY-XXXX) only (CPR-loven § 54 [S60], DOMAIN §7).
+// meeting: "Min Plan" (LAB kap. 9), its uddannelsesplan variant with the
+// uddannelsespålæg, and the sygedagpenge "aftale om opfølgning" (the rules
+// and their sources: docs/domain.md §11.6). It is an adapter like store: it
+// reads app values and never changes them. The rights-and-duties section
+// comes from app's Overblik for the print date, never from typed text. The
+// CPR number is printed masked (DDMMYY-XXXX) only (CPR-loven § 54 [S60],
+// docs/domain.md §11.7).
 //
 // Output is byte-identical for the same input: the creation date is the
 // print time, objects are written in sorted order and no random ids are
