@@ -35,19 +35,19 @@ var repertoire = [][2]rune{
 	{0x25a0, 0x25ff}, // geometric shapes (■ □ ●)
 }
 
-// fontSet is the document font cut to the repertoire, parsed once.
+// fontSet is the document font cut to the repertoire once; every
+// document parses the cut font itself (fpdf has no way to share a parsed
+// font between documents; docs/pdf.md).
 type fontSet struct {
 	regular, bold []byte
-	has           []bool     // has[r]: the cut fonts have a glyph for rune r
-	share         *fontShare // nil: every document parses the fonts itself
-	shareErr      error      // why share is nil
+	has           []bool // has[r]: the cut fonts have a glyph for rune r
 }
 
 // loadFonts reads DejaVu Sans from the assets, finds which runes of the
-// repertoire it covers, cuts both styles down to them, and parses them
-// once for all documents (fontShare). A full DejaVu Sans holds 6,000
-// glyphs; the cut font about 1,500, which also makes fpdf's per-document
-// subsetting cheaper (docs/pdf.md has the numbers).
+// repertoire it covers and cuts both styles down to them. A full DejaVu
+// Sans holds 6,000 glyphs; the cut font about 1,500, which makes fpdf's
+// per-document parsing and subsetting cheaper (docs/pdf.md has the
+// numbers).
 func loadFonts() (*fontSet, error) {
 	regular, err := fs.ReadFile(assets.Fonts(), assets.FontRegular)
 	if err != nil {
@@ -80,22 +80,12 @@ func loadFonts() (*fontSet, error) {
 	if len(set.regular) == 0 || len(set.bold) == 0 {
 		return nil, errors.New("pdf: cutting the font failed")
 	}
-	set.share, set.shareErr = newFontShare(set)
 	return set, nil
 }
 
-// add registers both styles in a new document: copies of the fonts parsed
-// once (see fontShare), or, if sharing is off, parsed anew.
+// add registers both styles in a new document through fpdf's public API,
+// which parses the cut font.
 func (fo *fontSet) add(f *fpdf.Fpdf) {
-	if fo.share != nil {
-		fo.share.inject(f)
-		return
-	}
-	fo.parse(f)
-}
-
-// parse registers both styles the way fpdf intends: parsing the cut font.
-func (fo *fontSet) parse(f *fpdf.Fpdf) {
 	f.AddUTF8FontFromBytes(family, "", fo.regular)
 	f.AddUTF8FontFromBytes(family, "B", fo.bold)
 }

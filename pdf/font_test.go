@@ -1,34 +1,12 @@
 package pdf
 
 import (
-	"bytes"
-	"sync"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
 	"testing"
 )
-
-// TestFontShare: with the pinned fpdf the parsed fonts are shared, and a
-// document with shared fonts is byte-identical to one whose fonts fpdf
-// parsed itself, also when many are rendered at once (run with -race).
-func TestFontShare(t *testing.T) {
-	fo, err := loadFonts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fo.share == nil {
-		t.Fatalf("font sharing is off (%v): every document parses the font again, about 4 ms more per plan. "+
-			"If fpdf was upgraded, see fontshare.go", fo.shareErr)
-	}
-	own := probeDoc(fo.parse)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			if got := probeDoc(fo.add); !bytes.Equal(got, own) {
-				t.Error("a document with shared fonts differs from one with its own")
-			}
-		})
-	}
-	wg.Wait()
-}
 
 // TestClean: runes the font lacks become '?', white space is normalised,
 // invisible characters go, and then CPR numbers are masked — also those
@@ -66,5 +44,38 @@ func TestClean(t *testing.T) {
 		if got := fo.clean(tc.in); got != tc.want {
 			t.Errorf("clean(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestNoReflection: no file of the package, tests included, imports
+// reflect or unsafe. The package talks to fpdf through its public API
+// only; it once copied fpdf's parsed fonts between documents through
+// reflection into unexported fields (docs/pdf.md, "Font").
+func TestNoReflection(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no Go files found; run the test from the package directory")
+	}
+	banned := map[string]bool{"reflect": true, "unsafe": true}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		t.Run(name, func(t *testing.T) {
+			f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range f.Imports {
+				path, err := strconv.Unquote(imp.Path.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if banned[path] {
+					t.Errorf("%s imports %q; use fpdf's public API only", name, path)
+				}
+			}
+		})
 	}
 }
