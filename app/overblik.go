@@ -90,7 +90,7 @@ func (r *Rules) Overblik(s *Sag, on Date) (Overblik, error) {
 	}
 	if s == nil || on.IsZero() {
 		return Overblik{}, Errorf(CodeInvalid, "",
-			"Overblikket kræver en sag og en dato.", "The overview needs a case and a date.")
+			"invalid.overview_needs_case")
 	}
 	rs, err := r.ForDate(on)
 	if err != nil {

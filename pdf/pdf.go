@@ -134,8 +134,7 @@ func (r *Renderer) prepare(in *Input) (*render, error) {
 	}
 	i := in.Sag.FindPlan(in.PlanID)
 	if i < 0 {
-		return nil, app.Errorf(app.CodeNotFound, "", "Planen findes ikke på sagen. Vælg en anden plan.",
-			"The plan does not exist on the case. Choose another plan.")
+		return nil, app.Errorf(app.CodeNotFound, "", "not_found.plan_does_exist")
 	}
 	rd := &render{in: in, sag: &in.Sag, plan: &in.Sag.Planer[i], today: app.DateOf(in.Printed)}
 	if rd.kind, err = checkKind(in.Kind, rd.plan); err != nil {
@@ -148,8 +147,7 @@ func (r *Renderer) prepare(in *Input) (*render, error) {
 		return nil, err
 	}
 	if jobcenter(in, rd.plan) == "" {
-		return nil, app.Errorf(app.CodeInvalid, "", "Angiv jobcentrets navn; planen har ingen ansvarlig organisation.",
-			"Give the jobcentre's name; the plan has no responsible organisation.")
+		return nil, app.Errorf(app.CodeInvalid, "", "invalid.give_jobcentre_s")
 	}
 	rd.doc = newDoc(r.fonts, labelsFor(lang))
 	return rd, nil
@@ -166,11 +164,10 @@ func checkInput(in *Input) (string, error) {
 			fmt.Sprintf("Unknown language %q; use da or en.", lang))
 	}
 	if in.Printed.IsZero() {
-		return "", app.Errorf(app.CodeInvalid, "", "Udskriftstidspunktet mangler.", "The print time is missing.")
+		return "", app.Errorf(app.CodeInvalid, "", "invalid.print_time_missing")
 	}
 	if in.PrintedBy.Navn == "" {
-		return "", app.Errorf(app.CodeInvalid, "", "Angiv den sagsbehandler, der udskriver planen.",
-			"Give the caseworker who prints the plan.")
+		return "", app.Errorf(app.CodeInvalid, "", "invalid.give_caseworker_who")
 	}
 	return lang, nil
 }

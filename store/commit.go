@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -224,7 +225,7 @@ func (db *DB) Ack(cmdID app.ID, r AckResult) error {
 	switch r.Status {
 	case AckApplied, AckDuplicate, AckRejected, AckConflict:
 	default:
-		return app.Errorf(app.CodeInvalid, "", "Ukendt svar fra serveren: "+r.Status, "Unknown server answer: "+r.Status).WithField("status")
+		return app.Errorf(app.CodeInvalid, "", "store.ack_status", "status", r.Status).WithField("status")
 	}
 	return db.update(func(t txn) error {
 		was, rb, err := t.ack(db.opts.Engine, cmdID, r)
@@ -316,5 +317,5 @@ func sameError(a, b *app.Error) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return a.Code == b.Code && a.Rule == b.Rule && a.Message == b.Message
+	return a.Code == b.Code && a.Rule == b.Rule && a.Key == b.Key && maps.Equal(a.Params, b.Params)
 }
