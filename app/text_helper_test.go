@@ -30,3 +30,17 @@ func errText(tb testing.TB, err error, lang string) string {
 	}
 	return s
 }
+
+// msgText renders m in lang strictly.
+func msgText(tb testing.TB, m text.Message, lang string) string {
+	tb.Helper()
+	c, lerr := catalogue()
+	if lerr != nil {
+		tb.Fatalf("load catalogue: %v", lerr)
+	}
+	s, err := c.RenderMessage(lang, m, nil)
+	if err != nil {
+		tb.Fatalf("render %s in %s: %v", m.MessageKey(), lang, err)
+	}
+	return s
+}

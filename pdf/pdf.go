@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
 )
 
 // Kind is the kind of document a plan prints as.
@@ -70,21 +71,26 @@ type Info struct {
 }
 
 // Renderer renders documents. It holds the document font, read, checked
-// and cut to the printable repertoire once by New; it is safe for
-// concurrent use.
+// and cut to the printable repertoire once by New, and the catalogue of
+// texts the duty lines come from; it is safe for concurrent use.
 type Renderer struct {
 	fonts *fontSet
+	texts *text.Catalogue
 }
 
-// New prepares a Renderer. It takes tens of milliseconds (the font is cut
-// here), so create one and keep it. Errors are internal: the embedded
-// font is unreadable.
-func New() (*Renderer, error) {
+// New prepares a Renderer that takes its texts from texts (the catalogue
+// of assets.I18n). It takes tens of milliseconds (the font is cut here),
+// so create one and keep it. Errors are internal: no catalogue, or the
+// embedded font is unreadable.
+func New(texts *text.Catalogue) (*Renderer, error) {
+	if texts == nil {
+		return nil, app.Internal(fmt.Errorf("pdf: no catalogue of texts"))
+	}
 	fo, err := loadFonts()
 	if err != nil {
 		return nil, app.Internal(err)
 	}
-	return &Renderer{fonts: fo}, nil
+	return &Renderer{fonts: fo, texts: texts}, nil
 }
 
 // Render writes the document for in.PlanID to w and returns its Info.
@@ -121,6 +127,7 @@ type render struct {
 	rs    *app.RuleSet
 	ob    app.Overblik
 	today app.Date // the print date in Copenhagen
+	texts *text.Catalogue
 }
 
 // prepare checks the input and computes what every section needs.
@@ -136,7 +143,7 @@ func (r *Renderer) prepare(in *Input) (*render, error) {
 	if i < 0 {
 		return nil, app.Errorf(app.CodeNotFound, "", "not_found.plan_does_exist")
 	}
-	rd := &render{in: in, sag: &in.Sag, plan: &in.Sag.Planer[i], today: app.DateOf(in.Printed)}
+	rd := &render{in: in, sag: &in.Sag, plan: &in.Sag.Planer[i], today: app.DateOf(in.Printed), texts: r.texts}
 	if rd.kind, err = checkKind(in.Kind, rd.plan); err != nil {
 		return nil, err
 	}

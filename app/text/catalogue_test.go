@@ -69,7 +69,7 @@ func TestCatalogueComplete(t *testing.T) {
 // that are the same in both languages.
 var identical = map[string]bool{
 	"OK": true, "app.name": true, "format.dato": false, "scenario.error": true,
-	"table.at.file": true, "table.at.line": true, "status.pdf": false,
+	"table.at.file": true, "table.at.line": true, "deadline.line.kommende": true,
 }
 
 // TestEnglishIsTranslated: the English text is written, not copied from
@@ -113,7 +113,10 @@ func TestGoKeysExist(t *testing.T) {
 		ast.Inspect(f, func(node ast.Node) bool {
 			switch x := node.(type) {
 			case *ast.BasicLit:
-				if s, ok := literal(x); ok && keyPattern.MatchString(s) {
+				// A literal ending in "." is the fixed start of a key built
+				// at run time (deadline.line.<status>); the tests that
+				// render those families check them.
+				if s, ok := literal(x); ok && keyPattern.MatchString(s) && !strings.HasSuffix(s, ".") {
 					n++
 					for _, l := range []string{"da", "en"} {
 						if !c.Has(l, s) {

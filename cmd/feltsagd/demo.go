@@ -243,7 +243,7 @@ func demoPlan(args []string, tx texts, stdout, stderr io.Writer) error {
 		planID = s.Planer[len(s.Planer)-1].ID
 	}
 	cw := demo.CaseworkerOf(o.seed, i)
-	r, err := pdf.New()
+	r, err := pdf.New(o.tx.cat)
 	if err != nil {
 		return o.fail(stderr, "plan", o.tx.err(err, o.rules))
 	}
