@@ -167,8 +167,7 @@ func checkInput(in *Input) (string, error) {
 		lang = "da"
 	case "da", "en":
 	default:
-		return "", app.Errorf(app.CodeInvalid, "", fmt.Sprintf("Ukendt sprog %q; brug da eller en.", lang),
-			fmt.Sprintf("Unknown language %q; use da or en.", lang))
+		return "", app.Errorf(app.CodeInvalid, "", "invalid.pdf.lang", "sprog", lang)
 	}
 	if in.Printed.IsZero() {
 		return "", app.Errorf(app.CodeInvalid, "", "invalid.print_time_missing")
@@ -184,9 +183,7 @@ func checkKind(k Kind, p *app.Plan) (Kind, error) {
 	if k == "" || k == want {
 		return want, nil
 	}
-	return "", app.Errorf(app.CodeInvalid, "",
-		fmt.Sprintf("Planen kan ikke udskrives som %q; den udskrives som %q.", k, want),
-		fmt.Sprintf("The plan cannot be printed as %q; it prints as %q.", k, want))
+	return "", app.Errorf(app.CodeInvalid, "", "invalid.pdf.kind", "slags", string(k), "skal", string(want))
 }
 
 // jobcenter returns the jobcentre named on the document.

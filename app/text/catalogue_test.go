@@ -162,6 +162,16 @@ func checkConstructor(t *testing.T, fset *token.FileSet, call *ast.CallExpr) {
 	if !ok || i >= len(call.Args) {
 		return
 	}
+	if inner, ok := call.Args[i].(*ast.CallExpr); ok {
+		if sel, ok := inner.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Sprintf" {
+			t.Errorf("%s: %s(…) is given a formatted sentence where a catalogue key belongs", fset.Position(inner.Pos()), name)
+		}
+		return
+	}
+	if bin, ok := call.Args[i].(*ast.BinaryExpr); ok && bin.Op == token.ADD {
+		t.Errorf("%s: %s(…) is given a concatenated sentence where a catalogue key belongs", fset.Position(bin.Pos()), name)
+		return
+	}
 	lit, ok := call.Args[i].(*ast.BasicLit)
 	if !ok {
 		return
