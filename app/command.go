@@ -337,7 +337,7 @@ func (x *exec) gruppe() string {
 // (4686 for sygemelding [S4], 8060 for plans [S10]).
 func (x *exec) requireKG(rule string) error {
 	if x.kg() == nil {
-		return RuleError(rule, "rule.citizen_no_active")
+		return RuleError(rule, "rule.no_kg")
 	}
 	return nil
 }
