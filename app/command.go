@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,7 +66,7 @@ func Kinds() []string {
 func NewBody(kind string) (Body, error) {
 	fn, ok := bodies[kind]
 	if !ok {
-		return nil, Errorf(CodeInvalid, "", fmt.Sprintf("Ukendt handling %q.", kind), fmt.Sprintf("Unknown command kind %q.", kind))
+		return nil, Errorf(CodeInvalid, "", "invalid.command_kind", "handling", kind)
 	}
 	return fn(), nil
 }
@@ -83,7 +83,7 @@ type commandJSON struct {
 // MarshalJSON writes the command with its kind and body.
 func (c Command) MarshalJSON() ([]byte, error) {
 	if c.Body == nil {
-		return nil, Errorf(CodeInvalid, "", "Handlingen mangler indhold.", "The command has no body.")
+		return nil, Errorf(CodeInvalid, "", "invalid.command_no_body")
 	}
 	body, err := json.Marshal(c.Body)
 	if err != nil {
@@ -104,7 +104,7 @@ func (c *Command) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if len(raw.Body) == 0 {
-		return Errorf(CodeInvalid, "", "Handlingen mangler indhold.", "The command has no body.")
+		return Errorf(CodeInvalid, "", "invalid.command_no_body")
 	}
 	if err := strictDecode(raw.Body, body); err != nil {
 		return err
@@ -120,7 +120,7 @@ func strictDecode(b []byte, v any) error {
 		return decodeError(err)
 	}
 	if dec.More() {
-		return Errorf(CodeInvalid, "", "Handlingen indeholder data efter slutningen.", "The command has trailing data.")
+		return Errorf(CodeInvalid, "", "invalid.command_trailing_data")
 	}
 	return nil
 }
@@ -135,23 +135,19 @@ func decodeError(err error) *Error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		if te.Type == reflect.TypeFor[Date]() {
-			return invalidf(te.Field, "Feltet %q skal være en dato. Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-03-16.",
-				"The field %q must be a date. Write it as YYYY-MM-DD, e.g. 2026-03-16.", te.Field).Wrap(err)
+			return invalidf(te.Field, "invalid.field_date", "felt", te.Field).Wrap(err)
 		}
-		return invalidf(te.Field, "Feltet %q har en forkert type eller en værdi uden for det tilladte område.",
-			"The field %q has the wrong type or a value out of range.", te.Field).Wrap(err)
+		return invalidf(te.Field, "invalid.field_type", "felt", te.Field).Wrap(err)
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return Errorf(CodeInvalid, "", fmt.Sprintf("Handlingen er ikke gyldig JSON (fejl ved tegn %d).", se.Offset),
-			fmt.Sprintf("The command is not valid JSON (error at character %d).", se.Offset)).Wrap(err)
+		return Errorf(CodeInvalid, "", "invalid.command_json", "tegn", strconv.FormatInt(se.Offset, 10)).Wrap(err)
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return invalidf(strings.Trim(f, "\""), "Ukendt felt %s i handlingen.", "Unknown field %s in the command.", f).Wrap(err)
+		return invalidf(strings.Trim(f, "\""), "invalid.command_field", "felt", strings.Trim(f, "\"")).Wrap(err)
 	}
-	return Errorf(CodeInvalid, "", "Handlingen kunne ikke læses. Kontrollér, at alle felter er udfyldt korrekt.",
-		"The command could not be read. Check that every field is filled in correctly.").Wrap(err)
+	return Errorf(CodeInvalid, "", "invalid.command_could_read").Wrap(err)
 }
 
 // Result is what a command did: the new state, the fields it changed, the
@@ -179,12 +175,24 @@ type Effect struct {
 	Detalj string `json:"detalje,omitempty"`
 }
 
-// Warning is a soft rule the caseworker overrode with a reason.
+// Warning is a soft rule the caseworker overrode with a reason. Key,
+// Params and Hints name its text in the catalogue, as in Error.
 type Warning struct {
-	Rule        string `json:"rule"`
-	Message     string `json:"message"`
-	Begrundelse string `json:"begrundelse"`
+	Rule        string            `json:"rule"`
+	Key         string            `json:"key"`
+	Params      map[string]string `json:"params,omitempty"`
+	Hints       []string          `json:"hints,omitempty"`
+	Begrundelse string            `json:"begrundelse"`
 }
+
+// MessageKey returns the catalogue key (for package text).
+func (w Warning) MessageKey() string { return w.Key }
+
+// MessageParams returns the parameters (for package text).
+func (w Warning) MessageParams() map[string]string { return w.Params }
+
+// MessageHints returns the follow-up keys (for package text).
+func (w Warning) MessageHints() []string { return w.Hints }
 
 // HasEffect reports whether r contains an effect called name.
 func (r *Result) HasEffect(name string) bool {
@@ -221,7 +229,7 @@ func (e *Engine) Execute(s *Sag, c Command) (*Result, error) {
 		return nil, err
 	}
 	if !s.Borger.Doed.IsZero() && !today.Before(s.Borger.Doed) {
-		return nil, RuleError("4405", "Borgeren er død. Der kan ikke registreres mere på sagen.", "The citizen has died. Nothing more can be registered on the case.")
+		return nil, RuleError("4405", "rule.4405")
 	}
 	x := &exec{rules: e.rules, rs: rs, cmd: c, today: today, old: s, s: s.Clone(), res: &Result{RegelSet: rs.Version}}
 	if x.s.Tilmelding.Materialise(today) {
@@ -236,24 +244,22 @@ func (e *Engine) Execute(s *Sag, c Command) (*Result, error) {
 
 func checkEnvelope(s *Sag, c Command) error {
 	if c.Body == nil {
-		return Errorf(CodeInvalid, "", "Handlingen mangler indhold.", "The command has no body.")
+		return Errorf(CodeInvalid, "", "invalid.command_no_body")
 	}
 	if err := c.ID.Validate(); err != nil {
 		return AsError(err).WithField("id")
 	}
 	if c.Sag != s.ID {
-		return Errorf(CodeInvalid, "", "Handlingen hører til en anden sag.", "The command belongs to another case.").WithField("sag")
+		return Errorf(CodeInvalid, "", "invalid.command_belongs_another").WithField("sag")
 	}
 	if c.At.IsZero() {
-		return Errorf(CodeInvalid, "", "Handlingen mangler tidspunkt.", "The command has no time.").WithField("at")
+		return Errorf(CodeInvalid, "", "invalid.command_no_time").WithField("at")
 	}
 	if !contains(c.Body.roles(), c.Actor.Rolle) {
 		if c.Actor.Rolle == RolleBorger {
-			return Errorf(CodeUnauthorized, "", "Det kan du ikke gøre selv. Kontakt jobcentret.", "You cannot do this yourself. Contact the jobcentre.")
+			return Errorf(CodeUnauthorized, "", "unauthorized.you_do_yourself")
 		}
-		return Errorf(CodeUnauthorized, "",
-			fmt.Sprintf("Rollen %q må ikke udføre %q.", c.Actor.Rolle, c.Body.Kind()),
-			fmt.Sprintf("Role %q may not perform %q.", c.Actor.Rolle, c.Body.Kind()))
+		return Errorf(CodeUnauthorized, "", "unauthorized.role", "rolle", c.Actor.Rolle, "handling", c.Body.Kind())
 	}
 	return nil
 }
@@ -294,16 +300,22 @@ func (x *exec) borger() bool { return x.cmd.Actor.Rolle == RolleBorger }
 // soft applies a rule that a caseworker may override with a reason
 // (DOMAIN A6.2): without a reason it refuses with the rule's code and says
 // how to proceed; a citizen can never override.
-func (x *exec) soft(begrundelse, rule, da, en string) error {
+func (x *exec) soft(begrundelse string, e *Error) error {
 	if x.borger() {
-		return RuleError(rule, da+" Kontakt jobcentret.", en+" Contact the jobcentre.")
+		return e.WithHint(HintKontaktJobcentret)
 	}
 	if begrundelse == "" {
-		return RuleError(rule, da+" Angiv en begrundelse for at registrere alligevel.", en+" Give a reason to register it anyway.")
+		return e.WithHint(HintBegrundelse)
 	}
-	x.res.Warnings = append(x.res.Warnings, Warning{Rule: rule, Message: da, Begrundelse: begrundelse})
+	x.res.Warnings = append(x.res.Warnings, Warning{Rule: e.Rule, Key: e.Key, Params: e.Params, Hints: e.Hints, Begrundelse: begrundelse})
 	return nil
 }
+
+// Hints a soft rule adds to its refusal (Error.Hints).
+const (
+	HintKontaktJobcentret = "hint.contact_jobcentre"
+	HintBegrundelse       = "hint.give_reason"
+)
 
 // kg returns the definition of the open kontaktgruppe, or nil.
 func (x *exec) kg() *KGDef {
@@ -325,8 +337,7 @@ func (x *exec) gruppe() string {
 // (4686 for sygemelding [S4], 8060 for plans [S10]).
 func (x *exec) requireKG(rule string) error {
 	if x.kg() == nil {
-		return RuleError(rule, "Borgeren har ingen aktiv kontaktgruppe. Opret kontaktgruppen først.",
-			"The citizen has no active contact group. Create the contact group first.")
+		return RuleError(rule, "rule.no_kg")
 	}
 	return nil
 }
@@ -353,17 +364,17 @@ func (x *exec) ageKnown() bool {
 // except newline and tab, at most max characters.
 func text(field, v string, max int, required bool) error {
 	if required && v == "" {
-		return invalidf(field, "Feltet %s skal udfyldes.", "The field %s is required.", field)
+		return invalidf(field, "invalid.text.required", "felt", field)
 	}
 	if !utf8.ValidString(v) {
-		return invalidf(field, "Feltet %s indeholder ugyldige tegn.", "The field %s contains invalid characters.", field)
+		return invalidf(field, "invalid.text.encoding", "felt", field)
 	}
 	if n := utf8.RuneCountInString(v); n > max {
-		return invalidf(field, "Feltet %s er for langt (%d tegn; højst %d).", "The field %s is too long (%d characters; at most %d).", field, n, max)
+		return invalidf(field, "invalid.text.too_long", "felt", field, "antal", itoa(n), "max", itoa(max))
 	}
 	for _, r := range v {
 		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
-			return invalidf(field, "Feltet %s indeholder kontroltegn.", "The field %s contains control characters.", field)
+			return invalidf(field, "invalid.text.control", "felt", field)
 		}
 	}
 	return nil
@@ -375,7 +386,7 @@ func newID(field string, id ID, exists bool) error {
 		return AsError(err).WithField(field)
 	}
 	if exists {
-		return Errorf(CodeConflict, "", "Id'et er allerede brugt på sagen.", "The id is already used on the case.").WithField(field)
+		return Errorf(CodeConflict, "", "conflict.id_already_used").WithField(field)
 	}
 	return nil
 }

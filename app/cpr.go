@@ -37,11 +37,13 @@ const CPRUkendt CPR = "0000000000"
 
 const cprField = "cpr"
 
-// cprFormDA and cprFormEN end every ParseCPR message: what a valid CPR looks like.
-const (
-	cprFormDA = "Skriv CPR-nummeret som 10 cifre, DDMMÅÅ-SSSS eller DDMMÅÅSSSS, fx 010190-1234."
-	cprFormEN = "Enter the CPR number as 10 digits, DDMMYY-SSSS or DDMMYYSSSS, e.g. 010190-1234."
-)
+// cprHint ends every ParseCPR message: what a valid CPR looks like.
+const cprHint = "hint.cpr.form"
+
+// cprErr is an invalid CPR with the catalogue key and the form hint.
+func cprErr(key string, kv ...string) *Error {
+	return invalidf(cprField, key, kv...).WithHint(cprHint)
+}
 
 // ParseCPR parses a CPR number written DDMMYYSSSS or DDMMYY-SSSS, with any
 // surrounding ASCII white space. It checks that the day and month exist in the
@@ -56,7 +58,7 @@ const (
 func ParseCPR(s string) (CPR, error) {
 	s = strings.Trim(s, " \t\r\n\v\f")
 	if s == "" {
-		return "", invalidf(cprField, "CPR-nummeret mangler. "+cprFormDA, "The CPR number is missing. "+cprFormEN)
+		return "", cprErr("invalid.cpr.missing")
 	}
 	if err := checkCPRChars(s); err != nil {
 		return "", err
@@ -66,10 +68,7 @@ func ParseCPR(s string) (CPR, error) {
 		return "", err
 	}
 	if len(digits) != 10 {
-		return "", invalidf(cprField,
-			"CPR-nummeret har %d cifre, men skal have 10. "+cprFormDA,
-			"The CPR number has %d digits but must have 10. "+cprFormEN,
-			len(digits))
+		return "", cprErr("invalid.cpr.length", "antal", itoa(len(digits)))
 	}
 	c := CPR(digits)
 	if c == CPRUkendt {
@@ -93,38 +92,20 @@ func checkCPRChars(s string) *Error {
 		case r >= '0' && r <= '9', r == '-':
 			continue
 		case r == utf8.RuneError && size <= 1:
-			return invalidf(cprField,
-				"Tegn nr. %d i CPR-nummeret er ikke gyldig tekst. Kun cifrene 0–9 og en bindestreg er tilladt. "+cprFormDA,
-				"Character %d of the CPR number is not valid text. Only the digits 0–9 and one hyphen are allowed. "+cprFormEN,
-				pos)
+			return cprErr("invalid.cpr.encoding", "tegn", itoa(pos))
 		case unicode.IsDigit(r):
 			// Full-width (０-９), Arabic-Indic and other digits look right on
 			// screen but are not the digits 0–9; refusing them tells the user
 			// why a number that looks correct is not accepted.
-			return invalidf(cprField,
-				"Tegn nr. %d i CPR-nummeret er et ciffer fra et andet tegnsæt (fx fuldbreddecifre). Kun cifrene 0–9 er tilladt; skriv nummeret igen med et almindeligt tastatur. "+cprFormDA,
-				"Character %d of the CPR number is a digit from another script (e.g. full-width digits). Only the digits 0–9 are allowed; retype the number on a normal keyboard. "+cprFormEN,
-				pos)
+			return cprErr("invalid.cpr.foreign_digit", "tegn", itoa(pos))
 		case unicode.Is(unicode.Pd, r):
-			return invalidf(cprField,
-				"Tegn nr. %d i CPR-nummeret er en tankestreg eller anden streg. Brug en almindelig bindestreg (-) eller ingen. "+cprFormDA,
-				"Character %d of the CPR number is a dash other than the plain hyphen. Use a plain hyphen (-) or none. "+cprFormEN,
-				pos)
+			return cprErr("invalid.cpr.dash", "tegn", itoa(pos))
 		case unicode.IsLetter(r):
-			return invalidf(cprField,
-				"CPR-nummeret indeholder bogstavet %q (tegn nr. %d). Et CPR-nummer består kun af cifrene 0–9. "+cprFormDA,
-				"The CPR number contains the letter %q (character %d). A CPR number consists of the digits 0–9 only. "+cprFormEN,
-				r, pos)
+			return cprErr("invalid.cpr.letter", "bogstav", string(r), "tegn", itoa(pos))
 		case unicode.IsSpace(r):
-			return invalidf(cprField,
-				"CPR-nummeret indeholder et mellemrum (tegn nr. %d). Fjern mellemrummet. "+cprFormDA,
-				"The CPR number contains a space (character %d). Remove the space. "+cprFormEN,
-				pos)
+			return cprErr("invalid.cpr.space", "tegn", itoa(pos))
 		default:
-			return invalidf(cprField,
-				"Tegn nr. %d i CPR-nummeret er hverken et ciffer eller en bindestreg. Kun cifrene 0–9 og en bindestreg er tilladt. "+cprFormDA,
-				"Character %d of the CPR number is neither a digit nor a hyphen. Only the digits 0–9 and one hyphen are allowed. "+cprFormEN,
-				pos)
+			return cprErr("invalid.cpr.char", "tegn", itoa(pos))
 		}
 	}
 	return nil
@@ -138,9 +119,7 @@ func stripCPRHyphen(s string) (string, *Error) {
 		return s, nil
 	}
 	if i != 6 || strings.Count(s, "-") != 1 {
-		return "", invalidf(cprField,
-			"Bindestregen i CPR-nummeret står forkert. Den må kun stå efter de første seks cifre (fødselsdatoen DDMMÅÅ). "+cprFormDA,
-			"The hyphen in the CPR number is in the wrong place. It may only follow the first six digits (the birth date DDMMYY). "+cprFormEN)
+		return "", cprErr("invalid.cpr.hyphen")
 	}
 	return s[:6] + s[7:], nil
 }
@@ -151,16 +130,10 @@ func stripCPRHyphen(s string) (string, *Error) {
 func (c CPR) checkBirthDate() *Error {
 	dd, mm, year := c.fields()
 	if mm < 1 || mm > 12 {
-		return invalidf(cprField,
-			"Måned %02d i CPR-nummeret findes ikke (cifre 3–4 er måneden, 01–12). Kontrollér fødselsdatoen DDMMÅÅ. "+cprFormDA,
-			"Month %02d in the CPR number does not exist (digits 3–4 are the month, 01–12). Check the birth date DDMMYY. "+cprFormEN,
-			mm)
+		return cprErr("invalid.cpr.month", "maaned", fmt.Sprintf("%02d", mm))
 	}
 	if dd < 1 || dd > daysIn(year, time.Month(mm)) {
-		return invalidf(cprField,
-			"Fødselsdatoen %02d.%02d.%04d i CPR-nummeret findes ikke (århundredet følger af det 7. ciffer). Kontrollér de første seks cifre DDMMÅÅ og det 7. ciffer. "+cprFormDA,
-			"The birth date %02d.%02d.%04d in the CPR number does not exist (the century follows from the 7th digit). Check the first six digits DDMMYY and the 7th digit. "+cprFormEN,
-			dd, mm, year)
+		return cprErr("invalid.cpr.birth_date", "foedselsdato", fmt.Sprintf("%02d.%02d.%04d", dd, mm, year))
 	}
 	return nil
 }
@@ -355,9 +328,7 @@ func (c CPR) MarshalText() ([]byte, error) {
 		return []byte{}, nil
 	}
 	if !c.wellFormed() {
-		return nil, invalidf(cprField,
-			"Et ugyldigt CPR-nummer kan ikke gemmes. "+cprFormDA,
-			"An invalid CPR number cannot be saved. "+cprFormEN)
+		return nil, cprErr("invalid.cpr.save")
 	}
 	return []byte(c), nil
 }

@@ -131,14 +131,15 @@ func TestParseCPRInvalid(t *testing.T) {
 				t.Errorf("ParseCPR(%q) returned %q with its error, want \"\"", tt.in, got.Digits())
 			}
 			e := checkCPRError(t, err)
-			if !strings.Contains(e.Message, tt.wantMsg) {
-				t.Errorf("Message = %q, want it to contain %q", e.Message, tt.wantMsg)
+			da := errText(t, e, "da")
+			if !strings.Contains(da, tt.wantMsg) {
+				t.Errorf("message = %q, want it to contain %q", da, tt.wantMsg)
 			}
 			// The error may be logged: it must not repeat the number (the
 			// example in the hint aside).
-			msg := strings.ReplaceAll(e.Error()+e.Message, "010190-1234", "")
+			msg := strings.ReplaceAll(e.Error()+da, "010190-1234", "")
 			if in := strings.TrimSpace(tt.in); len(in) >= 6 && strings.Contains(msg, in) {
-				t.Errorf("error repeats the input %q: %q / %q", in, e.Message, e.Error())
+				t.Errorf("error repeats the input %q: %q / %q", in, da, e.Error())
 			}
 		})
 	}
@@ -157,12 +158,10 @@ func checkCPRError(t testing.TB, err error) *app.Error {
 	if got, want := e.Field, "cpr"; got != want {
 		t.Errorf("Field = %q, want %q", got, want)
 	}
-	if e.Message == "" || e.MessageEN == "" {
-		t.Errorf("missing message: da %q, en %q", e.Message, e.MessageEN)
-	}
+	da, en := errText(t, e, "da"), errText(t, e, "en")
 	// Every message says what a valid number looks like.
-	if !strings.Contains(e.Message, "DDMMÅÅ") || !strings.Contains(e.MessageEN, "DDMMYY") {
-		t.Errorf("message does not show the expected form: %q / %q", e.Message, e.MessageEN)
+	if !strings.Contains(da, "DDMMÅÅ") || !strings.Contains(en, "DDMMYY") {
+		t.Errorf("message does not show the expected form: %q / %q", da, en)
 	}
 	return e
 }

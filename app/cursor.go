@@ -43,5 +43,5 @@ func (c *Cursor) UnmarshalBinary(b []byte) error {
 		*c = Cursor{Epoch: binary.BigEndian.Uint64(b), Seq: binary.BigEndian.Uint64(b[8:])}
 		return nil
 	}
-	return Errorf(CodeInvalid, "", "Synkroniseringspositionen er ugyldig.", "The sync position is invalid.").WithField("cursor")
+	return Errorf(CodeInvalid, "", "invalid.cursor").WithField("cursor")
 }

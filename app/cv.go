@@ -19,10 +19,10 @@ func (b *RegistrerCV) apply(x *exec) error {
 		d = x.today
 	}
 	if d.After(x.today) {
-		return invalidf("dato", "CV'et kan ikke registreres som tilgængeligt i fremtiden.", "The CV cannot be registered as available in the future.")
+		return invalidf("dato", "invalid.dato.cv_registered_available")
 	}
 	if d.DaysUntil(x.today) > maxEventAge {
-		return invalidf("dato", "Datoen ligger mere end et år tilbage. Registrér den dag, CV'et blev gjort tilgængeligt.", "The date is more than a year ago. Enter the day the CV was made available.")
+		return invalidf("dato", "invalid.dato.date_more_than")
 	}
 	x.s.Tilmelding.CV = d
 	x.touch("tilmelding")

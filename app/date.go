@@ -41,9 +41,7 @@ func Copenhagen() *time.Location { return copenhagen }
 // range.
 func NewDate(y int, m time.Month, d int) (Date, error) {
 	if y < minYear || y > maxYear || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return Date{}, Errorf(CodeInvalid, "",
-			fmt.Sprintf("Datoen %04d-%02d-%02d findes ikke. Skriv en gyldig dato som ÅÅÅÅ-MM-DD.", y, int(m), d),
-			fmt.Sprintf("The date %04d-%02d-%02d does not exist. Enter a valid date as YYYY-MM-DD.", y, int(m), d))
+		return Date{}, Errorf(CodeInvalid, "", "invalid.date.nonexistent", "dato", fmt.Sprintf("%04d-%02d-%02d", y, int(m), d))
 	}
 	return fromYMD(y, m, d), nil
 }
@@ -78,9 +76,7 @@ func DateOf(t time.Time) Date {
 // the expected form.
 func ParseDate(s string) (Date, error) {
 	bad := func() (Date, error) {
-		return Date{}, Errorf(CodeInvalid, "",
-			fmt.Sprintf("%q er ikke en dato. Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-03-12.", s),
-			fmt.Sprintf("%q is not a date. Write the date as YYYY-MM-DD, e.g. 2026-03-12.", s))
+		return Date{}, Errorf(CodeInvalid, "", "invalid.date.format", "vaerdi", s)
 	}
 	var ys, ms, ds string
 	switch {

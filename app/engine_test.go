@@ -66,7 +66,7 @@ func TestExecuteEnvelope(t *testing.T) {
 			if got := app.ErrorCode(err); got != tc.want {
 				t.Fatalf("code = %q (%v), want %q", got, err, tc.want)
 			}
-			if err != nil && app.ErrorMessage(err, "da") == "" {
+			if err != nil && errText(t, err, "da") == "" {
 				t.Error("error without a Danish message")
 			}
 			after, _ := json.Marshal(sag)
@@ -140,7 +140,7 @@ func TestCommandDecodeStrict(t *testing.T) {
 			if err == nil {
 				t.Fatal("decoded a bad command")
 			}
-			if msg := app.ErrorMessage(err, "da"); strings.Contains(msg, "json:") || strings.Contains(msg, "Go ") || msg == "" {
+			if msg := errText(t, err, "da"); strings.Contains(msg, "json:") || strings.Contains(msg, "Go ") || msg == "" {
 				t.Errorf("message %q leaks Go's decoder text or is empty", msg)
 			}
 		})

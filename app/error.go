@@ -2,7 +2,7 @@ package app
 
 import (
 	"errors"
-	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,17 +18,29 @@ const (
 	CodeInternal     = "internal"     // a bug or an environment failure; details are logged, not shown
 )
 
-// Error is the domain's one error type. Message is Danish (the default UI
-// language), MessageEN English; both tell the user what to do.
+// KeyInternal is the catalogue key of the generic internal-error text.
+const KeyInternal = "error.internal"
+
+// Error is the domain's one error type. It carries no sentences: Key names
+// the text in the catalogue of texts (assets/i18n, package app/text) and
+// Params fill its {{.name}} parameters; Hints are further keys shown after
+// it with the same parameters. Parameter values are language-neutral:
+// numbers, codes, dates written DateParam ("dato:2026-04-14"), and names
+// from the rule tables written as references ("kg:3", "fravaer:ferie",
+// "kategori:jobparat") that the catalogue resolves in the reader's
+// language. docs/text.md lists the keys.
 type Error struct {
-	Code      string `json:"code"`
-	Rule      string `json:"rule,omitempty"` // rule id, e.g. "4685" (DFDG code) or "ferie-varsel"
-	Message   string `json:"message"`
-	MessageEN string `json:"message_en,omitempty"`
-	Field     string `json:"field,omitempty"` // which input was wrong, when one was
-	err       error  // wrapped cause, never sent over the wire
+	Code   string            `json:"code"`
+	Rule   string            `json:"rule,omitempty"` // rule id, e.g. "4685" (DFDG code) or "ferie-varsel"
+	Key    string            `json:"key"`
+	Params map[string]string `json:"params,omitempty"`
+	Hints  []string          `json:"hints,omitempty"`
+	Field  string            `json:"field,omitempty"` // which input was wrong, when one was
+	err    error             // wrapped cause, never sent over the wire
 }
 
+// Error returns the codes for logs: wire code, field, key and parameters,
+// never a sentence (and never a parameter's free text: there is none).
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.WireCode())
@@ -38,10 +50,21 @@ func (e *Error) Error() string {
 		b.WriteString(")")
 	}
 	b.WriteString(": ")
-	if e.MessageEN != "" {
-		b.WriteString(e.MessageEN)
-	} else {
-		b.WriteString(e.Message)
+	b.WriteString(e.Key)
+	keys := make([]string, 0, len(e.Params))
+	for k := range e.Params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteString(" ")
+		b.WriteString(k)
+		b.WriteString("=")
+		b.WriteString(e.Params[k])
+	}
+	for _, h := range e.Hints {
+		b.WriteString(" +")
+		b.WriteString(h)
 	}
 	if e.err != nil {
 		b.WriteString(": ")
@@ -53,6 +76,15 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.err }
 
+// MessageKey returns the catalogue key (for package text).
+func (e *Error) MessageKey() string { return e.Key }
+
+// MessageParams returns the parameters (for package text).
+func (e *Error) MessageParams() map[string]string { return e.Params }
+
+// MessageHints returns the follow-up keys (for package text).
+func (e *Error) MessageHints() []string { return e.Hints }
+
 // WireCode returns the code as written on the wire: "rule:<id>" for rule
 // violations, the plain code otherwise.
 func (e *Error) WireCode() string {
@@ -62,28 +94,47 @@ func (e *Error) WireCode() string {
 	return e.Code
 }
 
-// Localized returns the message in lang ("da" or "en"); Danish is the fallback.
-func (e *Error) Localized(lang string) string {
-	if lang == "en" && e.MessageEN != "" {
-		return e.MessageEN
+// Errorf returns an *Error with code, optional rule id, catalogue key and
+// parameters given as name, value pairs.
+func Errorf(code, rule, key string, kv ...string) *Error {
+	return &Error{Code: code, Rule: rule, Key: key, Params: params(kv)}
+}
+
+// RuleError returns a rule violation with the rule's id, catalogue key and
+// parameters given as name, value pairs.
+func RuleError(rule, key string, kv ...string) *Error {
+	return &Error{Code: CodeRule, Rule: rule, Key: key, Params: params(kv)}
+}
+
+// params builds a parameter map from name, value pairs. An odd count keeps
+// the lone name with the value "!MISSING", which no template accepts
+// silently: the catalogue tests render it and show the mistake.
+func params(kv []string) map[string]string {
+	if len(kv) == 0 {
+		return nil
 	}
-	return e.Message
-}
-
-// Errorf returns an *Error with code, optional rule id and messages.
-func Errorf(code, rule, da, en string) *Error {
-	return &Error{Code: code, Rule: rule, Message: da, MessageEN: en}
-}
-
-// RuleError returns a rule violation with the rule's id and messages.
-func RuleError(rule, da, en string) *Error {
-	return &Error{Code: CodeRule, Rule: rule, Message: da, MessageEN: en}
+	m := make(map[string]string, (len(kv)+1)/2)
+	for i := 0; i < len(kv); i += 2 {
+		if i+1 < len(kv) {
+			m[kv[i]] = kv[i+1]
+		} else {
+			m[kv[i]] = "!MISSING"
+		}
+	}
+	return m
 }
 
 // WithField returns a copy of e that names the offending input.
 func (e *Error) WithField(field string) *Error {
 	c := *e
 	c.Field = field
+	return &c
+}
+
+// WithHint returns a copy of e with the follow-up key appended.
+func (e *Error) WithHint(key string) *Error {
+	c := *e
+	c.Hints = append(slices.Clip(e.Hints), key)
 	return &c
 }
 
@@ -94,15 +145,11 @@ func (e *Error) Wrap(cause error) *Error {
 	return &c
 }
 
-// Internal wraps an unexpected failure. Users see a generic message that
-// tells them their saved work is intact and what to do; the cause is logged.
+// Internal wraps an unexpected failure. Users see a generic message
+// (KeyInternal) that tells them their saved work is intact and what to do;
+// the cause is logged.
 func Internal(cause error) *Error {
-	return &Error{
-		Code:      CodeInternal,
-		Message:   "Der opstod en intern fejl. Det, der allerede er gemt, er ikke tabt. Prøv igen, og kontakt support, hvis fejlen gentager sig.",
-		MessageEN: "An internal error occurred. Nothing already saved was lost. Try again, and contact support if it happens again.",
-		err:       cause,
-	}
+	return &Error{Code: CodeInternal, Key: KeyInternal, err: cause}
 }
 
 // ErrorCode returns the wire code of err: the *Error's code, "internal" for
@@ -118,17 +165,13 @@ func ErrorCode(err error) string {
 	return CodeInternal
 }
 
-// ErrorMessage returns the user-facing message of err in lang. Errors that
-// are not *Error are internal: their text is never shown.
-func ErrorMessage(err error, lang string) string {
+// Describe returns err for a log or a rule maintainer's report: an
+// *Error's codes, key and parameters (Error.Error), or err's own text.
+func Describe(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Localized(lang)
-	}
-	return Internal(err).Localized(lang)
+	return err.Error()
 }
 
 // AsError returns err as *Error, converting anything else to an internal error.
@@ -144,17 +187,31 @@ func AsError(err error) *Error {
 }
 
 // invalidf is a shorthand for input errors with a field name.
-func invalidf(field, da, en string, args ...any) *Error {
-	return &Error{Code: CodeInvalid, Field: field, Message: format(da, args), MessageEN: format(en, args)}
+func invalidf(field, key string, kv ...string) *Error {
+	return &Error{Code: CodeInvalid, Field: field, Key: key, Params: params(kv)}
 }
 
-// format takes args as a slice on purpose: the same arguments fill both the
-// Danish and the English text, which vet's printf check cannot follow.
-func format(f string, args []any) string {
-	if len(args) == 0 {
-		return f
+// DateParam writes d as a date parameter, shown in each language's date
+// format. A zero date gives "".
+func DateParam(d Date) string {
+	if d.IsZero() {
+		return ""
 	}
-	return fmt.Sprintf(f, args...)
+	return "dato:" + d.String()
 }
+
+// TextParam refers to another catalogue key, rendered in place with the
+// same parameters.
+func TextParam(key string) string { return "tekst:" + key }
+
+// KGParam, FravaerParam and KategoriParam name a rule-table code; the
+// catalogue shows the table's name in the reader's language (RuleSet.Name).
+func KGParam(kg int) string { return "kg:" + itoa(kg) }
+
+// FravaerParam names a fravær type (see KGParam).
+func FravaerParam(code string) string { return "fravaer:" + code }
+
+// KategoriParam names a visitation category (see KGParam).
+func KategoriParam(code string) string { return "kategori:" + code }
 
 func asErr(err error, target **Error) bool { return errors.As(err, target) }

@@ -15,20 +15,18 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 	start, gruppe := f.Periode.Start, x.gruppe()
 	past := start.Before(x.today)
 	if past && (x.borger() || gruppe == "DP") {
-		return RuleError("ferie-fremad", "Ferie kan ikke registreres med tilbagevirkende kraft. Vælg en startdato fra i dag.",
-			"Holiday cannot be registered retroactively. Choose a start date from today.")
+		return RuleError("ferie-fremad", "rule.ferie-fremad")
 	}
 	notice := x.rs.P("ferie.dp.varsel.dage")
 	if isKHLike(gruppe) {
 		notice = x.rs.P("ferie.kh.varsel.dage")
 	}
 	if !past && x.today.DaysUntil(start) < notice && (gruppe == "DP" || isKHLike(gruppe)) {
-		da := fmt.Sprintf("Ferie skal registreres mindst %d dage før første feriedag (senest %s).", notice, start.AddDays(-notice).Dansk())
-		en := fmt.Sprintf("Holiday must be registered at least %d days before the first day (by %s).", notice, start.AddDays(-notice))
+		e := RuleError("ferie-varsel", "rule.ferie-varsel", "dage", itoa(notice), "senest", DateParam(start.AddDays(-notice)))
 		if x.borger() {
-			return RuleError("ferie-varsel", da+" Ring til jobcentret, som kan godkende et kortere varsel.", en+" Call the jobcentre, which can approve shorter notice.")
+			return e.WithHint("hint.ferie.call_jobcentre")
 		}
-		if err := x.soft(b.Begrundelse, "ferie-varsel", da, en); err != nil {
+		if err := x.soft(b.Begrundelse, e); err != nil {
 			return err
 		}
 	}
@@ -36,8 +34,7 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 		return nil
 	}
 	if max := x.rs.P("ferie.kh.max_sammenhaengende.dage"); f.Periode.Days() > max {
-		return RuleError("ferie-max", fmt.Sprintf("Ferie med kontanthjælp kan højst holdes %d dage ad gangen. Del ferien op.", max),
-			fmt.Sprintf("Holiday on cash benefit can last at most %d days at a time. Split the holiday.", max))
+		return RuleError("ferie-max", "rule.ferie-max", "max", itoa(max))
 	}
 	if reason := x.ferieUdenYdelse(f); reason != "" {
 		f.IngenYdelse = true

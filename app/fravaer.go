@@ -78,22 +78,20 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 func (b *RegistrerFravaer) checkType(x *exec) (*FravaerTypeDef, error) {
 	ft, ok := x.rs.Fravaer[b.Type]
 	if !ok {
-		return nil, invalidf("type", "Ukendt fraværstype %q. Vælg en type fra listen.", "Unknown absence type %q. Choose a type from the list.", b.Type)
+		return nil, invalidf("type", "invalid.fravaer.type", "kode", b.Type)
 	}
 	if !ft.KanOprettes {
-		return nil, RuleError("fravaer-historisk", ft.Navn+" er en historisk fraværstype og kan ikke oprettes.", ft.NavnEN+" is a historic absence type and cannot be created.")
+		return nil, RuleError("fravaer-historisk", "rule.fravaer-historisk", "type", FravaerParam(ft.Kode))
 	}
 	if x.borger() && !ft.Selvbetjening {
-		return nil, Errorf(CodeUnauthorized, "", ft.Navn+" kan ikke registreres af borgeren selv. Kontakt jobcentret.",
-			ft.NavnEN+" cannot be registered by the citizen. Contact the jobcentre.")
+		return nil, Errorf(CodeUnauthorized, "", "unauthorized.fravaer.citizen_register", "type", FravaerParam(ft.Kode))
 	}
 	if err := x.requireKG("4686"); err != nil {
 		return nil, err
 	}
 	if !groupAllowed(ft, x.gruppe()) {
 		def := x.kg()
-		return nil, RuleError("4645", fmt.Sprintf("%s kan ikke registreres for kontaktgruppe %d (%s).", ft.Navn, def.ID, def.Navn),
-			fmt.Sprintf("%s cannot be registered for contact group %d (%s).", ft.NavnEN, def.ID, def.Navn))
+		return nil, RuleError("4645", "rule.4645.group", "type", FravaerParam(ft.Kode), "kg", itoa(def.ID), "kgnavn", KGParam(def.ID))
 	}
 	if err := text("kommentar", b.Kommentar, x.rs.P("fravaer.kommentar.max"), false); err != nil {
 		return nil, err
@@ -104,26 +102,26 @@ func (b *RegistrerFravaer) checkType(x *exec) (*FravaerTypeDef, error) {
 func (b *RegistrerFravaer) checkPeriod(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
 	p := f.Periode
 	if p.Start.IsZero() {
-		return invalidf("start", "Startdatoen mangler.", "The start date is missing.")
+		return invalidf("start", "invalid.start.start_date_missing")
 	}
 	if !p.Slut.IsZero() && p.Slut.Before(p.Start) {
-		return RuleError("1003", "Slutdatoen ligger før startdatoen. Ret datoerne.", "The end date is before the start date. Correct the dates.")
+		return RuleError("1003", "rule.1003")
 	}
 	if !p.Slut.IsZero() && p.Days() > maxFravaerDage || p.Start.DaysUntil(x.today) > maxFravaerDage || x.today.DaysUntil(p.Start) > maxFravaerDage {
-		return invalidf("slut", "Perioden er urimeligt lang eller ligger for langt fra i dag (højst %d dage).", "The period is unreasonably long or too far from today (at most %d days).", maxFravaerDage)
+		return invalidf("slut", "invalid.fravaer.period_range", "max", itoa(maxFravaerDage))
 	}
 	if f.Anmeldt.After(x.today) {
-		return invalidf("anmeldt", "Anmeldelsesdatoen kan ikke ligge i fremtiden.", "The notification date cannot be in the future.")
+		return invalidf("anmeldt", "invalid.anmeldt.notification_date_future")
 	}
 	if ft.KraeverSlutDato && p.Slut.IsZero() {
-		return invalidf("slut", ft.Navn+" skal have en slutdato. Angiv den sidste fraværsdag.", ft.NavnEN+" needs an end date. Enter the last day of the absence.")
+		return invalidf("slut", "invalid.fravaer.end_required", "type", FravaerParam(ft.Kode))
 	}
 	if ft.KraeverSlut && !p.Slut.IsZero() {
 		if err := raskmeldingDato(ft, p.Slut, x.today); err != nil {
 			return err
 		}
 		if b.SlutAarsag == "" {
-			return RuleError("4980", "Angiv en årsag til, at "+ft.Navn+" afsluttes.", "Give a reason for ending "+ft.NavnEN+".")
+			return RuleError("4980", "rule.4980", "type", FravaerParam(ft.Kode))
 		}
 		return text("slut_aarsag", b.SlutAarsag, 200, false)
 	}
@@ -138,8 +136,7 @@ func raskmeldingDato(ft *FravaerTypeDef, slut, today Date) error {
 	if !slut.After(today) {
 		return nil
 	}
-	return RuleError("raskmelding-fremtid", ft.Navn+" kan ikke afsluttes med en dato i fremtiden. Skriv den forventede dato som forventet raskmelding, og registrér raskmeldingen, når den sker.",
-		ft.NavnEN+" cannot be ended with a future date. Enter the expected date as the expected recovery date, and register the recovery when it happens.")
+	return RuleError("raskmelding-fremtid", "rule.raskmelding-fremtid", "type", FravaerParam(ft.Kode))
 }
 
 // checkMatrix applies the fravær × kontaktgruppe × personkategori matrix
@@ -153,46 +150,37 @@ func (b *RegistrerFravaer) checkMatrix(x *exec, ft *FravaerTypeDef, f *Fravaer) 
 	}
 	def := x.kg()
 	kat := x.kategoriID()
-	var rule, da, en string
+	var rule, key string
 	switch {
 	case !cell.Tilladt:
-		rule = "4645"
+		rule, key = "4645", "rule.matrix.kg"
 		if ft.Kode == "uddannelse" {
 			rule = "4591"
 		}
-		da = fmt.Sprintf("%s er ikke tilladt for kontaktgruppe %d (%s).", ft.Navn, def.ID, def.Navn)
-		en = fmt.Sprintf("%s is not allowed for contact group %d (%s).", ft.NavnEN, def.ID, def.Navn)
 	case !intIn(kat, cell.Kategorier):
-		rule = "4654"
+		rule, key = "4654", "rule.matrix.kategori"
 		if ft.Kode == "uddannelse" {
 			rule = "4591"
 		}
-		da = fmt.Sprintf("%s er ikke tilladt i kombinationen af kontaktgruppe %d og borgerens visitationskategori.", ft.Navn, def.ID)
-		en = fmt.Sprintf("%s is not allowed for contact group %d with the citizen's category.", ft.NavnEN, def.ID)
 	default:
 		return nil
 	}
+	e := RuleError(rule, key, "type", FravaerParam(ft.Kode), "kg", itoa(def.ID), "kgnavn", KGParam(def.ID))
 	if cell.Usikker {
-		return x.soft(b.Begrundelse, rule, da+" (Reglen er usikker.)", en+" (The rule is uncertain.)")
+		return x.soft(b.Begrundelse, e.WithHint("hint.rule_uncertain"))
 	}
-	return RuleError(rule, da+" Vælg en anden fraværstype, eller ret kontaktgruppen eller visitationen først.",
-		en+" Choose another absence type, or correct the contact group or assessment first.")
+	return e.WithHint("hint.matrix.choose_other")
 }
 
-// periodeDansk writes a period for a message: "01.03.2026–10.03.2026" or
-// "fra 01.03.2026 (uden slutdato)".
-func periodeDansk(p Period) string {
+// periodeParams are the parameters of a period in a message: "fra",
+// "til" and "periode", which refers to the catalogue's period.closed
+// ("01.03.2026–10.03.2026") or period.open ("fra 01.03.2026 (uden
+// slutdato)").
+func periodeParams(p Period) []string {
 	if p.Slut.IsZero() {
-		return "fra " + p.Start.Dansk() + " (uden slutdato)"
+		return []string{"fra", DateParam(p.Start), "til", "", "periode", TextParam("period.open")}
 	}
-	return p.Start.Dansk() + "–" + p.Slut.Dansk()
-}
-
-func periodeEN(p Period) string {
-	if p.Slut.IsZero() {
-		return "from " + p.Start.String() + " (no end date)"
-	}
-	return p.Start.String() + " to " + p.Slut.String()
+	return []string{"fra", DateParam(p.Start), "til", DateParam(p.Slut), "periode", TextParam("period.closed")}
 }
 
 // checkBackdating: a citizen can never backdate [S44] (4685 for
@@ -210,23 +198,20 @@ func (b *RegistrerFravaer) checkBackdating(x *exec, ft *FravaerTypeDef, f *Frava
 		if ft.Kode == "sygemelding" {
 			rule = "4685"
 		}
-		return RuleError(rule, "Du kan ikke melde "+ft.Navn+" med tilbagevirkende kraft. Startdatoen skal være i dag eller senere.",
-			"You cannot report "+ft.NavnEN+" retroactively. The start date must be today or later.")
+		return RuleError(rule, "rule.backdate.citizen", "type", FravaerParam(ft.Kode))
 	}
 	if f.Periode.Start.Before(f.Anmeldt) {
-		return RuleError("tilbagedatering-anmeldelse", "Fraværet kan ikke starte før anmeldelsesdatoen "+f.Anmeldt.Dansk()+". Der er ingen ydelse for dage, jobcentret ikke kendte til.",
-			"The absence cannot start before the notification date "+f.Anmeldt.String()+". There is no benefit for days the jobcentre did not know about.")
+		return RuleError("tilbagedatering-anmeldelse", "rule.tilbagedatering-anmeldelse", "anmeldt", DateParam(f.Anmeldt))
 	}
 	limit := ft.Tilbagedatering
 	if limit < 0 {
 		limit = x.rs.P("tilbagedatering.sagsbehandler.dage")
 	}
 	if days := f.Periode.Start.DaysUntil(x.today); days > limit {
-		return RuleError("tilbagedatering-graense", fmt.Sprintf("%s kan højst tilbagedateres %d dage (tidligst %s).", ft.Navn, limit, x.today.AddDays(-limit).Dansk()),
-			fmt.Sprintf("%s can be backdated at most %d days (earliest %s).", ft.NavnEN, limit, x.today.AddDays(-limit)))
+		return RuleError("tilbagedatering-graense", "rule.tilbagedatering-graense", "type", FravaerParam(ft.Kode), "dage", itoa(limit), "tidligst", DateParam(x.today.AddDays(-limit)))
 	}
 	if b.Kommentar == "" && b.Begrundelse == "" {
-		return RuleError("tilbagedatering-kommentar", "Skriv en kommentar, når fraværet tilbagedateres.", "Write a comment when backdating the absence.")
+		return RuleError("tilbagedatering-kommentar", "rule.tilbagedatering-kommentar")
 	}
 	x.effect("tilbagedateret", f.Periode.Start, "")
 	return nil
@@ -241,8 +226,7 @@ func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer)
 		return nil
 	}
 	if age := cpr.Age(f.Periode.Start); age >= 18 {
-		return RuleError("under18-alder", fmt.Sprintf("%s kan kun registreres for borgere under 18 år; borgeren er %d år på startdatoen.", ft.Navn, age),
-			fmt.Sprintf("%s can only be registered for citizens under 18; the citizen is %d on the start date.", ft.NavnEN, age))
+		return RuleError("under18-alder", "rule.under18-alder", "type", FravaerParam(ft.Kode), "alder", itoa(age))
 	}
 	sidste := cpr.BirthDate().AddYears(18)
 	if cpr.Age(sidste) < 18 {
@@ -266,17 +250,14 @@ func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period) error {
 	}
 	days := p.Days()
 	if ft.MaxDage > 0 && days > ft.MaxDage {
-		return RuleError("varighed-max", fmt.Sprintf("%s kan højst vare %d dage; perioden er %d dage.", ft.Navn, ft.MaxDage, days),
-			fmt.Sprintf("%s can last at most %d days; the period is %d days.", ft.NavnEN, ft.MaxDage, days))
+		return RuleError("varighed-max", "rule.varighed-max", "type", FravaerParam(ft.Kode), "max", itoa(ft.MaxDage), "dage", itoa(days))
 	}
 	if ft.MinDage > 0 && days < ft.MinDage {
-		return RuleError("varighed-min", fmt.Sprintf("%s skal vare mindst %d dage.", ft.Navn, ft.MinDage),
-			fmt.Sprintf("%s must last at least %d days.", ft.NavnEN, ft.MinDage))
+		return RuleError("varighed-min", "rule.varighed-min", "type", FravaerParam(ft.Kode), "min", itoa(ft.MinDage))
 	}
 	if ft.Kode == "midlertidigt_arbejde" && isKHLike(x.gruppe()) {
 		if min := x.rs.P("midlertidigt_arbejde.kh.min_dage"); days < min {
-			return RuleError("4592", fmt.Sprintf("Midlertidigt arbejde i mindre end %d dage kan ikke registreres for kontanthjælpsmodtagere.", min),
-				fmt.Sprintf("Temporary work shorter than %d days cannot be registered for cash-benefit recipients.", min))
+			return RuleError("4592", "rule.4592", "min", itoa(min))
 		}
 	}
 	return nil
@@ -293,8 +274,7 @@ func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer)
 			continue
 		}
 		if o.Type == f.Type {
-			return RuleError("overlap", fmt.Sprintf("Der er allerede registreret %s i perioden (%s). Ret eller afslut det registrerede fravær i stedet for at oprette et nyt.", ft.Navn, periodeDansk(o.Periode)),
-				fmt.Sprintf("%s is already registered in the period (%s). Change or end the registered absence instead of creating a new one.", ft.NavnEN, periodeEN(o.Periode)))
+			return RuleError("overlap", "rule.overlap.same", append([]string{"type", FravaerParam(ft.Kode)}, periodeParams(o.Periode)...)...)
 		}
 		if f.Type == "sygemelding" && o.Type == "ferie" {
 			if x.gruppe() == "DP" && x.today.Before(o.Periode.Start) {
@@ -305,9 +285,8 @@ func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer)
 				continue
 			}
 		}
-		da := fmt.Sprintf("Fraværet overlapper %s (%s–%s).", x.fravaerNavn(o.Type), o.Periode.Start.Dansk(), o.Periode.Slut.Dansk())
-		en := fmt.Sprintf("The absence overlaps %s (%s–%s).", x.fravaerNavnEN(o.Type), o.Periode.Start, o.Periode.Slut)
-		if err := x.soft(b.Begrundelse, "overlap", da, en); err != nil {
+		e := RuleError("overlap", "rule.overlap.other", append([]string{"type", FravaerParam(o.Type)}, periodeParams(o.Periode)...)...)
+		if err := x.soft(b.Begrundelse, e); err != nil {
 			return err
 		}
 	}
@@ -446,25 +425,24 @@ func (*AfslutFravaer) roles() []string { return rolesAll }
 func (b *AfslutFravaer) apply(x *exec) error {
 	i := x.s.FindFravaer(b.FravaerID)
 	if i < 0 || x.s.Fravaer[i].Slettet {
-		return Errorf(CodeNotFound, "", "Fraværet findes ikke på sagen.", "The absence does not exist on the case.").WithField("fravaer_id")
+		return Errorf(CodeNotFound, "", "not_found.absence_does_exist").WithField("fravaer_id")
 	}
 	f := &x.s.Fravaer[i]
 	ft := x.rs.Fravaer[f.Type]
 	if ft == nil {
-		return invalidf("type", "Fraværstypen %q findes ikke i regelsæt %s.", "The absence type %q does not exist in rule set %s.", f.Type, x.rs.Version)
+		return invalidf("type", "invalid.fravaer.type_in_ruleset", "kode", f.Type, "regelsaet", x.rs.Version)
 	}
 	if x.borger() && !ft.Selvbetjening {
-		return Errorf(CodeUnauthorized, "", ft.Navn+" kan kun afsluttes af jobcentret.", ft.NavnEN+" can only be ended by the jobcentre.")
+		return Errorf(CodeUnauthorized, "", "unauthorized.fravaer.end", "type", FravaerParam(ft.Kode))
 	}
 	if b.Slut.IsZero() {
-		return invalidf("slut", "Slutdatoen mangler.", "The end date is missing.")
+		return invalidf("slut", "invalid.slut.end_date_missing")
 	}
 	if b.Slut.Before(f.Periode.Start) {
-		return RuleError("1003", "Slutdatoen ligger før startdatoen "+f.Periode.Start.Dansk()+".", "The end date is before the start date "+f.Periode.Start.String()+".")
+		return RuleError("1003", "rule.1003.before_start", "start", DateParam(f.Periode.Start))
 	}
 	if old := f.Periode.Slut; !old.IsZero() && old.Before(x.today) {
-		return RuleError("fravaer-afsluttet", "Fraværet er allerede afsluttet den "+old.Dansk()+". Slet det og registrér det igen, hvis datoen er forkert.",
-			"The absence already ended on "+old.String()+". Delete it and register it again if the date is wrong.")
+		return RuleError("fravaer-afsluttet", "rule.fravaer-afsluttet", "slut", DateParam(old))
 	}
 	if ft.KraeverSlut {
 		if err := raskmeldingDato(ft, b.Slut, x.today); err != nil {
@@ -472,7 +450,7 @@ func (b *AfslutFravaer) apply(x *exec) error {
 		}
 	}
 	if ft.KraeverSlut && b.Aarsag == "" {
-		return RuleError("4980", "Angiv en årsag til, at "+ft.Navn+" afsluttes.", "Give a reason for ending "+ft.NavnEN+".")
+		return RuleError("4980", "rule.4980", "type", FravaerParam(ft.Kode))
 	}
 	if err := text("aarsag", b.Aarsag, 200, false); err != nil {
 		return err
@@ -550,11 +528,10 @@ func (*SletFravaer) roles() []string { return rolesStaff }
 func (b *SletFravaer) apply(x *exec) error {
 	i := x.s.FindFravaer(b.FravaerID)
 	if i < 0 || x.s.Fravaer[i].Slettet {
-		return Errorf(CodeNotFound, "", "Fraværet findes ikke på sagen.", "The absence does not exist on the case.").WithField("fravaer_id")
+		return Errorf(CodeNotFound, "", "not_found.absence_does_exist").WithField("fravaer_id")
 	}
 	if err := text("berigtigelse", b.Berigtigelse, x.rs.P("fravaer.kommentar.max"), true); err != nil {
-		return RuleError("berigtigelse", "Skriv en berigtigelseskommentar, der forklarer, hvorfor fraværet slettes.",
-			"Write a correction comment explaining why the absence is deleted.")
+		return RuleError("berigtigelse", "rule.berigtigelse")
 	}
 	f := &x.s.Fravaer[i]
 	f.Slettet, f.Berigtigelse = true, b.Berigtigelse

@@ -60,7 +60,7 @@ func FuzzCommandDecode(f *testing.F) {
 		if err == nil && res.Sag == nil {
 			t.Fatal("accepted without a new state")
 		}
-		if err != nil && app.ErrorMessage(err, "da") == "" {
+		if err != nil && errText(t, err, "da") == "" {
 			t.Fatal("error without a Danish message")
 		}
 	})

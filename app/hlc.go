@@ -103,7 +103,7 @@ func (h *HLC) UnmarshalText(b []byte) error {
 }
 
 func errHLC() *Error {
-	return Errorf(CodeInvalid, "", "Tidsstemplet (HLC) er ugyldigt.", "The timestamp (HLC) is invalid.").WithField("hlc")
+	return Errorf(CodeInvalid, "", "invalid.hlc").WithField("hlc")
 }
 
 // ClampHLC checks a timestamp received from a device against the receiver's

@@ -40,16 +40,16 @@ func ParseID(s string) (ID, error) {
 func (id ID) Validate() error {
 	s := string(id)
 	if s == "" || len(s) > maxIDLen {
-		return invalidf("id", "Id'et skal være 1–%d tegn langt.", "The id must be 1–%d characters long.", maxIDLen)
+		return invalidf("id", "invalid.id.length", "max", itoa(maxIDLen))
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return invalidf("id", "Id'et må kun indeholde a–z, 0–9 og bindestreg.", "The id may contain only a–z, 0–9 and hyphens.")
+			return invalidf("id", "invalid.id.id_contain_only")
 		}
 	}
 	if looksLikeCPR(s) {
-		return invalidf("id", "Et id må ikke ligne et CPR-nummer. Brug et tilfældigt id.", "An id must not look like a CPR number. Use a random id.")
+		return invalidf("id", "invalid.id.id_look_like")
 	}
 	return nil
 }

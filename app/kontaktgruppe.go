@@ -25,16 +25,14 @@ func (*SaetKontaktgruppe) roles() []string { return rolesStaff }
 func (b *SaetKontaktgruppe) apply(x *exec) error {
 	def, ok := x.rs.KG[b.KG]
 	if !ok {
-		return invalidf("kg", "Kontaktgruppe %d findes ikke i regelsæt %s. Vælg en kontaktgruppe fra listen.",
-			"Contact group %d does not exist in rule set %s. Choose a contact group from the list.", b.KG, x.rs.Version)
+		return invalidf("kg", "invalid.kg.unknown", "kg", itoa(b.KG), "regelsaet", x.rs.Version)
 	}
 	start := b.Start
 	if start.IsZero() {
 		start = x.today
 	}
 	if start != x.today {
-		return RuleError("4703", "Startdatoen for en kontaktgruppe skal være i dag ("+x.today.Dansk()+").",
-			"A contact group's start date must be today ("+x.today.String()+").")
+		return RuleError("4703", "rule.4703", "i_dag", DateParam(x.today))
 	}
 	if err := x.checkKGChange(def, b.Skift); err != nil {
 		return err
@@ -58,20 +56,17 @@ func (b *SaetKontaktgruppe) apply(x *exec) error {
 func (x *exec) checkKGChange(def *KGDef, skift bool) error {
 	cur := x.s.Kontaktgruppe
 	if cur != nil && !skift {
-		return RuleError("4644", "Borgeren har allerede en åben kontaktgruppe. Vælg at skifte kontaktgruppe i stedet.",
-			"The citizen already has an open contact group. Choose to change the contact group instead.")
+		return RuleError("4644", "rule.4644")
 	}
 	if x.cmd.Actor.Rolle != RolleSagsbehandler {
 		return nil
 	}
 	if !def.Manuel {
-		return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d (%s) kan ikke sættes af en sagsbehandler; den sættes automatisk.", def.ID, def.Navn),
-			fmt.Sprintf("Contact group %d (%s) cannot be set by a caseworker; it is set automatically.", def.ID, def.Navn))
+		return RuleError("8096", "rule.8096.set", "kg", itoa(def.ID), "kgnavn", KGParam(def.ID))
 	}
 	if cur != nil {
 		if old, ok := x.kgAendrbar(cur); !ok {
-			return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d (%s) kan ikke ændres af en sagsbehandler.", old.ID, old.Navn),
-				fmt.Sprintf("Contact group %d (%s) cannot be changed by a caseworker.", old.ID, old.Navn))
+			return RuleError("8096", "rule.8096.change", "kg", itoa(old.ID), "kgnavn", KGParam(old.ID))
 		}
 	}
 	return nil
@@ -104,8 +99,7 @@ func (x *exec) checkKGAge(def *KGDef) error {
 	}
 	age := x.age()
 	if def.MinAlder >= 0 && age < def.MinAlder || def.MaxAlder >= 0 && age > def.MaxAlder {
-		return RuleError("6033", fmt.Sprintf("Kontaktgruppe %d (%s) passer ikke til borgerens alder (%d år). Vælg en kontaktgruppe, der passer til alderen.", def.ID, def.Navn, age),
-			fmt.Sprintf("Contact group %d (%s) does not match the citizen's age (%d). Choose a contact group that fits the age.", def.ID, def.Navn, age))
+		return RuleError("6033", "rule.6033.kg", "kg", itoa(def.ID), "kgnavn", KGParam(def.ID), "alder", itoa(age))
 	}
 	return nil
 }
@@ -121,12 +115,10 @@ func (x *exec) checkKGFravaer(def *KGDef) error {
 			continue
 		}
 		if !groupAllowed(ft, def.Gruppe) {
-			return RuleError("4645", fmt.Sprintf("Kontaktgruppe %d kan ikke have den registrerede %s. Afslut fraværet først.", def.ID, ft.Navn),
-				fmt.Sprintf("Contact group %d cannot have the registered %s. End the absence first.", def.ID, ft.NavnEN))
+			return RuleError("4645", "rule.4645.kg_fravaer", "kg", itoa(def.ID), "type", FravaerParam(ft.Kode))
 		}
 		if cell, ok := x.rs.Matrix[f.Type][def.ID]; ok && !cell.Tilladt && !cell.Usikker {
-			return RuleError("4645", fmt.Sprintf("Kontaktgruppe %d kan ikke have den registrerede %s. Afslut fraværet først.", def.ID, ft.Navn),
-				fmt.Sprintf("Contact group %d cannot have the registered %s. End the absence first.", def.ID, ft.NavnEN))
+			return RuleError("4645", "rule.4645.kg_fravaer", "kg", itoa(def.ID), "type", FravaerParam(ft.Kode))
 		}
 	}
 	return nil
@@ -175,23 +167,20 @@ func (*AfslutKontaktgruppe) roles() []string { return rolesStaff }
 func (b *AfslutKontaktgruppe) apply(x *exec) error {
 	cur := x.s.Kontaktgruppe
 	if cur == nil {
-		return RuleError("8060", "Borgeren har ingen åben kontaktgruppe at afslutte.", "The citizen has no open contact group to end.")
+		return RuleError("8060", "rule.8060")
 	}
 	slut := b.Slut
 	if slut.IsZero() {
 		slut = x.today
 	}
 	if slut.After(x.today) {
-		return RuleError("kg-slut-fremtid", "En kontaktgruppe afsluttes i dag eller bagud, ikke i fremtiden. Afslut den på dagen.",
-			"A contact group is ended today or earlier, not in the future. End it on the day.")
+		return RuleError("kg-slut-fremtid", "rule.kg-slut-fremtid")
 	}
 	if slut.Before(cur.Periode.Start) {
-		return RuleError("1003", "Slutdatoen ligger før kontaktgruppens startdato "+cur.Periode.Start.Dansk()+".",
-			"The end date is before the contact group's start date "+cur.Periode.Start.String()+".")
+		return RuleError("1003", "rule.1003.kg_start", "start", DateParam(cur.Periode.Start))
 	}
 	if _, ok := x.kgAendrbar(cur); !ok && x.cmd.Actor.Rolle == RolleSagsbehandler {
-		return RuleError("8096", fmt.Sprintf("Kontaktgruppe %d kan ikke afsluttes af en sagsbehandler.", cur.KG),
-			fmt.Sprintf("Contact group %d cannot be ended by a caseworker.", cur.KG))
+		return RuleError("8096", "rule.8096.end", "kg", itoa(cur.KG))
 	}
 	x.closeKG(slut)
 	x.effect("kg_afsluttet", slut, fmt.Sprintf("KG%d", cur.KG))

@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 func init() {
 	register(
 		func() Body { return &TilfoejNotat{} },
@@ -57,7 +55,7 @@ func (b *OpdaterBorger) apply(x *exec) error {
 	}
 	if p := b.Adresse.Postnr; p != "" {
 		if n, ok := digits(p); !ok || len(p) != 4 || n < 1000 {
-			return invalidf("postnr", "Postnummeret skal være fire cifre, fx 8000.", "The postcode must be four digits, e.g. 8000.")
+			return invalidf("postnr", "invalid.postnr.postcode_four_digits")
 		}
 	}
 	for _, t := range []textField{{"telefon", b.Telefon}, {"email", b.Email}} {
@@ -84,11 +82,11 @@ func (b *OpdaterYdelse) apply(x *exec) error {
 	y := b.Ydelse
 	for _, d := range []Date{y.KHStart, y.FoersteHenvendelse} {
 		if !d.IsZero() && d.After(x.today) {
-			return invalidf("ydelse", "Datoer for ydelsen kan ikke ligge i fremtiden.", "Benefit dates cannot be in the future.")
+			return invalidf("ydelse", "invalid.ydelse.benefit_dates_future")
 		}
 	}
 	if y.Undtaget != x.s.Ydelse.Undtaget {
-		return invalidf("undtaget", "Brug handlingen »markér undtaget« for 25 %-reglen.", "Use the \"mark exempted\" command for the 25 % rule.")
+		return invalidf("undtaget", "invalid.undtaget.use_mark_exempted")
 	}
 	x.s.Ydelse = y
 	x.touch("ydelse")
@@ -110,12 +108,10 @@ func (*MarkerUndtaget) roles() []string { return rolesCaseworker }
 func (b *MarkerUndtaget) apply(x *exec) error {
 	max := x.rs.P("undtagelse.max_pct")
 	if max == 0 {
-		return RuleError("undtagelse-ikke-i-kraft", "Undtagelse efter 25 %-reglen er først mulig fra 1. juli 2026.",
-			"Exemption under the 25 % rule is only possible from 1 July 2026.")
+		return RuleError("undtagelse-ikke-i-kraft", "rule.undtagelse-ikke-i-kraft")
 	}
 	if g := x.gruppe(); g != "DP" && !(g == "KH" && x.s.Visitation.Kategori == "jobparat") && g != "LY" {
-		return RuleError("undtagelse-gruppe", "Kun ledige tæt på arbejdsmarkedet (dagpenge, jobparate, ledighedsydelse) kan undtages.",
-			"Only unemployed people close to the labour market can be exempted.")
+		return RuleError("undtagelse-gruppe", "rule.undtagelse-gruppe")
 	}
 	t := x.s.Tilmelding
 	first := t.FoersteDato
@@ -123,18 +119,17 @@ func (b *MarkerUndtaget) apply(x *exec) error {
 		first = t.Siden
 	}
 	if mdr := x.rs.P("undtagelse.varighed.mdr"); !t.ErTilmeldt() || !x.today.Before(first.AddMonths(mdr)) {
-		return RuleError("undtagelse-6mdr", fmt.Sprintf("Undtagelsen gælder kun i de første %d måneder af ledigheden og kun for tilmeldte borgere.", mdr),
-			fmt.Sprintf("The exemption applies only in the first %d months of unemployment and only to registered citizens.", mdr))
+		return RuleError("undtagelse-6mdr", "rule.undtagelse-6mdr", "mdr", itoa(mdr))
 	}
 	if x.s.Ydelse.Arbejdspligt {
-		return RuleError("undtagelse-arbejdspligt", "Borgere med arbejdspligt kan ikke undtages.", "Citizens with a work obligation cannot be exempted.")
+		return RuleError("undtagelse-arbejdspligt", "rule.undtagelse-arbejdspligt")
 	}
 	if b.AndelPct < 0 || b.AndelPct > 100 {
-		return invalidf("andel_pct", "Andelen skal være mellem 0 og 100.", "The share must be between 0 and 100.")
+		return invalidf("andel_pct", "invalid.andel_pct.share_between_0")
 	}
 	if b.AndelPct > max {
 		x.res.Warnings = append(x.res.Warnings, Warning{Rule: "undtagelse-25pct",
-			Message: "Kommunen undtager nu " + itoa(b.AndelPct) + " % – mere end " + itoa(max) + " %."})
+			Key: "warning.undtagelse-25pct", Params: map[string]string{"andel": itoa(b.AndelPct), "max": itoa(max)}})
 	}
 	x.s.Ydelse.Undtaget = true
 	x.touch("ydelse")

@@ -2,16 +2,14 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strconv"
 )
 
 // Overblik is what applies to a citizen on one date: each duty with its
 // status (applies, suspended by a fravær until a date, …) and the deadlines
 // that run. The case view shows it ("fritaget for joblog til og med
 // 14.04.2026"), the case list filters on its deadlines, and the printed plan
-// takes its rights-and-duties section from the duties' Tekst.
+// takes its rights-and-duties section from the duties' Line.
 type Overblik struct {
 	Dato     Date
 	RegelSet string        // rule-set version used
@@ -38,7 +36,7 @@ type Frist struct {
 	Navn    string // stable code, one of the Frist… constants
 	Dato    Date   // moved off weekends and holidays to the next working day
 	Status  string // FristKommende, FristIDag or FristOverskredet
-	Detalje string // short Danish text for the UI and the PDF
+	Variant string // which text of the deadline applies: "" or, for sdp_opfoelgning, "naeste"
 	Kilde   string // source tag
 	Holdt   int    // for counted deadlines (kontaktforløb): meetings held so far
 	Krav    int    // for counted deadlines: meetings required; 0 otherwise
@@ -90,7 +88,7 @@ func (r *Rules) Overblik(s *Sag, on Date) (Overblik, error) {
 	}
 	if s == nil || on.IsZero() {
 		return Overblik{}, Errorf(CodeInvalid, "",
-			"Overblikket kræver en sag og en dato.", "The overview needs a case and a date.")
+			"invalid.overview_needs_case")
 	}
 	rs, err := r.ForDate(on)
 	if err != nil {
@@ -476,7 +474,7 @@ var borgerFrister = []string{FristCV, FristSelvbook, FristTjob, FristPaalaeg}
 // deadlines do and as TJOB deadlines do [S29]. A deadline the jobcentre
 // must meet ("inden udgangen af uge 8") moves to the previous working day,
 // so the screen never shows a date after the legal limit.
-func (c *overblikCalc) add(navn string, d Date, detalje, kilde string) {
+func (c *overblikCalc) add(navn string, d Date, kilde string) {
 	if d.IsZero() {
 		return
 	}
@@ -495,7 +493,7 @@ func (c *overblikCalc) add(navn string, d Date, detalje, kilde string) {
 	if c.o.Frister == nil {
 		c.o.Frister = make([]Frist, 0, 12)
 	}
-	c.o.Frister = append(c.o.Frister, Frist{Navn: navn, Dato: d, Status: st, Detalje: detalje, Kilde: kilde})
+	c.o.Frister = append(c.o.Frister, Frist{Navn: navn, Dato: d, Status: st, Kilde: kilde})
 }
 
 // tilmeldingsdato is the start of the current registration: the first
@@ -561,7 +559,7 @@ func (c *overblikCalc) fristCV() {
 			fra = c.kg.Periode.Start // (A) the KG start is the transition to ledighedsydelse
 		}
 	}
-	c.add(FristCV, fra.AddDays(p.Vaerdi), obTekstCV, p.Kilde)
+	c.add(FristCV, fra.AddDays(p.Vaerdi), p.Kilde)
 }
 
 // fristFoersteSamtale: dagpenge — the first jobsamtale within 2 weeks of
@@ -585,7 +583,7 @@ func (c *overblikCalc) fristFoersteSamtale() {
 	if fra.IsZero() || !ok || !c.afholdt(fra, "").IsZero() {
 		return
 	}
-	c.add(FristFoersteSamtale, fra.AddDays(p.Vaerdi), obTekstFoersteSamtale, p.Kilde)
+	c.add(FristFoersteSamtale, fra.AddDays(p.Vaerdi), p.Kilde)
 }
 
 // kontaktforloebMdr is the period of the mandated kontaktforløb (LAB § 31:
@@ -618,7 +616,7 @@ func (c *overblikCalc) fristKontaktforloeb() {
 	if holdt >= p.Vaerdi {
 		return
 	}
-	c.add(FristKontaktforloeb, frist, obTekstKontaktforloeb, p.Kilde)
+	c.add(FristKontaktforloeb, frist, p.Kilde)
 	f := &c.o.Frister[len(c.o.Frister)-1]
 	f.Holdt, f.Krav = holdt, p.Vaerdi
 }
@@ -666,7 +664,7 @@ func (c *overblikCalc) fristVisitation() {
 	}
 	p, ok := c.param("visitation.kh.frist.dage")
 	if fra := c.s.Ydelse.FoersteHenvendelse; ok && !fra.IsZero() {
-		c.add(FristVisitation, fra.AddDays(p.Vaerdi), obTekstVisitation, p.Kilde)
+		c.add(FristVisitation, fra.AddDays(p.Vaerdi), p.Kilde)
 	}
 }
 
@@ -707,7 +705,7 @@ func (c *overblikCalc) fristerSDP() {
 		return
 	}
 	if uge, ok := c.param("sdp.revurdering.uge"); ok && !c.revurderet(foerste, uge.Vaerdi) {
-		c.add(FristSDPRevurdering, foerste.AddDays(uge.Vaerdi*7-1), obTekstSDPRevurdering, uge.Kilde)
+		c.add(FristSDPRevurdering, foerste.AddDays(uge.Vaerdi*7-1), uge.Kilde)
 	}
 	if c.sdpUndtaget(syg) {
 		return
@@ -720,15 +718,16 @@ func (c *overblikCalc) fristerSDP() {
 	if k := c.o.Kategori; k != "sdp2" && k != "sdp3" {
 		// Not yet visited to kategori 2/3: "" or sdp1, or a category
 		// inherited from the previous group (A).
-		c.add(FristSDPVisitation, udloeb, obTekstSDPVisitation, "[S25][S27]")
+		c.add(FristSDPVisitation, udloeb, "[S25][S27]")
 	}
 	if sidste := c.afholdt(foerste, obOpfoelgning); !sidste.IsZero() {
 		if iv, ok := c.param("sdp.opfoelgning.interval.uger"); ok {
-			c.add(FristSDPOpfoelgning, sidste.AddDays(iv.Vaerdi*7), obTekstSDPNaeste, iv.Kilde)
+			c.add(FristSDPOpfoelgning, sidste.AddDays(iv.Vaerdi*7), iv.Kilde)
+			c.o.Frister[len(c.o.Frister)-1].Variant = "naeste" // the next one, not the first
 		}
 		return
 	}
-	c.add(FristSDPOpfoelgning, udloeb, obTekstSDPFoerste, uge.Kilde)
+	c.add(FristSDPOpfoelgning, udloeb, uge.Kilde)
 }
 
 // revurderet reports whether an opfølgningssamtale was held in or after
@@ -762,7 +761,7 @@ func (c *overblikCalc) fristMatchkategori() {
 	}
 	p, ok := c.param("matchkategori.revurdering.mdr")
 	if d := c.s.Visitation.Dato; ok && !d.IsZero() {
-		c.add(FristMatchkategori, d.AddMonths(p.Vaerdi), obTekstMatchkategori, p.Kilde)
+		c.add(FristMatchkategori, d.AddMonths(p.Vaerdi), p.Kilde)
 	}
 }
 
@@ -782,10 +781,10 @@ func (c *overblikCalc) fristerPlan() {
 			continue
 		}
 		if d := pl.Opfoelgning; !d.IsZero() && c.afholdt(d, "").IsZero() {
-			c.add(FristPlanOpfoelgning, d, obTekstPlanOpfoelgning, "[S56b]")
+			c.add(FristPlanOpfoelgning, d, "[S56b]")
 		}
 		if paalaeg && pl.Paalaeg != nil {
-			c.add(FristPaalaeg, pl.Paalaeg.Frist, obTekstPaalaeg, "[S10][S56b]")
+			c.add(FristPaalaeg, pl.Paalaeg.Frist, "[S10][S56b]")
 		}
 	}
 }
@@ -808,7 +807,7 @@ func (c *overblikCalc) fristOmvisitation30() {
 	if cpr.Age(d) < alder {
 		d = d.AddDays(1) // born 29 February: a year older on 1 March, as CPR.Age counts
 	}
-	c.add(FristOmvisitation30, d, obTekstOmvisitation30, "(A) DOMAIN §8.28 [S12]")
+	c.add(FristOmvisitation30, d, "(A) DOMAIN §8.28 [S12]")
 }
 
 // fristSelvbook: after a gentilmelding following selvbook-afmelding the
@@ -819,7 +818,7 @@ func (c *overblikCalc) fristSelvbook() {
 	if d.IsZero() || c.status("selvbook") == PligtFritaget {
 		return
 	}
-	c.add(FristSelvbook, d, obTekstSelvbook, "[S14][S31]")
+	c.add(FristSelvbook, d, "[S14][S31]")
 }
 
 // fristTjob: the next "Tjek jobforslag" deadline [S29], while the citizen
@@ -828,230 +827,74 @@ func (c *overblikCalc) fristTjob() {
 	if c.s.Tjob.IsZero() || c.s.Tilmelding.Status == IkkeTilmeldt || c.status("tilmelding") == PligtAfmeldt {
 		return
 	}
-	c.add(FristTjob, c.s.Tjob, obTekstTjob, "[S29]")
+	c.add(FristTjob, c.s.Tjob, "[S29]")
 }
 
-// Danish deadline texts (Frist.Detalje); DetaljeEN translates them.
-const (
-	obTekstCV              = "CV skal være tilgængeligt på Jobnet"
-	obTekstKontaktforloeb  = "Jobsamtalerne i de første 6 måneder skal være holdt"
-	obTekstFoersteSamtale  = "Første jobsamtale skal være holdt"
-	obTekstVisitation      = "Borgeren skal visiteres"
-	obTekstSDPFoerste      = "Første opfølgningssamtale om sygedagpenge skal være holdt"
-	obTekstSDPNaeste       = "Næste opfølgningssamtale om sygedagpenge skal være holdt"
-	obTekstSDPVisitation   = "Borgeren skal visiteres til sygedagpengekategori 2 eller 3"
-	obTekstSDPRevurdering  = "Retten til fortsat sygedagpenge skal revurderes"
-	obTekstMatchkategori   = "Matchkategorien skal vurderes igen"
-	obTekstPlanOpfoelgning = "Opfølgning på Min Plan"
-	obTekstPaalaeg         = "Frist i uddannelsespålægget"
-	obTekstOmvisitation30  = "Borgeren fylder 30 år: kontaktgruppe og visitation skal ændres"
-	obTekstSelvbook        = "Borgeren skal selv booke en jobsamtale på Jobnet"
-	obTekstTjob            = "Borgeren skal tjekke jobforslag på Jobnet"
-)
+// Text is a sentence named by its catalogue key and parameters (see
+// Error): the Overblik's duty and deadline lines are Texts, rendered in
+// the reader's language by package app/text.
+type Text struct {
+	Key    string
+	Params map[string]string
+}
 
-// DetaljeEN returns the English version of Detalje.
-func (f Frist) DetaljeEN() string {
-	switch f.Detalje {
-	case obTekstCV:
-		return "The CV must be available on Jobnet"
-	case obTekstKontaktforloeb:
-		return "The job meetings of the first 6 months must have been held"
-	case obTekstFoersteSamtale:
-		return "The first job meeting must have been held"
-	case obTekstVisitation:
-		return "The citizen must be categorised"
-	case obTekstSDPFoerste:
-		return "The first sickness benefit follow-up meeting must have been held"
-	case obTekstSDPNaeste:
-		return "The next sickness benefit follow-up meeting must have been held"
-	case obTekstSDPVisitation:
-		return "The citizen must be categorised to sickness benefit category 2 or 3"
-	case obTekstSDPRevurdering:
-		return "The right to continued sickness benefit must be reassessed"
-	case obTekstMatchkategori:
-		return "The match category must be reassessed"
-	case obTekstPlanOpfoelgning:
-		return "Follow-up on My Plan"
-	case obTekstPaalaeg:
-		return "Deadline in the education order"
-	case obTekstOmvisitation30:
-		return "The citizen turns 30: contact group and category must change"
-	case obTekstSelvbook:
-		return "The citizen must book a job meeting on Jobnet"
-	case obTekstTjob:
-		return "The citizen must check job suggestions on Jobnet"
+// MessageKey returns the catalogue key (for package text).
+func (t Text) MessageKey() string { return t.Key }
+
+// MessageParams returns the parameters (for package text).
+func (t Text) MessageParams() map[string]string { return t.Params }
+
+// DetaljeKey returns the catalogue key of the deadline's short text,
+// "deadline.<Navn>[.<Variant>]", e.g. "deadline.cv".
+func (f Frist) DetaljeKey() string {
+	if f.Variant != "" {
+		return "deadline." + f.Navn + "." + f.Variant
 	}
-	return f.Detalje
+	return "deadline." + f.Navn
 }
 
-// Tekst returns the deadline as one Danish line, e.g.
-// "16.03.2026: CV skal være tilgængeligt på Jobnet (overskredet)".
-func (f Frist) Tekst() string {
-	return f.line(f.Dato.Dansk(), f.Detalje, " (%d af %d holdt)", " (i dag)", " (overskredet)")
-}
-
-// TekstEN returns the deadline as one English line, e.g.
-// "16 March 2026: The CV must be available on Jobnet (overdue)".
-func (f Frist) TekstEN() string {
-	return f.line(obDatoEN(f.Dato), f.DetaljeEN(), " (%d of %d held)", " (today)", " (overdue)")
-}
-
-// line builds Tekst and TekstEN from one language's words.
-func (f Frist) line(dato, detalje, countFmt, today, overdue string) string {
-	s := dato + ": " + detalje
+// Line returns the deadline as one line, e.g. "16.03.2026: CV skal være
+// tilgængeligt på Jobnet (overskredet)": key deadline.line.<status>, with
+// ".counted" for counted deadlines (kontaktforløb: "(2 af 4 holdt)").
+func (f Frist) Line() Text {
+	key := "deadline.line." + f.Status
+	p := map[string]string{"dato": DateParam(f.Dato), "detalje": TextParam(f.DetaljeKey())}
 	if f.Krav > 0 {
-		s += fmt.Sprintf(countFmt, f.Holdt, f.Krav)
+		key += ".counted"
+		p["holdt"], p["krav"] = itoa(f.Holdt), itoa(f.Krav)
 	}
-	switch f.Status {
-	case FristIDag:
-		s += today
-	case FristOverskredet:
-		s += overdue
-	}
-	return s
+	return Text{Key: key, Params: p}
 }
 
-// obPligtTekst holds one duty's line per status, in one language.
-type obPligtTekst struct{ gaelder, ret, ingen, fritaget, begraenset, afmeldt string }
-
-func obPligtTeksterDA(pligt string) obPligtTekst {
-	switch pligt {
-	case "tilmelding":
-		return obPligtTekst{"Skal være tilmeldt som arbejdssøgende", "Har ret til at blive tilmeldt som arbejdssøgende",
-			"Ingen pligt til at være tilmeldt som arbejdssøgende", "Fritaget for at være tilmeldt som arbejdssøgende",
-			"Tilmeldt som arbejdssøgende med begrænsninger", "Afmeldt som arbejdssøgende"}
-	case "cv":
-		return obPligtTekst{"Skal have et CV, der er tilgængeligt på Jobnet", "Kan lægge et CV på Jobnet",
-			"Ingen pligt til at have et CV på Jobnet", "Fritaget for at have et CV tilgængeligt på Jobnet",
-			"Skal have et CV på Jobnet, med begrænsninger under fraværet", "Fritaget for at have et CV tilgængeligt på Jobnet"}
-	case "raadighed":
-		return obPligtTekst{"Skal stå til rådighed for arbejde, som man bliver henvist til", "Kan få henvist arbejde",
-			"Ingen pligt til at stå til rådighed for henvist arbejde", "Fritaget for at stå til rådighed for henvist arbejde",
-			"Skal kun stå til rådighed for henvist arbejde, der tager hensyn til fraværet", "Fritaget for at stå til rådighed for henvist arbejde"}
-	case "joblog":
-		return obPligtTekst{"Skal søge job og registrere jobsøgningen i joblog på Jobnet", "Kan bruge joblog på Jobnet",
-			"Ingen pligt til at føre joblog", "Fritaget for joblog",
-			"Skal føre joblog i begrænset omfang", "Fritaget for joblog"}
-	case "jobsamtaler":
-		return obPligtTekst{"Skal deltage i jobsamtaler", "Har ret til jobsamtaler",
-			"Ingen pligt til at deltage i jobsamtaler", "Fritaget for jobsamtaler",
-			"Skal deltage i jobsamtaler i begrænset omfang", "Fritaget for jobsamtaler"}
-	case "aktivering":
-		return obPligtTekst{"Skal deltage i tilbud (aktivering)", "Har ret til tilbud (aktivering)",
-			"Ingen pligt til at deltage i tilbud (aktivering)", "Fritaget for tilbud (aktivering)",
-			"Skal deltage i tilbud (aktivering) i begrænset omfang", "Fritaget for tilbud (aktivering)"}
-	case "selvbook":
-		return obPligtTekst{"Skal selv booke jobsamtaler på Jobnet", "Kan selv booke jobsamtaler på Jobnet",
-			"Ingen pligt til selv at booke jobsamtaler", "Fritaget for selv at booke jobsamtaler",
-			"Skal selv booke jobsamtaler; fristerne forlænges under fraværet", "Fritaget for selv at booke jobsamtaler"}
-	}
-	return obPligtTekst{}
-}
-
-func obPligtTeksterEN(pligt string) obPligtTekst {
-	switch pligt {
-	case "tilmelding":
-		return obPligtTekst{"Must be registered as a jobseeker", "Has the right to register as a jobseeker",
-			"No duty to be registered as a jobseeker", "Exempt from being registered as a jobseeker",
-			"Registered as a jobseeker with restrictions", "Deregistered as a jobseeker"}
-	case "cv":
-		return obPligtTekst{"Must have a CV available on Jobnet", "May put a CV on Jobnet",
-			"No duty to have a CV on Jobnet", "Exempt from having a CV available on Jobnet",
-			"Must have a CV on Jobnet, with restrictions during the absence", "Exempt from having a CV available on Jobnet"}
-	case "raadighed":
-		return obPligtTekst{"Must be available for work one is referred to", "May be referred to work",
-			"No duty to be available for referred work", "Exempt from being available for referred work",
-			"Need only be available for referred work that takes the absence into account", "Exempt from being available for referred work"}
-	case "joblog":
-		return obPligtTekst{"Must search for jobs and record the search in the job log on Jobnet", "May use the job log on Jobnet",
-			"No duty to keep a job log", "Exempt from the job log",
-			"Must keep the job log to a limited extent", "Exempt from the job log"}
-	case "jobsamtaler":
-		return obPligtTekst{"Must attend job meetings", "Has the right to job meetings",
-			"No duty to attend job meetings", "Exempt from job meetings",
-			"Must attend job meetings to a limited extent", "Exempt from job meetings"}
-	case "aktivering":
-		return obPligtTekst{"Must take part in activation offers", "Has the right to activation offers",
-			"No duty to take part in activation offers", "Exempt from activation offers",
-			"Must take part in activation offers to a limited extent", "Exempt from activation offers"}
-	case "selvbook":
-		return obPligtTekst{"Must book job meetings on Jobnet", "May book job meetings on Jobnet",
-			"No duty to book job meetings", "Exempt from booking job meetings",
-			"Must book job meetings; the deadlines are extended during the absence", "Exempt from booking job meetings"}
-	}
-	return obPligtTekst{}
-}
-
-// Tekst returns the duty as one plain Danish line for the case view and the
+// Line returns the duty as one plain line for the case view and the
 // printed plan, e.g. "Fritaget for joblog til og med 14.04.2026" or "Skal
-// være tilmeldt som arbejdssøgende". The end date is inclusive ("til og
-// med"); a suspension without an end reads "indtil videre".
-func (p PligtStatus) Tekst() string {
-	t := obPligtTeksterDA(p.Pligt)
-	if p.Pligt == "jobsamtaler" && p.Gruppe == "SDP" {
-		// Sygedagpengemodtagere have opfølgningssamtaler, not jobsamtaler [S27].
-		t = obPligtTekst{"Skal deltage i opfølgningssamtaler om sygedagpenge", "Har ret til opfølgningssamtaler",
-			"Ingen pligt til at deltage i opfølgningssamtaler", "Fritaget for opfølgningssamtaler",
-			"Skal deltage i opfølgningssamtaler i begrænset omfang", "Fritaget for opfølgningssamtaler"}
+// være tilmeldt som arbejdssøgende". The duty's own text is
+// duty.<pligt>.<status> (duty.jobsamtaler_sdp.* for sygedagpenge, whose
+// meetings are opfølgningssamtaler [S27]); a suspension adds its inclusive
+// end (duty.line.til) or "indtil videre" (duty.line.open). An unknown duty
+// or status gives duty.unknown with the codes.
+func (p PligtStatus) Line() Text {
+	if !contains(Pligter, p.Pligt) || !contains(pligtStatuses, p.Status) {
+		return Text{Key: "duty.unknown", Params: map[string]string{"pligt": p.Pligt, "status": p.Status}}
 	}
-	return p.tekst(t, " til og med "+p.Til.Dansk(), " indtil videre")
-}
-
-// TekstEN is Tekst in English, e.g. "Exempt from the job log up to and
-// including 14 April 2026".
-func (p PligtStatus) TekstEN() string {
-	t := obPligtTeksterEN(p.Pligt)
-	if p.Pligt == "jobsamtaler" && p.Gruppe == "SDP" {
-		t = obPligtTekst{"Must attend sickness benefit follow-up meetings", "Has a right to follow-up meetings",
-			"No duty to attend follow-up meetings", "Exempt from follow-up meetings",
-			"Must attend follow-up meetings to a limited extent", "Exempt from follow-up meetings"}
+	name := p.Pligt
+	if name == "jobsamtaler" && p.Gruppe == "SDP" {
+		name = "jobsamtaler_sdp"
 	}
-	return p.tekst(t, " up to and including "+obDatoEN(p.Til), " until further notice")
-}
-
-func (p PligtStatus) tekst(t obPligtTekst, til, aaben string) string {
-	var s string
-	switch p.Status {
-	case PligtGaelder:
-		return obOrElse(t.gaelder, p.Pligt)
-	case PligtRet:
-		return obOrElse(t.ret, p.Pligt)
-	case PligtIngen:
-		return obOrElse(t.ingen, p.Pligt)
-	case PligtFritaget:
-		s = t.fritaget
-	case PligtBegraenset:
-		s = t.begraenset
-	case PligtAfmeldt:
-		s = t.afmeldt
-	}
-	if s == "" {
-		return p.Pligt + ": " + p.Status // unknown duty or status: show the codes, never nothing
-	}
+	key := "duty." + name + "." + p.Status
 	switch {
+	case p.Status == PligtGaelder || p.Status == PligtRet || p.Status == PligtIngen:
+		return Text{Key: key}
 	case !p.Til.IsZero():
-		return s + til
+		return Text{Key: "duty.line.til", Params: map[string]string{"tekst": TextParam(key), "til": DateParam(p.Til)}}
 	case p.Status != PligtBegraenset:
-		return s + aaben
+		return Text{Key: "duty.line.open", Params: map[string]string{"tekst": TextParam(key)}}
 	}
-	return s
+	return Text{Key: key}
 }
 
-func obOrElse(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-// obDatoEN writes d as "14 April 2026".
-func obDatoEN(d Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	y, m, dd := d.YMD()
-	return strconv.Itoa(dd) + " " + m.String() + " " + strconv.Itoa(y)
-}
+// pligtStatuses are the PligtStatus.Status values.
+var pligtStatuses = []string{PligtGaelder, PligtRet, PligtIngen, PligtFritaget, PligtBegraenset, PligtAfmeldt}
 
 // forrigeArbejdsdag returns d if it is a working day, else the working day
 // before it.

@@ -625,8 +625,8 @@ func TestOverblikFrister(t *testing.T) {
 				if got.Dato != dato(t, w.dato) || got.Status != w.status {
 					t.Errorf("%s = %s %s, want %s %s", w.navn, got.Dato, got.Status, w.dato, w.status)
 				}
-				if got.Detalje == "" || got.Kilde == "" || got.DetaljeEN() == got.Detalje {
-					t.Errorf("%s: Detalje %q, DetaljeEN %q, Kilde %q: want all set and translated", w.navn, got.Detalje, got.DetaljeEN(), got.Kilde)
+				if da, en := msgText(t, got.Line(), "da"), msgText(t, got.Line(), "en"); got.Kilde == "" || da == en {
+					t.Errorf("%s: line %q / %q, Kilde %q: want all set and translated", w.navn, da, en, got.Kilde)
 				}
 			}
 			if !slices.IsSortedFunc(o.Frister, func(a, b app.Frist) int { return a.Dato.DaysUntil(b.Dato) * -1 }) {
@@ -655,15 +655,17 @@ func TestOverblikTekst(t *testing.T) {
 		{app.PligtStatus{Pligt: "raadighed", Status: app.PligtBegraenset},
 			"Skal kun stå til rådighed for henvist arbejde, der tager hensyn til fraværet",
 			"Need only be available for referred work that takes the absence into account"},
-		{app.PligtStatus{Pligt: "ukendt", Status: "mystisk"}, "ukendt: mystisk", "ukendt: mystisk"},
+		{app.PligtStatus{Pligt: "ukendt", Status: "mystisk"}, "ukendt: mystisk", "ukendt: mystisk (unknown duty)"},
+		{app.PligtStatus{Pligt: "jobsamtaler", Status: app.PligtFritaget, Gruppe: "SDP"},
+			"Fritaget for opfølgningssamtaler indtil videre", "Exempt from follow-up meetings until further notice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.p.Pligt+"/"+tc.p.Status, func(t *testing.T) {
-			if got := tc.p.Tekst(); got != tc.da {
-				t.Errorf("Tekst() = %q, want %q", got, tc.da)
+			if got := msgText(t, tc.p.Line(), "da"); got != tc.da {
+				t.Errorf("Line() in da = %q, want %q", got, tc.da)
 			}
-			if got := tc.p.TekstEN(); got != tc.en {
-				t.Errorf("TekstEN() = %q, want %q", got, tc.en)
+			if got := msgText(t, tc.p.Line(), "en"); got != tc.en {
+				t.Errorf("Line() in en = %q, want %q", got, tc.en)
 			}
 		})
 	}
@@ -672,19 +674,36 @@ func TestOverblikTekst(t *testing.T) {
 	for _, name := range app.Pligter {
 		for _, st := range statuses {
 			p := app.PligtStatus{Pligt: name, Status: st}
-			fallback := name + ": " + st
-			if p.Tekst() == fallback || p.TekstEN() == fallback {
-				t.Errorf("%s/%s has no text: %q / %q", name, st, p.Tekst(), p.TekstEN())
+			if p.Line().Key == "duty.unknown" {
+				t.Errorf("%s/%s has no text", name, st)
+			}
+			da, en := msgText(t, p.Line(), "da"), msgText(t, p.Line(), "en")
+			if da == en {
+				t.Errorf("%s/%s: English is the Danish %q", name, st, da)
 			}
 		}
 	}
 
-	f := app.Frist{Navn: app.FristCV, Dato: dato(t, "2026-03-16"), Status: app.FristOverskredet, Detalje: "CV skal være tilgængeligt på Jobnet"}
-	if got, want := f.Tekst(), "16.03.2026: CV skal være tilgængeligt på Jobnet (overskredet)"; got != want {
-		t.Errorf("Frist.Tekst() = %q, want %q", got, want)
+	frister := []struct {
+		f      app.Frist
+		da, en string
+	}{
+		{app.Frist{Navn: app.FristCV, Dato: dato(t, "2026-03-16"), Status: app.FristOverskredet},
+			"16.03.2026: CV skal være tilgængeligt på Jobnet (overskredet)", "16 March 2026: The CV must be available on Jobnet (overdue)"},
+		{app.Frist{Navn: app.FristKontaktforloeb, Dato: dato(t, "2026-09-01"), Status: app.FristKommende, Holdt: 2, Krav: 4},
+			"01.09.2026: Jobsamtalerne i de første 6 måneder skal være holdt (2 af 4 holdt)",
+			"1 September 2026: The job meetings of the first 6 months must have been held (2 of 4 held)"},
+		{app.Frist{Navn: app.FristSDPOpfoelgning, Variant: "naeste", Dato: dato(t, "2026-05-04"), Status: app.FristIDag},
+			"04.05.2026: Næste opfølgningssamtale om sygedagpenge skal være holdt (i dag)",
+			"4 May 2026: The next sickness benefit follow-up meeting must have been held (today)"},
 	}
-	if got, want := f.TekstEN(), "16 March 2026: The CV must be available on Jobnet (overdue)"; got != want {
-		t.Errorf("Frist.TekstEN() = %q, want %q", got, want)
+	for _, tc := range frister {
+		if got := msgText(t, tc.f.Line(), "da"); got != tc.da {
+			t.Errorf("Frist.Line() in da = %q, want %q", got, tc.da)
+		}
+		if got := msgText(t, tc.f.Line(), "en"); got != tc.en {
+			t.Errorf("Frist.Line() in en = %q, want %q", got, tc.en)
+		}
 	}
 }
 
@@ -769,7 +788,7 @@ func TestOverblikOddData(t *testing.T) {
 				t.Errorf("%d duties, want %d", len(o.Pligter), len(app.Pligter))
 			}
 			for _, p := range o.Pligter {
-				_ = p.Tekst() + p.TekstEN()
+				_ = msgText(t, p.Line(), "da") + msgText(t, p.Line(), "en")
 			}
 		})
 	}

@@ -45,17 +45,16 @@ func (b *GemPlan) apply(x *exec) error {
 	i := x.s.FindPlan(b.PlanID)
 	if i < 0 {
 		if !contains(planTyper, b.Type) {
-			return invalidf("type", "Ukendt plantype %q; brug jobplan, uddannelsesplan eller sdp_opfoelgning.",
-				"Unknown plan type %q; use jobplan, uddannelsesplan or sdp_opfoelgning.", b.Type)
+			return invalidf("type", "invalid.plan.type", "kode", b.Type)
 		}
 		if b.Type == PlanSDPOpfoelgning && x.gruppe() != "SDP" {
-			return RuleError("plan-type", "Aftale om opfølgning bruges kun for sygedagpengemodtagere.", "A follow-up agreement is only for sickness-benefit recipients.")
+			return RuleError("plan-type", "rule.plan-type")
 		}
 		x.s.Planer = append(x.s.Planer, Plan{ID: b.PlanID, Type: b.Type, Oprettet: x.today, RegelSet: x.rs.Version})
 		i = len(x.s.Planer) - 1
 		x.effect("plan_oprettet", x.today, b.Type)
 	} else if b.Type != "" && b.Type != x.s.Planer[i].Type {
-		return invalidf("type", "En plans type kan ikke ændres; opret en ny plan.", "A plan's type cannot be changed; create a new plan.")
+		return invalidf("type", "invalid.type.plan_s_type")
 	}
 	p := &x.s.Planer[i]
 	p.PlanIndhold = b.Indhold.clone()
@@ -91,19 +90,19 @@ func checkIndhold(c PlanIndhold) error {
 	if p := c.Paalaeg; p != nil {
 		texts = append(texts, textField{"paalaeg.tekst", p.Tekst})
 		if p.Frist.IsZero() {
-			return invalidf("paalaeg.frist", "Pålægget skal have en frist.", "The order needs a deadline.")
+			return invalidf("paalaeg.frist", "invalid.paalaeg.frist.order_needs_deadline")
 		}
 	}
 	if d := c.SDP; d != nil {
 		lists = append(lists, listField{"sdp.tiltag", d.Tiltag})
 		texts = append(texts, textField{"sdp.arbejdsplads", d.Arbejdsplads}, textField{"sdp.opfoelgningsform", d.Opfoelgningsform})
 		if !contains([]string{"", "sdp1", "sdp2", "sdp3"}, d.Kategori) {
-			return invalidf("sdp.kategori", "Sygedagpengekategorien skal være sdp1, sdp2 eller sdp3 (eller tom før visitationen).", "The sickness-benefit category must be sdp1, sdp2 or sdp3.")
+			return invalidf("sdp.kategori", "invalid.sdp.kategori.sickness_benefit_category")
 		}
 	}
 	for _, l := range lists {
 		if len(l.items) > maxPlanItems {
-			return invalidf(l.name, "Højst %d punkter i %s.", "At most %d items in %s.", maxPlanItems, l.name)
+			return invalidf(l.name, "invalid.plan.items", "max", itoa(maxPlanItems), "felt", l.name)
 		}
 		for _, it := range l.items {
 			if err := text(l.name, it, maxPlanText, true); err != nil {
@@ -117,10 +116,10 @@ func checkIndhold(c PlanIndhold) error {
 		}
 	}
 	if c.Jobsoegning.AntalPrUge < 0 || c.Jobsoegning.AntalPrUge > 100 {
-		return invalidf("antal_pr_uge", "Antal ansøgninger pr. uge skal være mellem 0 og 100.", "Applications per week must be between 0 and 100.")
+		return invalidf("antal_pr_uge", "invalid.antal_pr_uge.applications_per_week")
 	}
 	if len(c.Aktiviteter) > maxPlanItems {
-		return invalidf("aktiviteter", "Højst %d aktiviteter.", "At most %d activities.", maxPlanItems)
+		return invalidf("aktiviteter", "invalid.plan.activities", "max", itoa(maxPlanItems))
 	}
 	for _, a := range c.Aktiviteter {
 		if err := checkAktivitet(a); err != nil {
@@ -133,7 +132,7 @@ func checkIndhold(c PlanIndhold) error {
 // checkAktivitet: start and end, hours and minutes per week 0–59 [S80].
 func checkAktivitet(a Aktivitet) error {
 	if !contains(aktivitetsTyper, a.Type) {
-		return invalidf("aktivitet", "Ukendt aktivitetstype %q.", "Unknown activity type %q.", a.Type)
+		return invalidf("aktivitet", "invalid.plan.activity_type", "kode", a.Type)
 	}
 	if err := text("udbyder", a.Udbyder, 200, false); err != nil {
 		return err
@@ -142,13 +141,13 @@ func checkAktivitet(a Aktivitet) error {
 		return err
 	}
 	if a.Periode.Start.IsZero() {
-		return invalidf("aktivitet", "Aktiviteten mangler en startdato.", "The activity has no start date.")
+		return invalidf("aktivitet", "invalid.aktivitet.activity_no_start")
 	}
 	if !a.Periode.Slut.IsZero() && a.Periode.Slut.Before(a.Periode.Start) {
-		return RuleError("1003", "Aktivitetens slutdato ligger før startdatoen.", "The activity's end date is before its start date.")
+		return RuleError("1003", "rule.1003.activity_s_end")
 	}
 	if a.Timer < 0 || a.Timer > 59 || a.Minutter < 0 || a.Minutter > 59 {
-		return invalidf("aktivitet", "Timer og minutter pr. uge skal hver være mellem 0 og 59.", "Hours and minutes per week must each be between 0 and 59.")
+		return invalidf("aktivitet", "invalid.aktivitet.hours_minutes_per")
 	}
 	return nil
 }
@@ -171,7 +170,7 @@ func (b *OffentliggoerPlan) apply(x *exec) error {
 	}
 	i := x.s.FindPlan(b.PlanID)
 	if i < 0 || x.s.Planer[i].Status != PlanUdkast {
-		return RuleError("8006", "Der er intet udkast at offentliggøre. Gem planen først.", "There is no draft to publish. Save the plan first.")
+		return RuleError("8006", "rule.8006")
 	}
 	p := &x.s.Planer[i]
 	if err := x.checkPublish(p); err != nil {
@@ -186,24 +185,21 @@ func (b *OffentliggoerPlan) apply(x *exec) error {
 
 func (x *exec) checkPublish(p *Plan) error {
 	if (p.Type == PlanJob || p.Type == PlanUddannelse) && len(p.Jobmaal) == 0 && len(p.Uddannelsesmaal) == 0 {
-		return RuleError("8015", "Planen skal have mindst ét job- eller uddannelsesmål, før den kan offentliggøres.",
-			"The plan needs at least one job or education goal before it can be published.")
+		return RuleError("8015", "rule.8015")
 	}
 	if p.Paalaeg != nil {
 		if x.rs.P("uddannelsespaalaeg") == 0 {
-			return RuleError("paalaeg-afskaffet", "Uddannelsespålæg er afskaffet fra 1. januar 2027. Fjern pålægget fra planen.",
-				"Education orders are abolished from 1 January 2027. Remove the order from the plan.")
+			return RuleError("paalaeg-afskaffet", "rule.paalaeg-afskaffet")
 		}
 		if !p.Paalaeg.Frist.After(x.today) {
-			return RuleError("8018", "Pålægsfristen skal ligge efter i dag.", "The order's deadline must be after today.")
+			return RuleError("8018", "rule.8018")
 		}
 	}
 	if max := x.rs.P("uddannelsesplan.max_alder"); p.Type == PlanUddannelse && x.ageKnown() && x.age() > max {
-		return RuleError("8044", fmt.Sprintf("En uddannelsesplan kan ikke bruges for borgere over %d år.", max),
-			fmt.Sprintf("An education plan cannot be used for citizens over %d.", max))
+		return RuleError("8044", "rule.8044", "max", itoa(max))
 	}
 	if p.Ansvarlig.Navn == "" {
-		return RuleError("8055", "Planen skal have en ansvarlig sagsbehandler.", "The plan needs a responsible caseworker.")
+		return RuleError("8055", "rule.8055")
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"slices"
@@ -140,9 +139,7 @@ func (r *Rules) ForDate(d Date) (*RuleSet, error) {
 			return s, nil
 		}
 	}
-	return nil, Errorf(CodeNotFound, "regelsaet",
-		fmt.Sprintf("Der findes ingen regler for %s. Kontrollér datoen.", d.Dansk()),
-		fmt.Sprintf("No rules cover %s. Check the date.", d.String()))
+	return nil, Errorf(CodeNotFound, "regelsaet", "not_found.rules_for_date", "dato", DateParam(d))
 }
 
 // Version returns the rule set with the given version id, or nil.
@@ -185,16 +182,22 @@ func LoadRules(fsys fs.FS) (*Rules, error) {
 	return l.load()
 }
 
-// tableError is a rule-table error with its position.
-func tableError(file string, line int, col, msg string) error {
-	pos := file
-	if line > 0 {
-		pos += ":" + strconv.Itoa(line)
+// tableError is a rule-table error with its position: key names the
+// problem (table.*), kv its parameters; the message is the position
+// (table.at.*) followed by the problem, which the catalogue renders with
+// the same parameters.
+func tableError(file string, line int, col, key string, kv ...string) error {
+	at := "table.at.file"
+	switch {
+	case line > 0 && col != "":
+		at = "table.at.column"
+	case line > 0:
+		at = "table.at.line"
+	case col != "":
+		at = "table.at.file_column"
 	}
-	if col != "" {
-		pos += " kolonne " + col
-	}
-	return Errorf(CodeInvalid, "regeltabel", pos+": "+msg, pos+": "+msg)
+	kv = append([]string{"fil", file, "linje", strconv.Itoa(line), "kolonne", col, "problem", TextParam(key)}, kv...)
+	return Errorf(CodeInvalid, "regeltabel", at, kv...)
 }
 
 // table is a parsed CSV file with named columns.
@@ -213,17 +216,17 @@ type row struct {
 func (l *loader) read(file string) (*table, error) {
 	f, err := l.fsys.Open(file)
 	if err != nil {
-		return nil, tableError(file, 0, "", "filen mangler i regelmappen eller kan ikke læses; kopiér den fra assets/rules")
+		return nil, tableError(file, 0, "", "table.file_missing")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, 4<<20))
 	if err != nil {
-		return nil, tableError(file, 0, "", "filen kan ikke læses; kontrollér, at den er en almindelig tekstfil")
+		return nil, tableError(file, 0, "", "table.file_unreadable")
 	}
 	// Spreadsheets saving "CSV UTF-8" put a byte-order mark first.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if line, n := firstDataLine(data); strings.Count(line, ";") > strings.Count(line, ",") {
-		return nil, tableError(file, n, "", "filen bruger semikolon som skilletegn; gem den som CSV med komma (i et dansk regneark: »CSV UTF-8 (kommasepareret)«)")
+		return nil, tableError(file, n, "", "table.semicolon")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comment = '#'
@@ -240,7 +243,7 @@ func (l *loader) read(file string) (*table, error) {
 			if errors.As(err, &pe) {
 				return nil, tableError(file, pe.Line, strconv.Itoa(pe.Column), csvProblem(pe.Err))
 			}
-			return nil, tableError(file, 0, "", "ugyldig CSV; gem filen igen som CSV med komma")
+			return nil, tableError(file, 0, "", "table.csv")
 		}
 		line, _ := r.FieldPos(0)
 		for i := range rec {
@@ -253,20 +256,20 @@ func (l *loader) read(file string) (*table, error) {
 		t.rows = append(t.rows, row{t: t, line: line, cells: rec})
 	}
 	if t.header == nil {
-		return nil, tableError(file, 0, "", "filen er tom; den skal have en overskriftslinje")
+		return nil, tableError(file, 0, "", "table.empty")
 	}
 	return t, nil
 }
 
-// csvProblem explains a CSV syntax error in Danish with what to do.
+// csvProblem returns the catalogue key that explains a CSV syntax error.
 func csvProblem(err error) string {
 	switch {
 	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote):
-		return "et anførselstegn (\") mangler eller står forkert; sæt tekst, der indeholder komma, i \"…\""
+		return "table.csv_quote"
 	case errors.Is(err, csv.ErrFieldCount):
-		return "linjen har et forkert antal felter; hver linje skal have lige så mange felter som overskriften"
+		return "table.csv_field_count"
 	}
-	return "ugyldig CSV; gem filen igen som CSV med komma"
+	return "table.csv"
 }
 
 // firstDataLine returns the first line that is not a comment or blank,
@@ -284,7 +287,7 @@ func firstDataLine(data []byte) (string, int) {
 func (t *table) need(cols ...string) error {
 	for _, c := range cols {
 		if !slices.Contains(t.header, c) {
-			return tableError(t.file, 1, c, "kolonnen mangler i overskriften")
+			return tableError(t.file, 1, c, "table.column_missing")
 		}
 	}
 	return nil
@@ -298,12 +301,14 @@ func (r row) get(col string) string {
 	return r.cells[i]
 }
 
-func (r row) err(col, msg string) error { return tableError(r.t.file, r.line, col, msg) }
+func (r row) err(col, key string, kv ...string) error {
+	return tableError(r.t.file, r.line, col, key, kv...)
+}
 
 func (r row) str(col string) (string, error) {
 	v := r.get(col)
 	if v == "" {
-		return "", r.err(col, "feltet er tomt")
+		return "", r.err(col, "table.field_empty")
 	}
 	return v, nil
 }
@@ -315,7 +320,7 @@ func (r row) int(col string, empty int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < -1 || n > 1_000_000 {
-		return 0, r.err(col, fmt.Sprintf("%q er ikke et heltal mellem -1 og 1000000", v))
+		return 0, r.err(col, "table.int_range", "vaerdi", v)
 	}
 	return n, nil
 }
@@ -327,20 +332,20 @@ func (r row) bool(col string) (bool, error) {
 	case "nej", "n", "", "0":
 		return false, nil
 	}
-	return false, r.err(col, fmt.Sprintf("%q skal være ja eller nej", r.get(col)))
+	return false, r.err(col, "table.bool", "vaerdi", r.get(col))
 }
 
 func (r row) date(col string, required bool) (Date, error) {
 	v := r.get(col)
 	if v == "" {
 		if required {
-			return Date{}, r.err(col, "datoen mangler")
+			return Date{}, r.err(col, "table.date_missing")
 		}
 		return Date{}, nil
 	}
 	d, err := ParseDate(v)
 	if err != nil {
-		return Date{}, r.err(col, AsError(err).Message)
+		return Date{}, r.err(col, "table.date", "vaerdi", v)
 	}
 	return d, nil
 }
@@ -355,7 +360,7 @@ func (r row) period() (Period, error) {
 		return Period{}, err
 	}
 	if !to.IsZero() && to.Before(from) {
-		return Period{}, r.err("gyldig_til", "gyldig_til ligger før gyldig_fra")
+		return Period{}, r.err("gyldig_til", "table.period_reversed")
 	}
 	return Period{Start: from, Slut: to}, nil
 }
@@ -363,10 +368,10 @@ func (r row) period() (Period, error) {
 func (r row) kilde() (string, error) {
 	k := r.get("kilde")
 	if k == "" {
-		return "", r.err("kilde", "hver regel skal have en kilde ([S..]) eller (A)")
+		return "", r.err("kilde", "table.kilde_missing")
 	}
 	if !hasSourceMark(k) {
-		return "", r.err("kilde", fmt.Sprintf("%q er ikke en kilde: skriv fx [S12], (A), (H) eller (R)", k))
+		return "", r.err("kilde", "table.kilde", "vaerdi", k)
 	}
 	return k, nil
 }

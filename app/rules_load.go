@@ -56,7 +56,7 @@ func (l *loader) loadSets() ([]*RuleSet, error) {
 			return nil, err
 		}
 		if seen[v] {
-			return nil, r.err("version", fmt.Sprintf("versionen %q findes to gange", v))
+			return nil, r.err("version", "table.version_twice", "vaerdi", v)
 		}
 		seen[v] = true
 		p, err := r.period()
@@ -74,7 +74,7 @@ func (l *loader) loadSets() ([]*RuleSet, error) {
 		})
 	}
 	if len(sets) == 0 {
-		return nil, tableError(fileRegelsaet, 0, "", "der er ingen regelsæt")
+		return nil, tableError(fileRegelsaet, 0, "", "table.no_sets")
 	}
 	ks := make([]keyed, len(sets))
 	for i, s := range sets {
@@ -93,12 +93,11 @@ func checkPeriods(ks []keyed) error {
 	for i := 1; i < len(ks); i++ {
 		prev, cur := ks[i-1], ks[i]
 		if prev.p.Slut.IsZero() || !prev.p.Slut.Before(cur.p.Start) {
-			return tableError(cur.file, cur.line, "gyldig_fra",
-				fmt.Sprintf("%s: perioden overlapper perioden på linje %d", cur.key, prev.line))
+			return tableError(cur.file, cur.line, "gyldig_fra", "table.overlap", "noegle", cur.key, "andenlinje", strconv.Itoa(prev.line))
 		}
 		if prev.p.Slut.AddDays(1) != cur.p.Start {
-			return tableError(cur.file, cur.line, "gyldig_fra",
-				fmt.Sprintf("%s: hul mellem %s og %s (linje %d slutter %s)", cur.key, prev.p.Slut.AddDays(1), cur.p.Start.AddDays(-1), prev.line, prev.p.Slut))
+			return tableError(cur.file, cur.line, "gyldig_fra", "table.gap", "noegle", cur.key, "hulfra", prev.p.Slut.AddDays(1).String(),
+				"hultil", cur.p.Start.AddDays(-1).String(), "andenlinje", strconv.Itoa(prev.line), "slutter", prev.p.Slut.String())
 		}
 	}
 	return nil
@@ -126,10 +125,10 @@ func (l *loader) setsFor(r row) ([]*RuleSet, Period, error) {
 		}
 	}
 	if !startOK {
-		return nil, p, r.err("gyldig_fra", fmt.Sprintf("%s er ikke starten på et regelsæt i %s", p.Start, fileRegelsaet))
+		return nil, p, r.err("gyldig_fra", "table.not_set_start", "dato", p.Start.String(), "tabel", fileRegelsaet)
 	}
 	if !endOK {
-		return nil, p, r.err("gyldig_til", fmt.Sprintf("%s er ikke slutningen på et regelsæt i %s", p.Slut, fileRegelsaet))
+		return nil, p, r.err("gyldig_til", "table.not_set_end", "dato", p.Slut.String(), "tabel", fileRegelsaet)
 	}
 	return out, p, nil
 }
@@ -168,7 +167,7 @@ func (l *loader) eachRow(file string, cols []string, key func(row) string, fn fu
 	pk := perKey{}
 	for _, r := range t.rows {
 		if len(r.cells) != len(t.header) {
-			return r.err("", fmt.Sprintf("linjen har %d felter, overskriften %d", len(r.cells), len(t.header)))
+			return r.err("", "table.field_count", "antal", itoa(len(r.cells)), "overskrift", itoa(len(t.header)))
 		}
 		sets, p, err := l.setsFor(r)
 		if err != nil {
@@ -192,17 +191,17 @@ func (l *loader) loadKG() error {
 	return l.eachRow(fileKG, cols, func(r row) string { return "KG" + r.get("kg") }, func(r row, sets []*RuleSet) error {
 		id, err := r.int("kg", -1)
 		if err != nil || id < 1 || id > 999 {
-			return r.err("kg", fmt.Sprintf("%q er ikke et kontaktgruppe-id (1–999)", r.get("kg")))
+			return r.err("kg", "table.kg_id", "vaerdi", r.get("kg"))
 		}
 		d := &KGDef{ID: id, Navn: r.get("navn"), NavnEN: r.get("navn_en"), Gruppe: r.get("gruppe"), Profil: r.get("profil"), Kilde: r.get("kilde")}
 		if d.Navn == "" || d.NavnEN == "" {
-			return r.err("navn", "navn og navn_en skal udfyldes")
+			return r.err("navn", "table.names_missing")
 		}
 		if !contains(kgGrupper, d.Gruppe) {
-			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q; brug en af %s", d.Gruppe, strings.Join(kgGrupper, ", ")))
+			return r.err("gruppe", "table.group_choose", "vaerdi", d.Gruppe, "gyldige", strings.Join(kgGrupper, ", "))
 		}
 		if _, ok := profiles[d.Profil]; !ok {
-			return r.err("profil", fmt.Sprintf("ukendt profil %q; brug D, K, U, A eller n", d.Profil))
+			return r.err("profil", "table.profile", "vaerdi", d.Profil)
 		}
 		if d.LAB6, err = r.int("lab6", 0); err != nil {
 			return err
@@ -240,14 +239,14 @@ func (l *loader) loadKategorier() error {
 	return l.eachRow(fileKategorier, cols, func(r row) string { return r.get("kode") }, func(r row, sets []*RuleSet) error {
 		d := &KategoriDef{Kode: r.get("kode"), Navn: r.get("navn"), NavnEN: r.get("navn_en"), Kategorisering: r.get("kategorisering"), Kilde: r.get("kilde")}
 		if d.Kode == "" || d.Navn == "" || d.NavnEN == "" {
-			return r.err("kode", "kode, navn og navn_en skal udfyldes")
+			return r.err("kode", "table.code_names_missing")
 		}
 		var err error
 		if d.DFDG, err = r.int("dfdg_id", 0); err != nil {
 			return err
 		}
 		if !contains(kategoriseringer, d.Kategorisering) {
-			return r.err("kategorisering", fmt.Sprintf("ukendt kategorisering %q; brug en af %s", d.Kategorisering, strings.Join(kategoriseringer, ", ")))
+			return r.err("kategorisering", "table.categorisation", "vaerdi", d.Kategorisering, "gyldige", strings.Join(kategoriseringer, ", "))
 		}
 		if d.MaxAlder, err = r.int("max_alder", -1); err != nil {
 			return err
@@ -282,19 +281,19 @@ func (l *loader) loadFravaer() error {
 func parseFravaerType(r row) (*FravaerTypeDef, error) {
 	d := &FravaerTypeDef{Kode: r.get("kode"), Navn: r.get("navn"), NavnEN: r.get("navn_en"), Afmelder: r.get("afmelder"), Kilde: r.get("kilde")}
 	if d.Kode == "" || d.Navn == "" || d.NavnEN == "" {
-		return nil, r.err("kode", "kode, navn og navn_en skal udfyldes")
+		return nil, r.err("kode", "table.code_names_missing")
 	}
 	d.GaelderFor = strings.Fields(r.get("gaelder_for"))
 	if len(d.GaelderFor) == 0 {
-		return nil, r.err("gaelder_for", "angiv grupper (fx DP KH) eller *")
+		return nil, r.err("gaelder_for", "table.groups_missing")
 	}
 	for _, g := range d.GaelderFor {
 		if g != "*" && !contains(kgGrupper, g) {
-			return nil, r.err("gaelder_for", fmt.Sprintf("ukendt gruppe %q", g))
+			return nil, r.err("gaelder_for", "table.group", "vaerdi", g)
 		}
 	}
 	if !contains(afmelderValues, d.Afmelder) {
-		return nil, r.err("afmelder", fmt.Sprintf("%q skal være nej, ja eller undtagen_loentilskud", d.Afmelder))
+		return nil, r.err("afmelder", "table.afmelder", "vaerdi", d.Afmelder)
 	}
 	var err error
 	ints := []struct {
@@ -317,7 +316,7 @@ func parseFravaerType(r row) (*FravaerTypeDef, error) {
 		}
 	}
 	if d.MaxDage > 0 && d.MinDage > d.MaxDage {
-		return nil, r.err("min_dage", "min_dage er større end max_dage")
+		return nil, r.err("min_dage", "table.min_max")
 	}
 	return d, nil
 }
@@ -332,7 +331,7 @@ func (l *loader) loadMatrix() error {
 		if strings.HasPrefix(h, "KG") {
 			n, err := strconv.Atoi(h[2:])
 			if err != nil {
-				return tableError(fileMatrix, 1, h, "kolonnenavnet skal være KG efterfulgt af et tal")
+				return tableError(fileMatrix, 1, h, "table.kg_column")
 			}
 			kgCols = append(kgCols, n)
 		}
@@ -344,22 +343,22 @@ func (l *loader) loadMatrix() error {
 			col := "KG" + strconv.Itoa(kg)
 			c, err := parseCelle(r.get(col))
 			if err != nil {
-				return r.err(col, err.Error())
+				return r.err(col, "table.cell", "vaerdi", r.get(col))
 			}
 			cells[kg] = c
 		}
 		for _, s := range sets {
 			if _, ok := s.Fravaer[code]; !ok {
-				return r.err("fravaer", fmt.Sprintf("ukendt fraværstype %q i regelsæt %s; den skal findes i %s", code, s.Version, fileFravaer))
+				return r.err("fravaer", "table.fravaer_unknown_in", "vaerdi", code, "regelsaet", s.Version, "tabel", fileFravaer)
 			}
 			for kg := range s.KG {
 				if _, ok := cells[kg]; !ok {
-					return r.err("KG"+strconv.Itoa(kg), fmt.Sprintf("cellen for KG%d mangler (regelsæt %s)", kg, s.Version))
+					return r.err("KG"+strconv.Itoa(kg), "table.cell_missing", "kg", itoa(kg), "regelsaet", s.Version)
 				}
 			}
 			for _, kg := range kgCols {
 				if _, ok := s.KG[kg]; !ok {
-					return tableError(fileMatrix, 1, "KG"+strconv.Itoa(kg), fmt.Sprintf("KG%d findes ikke i %s for regelsæt %s", kg, fileKG, s.Version))
+					return tableError(fileMatrix, 1, "KG"+strconv.Itoa(kg), "table.kg_unknown", "kg", itoa(kg), "tabel", fileKG, "regelsaet", s.Version)
 				}
 			}
 			s.Matrix[code] = cells
@@ -396,7 +395,7 @@ func effectValues(r row, cols []string, allowed string) (map[string]string, erro
 	for _, c := range cols {
 		v := r.get(c)
 		if len(v) != 1 || !strings.Contains(allowed, v) {
-			return nil, r.err(c, fmt.Sprintf("%q skal være et af %s", v, strings.Join(strings.Split(allowed, ""), ", ")))
+			return nil, r.err(c, "table.one_of", "vaerdi", v, "gyldige", strings.Join(strings.Split(allowed, ""), ", "))
 		}
 		m[c] = v
 	}
@@ -412,11 +411,11 @@ func (l *loader) loadEffekter() error {
 		}
 		d := &EffektDef{Fravaer: r.get("fravaer"), Gruppe: r.get("gruppe"), Effekt: eff, Kilde: r.get("kilde")}
 		if d.Gruppe != "*" && !contains(kgGrupper, d.Gruppe) {
-			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q", d.Gruppe))
+			return r.err("gruppe", "table.group", "vaerdi", d.Gruppe)
 		}
 		for _, s := range sets {
 			if _, ok := s.Fravaer[d.Fravaer]; !ok {
-				return r.err("fravaer", fmt.Sprintf("ukendt fraværstype %q i regelsæt %s", d.Fravaer, s.Version))
+				return r.err("fravaer", "table.fravaer_unknown", "vaerdi", d.Fravaer, "regelsaet", s.Version)
 			}
 			if s.Effekter[d.Fravaer] == nil {
 				s.Effekter[d.Fravaer] = map[string]*EffektDef{}
@@ -436,12 +435,12 @@ func (l *loader) loadPligter() error {
 		}
 		d := &PligtDef{Gruppe: r.get("gruppe"), Kategori: r.get("kategori"), Pligt: p, Kilde: r.get("kilde")}
 		if d.Gruppe != "*" && !contains(kgGrupper, d.Gruppe) {
-			return r.err("gruppe", fmt.Sprintf("ukendt gruppe %q", d.Gruppe))
+			return r.err("gruppe", "table.group", "vaerdi", d.Gruppe)
 		}
 		for _, s := range sets {
 			if d.Kategori != "*" {
 				if _, ok := s.Kategorier[d.Kategori]; !ok {
-					return r.err("kategori", fmt.Sprintf("ukendt personkategori %q i regelsæt %s", d.Kategori, s.Version))
+					return r.err("kategori", "table.kategori_unknown", "vaerdi", d.Kategori, "regelsaet", s.Version)
 				}
 			}
 			s.Pligter = append(s.Pligter, d)
@@ -454,11 +453,11 @@ func (l *loader) loadParams() error {
 	return l.eachRow(fileParametre, []string{"noegle", "vaerdi", "enhed"}, func(r row) string { return r.get("noegle") }, func(r row, sets []*RuleSet) error {
 		key := r.get("noegle")
 		if key == "" {
-			return r.err("noegle", "nøglen mangler")
+			return r.err("noegle", "table.key_missing")
 		}
 		v, err := r.int("vaerdi", -2)
 		if err != nil || v == -2 {
-			return r.err("vaerdi", fmt.Sprintf("%q er ikke et heltal", r.get("vaerdi")))
+			return r.err("vaerdi", "table.int", "vaerdi", r.get("vaerdi"))
 		}
 		for _, s := range sets {
 			s.Params[key] = Param{Vaerdi: v, Enhed: r.get("enhed"), Kilde: r.get("kilde")}
@@ -473,20 +472,20 @@ func (l *loader) checkComplete() error {
 	for _, s := range l.rules.Sets {
 		for _, p := range requiredParams {
 			if _, ok := s.Params[p]; !ok {
-				return tableError(fileParametre, 0, "noegle", fmt.Sprintf("parameteren %q mangler for regelsæt %s (%s–%s)", p, s.Version, s.Periode.Start, s.Periode.Slut))
+				return tableError(fileParametre, 0, "noegle", "table.param_missing", "noegle", p, "regelsaet", s.Version, "fra", s.Periode.Start.String(), "til", s.Periode.Slut.String())
 			}
 		}
 		if len(s.KG) == 0 || len(s.Fravaer) == 0 || len(s.Kategorier) == 0 {
-			return tableError(fileRegelsaet, 0, "", fmt.Sprintf("regelsæt %s har ingen kontaktgrupper, fraværstyper eller personkategorier", s.Version))
+			return tableError(fileRegelsaet, 0, "", "table.set_empty", "regelsaet", s.Version)
 		}
 		for code, f := range s.Fravaer {
 			if f.DFDG != 0 {
 				if _, ok := s.Matrix[code]; !ok {
-					return tableError(fileMatrix, 0, "fravaer", fmt.Sprintf("fraværstypen %q (DFDG-id %d) mangler en række i regelsæt %s", code, f.DFDG, s.Version))
+					return tableError(fileMatrix, 0, "fravaer", "table.matrix_row_missing", "vaerdi", code, "dfdg", itoa(f.DFDG), "regelsaet", s.Version)
 				}
 			}
 			if len(s.Effekter[code]) == 0 {
-				return tableError(fileEffekter, 0, "fravaer", fmt.Sprintf("fraværstypen %q har ingen effekter i regelsæt %s", code, s.Version))
+				return tableError(fileEffekter, 0, "fravaer", "table.effects_missing", "vaerdi", code, "regelsaet", s.Version)
 			}
 		}
 	}

@@ -38,28 +38,27 @@ func (b *BookSamtale) apply(x *exec) error {
 		return err
 	}
 	if !contains(samtaleTyper, b.Type) {
-		return invalidf("type", "Ukendt samtaletype %q.", "Unknown meeting type %q.", b.Type)
+		return invalidf("type", "invalid.samtale.type", "kode", b.Type)
 	}
 	if b.Form == "" {
 		b.Form = "fremmoede"
 	}
 	if !contains(samtaleFormer, b.Form) {
-		return invalidf("form", "Ukendt samtaleform %q.", "Unknown meeting form %q.", b.Form)
+		return invalidf("form", "invalid.samtale.form", "kode", b.Form)
 	}
 	if err := checkTid(b.Tid); err != nil {
 		return err
 	}
 	if b.Dato.IsZero() || b.Dato.Before(x.today) {
-		return RuleError("samtale-fortid", "En samtale skal bookes til i dag eller senere.", "A meeting must be booked for today or later.")
+		return RuleError("samtale-fortid", "rule.samtale-fortid")
 	}
 	if x.today.DaysUntil(b.Dato) > 366 {
-		return invalidf("dato", "En samtale kan højst bookes et år frem.", "A meeting can be booked at most a year ahead.")
+		return invalidf("dato", "invalid.dato.meeting_booked_most")
 	}
 	for _, f := range x.s.AktiveFravaer(b.Dato) {
 		if x.effekt(f.Type) == "F" {
-			da := fmt.Sprintf("Borgeren er fritaget for jobsamtaler den %s (%s).", b.Dato.Dansk(), x.fravaerNavn(f.Type))
-			en := fmt.Sprintf("The citizen is exempt from meetings on %s (%s).", b.Dato, x.fravaerNavnEN(f.Type))
-			if err := x.soft(b.Begrundelse, "samtale-fritaget", da, en); err != nil {
+			e := RuleError("samtale-fritaget", "rule.samtale-fritaget", "dato", DateParam(b.Dato), "type", FravaerParam(f.Type))
+			if err := x.soft(b.Begrundelse, e); err != nil {
 				return err
 			}
 		}
@@ -82,10 +81,10 @@ func checkTid(t string) error {
 	}
 	h, okh := digits(t[:min(2, len(t))])
 	if len(t) != 5 || t[2] != ':' || !okh || h > 23 {
-		return invalidf("tid", "Skriv klokkeslættet som TT:MM, fx 10:00.", "Write the time as HH:MM, e.g. 10:00.")
+		return invalidf("tid", "invalid.tid.write_time_hh")
 	}
 	if m, ok := digits(t[3:]); !ok || m > 59 {
-		return invalidf("tid", "Skriv klokkeslættet som TT:MM, fx 10:00.", "Write the time as HH:MM, e.g. 10:00.")
+		return invalidf("tid", "invalid.tid.write_time_hh")
 	}
 	return nil
 }
@@ -93,15 +92,14 @@ func checkTid(t string) error {
 func (x *exec) plannedSamtale(id ID) (*Samtale, error) {
 	i := x.s.FindSamtale(id)
 	if i < 0 {
-		return nil, Errorf(CodeNotFound, "", "Samtalen findes ikke på sagen.", "The meeting does not exist on the case.").WithField("samtale_id")
+		return nil, Errorf(CodeNotFound, "", "not_found.meeting_does_exist").WithField("samtale_id")
 	}
 	m := &x.s.Samtaler[i]
 	if m.Status != SamtalePlanlagt {
-		return nil, RuleError("samtale-status", "Samtalen er allerede registreret som "+m.Status+".", "The meeting is already registered as "+m.Status+".")
+		return nil, RuleError("samtale-status", "rule.samtale-status", "status", m.Status)
 	}
 	if m.Dato.After(x.today) {
-		return nil, RuleError("samtale-fremtid", "Samtalen ligger i fremtiden ("+m.Dato.Dansk()+") og kan ikke registreres endnu.",
-			"The meeting is in the future ("+m.Dato.String()+") and cannot be registered yet.")
+		return nil, RuleError("samtale-fremtid", "rule.samtale-fremtid", "dato", DateParam(m.Dato))
 	}
 	return m, nil
 }
@@ -148,7 +146,7 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 		return err
 	}
 	if !b.Kontakt.IsZero() && (b.Kontakt.Before(m.Dato) || b.Kontakt.After(x.today)) {
-		return invalidf("kontakt", "Kontaktdatoen skal ligge mellem samtalens dato og i dag.", "The contact date must be between the meeting date and today.")
+		return invalidf("kontakt", "invalid.kontakt.contact_date_between")
 	}
 	m.Status = SamtaleUdeblevet
 	x.touch(samtaleUdfald(m.ID))

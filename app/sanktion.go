@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 func init() {
 	register(
 		func() Body { return &RegistrerVejledning{} },
@@ -35,14 +33,14 @@ func (b *RegistrerVejledning) apply(x *exec) error {
 		return err
 	}
 	if !contains(vejledningTyper, b.Type) {
-		return invalidf("type", "Ukendt vejledningstype %q; brug las35 eller las40a.", "Unknown guidance type %q; use las35 or las40a.", b.Type)
+		return invalidf("type", "invalid.vejledning.type", "kode", b.Type)
 	}
 	dato := b.Dato
 	if dato.IsZero() {
 		dato = x.today
 	}
 	if dato.After(x.today) {
-		return invalidf("dato", "Vejledningen kan ikke dateres i fremtiden.", "The guidance cannot be dated in the future.")
+		return invalidf("dato", "invalid.dato.guidance_dated_future")
 	}
 	x.s.Vejledninger = append(x.s.Vejledninger, Vejledning{ID: b.VejledningID, Type: b.Type, Dato: dato, RegelSet: x.rs.Version})
 	x.touch("vejledning/" + string(b.VejledningID))
@@ -72,22 +70,19 @@ func (b *ForeslaaSanktion) apply(x *exec) error {
 		return err
 	}
 	if !contains(sanktionTyper, b.Type) {
-		return invalidf("type", "Ukendt sanktionstype %q.", "Unknown sanction type %q.", b.Type)
+		return invalidf("type", "invalid.sanktion.type", "kode", b.Type)
 	}
 	if b.Haendelse.IsZero() || b.Haendelse.After(x.today) {
-		return invalidf("haendelse", "Hændelsesdatoen skal ligge i dag eller tidligere.", "The date of the failure must be today or earlier.")
+		return invalidf("haendelse", "invalid.haendelse.date_failure_today")
 	}
 	if !isKHLike(x.gruppe()) {
-		return RuleError("sanktion-gruppe", "Sanktioner efter aktivloven gælder kun kontanthjælpsmodtagere. For dagpenge afgør a-kassen rådigheden.",
-			"Sanctions under the social assistance act apply only to cash-benefit recipients. For dagpenge the a-kasse decides availability.")
+		return RuleError("sanktion-gruppe", "rule.sanktion-gruppe")
 	}
 	if !x.harVejledning("las35", b.Haendelse) {
-		return RuleError("sanktion-vejledning", "Der er ikke givet skriftlig vejledning om rettigheder og pligter før hændelsen (aktivlovens § 35, stk. 1). Sanktionen kan ikke gennemføres.",
-			"No written guidance on rights and duties was given before the failure (LAS § 35(1)). The sanction cannot be imposed.")
+		return RuleError("sanktion-vejledning", "rule.sanktion-vejledning")
 	}
 	if deadline := sanktionFrist(b.Haendelse, x.rs.P("sanktion.frist.mdr")); x.today.After(deadline) {
-		return RuleError("sanktion-frist", fmt.Sprintf("Sanktionen skulle være gennemført senest %s (%d hele kalendermåneder efter hændelsen).", deadline.Dansk(), x.rs.P("sanktion.frist.mdr")),
-			fmt.Sprintf("The sanction had to be imposed by %s (%d full calendar months after the failure).", deadline, x.rs.P("sanktion.frist.mdr")))
+		return RuleError("sanktion-frist", "rule.sanktion-frist", "senest", DateParam(deadline), "mdr", itoa(x.rs.P("sanktion.frist.mdr")))
 	}
 	if b.Type == "skaerpet_40a" {
 		if err := x.checkSkaerpet(b.Haendelse); err != nil {
@@ -120,17 +115,15 @@ func (x *exec) harVejledning(typ string, before Date) bool {
 
 func (x *exec) checkSkaerpet(haendelse Date) error {
 	if x.s.Visitation.Kategori == "aktivitetsparat" && x.rs.P("sanktion.40a.aktivitetsparat") == 0 {
-		return RuleError("sanktion-40a-aktivitetsparat", "Skærpet rådighedssanktion (§ 40 a) kan ikke bruges over for aktivitetsparate.",
-			"The stricter sanction (§ 40 a) cannot be used for activity-ready citizens.")
+		return RuleError("sanktion-40a-aktivitetsparat", "rule.sanktion-40a-aktivitetsparat")
 	}
 	if !x.harVejledning("las40a", haendelse) {
-		return RuleError("sanktion-vejledning-40a", "Skærpet sanktion kræver særskilt skriftlig vejledning om § 40 a før hændelsen.",
-			"A stricter sanction requires separate written guidance on § 40 a before the failure.")
+		return RuleError("sanktion-vejledning-40a", "rule.sanktion-vejledning-40a")
 	}
 	for _, s := range x.s.Sanktioner {
 		if s.Haendelse.Before(haendelse) {
 			return nil
 		}
 	}
-	return RuleError("sanktion-40a-forudgaaende", "Skærpet sanktion kræver en tidligere sanktion.", "A stricter sanction requires an earlier sanction.")
+	return RuleError("sanktion-40a-forudgaaende", "rule.sanktion-40a-forudgaaende")
 }

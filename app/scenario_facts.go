@@ -111,7 +111,7 @@ func decodeFields(fields []Field, dst any) error {
 		return err
 	}
 	if err := strictDecode(raw, dst); err != nil {
-		return fmt.Errorf("%s", AsError(err).Message)
+		return fmt.Errorf("%s", Describe(err))
 	}
 	return nil
 }
@@ -324,14 +324,12 @@ func LoadScenarioText(name, text string) ([]*Scenario, error) {
 	return ParseScenarios(name, strings.NewReader(text))
 }
 
-// danish returns the Danish message of err for the rule maintainer.
+// danish returns err for the rule maintainer: its codes, key and
+// parameters (the command line renders keys through the catalogue).
 func danish(err error) string {
 	var e *Error
 	if asErr(err, &e) {
-		if e.Field != "" {
-			return e.Field + ": " + e.Message
-		}
-		return e.Message
+		return Describe(e)
 	}
 	return err.Error()
 }

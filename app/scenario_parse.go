@@ -110,7 +110,7 @@ func ParseScenarios(file string, r io.Reader) ([]*Scenario, error) {
 
 func scenarioErr(file string, line int, msg string) error {
 	pos := file + ":" + strconv.Itoa(line)
-	return Errorf(CodeInvalid, "scenarie", pos+": "+msg, pos+": "+msg)
+	return Errorf(CodeInvalid, "scenarie", "scenario.error", "position", pos, "besked", msg)
 }
 
 func (s *Scenario) add(file string, n int, key, rest string) error {
@@ -121,7 +121,7 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 	case "i_dag":
 		d, err := ParseDate(rest)
 		if err != nil {
-			return scenarioErr(file, n, AsError(err).Message)
+			return scenarioErr(file, n, Describe(err))
 		}
 		s.IDag = d
 		return nil

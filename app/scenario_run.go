@@ -13,7 +13,9 @@ import (
 // ScenarioResult is the outcome of one scenario.
 type ScenarioResult struct {
 	Scenario *Scenario
-	Failures []string // empty when the scenario passed
+	Failures []string  // empty when the scenario passed
+	Refusals []*Error  // every refusal the handlings met, for rendering checks
+	Warnings []Warning // every warning a caseworker overrode
 }
 
 // Passed reports whether every expectation held.
@@ -49,6 +51,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 		case errors.As(err, &refused):
 			// The command's values are refused by the decoder, as they would
 			// be on the wire: the expectations see a rejected command.
+			res.Refusals = append(res.Refusals, refused.err)
 			for _, c := range st.Checks {
 				e.check(c, sag, nil, refused.err, day, fail)
 			}
@@ -60,6 +63,9 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 		r, err := e.Execute(sag, cmd)
 		if err == nil {
 			sag = r.Sag
+			res.Warnings = append(res.Warnings, r.Warnings...)
+		} else {
+			res.Refusals = append(res.Refusals, AsError(err))
 		}
 		for _, c := range st.Checks {
 			e.check(c, sag, r, err, day, fail)
@@ -84,7 +90,7 @@ func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
 	if v := h.str("i_dag"); v != "" {
 		d, err := ParseDate(v)
 		if err != nil {
-			return Command{}, day, fmt.Errorf("i_dag: %s", AsError(err).Message)
+			return Command{}, day, fmt.Errorf("i_dag: %s", Describe(err))
 		}
 		day = d
 	}
@@ -92,7 +98,7 @@ func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
 		at = v
 	}
 	if err := checkTid(at); err != nil {
-		return Command{}, day, fmt.Errorf("kl: %s", AsError(err).Message)
+		return Command{}, day, fmt.Errorf("kl: %s", Describe(err))
 	}
 	y, m, d := day.YMD()
 	hh, _ := digits(at[:2])
@@ -106,7 +112,7 @@ func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
 	}
 	body, err := NewBody(h.Positional[0])
 	if err != nil {
-		return Command{}, day, fmt.Errorf("%s Kendte handlinger: %s", AsError(err).Message, strings.Join(sortedKinds(), ", "))
+		return Command{}, day, fmt.Errorf("%s Kendte handlinger: %s", Describe(err), strings.Join(sortedKinds(), ", "))
 	}
 	raw, err := toJSON(h.Fields, "af", "i_dag", "kl")
 	if err != nil {
@@ -121,7 +127,7 @@ func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
 			return Command{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
 				strings.TrimPrefix(u.Error(), "json: unknown field "), strings.Join(FieldNames(body), ", "))
 		}
-		return Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), e.Message)
+		return Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), Describe(e))
 	}
 	return Command{ID: ID(fmt.Sprintf("h%d", i+1)), Sag: scenarioSag, Actor: Actor{Rolle: role, ID: ID("scenarie-" + role)},
 		At: time.Date(y, m, d, hh, mm, 0, 0, copenhagen), Body: body}, day, nil
@@ -163,7 +169,7 @@ func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any))
 	want := strings.Join(c.Positional, " ")
 	switch {
 	case want == "godkendt" && err != nil:
-		fail(c, "forventet godkendt, men afvist: %s (%s)", ErrorCode(err), ErrorMessage(err, "da"))
+		fail(c, "forventet godkendt, men afvist: %s (%s)", ErrorCode(err), Describe(err))
 	case strings.HasPrefix(want, "afvist"):
 		code := strings.TrimSpace(strings.TrimPrefix(want, "afvist"))
 		if err == nil {
@@ -172,10 +178,10 @@ func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any))
 		}
 		got := ErrorCode(err)
 		if code != "" && got != code && got != "rule:"+code {
-			fail(c, "forventet afvist %s, men afvist med %s (%s)", code, got, ErrorMessage(err, "da"))
+			fail(c, "forventet afvist %s, men afvist med %s (%s)", code, got, Describe(err))
 		}
 		if felt := c.str("felt"); felt != "" && AsError(err).Field != felt {
-			fail(c, "forventet fejl i feltet %s, men feltet er %q (%s)", felt, AsError(err).Field, ErrorMessage(err, "da"))
+			fail(c, "forventet fejl i feltet %s, men feltet er %q (%s)", felt, AsError(err).Field, Describe(err))
 		}
 	case want != "godkendt":
 		fail(c, "ukendt forventning %q; brug godkendt eller afvist KODE", want)
@@ -467,15 +473,16 @@ func FieldNames(body Body) []string {
 	return out
 }
 
-// checkMessage fails a refusal whose text is malformed (a formatting
-// verb without its value) or lacks a Danish or English text: every error a
-// person can trigger must say in both languages what to do.
+// checkMessage fails a refusal without a catalogue key or with a
+// parameter given without its value: every error a person can trigger
+// must have a text (the catalogue tests render them in both languages).
 func checkMessage(c Line, err error, fail func(Line, string, ...any)) {
 	e := AsError(err)
-	for _, m := range []string{e.Message, e.MessageEN} {
-		if m == "" || strings.Contains(m, "%!") {
-			fail(c, "fejlmeddelelsen er tom eller forkert formateret: %q / %q", e.Message, e.MessageEN)
-			return
-		}
+	bad := e.Key == ""
+	for _, v := range e.Params {
+		bad = bad || v == "!MISSING"
+	}
+	if bad {
+		fail(c, "fejlmeddelelsen mangler en tekstnøgle eller en parameter: %s", e)
 	}
 }

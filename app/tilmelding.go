@@ -34,7 +34,7 @@ func (b *Tilmeld) apply(x *exec) error {
 		return err
 	}
 	if x.s.Tilmelding.ErTilmeldt() {
-		return RuleError("tilmeldt", "Borgeren er allerede tilmeldt som arbejdssøgende.", "The citizen is already registered as a jobseeker.")
+		return RuleError("tilmeldt", "rule.tilmeldt")
 	}
 	status := b.Ledighedsstatus
 	switch status {
@@ -42,22 +42,20 @@ func (b *Tilmeld) apply(x *exec) error {
 		status = "ledig"
 	case "ikke_ledig":
 		if x.gruppe() != "SF" {
-			return RuleError("4339", "Ledighedsstatus »ikke ledig« kan kun bruges for borgere tilmeldt uden ydelse.",
-				"Unemployment status \"not unemployed\" can only be used for citizens registered without benefit.")
+			return RuleError("4339", "rule.4339")
 		}
 	default:
-		return invalidf("ledighedsstatus", "Ukendt ledighedsstatus %q; brug ledig eller ikke_ledig.", "Unknown unemployment status %q; use ledig or ikke_ledig.", status)
+		return invalidf("ledighedsstatus", "invalid.tilmelding.ledighedsstatus", "kode", status)
 	}
 	if x.s.Visitation.Kategori == "aktivitetsparat" {
-		return RuleError("4656", "Borgeren er visiteret aktivitetsparat og kan ikke tilmeldes. Visitér borgeren jobparat først.",
-			"The citizen is assessed as activity-ready and cannot be registered. Assess the citizen as job-ready first.")
+		return RuleError("4656", "rule.4656")
 	}
 	if b.FejlAfmelding {
 		if x.borger() {
-			return Errorf(CodeUnauthorized, "", "Kun jobcentret kan rette en fejlagtig afmelding.", "Only the jobcentre can correct an erroneous deregistration.")
+			return Errorf(CodeUnauthorized, "", "unauthorized.only_jobcentre_correct")
 		}
 		if x.s.Tilmelding.AfmeldtDato.IsZero() {
-			return RuleError("ingen-afmelding", "Borgeren har ingen afmelding at rette.", "The citizen has no deregistration to correct.")
+			return RuleError("ingen-afmelding", "rule.ingen-afmelding")
 		}
 		x.s.Tilmelding.AfmeldAarsag = AfmeldFejl
 	}
@@ -76,7 +74,7 @@ var tilmeldekategorier = []string{KatAnsoeger, KatModtager, KatUdenYdelse, KatDi
 // afmelding [S7]; otherwise an applicant.
 func (x *exec) tilmeldekategori(requested string) (string, error) {
 	if requested != "" && !contains(tilmeldekategorier, requested) {
-		return "", invalidf("kategori", "Ukendt tilmeldekategori %q.", "Unknown registration category %q.", requested)
+		return "", invalidf("kategori", "invalid.tilmelding.kategori", "kode", requested)
 	}
 	t := x.s.Tilmelding
 	within := !t.AfmeldtDato.IsZero() && t.AfmeldtDato.DaysUntil(x.today) <= x.rs.P("gentilmelding.direkte.dage")
@@ -180,17 +178,16 @@ var afmeldAarsager = []string{AfmeldOenske, AfmeldDagpengeophoer, AfmeldIngenAdr
 
 func (b *Afmeld) apply(x *exec) error {
 	if !x.s.Tilmelding.ErTilmeldt() {
-		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt som arbejdssøgende.", "The citizen is not registered as a jobseeker.")
+		return RuleError("ikke-tilmeldt", "rule.ikke-tilmeldt")
 	}
 	if b.Aarsag == "" {
 		b.Aarsag = AfmeldOenske
 	}
 	if !contains(afmeldAarsager, b.Aarsag) {
-		return invalidf("aarsag", "Ukendt afmeldingsårsag %q. Brug oenske, dagpengeophoer eller ingen_adresse.",
-			"Unknown deregistration reason %q. Use oenske, dagpengeophoer or ingen_adresse.", b.Aarsag)
+		return invalidf("aarsag", "invalid.afmelding.aarsag", "kode", b.Aarsag)
 	}
 	if x.borger() && b.Aarsag != AfmeldOenske {
-		return Errorf(CodeUnauthorized, "", "En borger kan kun afmelde sig selv efter eget ønske.", "A citizen can only deregister at their own request.")
+		return Errorf(CodeUnauthorized, "", "unauthorized.citizen_only_deregister")
 	}
 	dato := b.Dato
 	if dato.IsZero() {
@@ -202,8 +199,7 @@ func (b *Afmeld) apply(x *exec) error {
 			maxDays = x.rs.P("afmelding.max_frem.mindre_intensiv.dage")
 		}
 		if dato.Before(x.today) || x.today.DaysUntil(dato) > maxDays {
-			return RuleError("4322", fmt.Sprintf("Afmeldingsdatoen skal være i dag eller højst %d dage frem (senest %s).", maxDays, x.today.AddDays(maxDays).Dansk()),
-				fmt.Sprintf("The deregistration date must be today or at most %d days ahead (by %s).", maxDays, x.today.AddDays(maxDays)))
+			return RuleError("4322", "rule.4322", "dage", itoa(maxDays), "senest", DateParam(x.today.AddDays(maxDays)))
 		}
 	} else if err := x.eventDate("dato", dato); err != nil {
 		return err
@@ -249,8 +245,7 @@ func (b *RegistrerHaendelse) apply(x *exec) error {
 	case HaendelseDagpengeophoer:
 		x.afmeld(dato, AfmeldDagpengeophoer)
 	default:
-		return invalidf("type", "Ukendt hændelse %q; brug doed, ingen_adresse eller dagpengeophoer.",
-			"Unknown event %q; use doed, ingen_adresse or dagpengeophoer.", b.Type)
+		return invalidf("type", "invalid.haendelse.type", "kode", b.Type)
 	}
 	x.effect("haendelse", dato, b.Type)
 	return nil
@@ -271,13 +266,13 @@ func (*ManglendeTjob) roles() []string { return rolesSystem }
 
 func (b *ManglendeTjob) apply(x *exec) error {
 	if b.Frist.IsZero() || b.Frist.After(x.today) {
-		return invalidf("frist", "Fristen skal være overskredet (i dag eller tidligere).", "The deadline must have passed (today or earlier).")
+		return invalidf("frist", "invalid.frist.deadline_have_passed")
 	}
 	if err := x.eventDate("frist", b.Frist); err != nil {
 		return err
 	}
 	if !x.s.Tilmelding.ErTilmeldt() {
-		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt; Tjek jobforslag gælder ikke.", "The citizen is not registered; Check job suggestions does not apply.")
+		return RuleError("ikke-tilmeldt", "rule.ikke-tilmeldt.citizen_registered_check")
 	}
 	x.touch("tjob")
 	if b.EfterPaamindelse {
@@ -344,13 +339,13 @@ func (*ManglendeSelvbooking) roles() []string { return rolesSystem }
 
 func (b *ManglendeSelvbooking) apply(x *exec) error {
 	if b.Frist.IsZero() || b.Frist.After(x.today) {
-		return invalidf("frist", "Fristen skal være overskredet (i dag eller tidligere).", "The deadline must have passed (today or earlier).")
+		return invalidf("frist", "invalid.frist.deadline_have_passed")
 	}
 	if err := x.eventDate("frist", b.Frist); err != nil {
 		return err
 	}
 	if !x.s.Tilmelding.ErTilmeldt() {
-		return RuleError("ikke-tilmeldt", "Borgeren er ikke tilmeldt.", "The citizen is not registered.")
+		return RuleError("ikke-tilmeldt", "rule.ikke-tilmeldt.citizen_registered")
 	}
 	x.afmeld(b.Frist.AddDays(1), AfmeldSelvbook)
 	x.effect("uden_paamindelse", b.Frist.AddDays(1), "selvbooking")
@@ -366,13 +361,13 @@ const maxEventAge = 366
 // current registration, and not absurdly old.
 func (x *exec) eventDate(field string, d Date) error {
 	if d.After(x.today) {
-		return invalidf(field, "Datoen kan ikke ligge i fremtiden.", "The date cannot be in the future.")
+		return invalidf(field, "invalid.date_future")
 	}
 	if d.DaysUntil(x.today) > maxEventAge {
-		return invalidf(field, "Datoen ligger mere end et år tilbage (%s). Kontrollér datoen.", "The date is more than a year ago (%s). Check the date.", d.Dansk())
+		return invalidf(field, "invalid.event_date.too_old", "dato", DateParam(d))
 	}
 	if t := x.s.Tilmelding; t.ErTilmeldt() && d.Before(t.Siden) {
-		return invalidf(field, "Datoen ligger før tilmeldingen %s.", "The date is before the registration on %s.", t.Siden.Dansk())
+		return invalidf(field, "invalid.event_date.before_registration", "siden", DateParam(t.Siden))
 	}
 	return nil
 }

@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 func init() {
 	register(func() Body { return &Visiter{} })
 }
@@ -43,20 +41,17 @@ func (b *Visiter) apply(x *exec) error {
 	def := x.kg()
 	kd, ok := x.rs.Kategorier[b.Kategori]
 	if !ok {
-		return invalidf("kategori", "Ukendt visitationskategori %q. Vælg en kategori fra listen.", "Unknown category %q. Choose a category from the list.", b.Kategori)
+		return invalidf("kategori", "invalid.visitation.kategori", "kode", b.Kategori)
 	}
 	if !kd.Vaelgbar {
-		return RuleError("kategori-valg", fmt.Sprintf("%s er en standardværdi og kan ikke vælges. Vælg den kategori, borgeren visiteres til.", kd.Navn),
-			fmt.Sprintf("%s is a default value and cannot be chosen. Choose the category the citizen is assessed to.", kd.Navn))
+		return RuleError("kategori-valg", "rule.kategori-valg", "kategori", KategoriParam(kd.Kode))
 	}
 	allowed := kategoriseringFor(def)
 	if !intIn(kd.DFDG, profiles[def.Profil]) || (allowed != nil && !contains(allowed, kd.Kategorisering)) {
-		return RuleError("4656", fmt.Sprintf("%s kan ikke bruges for kontaktgruppe %d (%s).", kd.Navn, def.ID, def.Navn),
-			fmt.Sprintf("%s cannot be used for contact group %d (%s).", kd.Navn, def.ID, def.Navn))
+		return RuleError("4656", "rule.4656.kategori", "kategori", KategoriParam(kd.Kode), "kg", itoa(def.ID), "kgnavn", KGParam(def.ID))
 	}
 	if kd.MaxAlder >= 0 && x.ageKnown() && x.age() > kd.MaxAlder {
-		return RuleError("6033", fmt.Sprintf("%s gælder kun borgere under %d år; borgeren er %d. Vælg en kategori, der passer til alderen.", kd.Navn, kd.MaxAlder+1, x.age()),
-			fmt.Sprintf("%s applies only to citizens under %d; the citizen is %d. Choose a category that fits the age.", kd.Navn, kd.MaxAlder+1, x.age()))
+		return RuleError("6033", "rule.6033.kategori", "kategori", KategoriParam(kd.Kode), "under", itoa(kd.MaxAlder+1), "alder", itoa(x.age()))
 	}
 	if err := x.checkKategoriFravaer(kd, b.Begrundelse); err != nil {
 		return err
@@ -142,15 +137,14 @@ func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
 		if !ok || !cell.Tilladt || intIn(kd.DFDG, cell.Kategorier) {
 			continue
 		}
-		da := fmt.Sprintf("Den registrerede %s kan ikke kombineres med %s.", x.fravaerNavn(f.Type), kd.Navn)
-		en := fmt.Sprintf("The registered %s cannot be combined with %s.", x.fravaerNavnEN(f.Type), kd.Navn)
+		e := RuleError("4654", "rule.4654.fravaer", "type", FravaerParam(f.Type), "kategori", KategoriParam(kd.Kode))
 		if cell.Usikker {
-			if err := x.soft(begrundelse, "4654", da, en); err != nil {
+			if err := x.soft(begrundelse, e); err != nil {
 				return err
 			}
 			continue
 		}
-		return RuleError("4654", da+" Afslut fraværet først.", en+" End the absence first.")
+		return e.WithHint("hint.end_absence_first")
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func BenchmarkRenderLong(b *testing.B) {
 // cutting the font and parsing it once.
 func BenchmarkNew(b *testing.B) {
 	for b.Loop() {
-		if _, err := pdf.New(); err != nil {
+		if _, err := pdf.New(catalogue(b)); err != nil {
 			b.Fatal(err)
 		}
 	}

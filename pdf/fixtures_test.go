@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/pdf"
 )
@@ -43,7 +44,7 @@ func loadRules(tb testing.TB) *app.Rules {
 
 func renderer(tb testing.TB) *pdf.Renderer {
 	tb.Helper()
-	rendOnce.Do(func() { rend, rendErr = pdf.New() })
+	rendOnce.Do(func() { rend, rendErr = pdf.New(catalogue(tb)) })
 	if rendErr != nil {
 		tb.Fatal(rendErr)
 	}
@@ -197,4 +198,14 @@ func sdpSag(tb testing.TB) app.Sag {
 func input(tb testing.TB, s app.Sag, lang string) pdf.Input {
 	return pdf.Input{Sag: s, PlanID: s.Planer[0].ID, Rules: loadRules(tb), Printed: printed,
 		PrintedBy: caseworker, Jobcenter: "Jobcenter Aarhus", Lang: lang}
+}
+
+// catalogue loads the catalogue of texts the documents use.
+func catalogue(tb testing.TB) *text.Catalogue {
+	tb.Helper()
+	c, err := text.Load(assets.I18n(), assets.I18nDir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }

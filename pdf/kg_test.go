@@ -119,7 +119,7 @@ func dutyLines(t *testing.T, ob app.Overblik) []string {
 		if p.Status == app.PligtIngen {
 			continue
 		}
-		da, en := p.Tekst(), p.TekstEN()
+		da, en := catalogue(t).Message("da", p.Line(), nil), catalogue(t).Message("en", p.Line(), nil)
 		if da == "" || en == "" || strings.Contains(da, p.Pligt+": ") || strings.Contains(en, p.Pligt+": ") {
 			t.Errorf("duty %s (%s) has no proper text: %q / %q", p.Pligt, p.Status, da, en)
 		}

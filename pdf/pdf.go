@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
 )
 
 // Kind is the kind of document a plan prints as.
@@ -71,21 +72,26 @@ type Info struct {
 }
 
 // Renderer renders documents. It holds the document font, read, checked
-// and cut to the printable repertoire once by New; it is safe for
-// concurrent use.
+// and cut to the printable repertoire once by New, and the catalogue of
+// texts the duty lines come from; it is safe for concurrent use.
 type Renderer struct {
 	fonts *fontSet
+	texts *text.Catalogue
 }
 
-// New prepares a Renderer. It takes tens of milliseconds (the font is cut
-// here), so create one and keep it. Errors are internal: the embedded
-// font is unreadable.
-func New() (*Renderer, error) {
+// New prepares a Renderer that takes its texts from texts (the catalogue
+// of assets.I18n). It takes tens of milliseconds (the font is cut here),
+// so create one and keep it. Errors are internal: no catalogue, or the
+// embedded font is unreadable.
+func New(texts *text.Catalogue) (*Renderer, error) {
+	if texts == nil {
+		return nil, app.Internal(fmt.Errorf("pdf: no catalogue of texts"))
+	}
 	fo, err := loadFonts()
 	if err != nil {
 		return nil, app.Internal(err)
 	}
-	return &Renderer{fonts: fo}, nil
+	return &Renderer{fonts: fo, texts: texts}, nil
 }
 
 // Render writes the document for in.PlanID to w and returns its Info.
@@ -122,6 +128,7 @@ type render struct {
 	rs    *app.RuleSet
 	ob    app.Overblik
 	today app.Date // the print date in Copenhagen
+	texts *text.Catalogue
 }
 
 // prepare checks the input and computes what every section needs.
@@ -135,10 +142,9 @@ func (r *Renderer) prepare(in *Input) (*render, error) {
 	}
 	i := in.Sag.FindPlan(in.PlanID)
 	if i < 0 {
-		return nil, app.Errorf(app.CodeNotFound, "", "Planen findes ikke på sagen. Vælg en anden plan.",
-			"The plan does not exist on the case. Choose another plan.")
+		return nil, app.Errorf(app.CodeNotFound, "", "not_found.plan_does_exist")
 	}
-	rd := &render{in: in, sag: &in.Sag, plan: &in.Sag.Planer[i], today: app.DateOf(in.Printed)}
+	rd := &render{in: in, sag: &in.Sag, plan: &in.Sag.Planer[i], today: app.DateOf(in.Printed), texts: r.texts}
 	if rd.kind, err = checkKind(in.Kind, rd.plan); err != nil {
 		return nil, err
 	}
@@ -149,8 +155,7 @@ func (r *Renderer) prepare(in *Input) (*render, error) {
 		return nil, err
 	}
 	if jobcenter(in, rd.plan) == "" {
-		return nil, app.Errorf(app.CodeInvalid, "", "Angiv jobcentrets navn; planen har ingen ansvarlig organisation.",
-			"Give the jobcentre's name; the plan has no responsible organisation.")
+		return nil, app.Errorf(app.CodeInvalid, "", "invalid.give_jobcentre_s")
 	}
 	rd.doc = newDoc(r.fonts, labelsFor(lang))
 	return rd, nil
@@ -163,15 +168,13 @@ func checkInput(in *Input) (string, error) {
 		lang = "da"
 	case "da", "en":
 	default:
-		return "", app.Errorf(app.CodeInvalid, "", fmt.Sprintf("Ukendt sprog %q; brug da eller en.", lang),
-			fmt.Sprintf("Unknown language %q; use da or en.", lang))
+		return "", app.Errorf(app.CodeInvalid, "", "invalid.pdf.lang", "sprog", lang)
 	}
 	if in.Printed.IsZero() {
-		return "", app.Errorf(app.CodeInvalid, "", "Udskriftstidspunktet mangler.", "The print time is missing.")
+		return "", app.Errorf(app.CodeInvalid, "", "invalid.print_time_missing")
 	}
 	if in.PrintedBy.Navn == "" {
-		return "", app.Errorf(app.CodeInvalid, "", "Angiv den sagsbehandler, der udskriver planen.",
-			"Give the caseworker who prints the plan.")
+		return "", app.Errorf(app.CodeInvalid, "", "invalid.give_caseworker_who")
 	}
 	return lang, nil
 }
@@ -181,9 +184,7 @@ func checkKind(k Kind, p *app.Plan) (Kind, error) {
 	if k == "" || k == want {
 		return want, nil
 	}
-	return "", app.Errorf(app.CodeInvalid, "",
-		fmt.Sprintf("Planen kan ikke udskrives som %q; den udskrives som %q.", k, want),
-		fmt.Sprintf("The plan cannot be printed as %q; it prints as %q.", k, want))
+	return "", app.Errorf(app.CodeInvalid, "", "invalid.pdf.kind", "slags", string(k), "skal", string(want))
 }
 
 // jobcenter returns the jobcentre named on the document.

@@ -200,8 +200,8 @@ func TestErrors(t *testing.T) {
 			if got := app.ErrorCode(err); got != tc.code {
 				t.Fatalf("code = %q (%v), want %q", got, err, tc.code)
 			}
-			if app.ErrorMessage(err, "da") == "" || buf.Len() > 0 {
-				t.Errorf("no Danish message, or %d bytes written on error", buf.Len())
+			if app.AsError(err).Key == "" || buf.Len() > 0 {
+				t.Errorf("no message key, or %d bytes written on error", buf.Len())
 			}
 		})
 	}

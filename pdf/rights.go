@@ -66,10 +66,7 @@ func (rd *render) duties() (skal, ret []string, fri []exemptions) {
 }
 
 func (rd *render) pligtTekst(p app.PligtStatus) string {
-	if rd.l.lang == "en" {
-		return p.TekstEN()
-	}
-	return p.Tekst()
+	return rd.texts.Message(rd.l.lang, p.Line(), rd.rs)
 }
 
 // deadlines lists the deadlines that concern the citizen, in the

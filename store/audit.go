@@ -47,7 +47,7 @@ func (t txn) appendAudit(r app.AuditRecord) error {
 // unauthorized (RuleNotOpen); internal (RuleFull or generic).
 func (db *DB) Log(actor app.Actor, action string, caseID app.ID) error {
 	if action == "" {
-		return app.Errorf(app.CodeInvalid, "", "Handlingen, der skal logges, mangler.", "The action to log is missing.").WithField("action")
+		return app.Errorf(app.CodeInvalid, "", "invalid.action_log_missing").WithField("action")
 	}
 	if caseID != "" {
 		if err := caseID.Validate(); err != nil {

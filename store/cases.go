@@ -231,7 +231,7 @@ func (db *DB) putConfirmed(sags []*app.Sag, mustBeNew bool) error {
 
 func (t txn) storeConfirmed(s *app.Sag, mustBeNew bool) error {
 	if s == nil {
-		return app.Errorf(app.CodeInvalid, "", "Sagen mangler.", "The case is missing.")
+		return app.Errorf(app.CodeInvalid, "", "invalid.case_missing")
 	}
 	if err := s.ID.Validate(); err != nil {
 		return app.AsError(err).WithField("id")

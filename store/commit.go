@@ -250,7 +250,7 @@ func (t txn) viewOrNil(id app.ID) (*app.Sag, error) {
 func (db *DB) Ack(results ...app.AckResult) error {
 	for _, r := range results {
 		if !app.AckStatusValid(r.Status) {
-			return app.Errorf(app.CodeInvalid, "", "Ukendt svar fra serveren: "+r.Status, "Unknown server answer: "+r.Status).WithField("status")
+			return app.Errorf(app.CodeInvalid, "", "store.ack_status", "status", r.Status).WithField("status")
 		}
 		if err := r.Command.Validate(); err != nil {
 			return app.AsError(err).WithField("command")
@@ -391,5 +391,5 @@ func sameError(a, b *app.Error) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return a.Code == b.Code && a.Rule == b.Rule && a.Message == b.Message
+	return a.Code == b.Code && a.Rule == b.Rule && a.Key == b.Key && maps.Equal(a.Params, b.Params)
 }

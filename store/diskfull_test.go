@@ -28,8 +28,8 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 	ae := wantRule(t, err, app.CodeInternal, store.RuleFull)
-	if !strings.Contains(ae.Message, "IKKE gemt") {
-		t.Errorf("message does not say the change was not saved: %q", ae.Message)
+	if !strings.Contains(daText(ae), "IKKE gemt") {
+		t.Errorf("message does not say the change was not saved: %q", daText(ae))
 	}
 	if len(saved) == 0 {
 		t.Fatal("nothing fitted at all")

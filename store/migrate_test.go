@@ -54,8 +54,8 @@ func TestFailedMigrationKeepsCopy(t *testing.T) {
 	db.BreakMigrations()
 	ae := wantRule(t, db.Unlock(testPassword), app.CodeInternal, store.RuleMigration)
 	backup := path + ".pre-migration-v1"
-	if !strings.Contains(ae.Message, filepath.Base(backup)) || strings.Contains(ae.Message, filepath.Dir(backup)) {
-		t.Errorf("message must name the copy's file but not the folders: %q", ae.Message)
+	if !strings.Contains(daText(ae), filepath.Base(backup)) || strings.Contains(daText(ae), filepath.Dir(backup)) {
+		t.Errorf("message must name the copy's file but not the folders: %q", daText(ae))
 	}
 	if _, err := os.Stat(backup); err != nil {
 		t.Fatalf("copy missing after a failed migration: %v", err)

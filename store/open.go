@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -216,20 +217,14 @@ func quarantine(path string, now time.Time) (string, error) {
 }
 
 func errDamaged(d *Damaged) error {
-	da := "De lokale data på denne computer var beskadigede og er lagt til side (filen er gemt til IT-support). "
-	en := "The local data on this computer was damaged and has been set aside (the file is kept for IT support). "
+	hint := "store.damaged.partial"
 	switch {
 	case d.NeedsPassword:
-		da += "Log ind med din adgangskode for at redde ændringer, der ikke var sendt. Derefter hentes dine sager igen ved næste synkronisering."
-		en += "Sign in with your password to rescue changes not yet sent. Your cases are then fetched again at the next sync."
+		hint = "store.damaged.password"
 	case d.Complete:
-		da += fmt.Sprintf("Alle %d ændringer, der ikke var sendt, er reddet og sendes ved næste synkronisering. Dine sager hentes igen, når du har netværk.", len(d.Salvaged))
-		en += fmt.Sprintf("All %d changes not yet sent were rescued and will be sent at the next sync. Your cases are fetched again when you are online.", len(d.Salvaged))
-	default:
-		da += fmt.Sprintf("%d ændringer, der ikke var sendt, er reddet; andre kunne ikke læses og må registreres igen. Kontakt IT-support.", len(d.Salvaged))
-		en += fmt.Sprintf("%d changes not yet sent were rescued; others could not be read and must be registered again. Contact IT support.", len(d.Salvaged))
+		hint = "store.damaged.complete"
 	}
-	return app.Errorf(app.CodeInternal, RuleDamaged, da, en).Wrap(d)
+	return app.Errorf(app.CodeInternal, RuleDamaged, "store.damaged", "antal", strconv.Itoa(len(d.Salvaged))).WithHint(hint).Wrap(d)
 }
 
 // recoverSwap finishes or undoes a compaction that a crash interrupted

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/store"
 )
@@ -155,9 +156,9 @@ func wantRule(tb testing.TB, err error, code, rule string) *app.Error {
 		tb.Fatalf("got error %v (%T), want *app.Error %s/%s", err, err, code, rule)
 	}
 	if ae.Code != code || ae.Rule != rule {
-		tb.Fatalf("got %s/%s (%s), want %s/%s", ae.Code, ae.Rule, ae.Message, code, rule)
+		tb.Fatalf("got %s/%s (%s), want %s/%s", ae.Code, ae.Rule, daText(ae), code, rule)
 	}
-	if ae.Message == "" {
+	if daText(ae) == "" {
 		tb.Fatalf("error %s/%s has no Danish message", code, rule)
 	}
 	return ae
@@ -181,4 +182,18 @@ func mustNoErr(tb testing.TB, err error, what string, args ...any) {
 	if err != nil {
 		tb.Fatalf("%s: %v", fmt.Sprintf(what, args...), err)
 	}
+}
+
+// daText renders ae in Danish through the catalogue of texts, strictly: a
+// missing key or parameter shows as the rendering error.
+func daText(ae *app.Error) string {
+	c, err := text.Load(assets.I18n(), assets.I18nDir)
+	if err != nil {
+		return "catalogue: " + err.Error()
+	}
+	s, err := c.RenderMessage("da", ae, nil)
+	if err != nil {
+		return "render: " + err.Error()
+	}
+	return s
 }

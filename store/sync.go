@@ -88,10 +88,10 @@ func validatePage(p app.Page) error {
 			return app.AsError(err).WithField(fmt.Sprintf("records[%d].id", i))
 		}
 		if r.Kind == "" {
-			return app.Errorf(app.CodeInvalid, "", "En post fra serveren mangler sin art.", "A record from the server has no kind.").WithField(fmt.Sprintf("records[%d].kind", i))
+			return app.Errorf(app.CodeInvalid, "", "store.record_kind").WithField(fmt.Sprintf("records[%d].kind", i))
 		}
 		if r.Version < 0 {
-			return app.Errorf(app.CodeInvalid, "", "En post fra serveren har en negativ version.", "A record from the server has a negative version.").WithField(fmt.Sprintf("records[%d].version", i))
+			return app.Errorf(app.CodeInvalid, "", "store.record_version").WithField(fmt.Sprintf("records[%d].version", i))
 		}
 	}
 	return nil
@@ -188,10 +188,10 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 func (t txn) applyCase(r app.Record) (bool, error) {
 	s, err := decodeSag(r.Data)
 	if err != nil {
-		return false, app.Errorf(app.CodeInvalid, "", "En sag fra serveren kunne ikke læses.", "A case from the server could not be read.").Wrap(err).WithField("data")
+		return false, app.Errorf(app.CodeInvalid, "", "store.record_unreadable").Wrap(err).WithField("data")
 	}
 	if s.ID != r.ID {
-		return false, app.Errorf(app.CodeInvalid, "", "En sag fra serveren har et andet id end sin post.", "A case from the server has another id than its record.").WithField("data.id")
+		return false, app.Errorf(app.CodeInvalid, "", "store.record_id").WithField("data.id")
 	}
 	s.Version = r.Version
 	old, err := t.confirmed(r.ID)

@@ -288,8 +288,7 @@ func (db *DB) ChangePassword(oldPassword, newPassword string) error {
 	clear(kek)
 	if err != nil {
 		return app.Errorf(app.CodeUnauthorized, RulePassword,
-			"Den nuværende adgangskode er forkert. Adgangskoden er ikke skiftet.",
-			"The current password is wrong. The password was not changed.").WithField("old_password")
+			"unauthorized.current_password_wrong").WithField("old_password")
 	}
 	h.KDF, h.Failures = h.KDF.atLeast(db.opts.KDF), 0
 	if _, err := db.newWrap(h, newPassword, db.keys.dk); err != nil {

@@ -20,8 +20,8 @@ func TestSecondInstanceGetsClearMessage(t *testing.T) {
 	start := time.Now()
 	_, err := store.Open(db.Path(), opts)
 	ae := wantRule(t, err, app.CodeConflict, store.RuleLocked)
-	if !strings.HasPrefix(ae.Message, "Feltsag kører allerede på denne computer") {
-		t.Errorf("message = %q", ae.Message)
+	if !strings.HasPrefix(daText(ae), "Feltsag kører allerede på denne computer") {
+		t.Errorf("message = %q", daText(ae))
 	}
 	if waited := time.Since(start); waited > 5*time.Second {
 		t.Errorf("second instance hung for %v", waited)
@@ -71,8 +71,8 @@ func TestWrongPasswordDelaysAndCounts(t *testing.T) {
 	mustNoErr(t, err, "Open")
 	for i, left := range []int{9, 8, 7} {
 		ae := wantRule(t, db.Unlock("forkert-kodeord"), app.CodeUnauthorized, store.RulePassword)
-		if !strings.Contains(ae.Message, "Efter "+strconv.Itoa(left)+" forsøg mere") {
-			t.Errorf("attempt %d: message %q does not say %d attempts are left", i+1, ae.Message, left)
+		if !strings.Contains(daText(ae), "Efter "+strconv.Itoa(left)+" forsøg mere") {
+			t.Errorf("attempt %d: message %q does not say %d attempts are left", i+1, daText(ae), left)
 		}
 	}
 	mustNoErr(t, db.Close(), "Close")
@@ -134,8 +134,8 @@ func TestCryptoEraseAfterMaxFailures(t *testing.T) {
 	wantRule(t, db.Unlock("forkert-1"), app.CodeUnauthorized, store.RulePassword)
 	wantRule(t, db.Unlock("forkert-2"), app.CodeUnauthorized, store.RulePassword)
 	ae := wantRule(t, db.Unlock("forkert-3"), app.CodeUnauthorized, store.RuleErased)
-	if !strings.Contains(ae.Message, "slettet") {
-		t.Errorf("message does not say the data was erased: %q", ae.Message)
+	if !strings.Contains(daText(ae), "slettet") {
+		t.Errorf("message does not say the data was erased: %q", daText(ae))
 	}
 	for _, p := range []string{path, copyPath} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {

@@ -46,7 +46,7 @@ type Population struct {
 // was refused: a generator bug).
 func Generate(rules *app.Rules, seed int64, n int, today app.Date) (*Population, error) {
 	if n < 0 {
-		return nil, app.Errorf(app.CodeInvalid, "", "Antallet af borgere kan ikke være negativt.", "The number of citizens cannot be negative.")
+		return nil, app.Errorf(app.CodeInvalid, "", "invalid.demo.size_negative")
 	}
 	p := &Population{Seed: seed, Today: today, Sager: make([]app.Sag, 0, n)}
 	for i := range n {
@@ -70,7 +70,7 @@ func Generate(rules *app.Rules, seed int64, n int, today app.Date) (*Population,
 // seed, as on today, without generating the others. Errors as Generate.
 func Citizen(rules *app.Rules, seed int64, i int, today app.Date) (app.Sag, error) {
 	if i < 0 {
-		return app.Sag{}, app.Errorf(app.CodeInvalid, "", "Borgerens nummer kan ikke være negativt.", "The citizen's number cannot be negative.")
+		return app.Sag{}, app.Errorf(app.CodeInvalid, "", "invalid.demo.citizen_negative")
 	}
 	s, _, err := citizen(rules, seed, i, today)
 	return s, err

@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/ui"
 )
@@ -81,13 +82,23 @@ func runWindow(ctx context.Context) error {
 	return nil
 }
 
+// errorText renders err in the UI's language through the catalogue of
+// texts (the same files lang.L reads).
+func errorText(err error) string {
+	cat, lerr := text.Load(assets.I18n(), assets.I18nDir)
+	if lerr != nil {
+		return lerr.Error()
+	}
+	return cat.Error(ui.Language(), err, nil)
+}
+
 // statusLines are the home screen's status lines, translated: the version,
 // the rule sets the client enforces, and what comes later.
 func statusLines(version string, today app.Date) []string {
 	lines := []string{lang.L("status.version", map[string]any{"Version": version})}
 	rules, err := app.LoadRules(assets.Rules())
 	if err != nil {
-		lines = append(lines, lang.L("status.rules_error", map[string]any{"Fejl": app.ErrorMessage(err, "da")}))
+		lines = append(lines, lang.L("status.rules_error", map[string]any{"Fejl": errorText(err)}))
 		return append(lines, lang.L("status.sync_later"))
 	}
 	for _, s := range rules.Sets {

@@ -39,16 +39,16 @@ const (
 )
 
 // runDemo runs "feltsagd demo list|plan".
-func runDemo(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+func runDemo(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, demoUsage)
 		return exitError{"no demo subcommand"}
 	}
 	switch args[0] {
 	case "list":
-		return demoList(ctx, args[1:], stdout, stderr)
+		return demoList(ctx, args[1:], tx, stdout, stderr)
 	case "plan":
-		return demoPlan(args[1:], stdout, stderr)
+		return demoPlan(args[1:], tx, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, demoUsage)
 		return nil
@@ -66,6 +66,8 @@ type demoOpts struct {
 	out     string
 	lang    string
 	plan    string
+
+	tx texts // renders errors in the user's language
 
 	today   app.Date
 	printed time.Time
@@ -105,7 +107,7 @@ func (o *demoOpts) check(cmd string, stderr io.Writer) error {
 		return o.fail(stderr, cmd, fmt.Sprintf("--size skal være mellem 1 og %d", maxDemoSize))
 	}
 	if err := o.when(); err != nil {
-		return o.fail(stderr, cmd, "--date: "+app.ErrorMessage(err, "da"))
+		return o.fail(stderr, cmd, "--date: "+o.tx.err(err, o.rules))
 	}
 	if cmd == "plan" {
 		switch {
@@ -121,10 +123,10 @@ func (o *demoOpts) check(cmd string, stderr io.Writer) error {
 	}
 	rules, err := loadRules("")
 	if err != nil {
-		return o.fail(stderr, cmd, "regeltabellerne kan ikke indlæses: "+app.ErrorMessage(err, "da"))
+		return o.fail(stderr, cmd, "regeltabellerne kan ikke indlæses: "+o.tx.err(err, o.rules))
 	}
 	if _, err := rules.ForDate(o.today); err != nil {
-		return o.fail(stderr, cmd, "--date: "+app.ErrorMessage(err, "da"))
+		return o.fail(stderr, cmd, "--date: "+o.tx.err(err, o.rules))
 	}
 	o.rules = rules
 	return nil
@@ -152,8 +154,8 @@ func (o *demoOpts) fail(stderr io.Writer, cmd, msg string) error {
 }
 
 // demoList prints one line per demo citizen.
-func demoList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var o demoOpts
+func demoList(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
+	o := demoOpts{tx: tx}
 	if err := o.parse("list", args, stderr); err != nil {
 		return err
 	}
@@ -166,7 +168,7 @@ func demoList(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		s, err := demo.Citizen(o.rules, o.seed, i, o.today)
 		if err != nil {
-			return o.fail(stderr, "list", app.ErrorMessage(err, "da"))
+			return o.fail(stderr, "list", o.tx.err(err, o.rules))
 		}
 		fmt.Fprintln(tw, listLine(rs, i+1, &s))
 	}
@@ -226,31 +228,31 @@ func estimatePages(s *app.Sag, p *app.Plan) int {
 }
 
 // demoPlan renders a demo citizen's plan to --out.
-func demoPlan(args []string, stdout, stderr io.Writer) error {
-	var o demoOpts
+func demoPlan(args []string, tx texts, stdout, stderr io.Writer) error {
+	o := demoOpts{tx: tx}
 	if err := o.parse("plan", args, stderr); err != nil {
 		return err
 	}
 	i := o.citizen - 1
 	s, err := demo.Citizen(o.rules, o.seed, i, o.today)
 	if err != nil {
-		return o.fail(stderr, "plan", app.ErrorMessage(err, "da"))
+		return o.fail(stderr, "plan", o.tx.err(err, o.rules))
 	}
 	planID := app.ID(o.plan)
 	if planID == "" && len(s.Planer) > 0 {
 		planID = s.Planer[len(s.Planer)-1].ID
 	}
 	cw := demo.CaseworkerOf(o.seed, i)
-	r, err := pdf.New()
+	r, err := pdf.New(o.tx.cat)
 	if err != nil {
-		return o.fail(stderr, "plan", app.ErrorMessage(err, "da"))
+		return o.fail(stderr, "plan", o.tx.err(err, o.rules))
 	}
 	var buf bytes.Buffer
 	info, err := r.Render(&buf, pdf.Input{Sag: s, PlanID: planID, Rules: o.rules, Printed: o.printed, Lang: o.lang,
 		PrintedBy: app.Sagsbehandler{ID: cw.ID, Navn: cw.Navn, Telefon: cw.Telefon, Email: cw.Email, Organisation: cw.Organisation},
 		Jobcenter: cw.Organisation})
 	if err != nil {
-		return o.fail(stderr, "plan", fmt.Sprintf("demoborger %d: %s", o.citizen, app.ErrorMessage(err, "da")))
+		return o.fail(stderr, "plan", fmt.Sprintf("demoborger %d: %s", o.citizen, o.tx.err(err, o.rules)))
 	}
 	report := stdout
 	if o.out == "-" {

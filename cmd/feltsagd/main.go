@@ -55,11 +55,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return exitError{"no command"}
 	}
+	tx, err := newTexts(getenv)
+	if err != nil {
+		return err
+	}
 	switch args[0] {
 	case "rules":
-		return runRules(ctx, args[1:], stdout, stderr)
+		return runRules(ctx, args[1:], tx, stdout, stderr)
 	case "demo":
-		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+		return runDemo(ctx, args[1:], tx, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -12,7 +12,7 @@ import (
 	"feltsag.dk/feltsag/assets"
 )
 
-func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runRules(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -29,12 +29,12 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	rules, err := loadRules(*dir)
 	if err != nil {
-		fmt.Fprintln(stderr, "feltsagd: regeltabellerne kan ikke indlæses:", app.ErrorMessage(err, "da"))
+		fmt.Fprintln(stderr, "feltsagd: regeltabellerne kan ikke indlæses:", tx.err(err, nil))
 		return exitError{"rules"}
 	}
 	switch args[0] {
 	case "check":
-		return rulesCheck(ctx, app.NewEngine(rules), fset.Args(), *quiet, stdout, stderr)
+		return rulesCheck(ctx, app.NewEngine(rules), tx, fset.Args(), *quiet, stdout, stderr)
 	case "show":
 		return rulesShow(rules, stdout)
 	}
@@ -52,7 +52,7 @@ func loadRules(dir string) (*app.Rules, error) {
 
 // rulesCheck runs every scenario in files and prints one line per
 // scenario and a closing "N passed, M failed"; it fails unless all pass.
-func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool, stdout, stderr io.Writer) error {
+func rulesCheck(ctx context.Context, eng *app.Engine, tx texts, files []string, quiet bool, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "feltsagd rules check: angiv en eller flere scenariefiler, fx assets/rules/scenarios/*.txt")
 		return exitError{"no files"}
@@ -64,7 +64,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool
 		}
 		scenarios, err := readScenarios(file)
 		if err != nil {
-			fmt.Fprintf(stdout, "FEJL %s\n", app.ErrorMessage(err, "da"))
+			fmt.Fprintf(stdout, "FEJL %s\n", tx.err(err, eng.Rules()))
 			failed++
 			continue
 		}
@@ -94,16 +94,12 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool
 func readScenarios(file string) ([]*app.Scenario, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, app.Errorf(app.CodeNotFound, "",
-			file+": filen findes ikke eller kan ikke læses. Kontrollér stien, fx assets/rules/scenarios/01_sygemelding.txt",
-			file+": the file does not exist or cannot be read. Check the path.")
+		return nil, app.Errorf(app.CodeNotFound, "", "cli.scenario.file_missing", "fil", file)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil || info.IsDir() {
-		return nil, app.Errorf(app.CodeInvalid, "",
-			file+": er en mappe, ikke en scenariefil; skriv fx "+file+"/*.txt",
-			file+": is a folder, not a scenario file; write e.g. "+file+"/*.txt")
+		return nil, app.Errorf(app.CodeInvalid, "", "cli.scenario.folder", "fil", file)
 	}
 	return app.ParseScenarios(file, f)
 }
