@@ -191,13 +191,24 @@ func (db *DB) closeLocked() error {
 // gives RuleLocked and missing permissions RuleAccess (both *app.Error);
 // any other failure is damage and returned as a plain error.
 func openBolt(path string, o Options, readOnly bool) (*bolt.DB, error) {
+	return openBoltFlags(path, o, readOnly, 0)
+}
+
+// openBoltNew creates a new file with bbolt: os.O_EXCL makes the open fail
+// if anything, a symbolic link included, appeared under the name after the
+// caller cleared it.
+func openBoltNew(path string, o Options) (*bolt.DB, error) {
+	return openBoltFlags(path, o, false, os.O_EXCL)
+}
+
+func openBoltFlags(path string, o Options, readOnly bool, extra int) (*bolt.DB, error) {
 	var db *bolt.DB
 	var f *os.File
 	err := safely(func() error {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, MaxSize: o.MaxSize, ReadOnly: readOnly,
 			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
-				f, err = os.OpenFile(name, flag, perm)
+				f, err = os.OpenFile(name, flag|extra, perm)
 				return f, err
 			}})
 		return err

@@ -146,7 +146,10 @@ func (db *DB) compactLocked() error {
 }
 
 func compactInto(tmp string, src *bolt.DB, o Options) error {
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: o.LockTimeout,
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			return os.OpenFile(name, flag|os.O_EXCL, perm) // never through a link planted after the scrub
+		}})
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func Create(path, password string, opts Options) (*DB, error) {
 // a crash never leaves a half-made file where Open would find it. The
 // instance lock is held, so no one else can create path meanwhile.
 func createLocked(path, password string, opts Options) (*DB, error) {
-	if exists(path) || exists(path+".compact") {
+	if exists(path) || isRegular(path+".compact") {
 		return nil, errExists()
 	}
 	tmp := path + ".new"
@@ -80,7 +80,7 @@ func createLocked(path, password string, opts Options) (*DB, error) {
 }
 
 func create(path, password string, opts Options) (*DB, error) {
-	bdb, err := openBolt(path, opts, false)
+	bdb, err := openBoltNew(path, opts)
 	if err != nil {
 		return nil, writeErr(err)
 	}
