@@ -38,6 +38,8 @@ type Options struct {
 	Rand  io.Reader           // crypto/rand.Reader unless a test injects one
 	Now   func() time.Time    // clock for audit records and quarantine names; time.Now by default
 	Sleep func(time.Duration) // the growing delay after wrong passwords; time.Sleep by default
+
+	compactFault func() error // test hook: an error here fails compaction before it writes
 }
 
 func (o Options) withDefaults() Options {

@@ -89,6 +89,22 @@ func errNotOpen() error {
 		"The local data is locked. Sign in again with your password.")
 }
 
+// errPasswordChangedClosed: the new password was saved, but the file
+// could not be reopened after the compaction that followed.
+func errPasswordChangedClosed(cause error) error {
+	return app.Errorf(app.CodeUnauthorized, RuleNotOpen,
+		"Adgangskoden er skiftet. Log ind igen med den nye adgangskode.",
+		"The password was changed. Sign in again with the new password.").Wrap(cause)
+}
+
+// errPurgedClosed: the case was removed, but the file could not be
+// reopened after the compaction that followed.
+func errPurgedClosed(cause error) error {
+	return app.Errorf(app.CodeUnauthorized, RuleNotOpen,
+		"Sagen er fjernet fra computeren. Log ind igen med din adgangskode.",
+		"The case was removed from this computer. Sign in again with your password.").Wrap(cause)
+}
+
 func errFull(cause error) error {
 	return app.Errorf(app.CodeInternal, RuleFull,
 		"Der er ikke plads til at gemme på computeren. Ændringen er IKKE gemt. Frigør plads på disken (slet eller flyt store filer), og gem igen.",

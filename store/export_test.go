@@ -37,6 +37,20 @@ func (db *DB) SetBeforeRemove(fn func(path string)) {
 	db.beforeRemove = fn
 }
 
+// WithCompactFault returns opts with compaction failing with err before
+// it writes anything (nil: no fault), as on a full disk.
+func WithCompactFault(o Options, err error) Options {
+	o.compactFault = func() error { return err }
+	return o
+}
+
+// SetCompactFault changes the fault of WithCompactFault on an open DB.
+func (db *DB) SetCompactFault(err error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.opts.compactFault = func() error { return err }
+}
+
 // Raw runs fn in a raw bbolt write transaction: tests use it to damage or
 // downgrade a file the way only a bug, a disk or an older version could.
 // The view cache is dropped: it holds what the store itself wrote.

@@ -106,6 +106,9 @@ func openLocked(path string, opts Options) (*DB, error) {
 	}
 	db := &DB{path: path, opts: opts, migrations: defaultMigrations(), bolt: bdb, cache: newViewCache()}
 	db.stats.Check = time.Since(start)
+	if err := db.retryCompaction(); err != nil {
+		return nil, app.Internal(err)
+	}
 	return db, nil
 }
 
