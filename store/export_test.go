@@ -51,6 +51,22 @@ func (db *DB) SetCompactFault(err error) {
 	db.opts.compactFault = func() error { return err }
 }
 
+// NoSync reports whether bbolt skips its fsyncs for this file (it must
+// never: a nil Commit promises the change is on disk).
+func (db *DB) NoSync() bool {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt != nil && db.bolt.NoSync
+}
+
+// ForceNoSync turns bbolt's fsyncs off, so the crash loop can prove it
+// notices a store opened that way.
+func (db *DB) ForceNoSync() {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.bolt.NoSync = true
+}
+
 // Raw runs fn in a raw bbolt write transaction: tests use it to damage or
 // downgrade a file the way only a bug, a disk or an older version could.
 // The view cache is dropped: it holds what the store itself wrote.
