@@ -114,3 +114,33 @@ func TestCommittedChangeNeverReportsNotSaved(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditChainAcrossWriters: appending an audit record takes the previous
+// hash from memory when DB.update wrote that record itself; records written
+// by other transactions (Purge), a Lock/Unlock and a rewrite of upload
+// times must never make it link to a stale hash.
+func TestAuditChainAcrossWriters(t *testing.T) {
+	db := MustOpen(t)
+	a := seed(t, db, canaryCPR, canaryName)
+	b := seed(t, db, "0202851236", "Anna Jensen")
+	steps := []func() error{
+		func() error { _, err := db.Commit(notat(t, a.ID, "første")); return err },
+		func() error { _, err := db.View(b.ID, caseworker); return err },
+		func() error { return db.Purge(b.ID) }, // its own transaction, outside DB.update
+		func() error { _, err := db.Commit(notat(t, a.ID, "efter purge")); return err },
+		func() error { return db.MarkUploaded(3, eventTime) },
+		func() error { return db.Log(caseworker, store.ActionPrinted, a.ID) },
+		func() error { db.Lock(); return db.Unlock(testPassword) },
+		func() error { _, err := db.Search("Søren", caseworker); return err },
+		func() error { _, err := db.Commit(notat(t, a.ID, "sidste")); return err },
+	}
+	for i, step := range steps {
+		mustNoErr(t, step(), "step %d", i)
+		mustNoErr(t, db.VerifyAudit(), "audit chain after step %d", i)
+	}
+	recs, err := db.Audit(0, 0)
+	mustNoErr(t, err, "Audit")
+	if len(recs) != 7 {
+		t.Fatalf("%d audit records, want 7", len(recs))
+	}
+}

@@ -245,6 +245,7 @@ type txEffects struct {
 	views map[app.ID]*app.Sag // decoded views read or written, as committed
 	drop  []app.ID            // views removed
 	after []func()            // in-memory index updates
+	tip   *auditTip           // the last audit record appended
 }
 
 // after registers fn to run once the transaction has committed; outside
