@@ -170,12 +170,21 @@ func (d Date) Before(e Date) bool { return d.n < e.n }
 func (d Date) After(e Date) bool { return d.n > e.n }
 
 // String returns "YYYY-MM-DD", or "" for the zero date.
-func (d Date) String() string {
+func (d Date) String() string { return string(d.appendISO(nil)) }
+
+// appendISO appends "YYYY-MM-DD" ("" for the zero date) without fmt: every
+// case holds dozens of dates, and encoding them was a sizeable part of
+// saving a case.
+func (d Date) appendISO(b []byte) []byte {
 	if d.IsZero() {
-		return ""
+		return b
 	}
 	y, m, dd := d.YMD()
-	return fmt.Sprintf("%04d-%02d-%02d", y, int(m), dd)
+	if y < 0 || y > 9999 { // outside NewDate's range; kept exact anyway
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, int(m), dd)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
 }
 
 // Dansk returns "DD.MM.YYYY", the form Danish letters and screens use.
@@ -188,7 +197,7 @@ func (d Date) Dansk() string {
 }
 
 // MarshalText encodes d as "YYYY-MM-DD" ("" for the zero date).
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) { return d.appendISO(make([]byte, 0, 10)), nil }
 
 // UnmarshalText decodes "YYYY-MM-DD"; "" decodes to the zero date.
 func (d *Date) UnmarshalText(b []byte) error {

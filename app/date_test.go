@@ -7,7 +7,8 @@ import (
 	"feltsag.dk/feltsag/app"
 )
 
-// TestDateRoundTrip converts every day from 1800 to 9999 to a Date and back.
+// TestDateRoundTrip converts every day from 1800 to 9999 to a Date and back,
+// and prints it as YYYY-MM-DD.
 func TestDateRoundTrip(t *testing.T) {
 	prev := app.Date{}
 	for day := time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() <= 9999; day = day.AddDate(0, 0, 1) {
@@ -18,6 +19,9 @@ func TestDateRoundTrip(t *testing.T) {
 		y, m, dd := d.YMD()
 		if y != day.Year() || m != day.Month() || dd != day.Day() || d.Weekday() != day.Weekday() {
 			t.Fatalf("%s round-trips to %04d-%02d-%02d", day.Format(time.DateOnly), y, m, dd)
+		}
+		if txt, _ := d.MarshalText(); d.String() != day.Format(time.DateOnly) || string(txt) != d.String() {
+			t.Fatalf("%s prints as %q, text %q", day.Format(time.DateOnly), d.String(), txt)
 		}
 		if !prev.IsZero() && prev.AddDays(1) != d {
 			t.Fatalf("%s is not the day after %s", d, prev)

@@ -13,6 +13,11 @@ import (
 // record's hash, Hash over both. A write that must be logged calls it in
 // its own transaction, so there is never a change or a display without its
 // record.
+//
+// The previous hash comes from the tip DB.update keeps (the last record it
+// committed) when the bucket's last key is still that record, so a commit
+// does not decrypt and decode it; otherwise, and outside DB.update, the
+// record is read.
 func (t txn) appendAudit(r app.AuditRecord) error {
 	prev := make([]byte, sha256.Size)
 	b, err := t.bucket(bAudit)
@@ -20,15 +25,17 @@ func (t txn) appendAudit(r app.AuditRecord) error {
 		return err
 	}
 	if k, v := b.Cursor().Last(); k != nil {
-		plain, err := t.keys.open(bAudit, k, v)
-		if err != nil {
-			return errCorrupt(err)
+		if prev = t.tipHash(k); prev == nil {
+			plain, err := t.keys.open(bAudit, k, v)
+			if err != nil {
+				return errCorrupt(err)
+			}
+			last, err := decodeAudit(plain)
+			if err != nil {
+				return errCorrupt(err)
+			}
+			prev = last.Hash
 		}
-		last, err := decodeAudit(plain)
-		if err != nil {
-			return errCorrupt(err)
-		}
-		prev = last.Hash
 	}
 	if r.Seq, err = t.nextSeq(bAudit); err != nil {
 		return err
@@ -37,7 +44,28 @@ func (t txn) appendAudit(r app.AuditRecord) error {
 	if r.Hash, err = r.ChainHash(); err != nil {
 		return err
 	}
+	if t.fx != nil {
+		t.fx.tip = &auditTip{seq: r.Seq, hash: r.Hash}
+	}
 	return t.putJSON(bAudit, seqKey(r.Seq), r)
+}
+
+// tipHash returns the hash of the audit record with key k if this
+// transaction or the last committed one appended it, else nil.
+func (t txn) tipHash(k []byte) []byte {
+	if t.fx == nil {
+		return nil
+	}
+	seq, ok := parseSeq(k)
+	if !ok {
+		return nil
+	}
+	for _, tip := range []*auditTip{t.fx.tip, t.cache.auditTip()} {
+		if tip != nil && tip.seq == seq {
+			return tip.hash
+		}
+	}
+	return nil
 }
 
 // Log appends an audit record for something the store does not see

@@ -14,6 +14,25 @@ type viewCache struct {
 	mu  sync.Mutex
 	m   map[app.ID]*app.Sag
 	max int
+	tip *auditTip // the last committed audit record, see appendAudit
+}
+
+// auditTip is the sequence and hash of the last audit record, so that
+// appending the next one needs neither decrypting nor decoding it.
+type auditTip struct {
+	seq  uint64
+	hash []byte
+}
+
+// auditTip returns the last committed audit record's sequence and hash
+// as DB.update last saw them, or nil.
+func (c *viewCache) auditTip() *auditTip {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tip
 }
 
 // viewCacheSize bounds the cache: a caseload's active cases, a few MB.
@@ -48,6 +67,9 @@ func (c *viewCache) apply(fx *txEffects) {
 	for _, id := range fx.drop {
 		delete(c.m, id)
 	}
+	if fx.tip != nil {
+		c.tip = fx.tip
+	}
 }
 
 // reset empties the cache (Close, Purge, Wipe, Unlock).
@@ -58,4 +80,5 @@ func (c *viewCache) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.m)
+	c.tip = nil
 }

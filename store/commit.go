@@ -281,6 +281,11 @@ func (db *DB) Ack(results ...app.AckResult) error {
 		for _, id := range purged {
 			delete(rebase, id)
 		}
+		if len(purged) > 0 {
+			if err := markCompaction(t.tx); err != nil {
+				return err
+			}
+		}
 		rb, err := t.rebaseCases(db.opts.Engine, rebase)
 		if err != nil {
 			return err
@@ -298,7 +303,7 @@ func (db *DB) Ack(results ...app.AckResult) error {
 		return nil
 	})
 	if err == nil && len(purged) > 0 {
-		db.compactAfterPurge()
+		err = db.compactAfterPurge()
 	}
 	return err
 }

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -22,6 +24,7 @@ type fixture struct {
 	viewA   []byte // sealed view of case A
 	used    int    // bytes of the file bbolt uses (high-water mark)
 	dump    map[string]string
+	sealed  [][]byte // what must survive for a raw salvage: the sealed outbox entries and the wrapped key
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -36,8 +39,13 @@ func newFixture(t *testing.T) *fixture {
 		f.pending = append(f.pending, c.ID)
 	}
 	f.viewA = db.Sealed(store.BucketView, []byte(f.caseA.ID))
+	for seq := range uint64(len(f.pending)) {
+		f.sealed = append(f.sealed, db.Sealed(store.BucketOutbox, binary.BigEndian.AppendUint64(nil, seq+1)))
+	}
+	w, err := db.WrappedKey()
+	mustNoErr(t, err, "WrappedKey")
+	f.sealed = append(f.sealed, []byte(base64.StdEncoding.EncodeToString(w))) // as the JSON header holds it
 	f.used = int(db.DataSize())
-	var err error
 	f.dump, err = db.Dump()
 	mustNoErr(t, err, "Dump")
 	mustNoErr(t, db.Close(), "Close")
@@ -92,6 +100,17 @@ func flipEvery(raw, needle []byte) int {
 func TestDamagedFileQuarantinedAndOutboxSalvaged(t *testing.T) {
 	f := newFixture(t)
 	const page = 4096
+	cut := 0 // the end of the last page holding an outbox entry or a header
+	for _, needle := range f.sealed {
+		i := bytes.Index(f.raw, needle)
+		if i < 0 {
+			t.Fatalf("%q not found in the file", needle)
+		}
+		cut = max(cut, (i+len(needle)+page-1)/page*page)
+	}
+	if cut >= len(f.raw) {
+		t.Fatalf("nothing to truncate: the needed bytes end at %d of %d", cut, len(f.raw))
+	}
 	tests := []struct {
 		name         string
 		damage       func([]byte) []byte
@@ -102,7 +121,11 @@ func TestDamagedFileQuarantinedAndOutboxSalvaged(t *testing.T) {
 		{"zero-length", func([]byte) []byte { return nil }, true, 0, false},
 		{"truncated to half", func(b []byte) []byte { return b[:len(b)/2] }, true, -1, false},
 		{"truncated to one page", func(b []byte) []byte { return b[:page] }, true, 0, false},
-		{"both meta pages flipped", func(b []byte) []byte { b[40] ^= 1; b[page+40] ^= 1; return b }, true, 0, false},
+		// bbolt cannot open these: the outbox is read from the raw pages,
+		// never known to be complete.
+		{"both meta pages flipped", func(b []byte) []byte { b[40] ^= 1; b[page+40] ^= 1; return b }, true, 3, false},
+		{"both meta pages zeroed", func(b []byte) []byte { clear(b[:2*page]); return b }, true, 3, false},
+		{"truncated, both meta pages zeroed", func(b []byte) []byte { clear(b[:2*page]); return b[:cut] }, true, 3, false},
 		{"bit flipped in a case record", func(b []byte) []byte {
 			if flipEvery(b, f.viewA) == 0 {
 				t.Fatal("sealed view not found in the file")
@@ -176,6 +199,39 @@ func recoverFrom(t *testing.T, f *fixture, path string, salvaged []app.PendingCo
 	}
 	if len(v.Notater) != want {
 		t.Fatalf("view has %d notes after rebase, want %d re-applied", len(v.Notater), want)
+	}
+}
+
+// TestRawSalvageSkipsAckedCommands: a command acknowledged by the server
+// leaves the outbox, but its old entry may linger in a freed page. A raw
+// page scan must not bring it back: its recorded result rules it out.
+func TestRawSalvageSkipsAckedCommands(t *testing.T) {
+	opts, _ := testOptions(t)
+	path := filepath.Join(t.TempDir(), "acked.db")
+	db := MustCreate(t, path, opts)
+	s := seed(t, db, canaryCPR, canaryName)
+	var ids []app.ID
+	for i := range 3 {
+		c := notat(t, s.ID, "note "+string(rune('a'+i)))
+		mustCommit(t, db, c)
+		ids = append(ids, c.ID)
+	}
+	mustNoErr(t, db.Ack(app.AckResult{Command: ids[0], Status: app.AckApplied}), "Ack")
+	mustNoErr(t, db.Close(), "Close")
+	raw, err := os.ReadFile(path)
+	mustNoErr(t, err, "read")
+	clear(raw[:2*4096]) // both meta pages: bbolt cannot open it
+	mustNoErr(t, os.WriteFile(path, raw, 0o600), "write")
+
+	_, _, err = store.Salvage(path, "forkert-kodeord", opts)
+	wantRule(t, err, app.CodeUnauthorized, store.RulePassword)
+	got, complete, err := store.Salvage(path, testPassword, opts)
+	mustNoErr(t, err, "Salvage")
+	if complete {
+		t.Error("a raw salvage cannot know it is complete")
+	}
+	if len(got) != 2 || got[0].Command.ID != ids[1] || got[1].Command.ID != ids[2] {
+		t.Fatalf("salvaged %v, want the two unacknowledged commands %v in order", got, ids[1:])
 	}
 }
 

@@ -38,6 +38,8 @@ type Options struct {
 	Rand  io.Reader           // crypto/rand.Reader unless a test injects one
 	Now   func() time.Time    // clock for audit records and quarantine names; time.Now by default
 	Sleep func(time.Duration) // the growing delay after wrong passwords; time.Sleep by default
+
+	compactFault func() error // test hook: an error here fails compaction before it writes
 }
 
 func (o Options) withDefaults() Options {
@@ -199,13 +201,24 @@ func (db *DB) closeLocked() error {
 // gives RuleLocked and missing permissions RuleAccess (both *app.Error);
 // any other failure is damage and returned as a plain error.
 func openBolt(path string, o Options, readOnly bool) (*bolt.DB, error) {
+	return openBoltFlags(path, o, readOnly, 0)
+}
+
+// openBoltNew creates a new file with bbolt: os.O_EXCL makes the open fail
+// if anything, a symbolic link included, appeared under the name after the
+// caller cleared it.
+func openBoltNew(path string, o Options) (*bolt.DB, error) {
+	return openBoltFlags(path, o, false, os.O_EXCL)
+}
+
+func openBoltFlags(path string, o Options, readOnly bool, extra int) (*bolt.DB, error) {
 	var db *bolt.DB
 	var f *os.File
 	err := safely(func() error {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout, MaxSize: o.MaxSize, ReadOnly: readOnly,
 			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
-				f, err = os.OpenFile(name, flag, perm)
+				f, err = os.OpenFile(name, flag|extra, perm)
 				return f, err
 			}})
 		return err
@@ -243,6 +256,7 @@ type txEffects struct {
 	// leaving holds the read-only state each case changed to (true: left
 	// scope; false: purged or back in scope).
 	leaving map[app.ID]bool
+	tip     *auditTip // the last audit record appended
 }
 
 // after registers fn to run once the transaction has committed; outside
@@ -259,6 +273,12 @@ func (t txn) bucket(name string) (*bolt.Bucket, error) {
 	b := t.tx.Bucket([]byte(name))
 	if b == nil {
 		return nil, errCorrupt(fmt.Errorf("bucket %s missing", name))
+	}
+	if name == bOutbox || name == bAudit {
+		// Keys only ever grow (sequences): bbolt's default split leaves
+		// every full page half empty, so these trees had twice the pages
+		// and split more often, each split a page more to write. Fill them.
+		b.FillPercent = 1.0
 	}
 	return b, nil
 }

@@ -76,6 +76,20 @@ func errNotOpen() error {
 		"unauthorized.local_data_locked")
 }
 
+// errPasswordChangedClosed: the new password was saved, but the file
+// could not be reopened after the compaction that followed.
+func errPasswordChangedClosed(cause error) error {
+	return app.Errorf(app.CodeUnauthorized, RuleNotOpen,
+		"store.password_changed_closed").Wrap(cause)
+}
+
+// errPurgedClosed: the case was removed, but the file could not be
+// reopened after the compaction that followed.
+func errPurgedClosed(cause error) error {
+	return app.Errorf(app.CodeUnauthorized, RuleNotOpen,
+		"store.purged_closed").Wrap(cause)
+}
+
 func errFull(cause error) error {
 	return app.Errorf(app.CodeInternal, RuleFull,
 		"internal.there_no_room").Wrap(cause)

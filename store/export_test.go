@@ -37,6 +37,36 @@ func (db *DB) SetBeforeRemove(fn func(path string)) {
 	db.beforeRemove = fn
 }
 
+// WithCompactFault returns opts with compaction failing with err before
+// it writes anything (nil: no fault), as on a full disk.
+func WithCompactFault(o Options, err error) Options {
+	o.compactFault = func() error { return err }
+	return o
+}
+
+// SetCompactFault changes the fault of WithCompactFault on an open DB.
+func (db *DB) SetCompactFault(err error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.opts.compactFault = func() error { return err }
+}
+
+// NoSync reports whether bbolt skips its fsyncs for this file (it must
+// never: a nil Commit promises the change is on disk).
+func (db *DB) NoSync() bool {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt != nil && db.bolt.NoSync
+}
+
+// ForceNoSync turns bbolt's fsyncs off, so the crash loop can prove it
+// notices a store opened that way.
+func (db *DB) ForceNoSync() {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.bolt.NoSync = true
+}
+
 // Raw runs fn in a raw bbolt write transaction: tests use it to damage or
 // downgrade a file the way only a bug, a disk or an older version could.
 // The view cache is dropped: it holds what the store itself wrote.

@@ -87,3 +87,27 @@ func recordSeeds(f *testing.F) [][]byte {
 	}
 	return seeds
 }
+
+// FuzzRawPages feeds untrusted bytes to the raw page scan of a file bbolt
+// cannot open: it must never panic, and every pair it reports must lie
+// inside the input.
+func FuzzRawPages(f *testing.F) {
+	page := make([]byte, 4096)
+	le.PutUint64(page, 0)
+	le.PutUint16(page[8:], rawLeafFlag)
+	le.PutUint16(page[10:], 1)
+	le.PutUint32(page[rawPageHeader+4:], rawLeafElement)
+	le.PutUint32(page[rawPageHeader+8:], 2)
+	le.PutUint32(page[rawPageHeader+12:], 3)
+	copy(page[rawPageHeader+2*rawLeafElement:], "v1abc")
+	f.Add(page)
+	f.Add(append(bytes.Clone(page), page...))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rawPairs(b, func(k, v []byte) {
+			if len(k)+len(v) > len(b) {
+				t.Fatalf("pair of %d+%d bytes from %d bytes", len(k), len(v), len(b))
+			}
+		})
+	})
+}

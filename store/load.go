@@ -153,6 +153,9 @@ func (db *DB) damagedLocked(keys *keyring, cause error) error {
 	}
 	d := &Damaged{Reason: cause.Error()}
 	d.Salvaged, d.Complete = salvageOutbox(db.bolt, keys)
+	if !d.Complete {
+		d.Salvaged = mergeRaw(db.path, keys, d.Salvaged)
+	}
 	_ = db.bolt.Close()
 	db.bolt = nil
 	keys.wipe()

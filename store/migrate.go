@@ -74,7 +74,10 @@ func (db *DB) migrate(h *header, keys *keyring) error {
 		return nil
 	}
 	backup := fmt.Sprintf("%s.pre-migration-v%d", db.path, h.Schema)
-	if !exists(backup) {
+	if !isRegular(backup) { // a link under the name is not a copy: removed, never followed
+		if err := scrubRemove(backup, nil); err != nil {
+			return errMigration(backup, err)
+		}
 		if err := db.backup(backup); err != nil {
 			return errMigration(backup, err)
 		}
@@ -117,7 +120,7 @@ func (db *DB) step(h *header, keys *keyring, m migration) error {
 // backup writes a consistent copy of the file (bbolt's online copy) and
 // fsyncs it.
 func (db *DB) backup(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

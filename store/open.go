@@ -54,6 +54,9 @@ func Open(path string, opts Options) (*DB, error) {
 func lockInstance(path string, o Options) (*bolt.DB, error) {
 	var l *bolt.DB
 	var err error
+	if exists(path+".lock") && !isRegular(path+".lock") {
+		_ = os.Remove(path + ".lock") // a link there is not ours: bbolt would write through it
+	}
 	for try := 0; try < 2; try++ {
 		err = safely(func() (err error) {
 			l, err = bolt.Open(path+".lock", 0o600, &bolt.Options{Timeout: o.LockTimeout})
@@ -104,6 +107,9 @@ func openLocked(path string, opts Options) (*DB, error) {
 	}
 	db := &DB{path: path, opts: opts, migrations: defaultMigrations(), bolt: bdb, cache: newViewCache()}
 	db.stats.Check = time.Since(start)
+	if err := db.retryCompaction(); err != nil {
+		return nil, app.Internal(err)
+	}
 	return db, nil
 }
 
@@ -229,20 +235,30 @@ func errDamaged(d *Damaged) error {
 
 // recoverSwap finishes or undoes a compaction that a crash interrupted
 // (see compactLocked): <path>.old, <path>.compact and <path>.new never
-// outlive it. It runs under the instance lock.
+// outlive it. It runs under the instance lock. Only regular files count:
+// a symbolic link under one of these names is not the store's, so it is
+// removed without following it (see scrubRemove).
 func recoverSwap(path string) error {
 	if err := scrubRemove(path+".new", nil); err != nil { // a Create cut short
 		return err
 	}
 	old, tmp := path+".old", path+".compact"
-	if exists(old) {
-		if !exists(path) {
-			// Crashed between the two renames: the compacted copy is complete.
-			if err := os.Rename(tmp, path); err != nil {
-				return err
-			}
+	if isRegular(old) && !exists(path) {
+		// Crashed between the two renames: the compacted copy is complete.
+		// Without it (never left by the store itself) the old file goes back.
+		src := tmp
+		if !isRegular(tmp) {
+			src = old
 		}
-		return scrubRemove(old, nil)
+		if err := os.Rename(src, path); err != nil {
+			return err
+		}
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			return err
+		}
+	}
+	if err := scrubRemove(old, nil); err != nil {
+		return err
 	}
 	return scrubRemove(tmp, nil)
 }
@@ -252,31 +268,57 @@ func exists(path string) bool {
 	return err == nil
 }
 
+// isRegular reports whether path is a regular file itself, not a link to
+// one.
+func isRegular(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // scrubRemove overwrites a file with zeros, syncs it and deletes it. A
-// missing file is no error. On SSDs and copy-on-write file systems the old
-// blocks may survive physically; see docs/store.md.
+// missing file is no error. It never follows a symbolic link: a link (or
+// anything else that is not a regular file) under the name is removed
+// itself, and what it points to is left alone; a name swapped for a link
+// between the check and the open is refused. On SSDs and copy-on-write file
+// systems the old blocks may survive physically; see docs/store.md.
 func scrubRemove(path string, hook func(string)) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	err = zeroFile(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if hook != nil {
-		hook(path)
+	if fi.Mode().IsRegular() {
+		if err := scrubFile(path, fi); err != nil {
+			return err
+		}
+		if hook != nil {
+			hook(path)
+		}
 	}
 	if err := os.Remove(path); err != nil {
 		return err
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// scrubFile zero-fills the regular file fi found at path, refusing when
+// the name no longer leads to that very file.
+func scrubFile(path string, fi fs.FileInfo) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if st, serr := f.Stat(); serr != nil || !os.SameFile(fi, st) {
+		_ = f.Close()
+		return fmt.Errorf("scrub %s: the name changed to another file", filepath.Base(path))
+	}
+	err = zeroFile(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func zeroFile(f *os.File) error {

@@ -98,6 +98,70 @@ func (t txn) deleteWhere(bucket string, id app.ID, caseOf func([]byte) (app.ID, 
 	return err
 }
 
+// compactionKey, in the plaintext header bucket, marks a file that needs a
+// compaction: set in the same transaction as the change that needs it
+// (Purge, ChangePassword, KDF raise), removed in the compacted copy. Its
+// presence reveals nothing but that; an older Feltsag ignores it.
+var compactionKey = []byte("compaction-pending")
+
+func markCompaction(tx *bolt.Tx) error {
+	b := tx.Bucket([]byte(bHeader))
+	if b == nil {
+		return fmt.Errorf("%w: bucket missing", errHeader)
+	}
+	return b.Put(compactionKey, []byte{1})
+}
+
+func compactionMarked(bdb *bolt.DB) bool {
+	marked := false
+	_ = safely(func() error {
+		return bdb.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket([]byte(bHeader)); b != nil {
+				marked = b.Get(compactionKey) != nil
+			}
+			return nil
+		})
+	})
+	return marked
+}
+
+// compactCommitted compacts after a change that has committed and marked
+// the file (markCompaction). The change is saved whatever happens here, so
+// a failure (a full disk) is not reported as the change's failure: the mark
+// stays and Open and Unlock retry. Only when the file cannot be reopened
+// after a swap is there an error, closed(cause), which says what was saved.
+func (db *DB) compactCommitted(closed func(error) error) error {
+	err := db.compactLocked()
+	if err != nil && db.bolt == nil {
+		return closed(err)
+	}
+	return nil
+}
+
+// retryCompaction finishes a compaction left pending, if any. A new
+// failure leaves it pending; only a file that cannot be reopened is an
+// error.
+func (db *DB) retryCompaction() error {
+	if db.bolt == nil || !compactionMarked(db.bolt) {
+		return nil
+	}
+	if err := db.compactLocked(); err != nil && db.bolt == nil {
+		return err
+	}
+	return nil
+}
+
+// CompactionPending reports whether a compaction that a committed change
+// needs (after Purge, ChangePassword or a KDF raise) is still to be done
+// because it failed, for example on a full disk. Until it is done, the
+// freed pages may still hold the purged case or the old wrapped key. Open
+// and Unlock retry it. It works on a locked DB too.
+func (db *DB) CompactionPending() bool {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt != nil && compactionMarked(db.bolt)
+}
+
 // compactLocked copies the live data into <path>.compact (bbolt.Compact
 // writes only reachable pages, so freed pages with old ciphertexts, old
 // wrapped keys and purged cases stay behind), then swaps it in:
@@ -116,10 +180,11 @@ func (db *DB) compactLocked() error {
 		_ = scrubRemove(tmp, nil)
 		return writeErr(err)
 	}
-	if err := db.bolt.Close(); err != nil {
-		return app.Internal(err)
-	}
+	err := db.bolt.Close()
 	db.bolt = nil
+	if err != nil {
+		return db.reopen(app.Internal(err))
+	}
 	if err := swapIn(db.path, tmp, old); err != nil {
 		return db.reopen(app.Internal(err))
 	}
@@ -130,11 +195,28 @@ func (db *DB) compactLocked() error {
 }
 
 func compactInto(tmp string, src *bolt.DB, o Options) error {
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	if o.compactFault != nil {
+		if err := o.compactFault(); err != nil {
+			return err
+		}
+	}
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: o.LockTimeout,
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			return os.OpenFile(name, flag|os.O_EXCL, perm) // never through a link planted after the scrub
+		}})
 	if err != nil {
 		return err
 	}
-	if err := bolt.Compact(dst, src, 0); err != nil {
+	err = bolt.Compact(dst, src, 0)
+	if err == nil { // the copy no longer needs compacting
+		err = dst.Update(func(tx *bolt.Tx) error {
+			if b := tx.Bucket([]byte(bHeader)); b != nil {
+				return b.Delete(compactionKey)
+			}
+			return nil
+		})
+	}
+	if err != nil {
 		_ = dst.Close()
 		return err
 	}

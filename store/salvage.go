@@ -17,9 +17,14 @@ import (
 // wrong password is not counted against the file's failure limit (the file
 // is evidence, not in use), but it takes the full Argon2id time.
 //
+// When bbolt cannot open the file or read its header, or cannot read all
+// of the outbox, the raw pages are scanned for outbox entries that
+// authenticate under the data key (see rawsalvage.go); such a salvage is
+// never reported complete.
+//
 // Errors: unauthorized (RulePassword) for a wrong password; not_found
 // (RuleMissing) when path does not exist; internal (RuleDamaged) when not
-// even the header can be read: nothing can be salvaged.
+// even the header can be found: nothing can be salvaged.
 func Salvage(path, password string, opts Options) ([]app.PendingCommand, bool, error) {
 	opts = opts.withDefaults()
 	if !exists(path) {
@@ -38,8 +43,9 @@ func Salvage(path, password string, opts Options) ([]app.PendingCommand, bool, e
 	if errors.As(err, &ae) {
 		return nil, false, ae
 	}
-	if err != nil {
-		return nil, false, errCorrupt(err)
+	if err != nil { // both meta pages damaged, say: read the raw pages
+		out, err := salvageRaw(cp, password, opts)
+		return out, false, err
 	}
 	defer bdb.Close()
 	var h *header
@@ -47,7 +53,8 @@ func Salvage(path, password string, opts Options) ([]app.PendingCommand, bool, e
 		return bdb.View(func(tx *bolt.Tx) (err error) { h, err = readHeader(tx); return err })
 	})
 	if err != nil {
-		return nil, false, errCorrupt(err)
+		out, err := salvageRaw(cp, password, opts)
+		return out, false, err
 	}
 	kek, _ := deriveKEK(password, h.Salt, h.KDF)
 	dk, err := unwrapKey(kek, h.Wrapped, h.Salt)
@@ -61,6 +68,9 @@ func Salvage(path, password string, opts Options) ([]app.PendingCommand, bool, e
 	}
 	defer keys.wipe()
 	out, complete := salvageOutbox(bdb, keys)
+	if !complete {
+		out = mergeRaw(cp, keys, out)
+	}
 	return out, complete, nil
 }
 

@@ -25,6 +25,17 @@ func TestInterruptedCompactionRecovered(t *testing.T) {
 		{"crash before the old file was scrubbed", func(t *testing.T, path string, raw []byte) {
 			mustNoErr(t, os.WriteFile(path+".old", raw, 0o600), "old file")
 		}},
+		{"renamed away, and a link where the copy was", func(t *testing.T, path string, raw []byte) {
+			mustNoErr(t, os.Rename(path, path+".old"), "rename")
+			target := filepath.Join(t.TempDir(), "target")
+			mustNoErr(t, os.WriteFile(target, []byte("not ours"), 0o600), "target")
+			mustNoErr(t, os.Symlink(target, path+".compact"), "symlink")
+			t.Cleanup(func() {
+				if b, err := os.ReadFile(target); err != nil || string(b) != "not ours" {
+					t.Errorf("the link's target was touched: %q, %v", b, err)
+				}
+			})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +53,7 @@ func TestInterruptedCompactionRecovered(t *testing.T) {
 				t.Fatalf("case lost: %v", err)
 			}
 			for _, left := range []string{".old", ".compact"} {
-				if _, err := os.Stat(path + left); !errors.Is(err, os.ErrNotExist) {
+				if _, err := os.Lstat(path + left); !errors.Is(err, os.ErrNotExist) {
 					t.Errorf("%s left behind", left)
 				}
 			}

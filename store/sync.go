@@ -78,8 +78,7 @@ func (db *DB) ApplyPage(p app.Page) error {
 	if err != nil || purged == 0 {
 		return err
 	}
-	db.compactAfterPurge()
-	return nil
+	return db.compactAfterPurge()
 }
 
 func validatePage(p app.Page) error {
@@ -172,6 +171,11 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 	}
 	if err := t.putClock(db.clock); err != nil {
 		return 0, err
+	}
+	if len(purgedIDs) > 0 {
+		if err := markCompaction(t.tx); err != nil {
+			return 0, err
+		}
 	}
 	t.after(func() {
 		for _, id := range purgedIDs {
@@ -332,7 +336,7 @@ func (db *DB) PurgeMany(ids []app.ID) error {
 				return err
 			}
 		}
-		return nil
+		return markCompaction(tx)
 	}))
 	if err != nil {
 		return err
@@ -341,19 +345,20 @@ func (db *DB) PurgeMany(ids []app.ID) error {
 		db.idx.remove(id)
 	}
 	db.cache.reset()
-	return db.compactLocked()
+	return db.compactCommitted(errPurgedClosed)
 }
 
-// compactAfterPurge scrubs freed pages after a write that purged cases. The
-// purge itself is committed; a failed compaction only leaves old
-// ciphertexts in free pages until the next one, so it is not reported as a
-// failure of the write.
-func (db *DB) compactAfterPurge() {
+// compactAfterPurge scrubs freed pages after a write that purged cases
+// (the write marked the compaction pending in its own transaction). The
+// purge is committed: a failed compaction stays pending and is retried at
+// the next Open or Unlock, and only a file that cannot be reopened is an
+// error.
+func (db *DB) compactAfterPurge() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.keys == nil {
-		return
+		return nil
 	}
 	db.cache.reset()
-	_ = db.compactLocked()
+	return db.compactCommitted(errPurgedClosed)
 }

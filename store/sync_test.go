@@ -35,7 +35,7 @@ func mustView(tb testing.TB, db *store.DB, id app.ID) *app.Sag {
 	return v
 }
 
-func summaryOf(tb testing.TB, db *store.DB, id app.ID) (app.CaseSummary, bool) {
+func listed(tb testing.TB, db *store.DB, id app.ID) (app.CaseSummary, bool) {
 	tb.Helper()
 	list, err := db.List()
 	mustNoErr(tb, err, "List")
@@ -118,7 +118,7 @@ func TestRemovedCaseWithoutPendingIsPurged(t *testing.T) {
 	other := seed(t, db, "0202851236", "Anden Borger")
 	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{removedRecord(s.ID, 7)}, Cursor: app.Cursor{Epoch: 1, Seq: 7}}), "ApplyPage")
 	assertPurged(t, db, s.ID)
-	if _, ok := summaryOf(t, db, other.ID); !ok {
+	if _, ok := listed(t, db, other.ID); !ok {
 		t.Fatal("the other case went with it")
 	}
 	assertNoPlaintext(t, db.Path(), "after a page removed a case")
@@ -134,7 +134,7 @@ func TestLeavingCaseIsReadOnlyUntilAcked(t *testing.T) {
 	pend, _ := db.Pending()
 
 	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{removedRecord(s.ID, 3)}, Cursor: app.Cursor{Epoch: 1, Seq: 3}}), "ApplyPage")
-	if sum, ok := summaryOf(t, db, s.ID); !ok || !sum.ReadOnly || sum.Pending != 1 {
+	if sum, ok := listed(t, db, s.ID); !ok || !sum.ReadOnly || sum.Pending != 1 {
 		t.Fatalf("summary %+v (present %v): want read-only with 1 pending", sum, ok)
 	}
 	_, err := db.Commit(notat(t, s.ID, "ny"))
@@ -146,7 +146,7 @@ func TestLeavingCaseIsReadOnlyUntilAcked(t *testing.T) {
 	// The read-only state survives a restart.
 	mustNoErr(t, db.Close(), "Close")
 	db = MustReopen(t, path, opts)
-	if sum, _ := summaryOf(t, db, s.ID); !sum.ReadOnly {
+	if sum, _ := listed(t, db, s.ID); !sum.ReadOnly {
 		t.Fatal("read-only state lost at reopen")
 	}
 	if p, _ := db.Pending(); len(p) != 1 {
@@ -167,7 +167,7 @@ func TestLeavingCaseBackInScope(t *testing.T) {
 	mustCommit(t, db, notat(t, s.ID, "x"))
 	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{removedRecord(s.ID, 3)}, Cursor: app.Cursor{Epoch: 1, Seq: 3}}), "remove")
 	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{caseRecord(t, s, 4, 4)}, Cursor: app.Cursor{Epoch: 1, Seq: 4}}), "back")
-	if sum, _ := summaryOf(t, db, s.ID); sum.ReadOnly {
+	if sum, _ := listed(t, db, s.ID); sum.ReadOnly {
 		t.Fatal("a case reassigned back is still read-only")
 	}
 	mustCommit(t, db, notat(t, s.ID, "igen"))
@@ -182,23 +182,23 @@ func TestSnapshotRemovesWhatItDidNotDeliver(t *testing.T) {
 
 	p1 := app.Page{Snapshot: true, HasMore: true, Records: []app.Record{caseRecord(t, keep, 2, 1)}, Cursor: app.Cursor{Epoch: 9, Seq: 1}}
 	mustNoErr(t, db.ApplyPage(p1), "page 1")
-	if _, ok := summaryOf(t, db, gone.ID); !ok {
+	if _, ok := listed(t, db, gone.ID); !ok {
 		t.Fatal("a case was removed before the snapshot ended")
 	}
 	fresh := newSag(t, newID(t), "0404700000", "Ny Borger")
 	p2 := app.Page{Records: []app.Record{caseRecord(t, fresh, 1, 2)}, Cursor: app.Cursor{Epoch: 9, Seq: 2}}
 	mustNoErr(t, db.ApplyPage(p2), "page 2")
-	if _, ok := summaryOf(t, db, gone.ID); ok {
+	if _, ok := listed(t, db, gone.ID); ok {
 		t.Fatal("a case the snapshot did not deliver is still on the device")
 	}
 	if _, err := db.View(gone.ID, caseworker); app.ErrorCode(err) != app.CodeNotFound {
 		t.Fatalf("View of the removed case: %v", err)
 	}
-	if sum, ok := summaryOf(t, db, pendingGone.ID); !ok || !sum.ReadOnly {
+	if sum, ok := listed(t, db, pendingGone.ID); !ok || !sum.ReadOnly {
 		t.Fatalf("case with unsent work: %+v (present %v); want kept read-only", sum, ok)
 	}
 	for _, id := range []app.ID{keep.ID, fresh.ID} {
-		if sum, ok := summaryOf(t, db, id); !ok || sum.ReadOnly {
+		if sum, ok := listed(t, db, id); !ok || sum.ReadOnly {
 			t.Fatalf("delivered case %s: %+v (present %v)", id, sum, ok)
 		}
 	}
@@ -283,7 +283,7 @@ func TestAckBatch(t *testing.T) {
 	if v := mustView(t, db, s.ID); len(v.Notater) != 1 {
 		t.Fatalf("after rebasing on the rejected ack the view has %d notes, want the 1 still pending", len(v.Notater))
 	}
-	if sum, _ := summaryOf(t, db, s.ID); sum.Pending != 1 {
+	if sum, _ := listed(t, db, s.ID); sum.Pending != 1 {
 		t.Fatalf("summary pending %d, want 1", sum.Pending)
 	}
 	a, ok, _ := db.Result(ids[2])
@@ -302,7 +302,7 @@ func TestPurgeManyOneCompaction(t *testing.T) {
 	mustCommit(t, db, notat(t, keep.ID, "usendt"))
 	wantRule(t, db.PurgeMany(append(ids, keep.ID)), app.CodeConflict, store.RuleUnsent)
 	for _, id := range ids {
-		if _, ok := summaryOf(t, db, id); !ok {
+		if _, ok := listed(t, db, id); !ok {
 			t.Fatal("a refused PurgeMany purged a case")
 		}
 	}
@@ -319,7 +319,7 @@ func TestPurgeManyOneCompaction(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := summaryOf(t, db, keep.ID); !ok {
+	if _, ok := listed(t, db, keep.ID); !ok {
 		t.Fatal("the case with unsent work was purged")
 	}
 	assertNoPlaintext(t, db.Path(), "after PurgeMany")

@@ -48,7 +48,7 @@ func Create(path, password string, opts Options) (*DB, error) {
 // a crash never leaves a half-made file where Open would find it. The
 // instance lock is held, so no one else can create path meanwhile.
 func createLocked(path, password string, opts Options) (*DB, error) {
-	if exists(path) || exists(path+".compact") {
+	if exists(path) || isRegular(path+".compact") {
 		return nil, errExists()
 	}
 	tmp := path + ".new"
@@ -80,7 +80,7 @@ func createLocked(path, password string, opts Options) (*DB, error) {
 }
 
 func create(path, password string, opts Options) (*DB, error) {
-	bdb, err := openBolt(path, opts, false)
+	bdb, err := openBoltNew(path, opts)
 	if err != nil {
 		return nil, writeErr(err)
 	}
@@ -245,7 +245,13 @@ func (db *DB) unlocked(h *header, keys *keyring, password string) error {
 			return app.Internal(err)
 		}
 	}
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := writeHeader(tx, h); err != nil || !raise {
+			return err
+		}
+		return markCompaction(tx) // the weaker wrap lingers in a freed page until compaction
+	})
+	if err != nil {
 		return writeErr(err)
 	}
 	start := time.Now()
@@ -256,8 +262,8 @@ func (db *DB) unlocked(h *header, keys *keyring, password string) error {
 		return err
 	}
 	db.stats.Load = time.Since(start)
-	if raise { // the weaker wrap lingers in a freed page until compaction
-		return db.compactLocked()
+	if compactionMarked(db.bolt) { // raised now, or left pending earlier
+		return db.compactCommitted(func(error) error { return errNotOpen() })
 	}
 	return nil
 }
@@ -294,10 +300,16 @@ func (db *DB) ChangePassword(oldPassword, newPassword string) error {
 	if _, err := db.newWrap(h, newPassword, db.keys.dk); err != nil {
 		return app.Internal(err)
 	}
-	if err := db.bolt.Update(func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := writeHeader(tx, h); err != nil {
+			return err
+		}
+		return markCompaction(tx) // the old wrap lingers in a freed page until compaction
+	})
+	if err != nil {
 		return writeErr(err)
 	}
-	return db.compactLocked()
+	return db.compactCommitted(errPasswordChangedClosed)
 }
 
 // Wipe destroys the file: it overwrites the wrapped data key, then the
