@@ -155,10 +155,3 @@ func (x *exec) fravaerNavn(code string) string {
 	}
 	return code
 }
-
-func (x *exec) fravaerNavnEN(code string) string {
-	if ft := x.rs.Fravaer[code]; ft != nil {
-		return ft.NavnEN
-	}
-	return code
-}
