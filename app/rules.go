@@ -365,8 +365,19 @@ func (r row) kilde() (string, error) {
 	if k == "" {
 		return "", r.err("kilde", "hver regel skal have en kilde ([S..]) eller (A)")
 	}
-	if !hasSourceMark(k) {
+	if !HasSourceMark(k) {
 		return "", r.err("kilde", fmt.Sprintf("%q er ikke en kilde: skriv fx [S12], (A), (H) eller (R)", k))
 	}
 	return k, nil
+}
+
+// HasSourceMark reports whether a source text carries one of the marks the
+// rule tables and the scenarios use (docs/rules.md): [S..], (A), (H) or (R).
+func HasSourceMark(k string) bool {
+	for _, m := range []string{"[S", "(A)", "(H)", "(R)"} {
+		if strings.Contains(k, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -155,3 +155,20 @@ func shippedTables(tb testing.TB) map[string][]byte {
 	}
 	return out
 }
+
+// TestAfmelderMatchesEffects keeps the two places that say an absence
+// deregisters consistent: fravaerstyper.csv's afmelder column (which the
+// commands use) and the tilmelding column of fravaer_effekter.csv (which
+// the overview shows).
+func TestAfmelderMatchesEffects(t *testing.T) {
+	for _, rs := range MustLoadRules(t).Sets {
+		for code, ft := range rs.Fravaer {
+			afmelder := ft.Afmelder != "nej"
+			for gruppe, e := range rs.Effekter[code] {
+				if got := e.Effekt["tilmelding"] == "A"; got != afmelder {
+					t.Errorf("%s: %s/%s: tilmelding %q, but afmelder is %q", rs.Version, code, gruppe, e.Effekt["tilmelding"], ft.Afmelder)
+				}
+			}
+		}
+	}
+}

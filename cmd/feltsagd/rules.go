@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/scenario"
 	"feltsag.dk/feltsag/assets"
 )
 
@@ -69,7 +70,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool
 			continue
 		}
 		for _, s := range scenarios {
-			res := eng.RunScenario(s)
+			res := scenario.Run(eng, s)
 			if res.Passed() {
 				passed++
 				if !quiet {
@@ -91,7 +92,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool
 	return nil
 }
 
-func readScenarios(file string) ([]*app.Scenario, error) {
+func readScenarios(file string) ([]*scenario.Scenario, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, app.Errorf(app.CodeNotFound, "",
@@ -105,7 +106,7 @@ func readScenarios(file string) ([]*app.Scenario, error) {
 			file+": er en mappe, ikke en scenariefil; skriv fx "+file+"/*.txt",
 			file+": is a folder, not a scenario file; write e.g. "+file+"/*.txt")
 	}
-	return app.ParseScenarios(file, f)
+	return scenario.Parse(file, f)
 }
 
 func rulesShow(rules *app.Rules, stdout io.Writer) error {

@@ -1,4 +1,4 @@
-package app_test
+package scenario_test
 
 import (
 	"io/fs"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/scenario"
 	"feltsag.dk/feltsag/assets"
 )
 
@@ -29,7 +30,7 @@ func TestShippedScenarios(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scenarios, err := app.ParseScenarios(file, strings.NewReader(string(b)))
+		scenarios, err := scenario.Parse(file, strings.NewReader(string(b)))
 		if err != nil {
 			t.Errorf("%s: %v", file, app.ErrorMessage(err, "da"))
 			continue
@@ -37,7 +38,7 @@ func TestShippedScenarios(t *testing.T) {
 		for _, s := range scenarios {
 			total++
 			t.Run(s.File+":"+itoaTest(s.Line)+" "+s.Navn, func(t *testing.T) {
-				res := eng.RunScenario(s)
+				res := scenario.Run(eng, s)
 				for _, f := range res.Failures {
 					t.Error(f)
 				}
@@ -56,7 +57,7 @@ func TestShippedScenariosNameTheirSource(t *testing.T) {
 	files, _ := fs.Glob(fsys, "*.txt")
 	for _, file := range files {
 		b, _ := fs.ReadFile(fsys, file)
-		scenarios, err := app.ParseScenarios(file, strings.NewReader(string(b)))
+		scenarios, err := scenario.Parse(file, strings.NewReader(string(b)))
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
@@ -70,9 +71,9 @@ func TestShippedScenariosNameTheirSource(t *testing.T) {
 }
 
 // parseOne parses text that must hold exactly one scenario.
-func parseOne(t *testing.T, text string) *app.Scenario {
+func parseOne(t *testing.T, text string) *scenario.Scenario {
 	t.Helper()
-	ss, err := app.ParseScenarios("test.txt", strings.NewReader(text))
+	ss, err := scenario.Parse("test.txt", strings.NewReader(text))
 	if err != nil {
 		t.Fatalf("parse: %v", app.ErrorMessage(err, "da"))
 	}
@@ -148,7 +149,7 @@ tilstand: kg=1
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := eng.RunScenario(parseOne(t, head+tc.body))
+			res := scenario.Run(eng, parseOne(t, head+tc.body))
 			if res.Passed() {
 				t.Fatal("scenario passed; the runner must report the wrong expectation")
 			}
@@ -179,7 +180,7 @@ advarsel: ferie-varsel
 handling: registrer_fravaer fravaer_id=f3 type=ferie start=2026-03-40 slut=2026-04-03
 forventet: afvist invalid
 `
-	res := eng.RunScenario(parseOne(t, head+body))
+	res := scenario.Run(eng, parseOne(t, head+body))
 	if !res.Passed() {
 		t.Fatalf("failures: %v", res.Failures)
 	}
@@ -217,7 +218,7 @@ func TestMalformedScenarioFiles(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := app.ParseScenarios("bad.txt", strings.NewReader(tc.text))
+			_, err := scenario.Parse("bad.txt", strings.NewReader(tc.text))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -247,7 +248,7 @@ func TestScenarioTextLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := eng.RunScenario(parseOne(t, head+"handling: "+tc.handling+"\nforventet: "+tc.want+"\n"))
+			res := scenario.Run(eng, parseOne(t, head+"handling: "+tc.handling+"\nforventet: "+tc.want+"\n"))
 			if !res.Passed() {
 				t.Errorf("failures: %v", res.Failures)
 			}
@@ -285,7 +286,7 @@ func itoaTest(n int) string {
 // documentation stays true to the code. The new-law example of §7 is
 // written before its table change and must fail exactly as the text says.
 func TestRulesDocExamples(t *testing.T) {
-	b, err := os.ReadFile("../docs/rules.md")
+	b, err := os.ReadFile("../../docs/rules.md")
 	if err != nil {
 		t.Skipf("docs/rules.md: %v", err)
 	}
@@ -297,14 +298,14 @@ func TestRulesDocExamples(t *testing.T) {
 		if !strings.HasPrefix(strings.TrimSpace(text), "navn:") {
 			continue
 		}
-		ss, err := app.ParseScenarios("docs/rules.md", strings.NewReader(dedent(text)))
+		ss, err := scenario.Parse("docs/rules.md", strings.NewReader(dedent(text)))
 		if err != nil {
 			t.Errorf("example %d: %v", i/2, app.ErrorMessage(err, "da"))
 			continue
 		}
 		for _, s := range ss {
 			n++
-			res := eng.RunScenario(s)
+			res := scenario.Run(eng, s)
 			newLaw := strings.HasPrefix(s.Navn, "Ny lov:")
 			switch {
 			case newLaw && res.Passed():
@@ -330,19 +331,12 @@ func dedent(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// TestAfmelderMatchesEffects keeps the two places that say an absence
-// deregisters consistent: fravaerstyper.csv's afmelder column (which the
-// commands use) and the tilmelding column of fravaer_effekter.csv (which
-// the overview shows).
-func TestAfmelderMatchesEffects(t *testing.T) {
-	for _, rs := range MustLoadRules(t).Sets {
-		for code, ft := range rs.Fravaer {
-			afmelder := ft.Afmelder != "nej"
-			for gruppe, e := range rs.Effekter[code] {
-				if got := e.Effekt["tilmelding"] == "A"; got != afmelder {
-					t.Errorf("%s: %s/%s: tilmelding %q, but afmelder is %q", rs.Version, code, gruppe, e.Effekt["tilmelding"], ft.Afmelder)
-				}
-			}
-		}
+// MustLoadRules loads the shipped rule tables or fails the test.
+func MustLoadRules(tb testing.TB) *app.Rules {
+	tb.Helper()
+	r, err := app.LoadRules(assets.Rules())
+	if err != nil {
+		tb.Fatalf("LoadRules: %v", err)
 	}
+	return r
 }
