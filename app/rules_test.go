@@ -7,21 +7,11 @@ import (
 	"testing/fstest"
 
 	"feltsag.dk/feltsag/app"
-	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
-// MustLoadRules loads the shipped rule tables or fails the test.
-func MustLoadRules(tb testing.TB) *app.Rules {
-	tb.Helper()
-	r, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		tb.Fatalf("LoadRules: %v", err)
-	}
-	return r
-}
-
 func TestShippedRulesLoad(t *testing.T) {
-	r := MustLoadRules(t)
+	r := testkit.Rules(t)
 	if got := len(r.Sets); got < 2 {
 		t.Fatalf("rule sets = %d, want at least 2 (before and after 1 Jul 2026)", got)
 	}
@@ -161,7 +151,7 @@ func shippedTables(tb testing.TB) map[string][]byte {
 // commands use) and the tilmelding column of fravaer_effekter.csv (which
 // the overview shows).
 func TestAfmelderMatchesEffects(t *testing.T) {
-	for _, rs := range MustLoadRules(t).Sets {
+	for _, rs := range testkit.Rules(t).Sets {
 		for code, ft := range rs.Fravaer {
 			afmelder := ft.Afmelder != "nej"
 			for gruppe, e := range rs.Effekter[code] {

@@ -4,7 +4,8 @@
 //   - app (and below) imports the standard library only;
 //   - ui never imports fyne.io/fyne/v2/app, store or sync, directly or not;
 //   - store, sync and pdf never import ui or Fyne;
-//   - assets imports only embed, io and io/fs.
+//   - assets imports only embed, io and io/fs;
+//   - no package imports internal/testkit (tests do).
 //
 // It reads the import graph from `go list -deps -json` run in the module root
 // (-dir), so it sees what the compiler sees for the given build tags. Test

@@ -35,6 +35,8 @@ var baseFixture = map[string]string{
 	"pdf/pdf.go":                "package pdf\n\nimport _ \"example.com/fx/assets\"\n",
 	"ui/ui.go":                  "package ui\n\nimport (\n\t_ \"fyne.io/fyne/v2/widget\"\n\t_ \"example.com/fx/app\"\n)\n",
 	"ui/inner/inner.go":         "package inner\n",
+	"internal/testkit/kit.go":   "package testkit\n\nimport _ \"example.com/fx/app\"\n",
+	"app/app_test.go":           "package app_test\n\nimport _ \"example.com/fx/internal/testkit\"\n",
 	"cmd/client/main.go": "package main\n\nimport (\n\t_ \"fyne.io/fyne/v2/app\"\n" +
 		"\t_ \"example.com/fx/store\"\n\t_ \"example.com/fx/ui\"\n)\n\nfunc main() {}\n",
 }
@@ -88,6 +90,12 @@ func TestCheck(t *testing.T) {
 			name:    "pdf imports ui",
 			change:  map[string]string{"pdf/pdf.go": "package pdf\n\nimport _ \"example.com/fx/ui\"\n"},
 			want:    []string{"example.com/fx/pdf imports example.com/fx/ui: adapters never import ui or Fyne"},
+			wantErr: true,
+		},
+		{
+			name:    "production code imports the test kit",
+			change:  map[string]string{"store/store.go": "package store\n\nimport _ \"example.com/fx/internal/testkit\"\n"},
+			want:    []string{"example.com/fx/store imports example.com/fx/internal/testkit: internal/testkit is test support"},
 			wantErr: true,
 		},
 		{

@@ -10,12 +10,13 @@ import (
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/scenario"
 	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 // TestShippedScenarios runs every scenario in assets/rules/scenarios, one
 // subtest per scenario named "file:line navn".
 func TestShippedScenarios(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	fsys := assets.Scenarios()
 	files, err := fs.Glob(fsys, "*.txt")
 	if err != nil {
@@ -95,7 +96,7 @@ visitation: match1
 // TestRunnerReportsWrongExpectations proves that the runner can fail: each
 // scenario below expects something the engine does not do.
 func TestRunnerReportsWrongExpectations(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	tests := []struct {
 		name, body, want string
 	}{
@@ -163,7 +164,7 @@ tilstand: kg=1
 // TestRunnerPassesRightExpectations is the control for the test above: the
 // same handlings with the right expectations pass.
 func TestRunnerPassesRightExpectations(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	body := `tilstand: kg=1 tilmeldt=ja
 pligt: joblog=gaelder
 handling: registrer_fravaer af=borger fravaer_id=f1 type=sygemelding start=2026-03-11
@@ -236,7 +237,7 @@ func TestMalformedScenarioFiles(t *testing.T) {
 // limit and one over) with generated scenarios, since 10,000-character
 // lines do not belong in the shipped files.
 func TestScenarioTextLimits(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	tests := []struct {
 		name, handling, want string
 	}{
@@ -290,7 +291,7 @@ func TestRulesDocExamples(t *testing.T) {
 	if err != nil {
 		t.Skipf("docs/rules.md: %v", err)
 	}
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	blocks := strings.Split(string(b), "```")
 	n := 0
 	for i := 1; i < len(blocks); i += 2 {
@@ -329,14 +330,4 @@ func dedent(s string) string {
 		lines[i] = strings.TrimLeft(l, " ")
 	}
 	return strings.Join(lines, "\n")
-}
-
-// MustLoadRules loads the shipped rule tables or fails the test.
-func MustLoadRules(tb testing.TB) *app.Rules {
-	tb.Helper()
-	r, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		tb.Fatalf("LoadRules: %v", err)
-	}
-	return r
 }

@@ -13,6 +13,7 @@ import (
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/demo"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 const demoDate = "2026-03-12"
@@ -39,7 +40,7 @@ func TestDemoList(t *testing.T) {
 	if !masked.MatchString(lines[1]) {
 		t.Errorf("line 1 = %q, want number, masked CPR, name and KG1", lines[1])
 	}
-	rules, _ := loadRules("")
+	rules := testkit.Rules(t)
 	for i := range 30 {
 		s, err := demo.Citizen(rules, 3, i, app.MustDate(2026, 3, 12))
 		if err != nil {
@@ -71,7 +72,7 @@ func TestDemoPlan(t *testing.T) {
 			t.Fatalf("citizen %d: report %q lacks the page count", nr, stdout)
 		}
 		got, _ := strconv.Atoi(m[1])
-		rules, _ := loadRules("")
+		rules := testkit.Rules(t)
 		s, _ := demo.Citizen(rules, 3, nr-1, app.MustDate(2026, 3, 12))
 		if est := estimatePages(&s, &s.Planer[len(s.Planer)-1]); est < got-1 || est > got+1 {
 			t.Errorf("citizen %d: estimated %d pages, the plan has %d", nr, est, got)
