@@ -69,13 +69,19 @@ var factKeys = []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "
 	"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
 var checkKeys = []string{"forventet", "effekt", "ingen_effekt", "advarsel", "ingen_advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
 
-// Parse reads scenarios from r. A new scenario starts at every
-// "navn:" line. Errors name the file and line.
+// MaxLineBytes is the longest line a scenario file may have, its newline
+// included. A file may be of any length: Parse reads it line by line.
+const MaxLineBytes = 64 << 10
+
+// Parse reads scenarios from r, all of it. A new scenario starts at every
+// "navn:" line. Errors name the file and line; a file without scenarios
+// (empty, or comments only) and a line longer than MaxLineBytes are
+// errors.
 func Parse(file string, r io.Reader) ([]*Scenario, error) {
 	var out []*Scenario
 	var cur *Scenario
-	sc := bufio.NewScanner(io.LimitReader(r, 4<<20))
-	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
 	n := 0
 	for sc.Scan() {
 		n++
@@ -101,7 +107,12 @@ func Parse(file string, r io.Reader) ([]*Scenario, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, scenarioErr(file, n, "filen kan ikke læses: "+err.Error())
+		return nil, readErr(file, n+1, err)
+	}
+	if len(out) == 0 {
+		return nil, app.Errorf(app.CodeInvalid, "scenarie",
+			file+": filen indeholder ingen scenarier; et scenarie starter med en »navn:«-linje (docs/rules.md §5)",
+			file+": the file holds no scenarios; a scenario starts with a \"navn:\" line (docs/rules.md §5)")
 	}
 	for _, s := range out {
 		if err := s.complete(); err != nil {
@@ -109,6 +120,20 @@ func Parse(file string, r io.Reader) ([]*Scenario, error) {
 		}
 	}
 	return out, nil
+}
+
+// readErr explains why line n of file could not be read: too long, or
+// the file itself failed (a disk or network error).
+func readErr(file string, n int, err error) error {
+	pos := file + ":" + strconv.Itoa(n) + ": "
+	if errors.Is(err, bufio.ErrTooLong) {
+		return app.Errorf(app.CodeInvalid, "scenarie",
+			fmt.Sprintf("%slinje %d er for lang: en linje må højst fylde %d KiB. Del lange tekster op, eller flyt dem til en kortere eksempeltekst.", pos, n, MaxLineBytes>>10),
+			fmt.Sprintf("%sline %d is too long: a line may be at most %d KiB. Split long texts, or use a shorter example text.", pos, n, MaxLineBytes>>10))
+	}
+	return app.Errorf(app.CodeInvalid, "scenarie",
+		pos+"filen kan ikke læses herfra. Kontrollér filen og prøv igen.",
+		pos+"the file cannot be read from here. Check the file and try again.").Wrap(err)
 }
 
 func scenarioErr(file string, line int, msg string) error {

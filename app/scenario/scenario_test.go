@@ -331,3 +331,89 @@ func dedent(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestParseRefusesFilesWithoutScenarios: an empty or comment-only file is
+// a mistake (a wrong path, a file emptied by accident), not "0 passed".
+func TestParseRefusesFilesWithoutScenarios(t *testing.T) {
+	tests := []struct{ name, text string }{
+		{"empty", ""},
+		{"blank lines", "\n  \n\t\n"},
+		{"comments only", "# Ferie\n   # navn: ikke et scenarie\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ss, err := scenario.Parse("tom.txt", strings.NewReader(tc.text))
+			if err == nil {
+				t.Fatalf("got %d scenarios and no error", len(ss))
+			}
+			if got, want := app.ErrorMessage(err, "da"), "tom.txt: filen indeholder ingen scenarier"; !strings.Contains(got, want) {
+				t.Errorf("da = %q, want it to contain %q", got, want)
+			}
+			if got, want := app.ErrorMessage(err, "en"), "tom.txt: the file holds no scenarios"; !strings.Contains(got, want) {
+				t.Errorf("en = %q, want it to contain %q", got, want)
+			}
+			if app.ErrorCode(err) != app.CodeInvalid {
+				t.Errorf("code = %q, want invalid", app.ErrorCode(err))
+			}
+		})
+	}
+}
+
+// TestParseReadsTheWholeFile: a scenario after 4 MiB of comments is read,
+// not silently cut off.
+func TestParseReadsTheWholeFile(t *testing.T) {
+	pad := strings.Repeat("# "+strings.Repeat("x", 1000)+"\n", 5<<10) // 5 MiB of comments
+	ss, err := scenario.Parse("stor.txt", strings.NewReader(pad+head+"tilstand: kg=1\n"))
+	if err != nil {
+		t.Fatalf("parse: %v", app.ErrorMessage(err, "da"))
+	}
+	if len(ss) != 1 {
+		t.Fatalf("got %d scenarios, want the one after the padding", len(ss))
+	}
+	if want := 5<<10 + 1; ss[0].Line != want {
+		t.Errorf("scenario at line %d, want %d", ss[0].Line, want)
+	}
+}
+
+// TestParseLongLine: a line over the limit is refused with its own line
+// number, in Danish and English, without Go's "token too long".
+func TestParseLongLine(t *testing.T) {
+	long := "handling: tilfoej_notat notat_id=n1 tekst=\"" + strings.Repeat("y", scenario.MaxLineBytes) + "\"\n"
+	tests := []struct {
+		name, text string
+		line       int
+	}{
+		{"third line", "navn: x\nkilde: (A)\n" + long, 3},
+		{"after a long file", strings.Repeat("# k\n", 1000) + head + long, 1007},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := scenario.Parse("lang.txt", strings.NewReader(tc.text))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			pos := "lang.txt:" + itoaTest(tc.line) + ": "
+			da, en := app.ErrorMessage(err, "da"), app.ErrorMessage(err, "en")
+			if want := pos + "linje " + itoaTest(tc.line) + " er for lang"; !strings.Contains(da, want) {
+				t.Errorf("da = %q, want it to contain %q", da, want)
+			}
+			if want := pos + "line " + itoaTest(tc.line) + " is too long"; !strings.Contains(en, want) {
+				t.Errorf("en = %q, want it to contain %q", en, want)
+			}
+			for _, m := range []string{da, en} {
+				if strings.Contains(m, "token too long") || strings.Contains(m, "bufio") {
+					t.Errorf("message shows Go's error text: %q", m)
+				}
+			}
+		})
+	}
+	// The limit itself is allowed.
+	fits := "handling: tilfoej_notat notat_id=n1 tekst=\"" + strings.Repeat("y", 9000) + "\"\n"
+	if _, err := scenario.Parse("ok.txt", strings.NewReader(head+fits+"forventet: godkendt\n")); err != nil {
+		t.Errorf("a 9000-character line: %v", app.ErrorMessage(err, "da"))
+	}
+	exact := "navn: " + strings.Repeat("z", scenario.MaxLineBytes-len("navn: ")-1) + "\n"
+	if _, err := scenario.Parse("ok.txt", strings.NewReader(exact+"kilde: (A)\ni_dag: 2026-03-12\ntilstand: kg=ingen\n")); err != nil {
+		t.Errorf("a line of MaxLineBytes with its newline: %v", app.ErrorMessage(err, "da"))
+	}
+}

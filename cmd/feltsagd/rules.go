@@ -13,7 +13,9 @@ import (
 	"feltsag.dk/feltsag/assets"
 )
 
-func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// runRules runs "feltsagd rules check|show"; errors in a scenario file are
+// shown in lang (da or en).
+func runRules(ctx context.Context, args []string, lang string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -30,12 +32,12 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	rules, err := loadRules(*dir)
 	if err != nil {
-		fmt.Fprintln(stderr, "feltsagd: regeltabellerne kan ikke indlæses:", app.ErrorMessage(err, "da"))
+		fmt.Fprintln(stderr, "feltsagd: regeltabellerne kan ikke indlæses:", app.ErrorMessage(err, lang))
 		return exitError{"rules"}
 	}
 	switch args[0] {
 	case "check":
-		return rulesCheck(ctx, app.NewEngine(rules), fset.Args(), *quiet, stdout, stderr)
+		return rulesCheck(ctx, app.NewEngine(rules), fset.Args(), *quiet, lang, stdout, stderr)
 	case "show":
 		return rulesShow(rules, stdout)
 	}
@@ -53,7 +55,7 @@ func loadRules(dir string) (*app.Rules, error) {
 
 // rulesCheck runs every scenario in files and prints one line per
 // scenario and a closing "N passed, M failed"; it fails unless all pass.
-func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool, stdout, stderr io.Writer) error {
+func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool, lang string, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "feltsagd rules check: angiv en eller flere scenariefiler, fx assets/rules/scenarios/*.txt")
 		return exitError{"no files"}
@@ -65,7 +67,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, files []string, quiet bool
 		}
 		scenarios, err := readScenarios(file)
 		if err != nil {
-			fmt.Fprintf(stdout, "FEJL %s\n", app.ErrorMessage(err, "da"))
+			fmt.Fprintf(stdout, "FEJL %s\n", app.ErrorMessage(err, lang))
 			failed++
 			continue
 		}
