@@ -86,7 +86,7 @@ func (o *demoOpts) parse(cmd string, args []string, stderr io.Writer) error {
 	fset.StringVar(&o.date, "date", "", "dagen demodata og planen gælder, ÅÅÅÅ-MM-DD (standard: i dag)")
 	if cmd == "plan" {
 		fset.IntVar(&o.citizen, "citizen", 0, "demoborgerens nummer, 1 til --size (se feltsagd demo list)")
-		fset.StringVar(&o.out, "out", "", "PDF-filen planen skrives til; - skriver til standard output")
+		fset.StringVar(&o.out, "out", "", "PDF-filen planen skrives til (en almindelig fil, ny eller eksisterende); - skriver til standard output")
 		fset.StringVar(&o.lang, "lang", "da", "sprog: da eller en")
 		fset.StringVar(&o.plan, "plan", "", "planens id (standard: borgerens seneste plan)")
 	}
@@ -276,11 +276,20 @@ var kindNames = map[pdf.Kind]string{
 // writeFile writes data to path through a temporary file in the same
 // directory, so a failure never leaves half a PDF. The file is readable by
 // its owner only: even demo plans look like personal data.
+//
+// Only regular files are written: path may be new, an existing file, or a
+// symbolic link to a file (the file is replaced, the link kept). A device,
+// a named pipe, a socket or a folder is refused, since the final rename
+// would replace it: as root, --out /dev/null would swap the device node for
+// a PDF. The check is repeated just before the rename; what appears at the
+// path between that check and the rename is replaced all the same, as with
+// any rename.
 func writeFile(path string, data []byte) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("kan ikke skrive %s: det er en mappe; angiv et filnavn, fx %s", path, filepath.Join(path, "plan.pdf"))
+	dest, err := regularTarget(path)
+	if err != nil {
+		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".feltsag-*.pdf")
+	tmp, err := os.CreateTemp(filepath.Dir(dest), ".feltsag-*.pdf")
 	if err != nil {
 		return fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
 	}
@@ -290,11 +299,58 @@ func writeFile(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if _, err := regularTarget(path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
 	}
 	return nil
+}
+
+// regularTarget returns the path writeFile may replace for path: path
+// itself when it is new or a regular file, the file a symbolic link points
+// to, or a Danish error for anything else.
+func regularTarget(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return path, nil
+	case err != nil:
+		return "", fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
+	}
+	dest := path
+	if fi.Mode().Type() == fs.ModeSymlink {
+		if dest, err = filepath.EvalSymlinks(path); err != nil {
+			return "", fmt.Errorf("kan ikke skrive %s: det er et link til noget, der ikke findes; angiv et filnavn, fx plan.pdf", path)
+		}
+		if fi, err = os.Stat(dest); err != nil {
+			return "", fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
+		}
+	}
+	switch {
+	case fi.IsDir():
+		return "", fmt.Errorf("kan ikke skrive %s: det er en mappe; angiv et filnavn, fx %s", path, filepath.Join(path, "plan.pdf"))
+	case !fi.Mode().IsRegular():
+		return "", fmt.Errorf("kan ikke skrive %s: den er ikke en almindelig fil, men %s. Angiv et filnavn, fx plan.pdf, eller - for standard output",
+			path, fileKind(fi.Mode()))
+	}
+	return dest, nil
+}
+
+// fileKind names a file type that is not a regular file, in Danish.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeDevice != 0:
+		return "en enhed (som /dev/null)"
+	case m&fs.ModeNamedPipe != 0:
+		return "en navngiven pipe"
+	case m&fs.ModeSocket != 0:
+		return "en sokkel"
+	}
+	return "en særlig fil"
 }
 
 // why says in Danish why a file operation failed.
