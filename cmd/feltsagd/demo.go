@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,8 +11,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/demo"
@@ -151,15 +154,17 @@ func (o *demoOpts) fail(stderr io.Writer, cmd, msg string) error {
 	return exitError{msg}
 }
 
-// demoList prints one line per demo citizen.
+// demoList prints one line per demo citizen. It streams: each citizen is
+// generated, printed and dropped, so memory does not grow with --size.
 func demoList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o demoOpts
 	if err := o.parse("list", args, stderr); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Nr\tCPR\tNavn\tKG\tKontaktgruppe\tPlan\tAkt.\tSider (skøn)")
 	rs, _ := o.rules.ForDate(o.today)
+	cols := listColumns(o.size, rs)
+	w := bufio.NewWriter(stdout)
+	cols.write(w, "Nr", "CPR", "Navn", "KG", "Kontaktgruppe", "Plan", "Akt.", "Sider (skøn)")
 	for i := range o.size {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -168,13 +173,55 @@ func demoList(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return o.fail(stderr, "list", app.ErrorMessage(err, "da"))
 		}
-		fmt.Fprintln(tw, listLine(rs, i+1, &s))
+		cols.write(w, listCells(rs, i+1, &s)...)
 	}
-	return tw.Flush()
+	if err := w.Flush(); err != nil {
+		return o.fail(stderr, "list", "kan ikke skrive listen: "+why(err))
+	}
+	return nil
 }
 
-// listLine is one citizen's line of demo list.
-func listLine(rs *app.RuleSet, nr int, s *app.Sag) string {
+// Widths of the demo list's columns that do not depend on the data.
+const (
+	listCPRWidth  = 11 // DDMMYY-XXXX
+	listNavnWidth = 30 // longer names are clipped
+	listKGWidth   = 4  // KG29
+	listKGNavnMax = 40 // kontaktgruppe names are clipped to this
+	listPlanWidth = 30 // uddannelsesplan/offentliggjort
+	listAktWidth  = 4  // Akt.
+)
+
+// columns are the widths of a list's columns (the last is not padded),
+// fixed before the first line so the list can be written as it is made.
+type columns []int
+
+// listColumns returns the demo list's columns for size citizens under rs.
+func listColumns(size int, rs *app.RuleSet) columns {
+	kgNavn := len("Kontaktgruppe")
+	for _, d := range rs.KG {
+		kgNavn = max(kgNavn, utf8.RuneCountInString(clip(d.Navn, listKGNavnMax)))
+	}
+	nr := max(len("Nr"), len(strconv.Itoa(size)))
+	return columns{nr, listCPRWidth, listNavnWidth, listKGWidth, kgNavn, listPlanWidth, listAktWidth, 0}
+}
+
+// write writes one line of cells, each padded to its column's width and
+// two spaces apart; a cell wider than its column pushes the rest right.
+// Trailing blanks are dropped. Errors stay in w (a bufio.Writer keeps the
+// first one for Flush).
+func (c columns) write(w io.Writer, cells ...string) {
+	var b strings.Builder
+	for i, cell := range cells {
+		b.WriteString(cell)
+		if i < len(cells)-1 {
+			b.WriteString(strings.Repeat(" ", max(0, c[i]-utf8.RuneCountInString(cell))+2))
+		}
+	}
+	io.WriteString(w, strings.TrimRight(b.String(), " ")+"\n")
+}
+
+// listCells are one citizen's cells of demo list.
+func listCells(rs *app.RuleSet, nr int, s *app.Sag) []string {
 	kg, navn := "–", ""
 	if s.Kontaktgruppe != nil {
 		kg = fmt.Sprintf("KG%d", s.Kontaktgruppe.KG)
@@ -186,10 +233,10 @@ func listLine(rs *app.RuleSet, nr int, s *app.Sag) string {
 	if n := len(s.Planer); n > 0 {
 		p := &s.Planer[n-1]
 		plan = p.Type + "/" + p.Status
-		akt = fmt.Sprint(len(p.Aktiviteter))
-		pages = fmt.Sprint(estimatePages(s, p))
+		akt = strconv.Itoa(len(p.Aktiviteter))
+		pages = strconv.Itoa(estimatePages(s, p))
 	}
-	return fmt.Sprintf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", nr, s.Borger.CPR.Masked(), s.Borger.Navn, kg, clip(navn, 40), plan, akt, pages)
+	return []string{strconv.Itoa(nr), s.Borger.CPR.Masked(), clip(s.Borger.Navn, listNavnWidth), kg, clip(navn, listKGNavnMax), plan, akt, pages}
 }
 
 // clip shortens s to n characters with an ellipsis.
