@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestShippedScenarios(t *testing.T) {
 		}
 		for _, s := range scenarios {
 			total++
-			t.Run(s.File+":"+itoaTest(s.Line)+" "+s.Navn, func(t *testing.T) {
+			t.Run(s.File+":"+strconv.Itoa(s.Line)+" "+s.Navn, func(t *testing.T) {
 				res := scenario.Run(eng, s)
 				for _, f := range res.Failures {
 					t.Error(f)
@@ -272,17 +273,6 @@ func TestScenarioFilesAreEmbedded(t *testing.T) {
 	}
 }
 
-func itoaTest(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
-
 // TestRulesDocExamples runs the scenario examples in docs/rules.md, so the
 // documentation stays true to the code. The new-law example of §7 is
 // written before its table change and must fail exactly as the text says.
@@ -392,12 +382,12 @@ func TestParseLongLine(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			pos := "lang.txt:" + itoaTest(tc.line) + ": "
+			pos := "lang.txt:" + strconv.Itoa(tc.line) + ": "
 			da, en := app.ErrorMessage(err, "da"), app.ErrorMessage(err, "en")
-			if want := pos + "linje " + itoaTest(tc.line) + " er for lang"; !strings.Contains(da, want) {
+			if want := pos + "linje " + strconv.Itoa(tc.line) + " er for lang"; !strings.Contains(da, want) {
 				t.Errorf("da = %q, want it to contain %q", da, want)
 			}
-			if want := pos + "line " + itoaTest(tc.line) + " is too long"; !strings.Contains(en, want) {
+			if want := pos + "line " + strconv.Itoa(tc.line) + " is too long"; !strings.Contains(en, want) {
 				t.Errorf("en = %q, want it to contain %q", en, want)
 			}
 			for _, m := range []string{da, en} {
