@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 // BenchmarkValidateCommand measures how many commands the engine validates
@@ -12,9 +13,9 @@ import (
 // of a sygemelding (matrix, backdating, overlap, derived afmelding and
 // sygedagpenge) and builds the result.
 func BenchmarkValidateCommand(b *testing.B) {
-	eng := app.NewEngine(MustLoadRules(b))
+	eng := app.NewEngine(testkit.Rules(b))
 	today := app.MustDate(2026, 3, 12)
-	sag := fixture(b, today)
+	sag := testkit.NewSag(b, today)
 	for i := range 5 {
 		d := today.AddDays(-200 + 30*i)
 		sag.Fravaer = append(sag.Fravaer, app.Fravaer{ID: app.ID("old" + string(rune('a'+i))), Type: "ferie",

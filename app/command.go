@@ -113,6 +113,12 @@ func (c *Command) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// DecodeStrict decodes JSON into v the way commands are decoded: unknown
+// fields and trailing data are refused, and a failure is an invalid *Error
+// in Danish and English that names the field. The scenario language uses
+// it to read facts and handlings written as key=value.
+func DecodeStrict(b []byte, v any) error { return strictDecode(b, v) }
+
 func strictDecode(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

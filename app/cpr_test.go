@@ -12,17 +12,8 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/testkit"
 )
-
-// mustParseCPR parses s or fails the test.
-func mustParseCPR(t testing.TB, s string) app.CPR {
-	t.Helper()
-	c, err := app.ParseCPR(s)
-	if err != nil {
-		t.Fatalf("ParseCPR(%q): %v", s, err)
-	}
-	return c
-}
 
 // mkDate is MustDate for test tables.
 func mkDate(y int, m time.Month, d int) app.Date { return app.MustDate(y, m, d) }
@@ -169,7 +160,7 @@ func checkCPRError(t testing.TB, err error) *app.Error {
 func TestCPRUkendt(t *testing.T) {
 	for _, in := range []string{"0000000000", "000000-0000", " 0000000000 "} {
 		t.Run(in, func(t *testing.T) {
-			got := mustParseCPR(t, in)
+			got := testkit.CPR(t, in)
 			if got != app.CPRUkendt {
 				t.Fatalf("ParseCPR(%q) = %q, want CPRUkendt", in, got.Digits())
 			}
@@ -204,7 +195,7 @@ func TestCPRMod11IsInformationOnly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			c := mustParseCPR(t, tt.in) // accepted either way
+			c := testkit.CPR(t, tt.in) // accepted either way
 			if got := c.Mod11(); got != tt.want {
 				t.Errorf("Mod11() = %v, want %v", got, tt.want)
 			}
@@ -213,7 +204,7 @@ func TestCPRMod11IsInformationOnly(t *testing.T) {
 }
 
 func TestCPRAccessors(t *testing.T) {
-	c := mustParseCPR(t, "010190-7358")
+	c := testkit.CPR(t, "010190-7358")
 	tests := []struct{ name, got, want string }{
 		{"Digits", c.Digits(), "0101907358"},
 		{"Full", c.Full(), "010190-7358"},
@@ -234,7 +225,7 @@ func TestCPRFemale(t *testing.T) {
 	for last := '0'; last <= '9'; last++ {
 		in := "010190-123" + string(last)
 		t.Run(in, func(t *testing.T) {
-			got, want := mustParseCPR(t, in).Female(), (last-'0')%2 == 0
+			got, want := testkit.CPR(t, in).Female(), (last-'0')%2 == 0
 			if got != want {
 				t.Errorf("Female() = %v, want %v", got, want)
 			}
@@ -271,7 +262,7 @@ func TestCPRMalformedValues(t *testing.T) {
 // TestCPRNeverPrintsSerial: however a CPR reaches fmt or slog, the serial
 // (last four digits) is masked (CPR-loven § 54, DESIGN §3 "never in logs").
 func TestCPRNeverPrintsSerial(t *testing.T) {
-	c := mustParseCPR(t, "010190-7358")
+	c := testkit.CPR(t, "010190-7358")
 	const serial = "7358"
 	type borger struct {
 		Navn string
@@ -328,7 +319,7 @@ func TestCPRJSON(t *testing.T) {
 		CPR app.CPR `json:"cpr"`
 	}
 	t.Run("round trip", func(t *testing.T) {
-		in := rec{mustParseCPR(t, "010190-7358")}
+		in := rec{testkit.CPR(t, "010190-7358")}
 		b, err := json.Marshal(in)
 		if err != nil {
 			t.Fatal(err)
@@ -398,8 +389,8 @@ func TestCPRJSON(t *testing.T) {
 }
 
 func TestCPRAge(t *testing.T) {
-	born1990 := mustParseCPR(t, "150390-1234") // 15 March 1990
-	leap := mustParseCPR(t, "290296-1234")     // 29 February 1996
+	born1990 := testkit.CPR(t, "150390-1234") // 15 March 1990
+	leap := testkit.CPR(t, "290296-1234")     // 29 February 1996
 	tests := []struct {
 		name string
 		c    app.CPR
@@ -418,7 +409,7 @@ func TestCPRAge(t *testing.T) {
 		{"29 Feb: 1 Mar in a non-leap year", leap, mkDate(2025, 3, 1), 29},
 		{"29 Feb: 28 Feb in a leap year", leap, mkDate(2024, 2, 28), 27},
 		{"29 Feb: 29 Feb in a leap year", leap, mkDate(2024, 2, 29), 28},
-		{"born 1858", mustParseCPR(t, "010158-5000"), mkDate(2026, 1, 1), 168},
+		{"born 1858", testkit.CPR(t, "010158-5000"), mkDate(2026, 1, 1), 168},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

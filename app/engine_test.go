@@ -8,24 +8,8 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/testkit"
 )
-
-// fixture builds a registered dagpenge case on KG1, visited match1.
-func fixture(tb testing.TB, today app.Date) *app.Sag {
-	tb.Helper()
-	cpr, err := app.ParseCPR("0101901001")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	start := today.AddDays(-60)
-	return &app.Sag{
-		ID:            "sag-1",
-		Borger:        app.Borger{CPR: cpr, Navn: "Søren Ærø Østergård"},
-		Kontaktgruppe: &app.KGForloeb{KG: 1, Periode: app.Period{Start: start}},
-		Tilmelding:    app.Tilmelding{Status: app.Tilmeldt, Kategori: app.KatModtager, Siden: start, FoersteDato: start},
-		Visitation:    app.Visitation{Kategori: "match1", Dato: start},
-	}
-}
 
 func at(d app.Date) time.Time {
 	y, m, dd := d.YMD()
@@ -37,9 +21,9 @@ func command(id string, sag *app.Sag, role string, day app.Date, body app.Body) 
 }
 
 func TestExecuteEnvelope(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	today := app.MustDate(2026, 3, 12)
-	sag := fixture(t, today)
+	sag := testkit.NewSag(t, today)
 	note := &app.TilfoejNotat{NotatID: "n1", Tekst: "Samtale om jobsøgning"}
 	tests := []struct {
 		name string
@@ -80,9 +64,9 @@ func TestExecuteEnvelope(t *testing.T) {
 // TestDeterministicReplay: same state + same command + same rules = same
 // result, also after the command travelled as JSON.
 func TestDeterministicReplay(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	today := app.MustDate(2026, 3, 12)
-	sag := fixture(t, today)
+	sag := testkit.NewSag(t, today)
 	cmd := command("c1", sag, app.RolleSagsbehandler, today, &app.RegistrerFravaer{FravaerID: "f1", Type: "sygemelding", Start: today, Kommentar: "Influenza"})
 	wire, err := json.Marshal(cmd)
 	if err != nil {
@@ -149,9 +133,9 @@ func TestCommandDecodeStrict(t *testing.T) {
 
 // TestFravaerBadInput covers impossible periods and durations.
 func TestFravaerBadInput(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	today := app.MustDate(2026, 3, 12)
-	sag := fixture(t, today)
+	sag := testkit.NewSag(t, today)
 	tests := []struct {
 		name string
 		body *app.RegistrerFravaer

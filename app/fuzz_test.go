@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 // FuzzLoadRules feeds arbitrary bytes as one rule table (the others
@@ -38,9 +39,9 @@ func FuzzLoadRules(f *testing.F) {
 // FuzzCommandDecode feeds arbitrary JSON to the command decoder and runs
 // whatever decodes through the engine: errors are fine, panics are not.
 func FuzzCommandDecode(f *testing.F) {
-	eng := app.NewEngine(MustLoadRules(f))
+	eng := app.NewEngine(testkit.Rules(f))
 	today := app.MustDate(2026, 3, 12)
-	sag := fixture(f, today)
+	sag := testkit.NewSag(f, today)
 	for _, body := range []app.Body{
 		&app.RegistrerFravaer{FravaerID: "f1", Type: "sygemelding", Start: today},
 		&app.Afmeld{Dato: today, Aarsag: "oenske"},

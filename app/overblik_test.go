@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 // dato parses "YYYY-MM-DD" or fails the test.
@@ -29,13 +30,12 @@ func optDato(tb testing.TB, s string) app.Date {
 
 // nySag returns a case with kontaktgruppe kg (0 = none) opened on kgStart
 // and visitation category kategori.
+// It has no CPR number and no tilmelding; tests add what they are about.
 func nySag(tb testing.TB, kg int, kgStart, kategori string) *app.Sag {
 	tb.Helper()
-	s := &app.Sag{ID: "sag-test", Visitation: app.Visitation{Kategori: kategori}}
-	if kg > 0 {
-		s.Kontaktgruppe = &app.KGForloeb{KG: kg, Periode: app.Period{Start: dato(tb, kgStart)}}
-	}
-	return s
+	start := optDato(tb, kgStart)
+	return testkit.NewSag(tb, start, testkit.SagArgs{ID: "sag-test", KG: kg, Start: start, Kategori: kategori,
+		NoCPR: true, NoKG: kg == 0, Unregistered: true, NoVisitation: kategori == "", NoVisitDate: true})
 }
 
 // tilmeld registers the citizen from siden (also the first tilmelding).
@@ -61,16 +61,6 @@ func fravaer(tb testing.TB, s *app.Sag, typ, start, slut string) *app.Fravaer {
 func samtale(tb testing.TB, s *app.Sag, typ, status, d string) {
 	tb.Helper()
 	s.Samtaler = append(s.Samtaler, app.Samtale{ID: app.ID("m" + d + typ), Type: typ, Dato: dato(tb, d), Status: status, Booket: dato(tb, d)})
-}
-
-// cpr parses a CPR number or fails the test.
-func cpr(tb testing.TB, s string) app.CPR {
-	tb.Helper()
-	c, err := app.ParseCPR(s)
-	if err != nil {
-		tb.Fatalf("cpr: %v", err)
-	}
-	return c
 }
 
 // mustOverblik evaluates the overview or fails the test.
@@ -99,7 +89,7 @@ type pligt struct {
 }
 
 func TestOverblikPligter(t *testing.T) {
-	r := MustLoadRules(t)
+	r := testkit.Rules(t)
 	tests := []struct {
 		name  string
 		build func(t *testing.T) *app.Sag
@@ -417,7 +407,7 @@ type frist struct {
 }
 
 func TestOverblikFrister(t *testing.T) {
-	r := MustLoadRules(t)
+	r := testkit.Rules(t)
 	dp := func(t *testing.T, tilmeldt string) *app.Sag {
 		s := nySag(t, 1, tilmeldt, "")
 		tilmeld(t, s, tilmeldt)
@@ -436,7 +426,7 @@ func TestOverblikFrister(t *testing.T) {
 	}
 	uh := func(t *testing.T) *app.Sag {
 		s := nySag(t, 12, "2026-01-05", "uddannelsesparat")
-		s.Borger.CPR = cpr(t, "150596-1234") // born 15 May 1996
+		s.Borger.CPR = testkit.CPR(t, "150596-1234") // born 15 May 1996
 		return s
 	}
 	plan := func(t *testing.T, status, opfoelgning, paalaeg string) *app.Sag {
@@ -588,7 +578,7 @@ func TestOverblikFrister(t *testing.T) {
 		{"omvisitation_30 on the birthday", uh, "2026-05-15", []frist{{"omvisitation_30", "2026-05-15", "i_dag"}}},
 		{"omvisitation_30 not outside UH", func(t *testing.T) *app.Sag {
 			s := khJobparat(t)
-			s.Borger.CPR = cpr(t, "150596-1234")
+			s.Borger.CPR = testkit.CPR(t, "150596-1234")
 			return s
 		}, "2026-05-15", []frist{{"omvisitation_30", "", ""}}},
 
@@ -710,7 +700,7 @@ func TestOverblikTekst(t *testing.T) {
 // TestOverblikOddData feeds data the commands would never produce and
 // expects errors only where the input is missing, never a panic.
 func TestOverblikOddData(t *testing.T) {
-	r := MustLoadRules(t)
+	r := testkit.Rules(t)
 	on := dato(t, "2026-03-10")
 	if _, err := r.Overblik(nil, on); app.ErrorCode(err) != app.CodeInvalid {
 		t.Errorf("nil case: err = %v, want invalid", err)
@@ -826,7 +816,7 @@ func benchSDP(tb testing.TB) *app.Sag {
 }
 
 func TestOverblikDeterministicAndLight(t *testing.T) {
-	r := MustLoadRules(t)
+	r := testkit.Rules(t)
 	for _, s := range []*app.Sag{benchSag(t), benchSDP(t)} {
 		on := dato(t, "2026-04-15")
 		a, b := mustOverblik(t, r, s, "2026-04-15"), mustOverblik(t, r, s.Clone(), "2026-04-15")
@@ -845,7 +835,7 @@ func TestOverblikDeterministicAndLight(t *testing.T) {
 }
 
 func BenchmarkOverblik(b *testing.B) {
-	r := MustLoadRules(b)
+	r := testkit.Rules(b)
 	on := dato(b, "2026-04-15")
 	for _, bc := range []struct {
 		name string

@@ -370,8 +370,19 @@ func (r row) kilde() (string, error) {
 	if k == "" {
 		return "", r.err("kilde", "table.kilde_missing")
 	}
-	if !hasSourceMark(k) {
+	if !HasSourceMark(k) {
 		return "", r.err("kilde", "table.kilde", "vaerdi", k)
 	}
 	return k, nil
+}
+
+// HasSourceMark reports whether a source text carries one of the marks the
+// rule tables and the scenarios use (docs/rules.md): [S..], (A), (H) or (R).
+func HasSourceMark(k string) bool {
+	for _, m := range []string{"[S", "(A)", "(H)", "(R)"} {
+		if strings.Contains(k, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,21 +7,11 @@ import (
 	"testing/fstest"
 
 	"feltsag.dk/feltsag/app"
-	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
-// MustLoadRules loads the shipped rule tables or fails the test.
-func MustLoadRules(tb testing.TB) *app.Rules {
-	tb.Helper()
-	r, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		tb.Fatalf("LoadRules: %v", err)
-	}
-	return r
-}
-
 func TestShippedRulesLoad(t *testing.T) {
-	r := MustLoadRules(t)
+	r := testkit.Rules(t)
 	if got := len(r.Sets); got < 2 {
 		t.Fatalf("rule sets = %d, want at least 2 (before and after 1 Jul 2026)", got)
 	}
@@ -157,4 +147,21 @@ func shippedTables(tb testing.TB) map[string][]byte {
 		}
 	}
 	return out
+}
+
+// TestAfmelderMatchesEffects keeps the two places that say an absence
+// deregisters consistent: fravaerstyper.csv's afmelder column (which the
+// commands use) and the tilmelding column of fravaer_effekter.csv (which
+// the overview shows).
+func TestAfmelderMatchesEffects(t *testing.T) {
+	for _, rs := range testkit.Rules(t).Sets {
+		for code, ft := range rs.Fravaer {
+			afmelder := ft.Afmelder != "nej"
+			for gruppe, e := range rs.Effekter[code] {
+				if got := e.Effekt["tilmelding"] == "A"; got != afmelder {
+					t.Errorf("%s: %s/%s: tilmelding %q, but afmelder is %q", rs.Version, code, gruppe, e.Effekt["tilmelding"], ft.Afmelder)
+				}
+			}
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/demo"
+	"feltsag.dk/feltsag/internal/testkit"
 	"feltsag.dk/feltsag/pdf"
 )
 
@@ -16,7 +17,7 @@ import (
 // pdftotext: the plan tool works for any demo citizen.
 func TestDemoPopulation(t *testing.T) {
 	const n = 60
-	pop, err := demo.Generate(loadRules(t), 5, n, today)
+	pop, err := demo.Generate(testkit.Rules(t), 5, n, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestDemoPopulation(t *testing.T) {
 			if i%5 == 4 {
 				lang = "en"
 			}
-			in := pdf.Input{Sag: s, PlanID: s.Planer[len(s.Planer)-1].ID, Rules: loadRules(t), Printed: printed, Lang: lang,
+			in := pdf.Input{Sag: s, PlanID: s.Planer[len(s.Planer)-1].ID, Rules: testkit.Rules(t), Printed: printed, Lang: lang,
 				PrintedBy: app.Sagsbehandler{Navn: cw.Navn, Organisation: cw.Organisation}, Jobcenter: cw.Organisation}
 			doc, info := render(t, in)
 			kinds[info.Kind]++

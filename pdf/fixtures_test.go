@@ -9,6 +9,7 @@ import (
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 	"feltsag.dk/feltsag/pdf"
 )
 
@@ -25,22 +26,10 @@ var printed = time.Date(2026, 3, 12, 10, 15, 0, 0, app.Copenhagen())
 const fixtureCPR = "0305881237"
 
 var (
-	rulesOnce sync.Once
-	rules     *app.Rules
-	rulesErr  error
-	rendOnce  sync.Once
-	rend      *pdf.Renderer
-	rendErr   error
+	rendOnce sync.Once
+	rend     *pdf.Renderer
+	rendErr  error
 )
-
-func loadRules(tb testing.TB) *app.Rules {
-	tb.Helper()
-	rulesOnce.Do(func() { rules, rulesErr = app.LoadRules(assets.Rules()) })
-	if rulesErr != nil {
-		tb.Fatal(rulesErr)
-	}
-	return rules
-}
 
 func renderer(tb testing.TB) *pdf.Renderer {
 	tb.Helper()
@@ -51,21 +40,12 @@ func renderer(tb testing.TB) *pdf.Renderer {
 	return rend
 }
 
-func mustCPR(tb testing.TB, s string) app.CPR {
-	tb.Helper()
-	c, err := app.ParseCPR(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
-}
-
 var caseworker = app.Sagsbehandler{ID: "cw-1", Navn: "Mette Kjærgaard Sørensen", Telefon: "87 13 45 00",
 	Email: "mks@jobcenter-aarhus.example", Organisation: "Jobcenter Aarhus"}
 
 // borger returns the fixtures' citizen with æ, ø and å in name and address.
 func borger(tb testing.TB, cpr string) app.Borger {
-	return app.Borger{CPR: mustCPR(tb, cpr), Navn: "Søren Ærbøl Østergård",
+	return app.Borger{CPR: testkit.CPR(tb, cpr), Navn: "Søren Ærbøl Østergård",
 		Adresse: app.Adresse{Vej: "Åbyhøjgade 17, 2. tv.", Postnr: "8230", By: "Åbyhøj"}, Telefon: "21 43 65 87"}
 }
 
@@ -196,7 +176,7 @@ func sdpSag(tb testing.TB) app.Sag {
 
 // input wraps a case for printing its only plan.
 func input(tb testing.TB, s app.Sag, lang string) pdf.Input {
-	return pdf.Input{Sag: s, PlanID: s.Planer[0].ID, Rules: loadRules(tb), Printed: printed,
+	return pdf.Input{Sag: s, PlanID: s.Planer[0].ID, Rules: testkit.Rules(tb), Printed: printed,
 		PrintedBy: caseworker, Jobcenter: "Jobcenter Aarhus", Lang: lang}
 }
 

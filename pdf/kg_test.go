@@ -9,25 +9,8 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/testkit"
 )
-
-// synthCPR returns a synthetic CPR number for someone born on born: the
-// century digit the CPR office's rule needs and a serial that fails
-// modulus 11, as app/demo makes them.
-func synthCPR(t *testing.T, born app.Date, n int) app.CPR {
-	t.Helper()
-	y, m, d := born.YMD()
-	seventh := 0
-	if y >= 2000 {
-		seventh = 4
-	}
-	for serial := seventh*1000 + n%1000; ; serial++ {
-		c := mustCPR(t, fmt.Sprintf("%02d%02d%02d%04d", d, int(m), y%100, serial))
-		if !c.Mod11() {
-			return c
-		}
-	}
-}
 
 // kgSag builds a case on kontaktgruppe def: an age the group allows, the
 // categorisation its profile uses, registered where the group's duties
@@ -43,7 +26,7 @@ func kgSag(t *testing.T, def *app.KGDef) app.Sag {
 	}
 	start := today.AddDays(-60)
 	s := app.Sag{ID: app.ID(fmt.Sprintf("sag-kg%d", def.ID)), Ansvarlig: caseworker.ID,
-		Borger:        app.Borger{CPR: synthCPR(t, today.AddYears(-age).AddDays(-100), def.ID), Navn: "Åse Bødker Nørgaard"},
+		Borger:        app.Borger{CPR: testkit.SynthCPR(t, today.AddYears(-age).AddDays(-100), def.ID), Navn: "Åse Bødker Nørgaard"},
 		Kontaktgruppe: &app.KGForloeb{KG: def.ID, Periode: app.Period{Start: start}}}
 	s.Borger.Adresse = app.Adresse{Vej: "Søndergade 3", Postnr: "7100", By: "Vejle"}
 	s.Visitation.Kategori = map[string]string{"D": "match1", "K": "jobparat", "U": "aabenlyst_uddannelsesparat"}[def.Profil]
@@ -74,7 +57,7 @@ func kgSag(t *testing.T, def *app.KGDef) app.Sag {
 // of their texts is empty, and that the rights section matches the text
 // golden file testdata/rettigheder.txt (reviewable by a domain expert).
 func TestEveryKontaktgruppe(t *testing.T) {
-	rs, err := loadRules(t).ForDate(today)
+	rs, err := testkit.Rules(t).ForDate(today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +71,7 @@ func TestEveryKontaktgruppe(t *testing.T) {
 		def := rs.KG[id]
 		t.Run(fmt.Sprintf("KG%d", id), func(t *testing.T) {
 			s := kgSag(t, def)
-			ob, err := loadRules(t).Overblik(&s, today)
+			ob, err := testkit.Rules(t).Overblik(&s, today)
 			if err != nil {
 				t.Fatal(err)
 			}

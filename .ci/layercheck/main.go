@@ -11,6 +11,7 @@
 //   - assets imports only embed, io and io/fs;
 //   - no package of the module takes the name of a standard library package
 //     (a package sync would hide the standard library's in every importer).
+//   - no package imports internal/testkit (tests do).
 //
 // It reads the import graph from `go list -deps -json` run in the module root
 // (-dir), so it sees what the compiler sees for the given build tags. Test

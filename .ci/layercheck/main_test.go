@@ -44,15 +44,17 @@ var baseFixture = func() map[string]string {
 	files["fakefyne/widget/widget.go"] = "package widget\n"
 	files["fakecrypto/argon2/argon2.go"] = "package argon2\n"
 	for name, body := range map[string]string{
-		"app/app.go":            imports("app", "strings", "example.com/fx/app/rules"),
-		"app/rules/rules.go":    imports("rules", "encoding/csv"),
-		"assets/assets.go":      imports("assets", "embed"),
-		"store/store.go":        imports("store", "example.com/fx/app", "go.etcd.io/bbolt", "golang.org/x/crypto/argon2"),
-		"sync/wire/wire.go":     imports("wire", "example.com/fx/app", "encoding/json"),
-		"sync/client/client.go": imports("client", "example.com/fx/sync/wire", "github.com/gorilla/websocket", "golang.org/x/crypto/argon2"),
-		"pdf/pdf.go":            imports("pdf", "example.com/fx/assets", "example.com/fx/app", "codeberg.org/go-pdf/fpdf"),
-		"ui/ui.go":              imports("ui", "fyne.io/fyne/v2/widget", "example.com/fx/app", "example.com/fx/assets"),
-		"ui/inner/inner.go":     imports("inner"),
+		"app/app.go":              imports("app", "strings", "example.com/fx/app/rules"),
+		"app/rules/rules.go":      imports("rules", "encoding/csv"),
+		"assets/assets.go":        imports("assets", "embed"),
+		"store/store.go":          imports("store", "example.com/fx/app", "go.etcd.io/bbolt", "golang.org/x/crypto/argon2"),
+		"sync/wire/wire.go":       imports("wire", "example.com/fx/app", "encoding/json"),
+		"sync/client/client.go":   imports("client", "example.com/fx/sync/wire", "github.com/gorilla/websocket", "golang.org/x/crypto/argon2"),
+		"pdf/pdf.go":              imports("pdf", "example.com/fx/assets", "example.com/fx/app", "codeberg.org/go-pdf/fpdf"),
+		"ui/ui.go":                imports("ui", "fyne.io/fyne/v2/widget", "example.com/fx/app", "example.com/fx/assets"),
+		"ui/inner/inner.go":       imports("inner"),
+		"internal/testkit/kit.go": imports("testkit", "example.com/fx/app"),
+		"app/app_test.go":         imports("app_test", "example.com/fx/internal/testkit"),
 		"cmd/client/main.go": imports("main", "fyne.io/fyne/v2/app", "example.com/fx/store", "example.com/fx/ui",
 			"example.com/fx/sync/client", "example.com/fx/pdf") + "\nfunc main() {}\n",
 	} {
@@ -235,6 +237,12 @@ func TestCheck(t *testing.T) {
 			name:    "ui imports another third-party module",
 			change:  map[string]string{"ui/ui.go": imports("ui", "example.com/dep")},
 			want:    []string{"example.com/fx/ui imports example.com/dep: ui imports only app, assets and Fyne"},
+			wantErr: true,
+		},
+		{
+			name:    "production code imports the test kit",
+			change:  map[string]string{"store/store.go": "package store\n\nimport _ \"example.com/fx/internal/testkit\"\n"},
+			want:    []string{"example.com/fx/store imports example.com/fx/internal/testkit: internal/testkit is test support"},
 			wantErr: true,
 		},
 		{

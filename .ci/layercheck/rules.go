@@ -7,7 +7,8 @@ import (
 )
 
 // A rule constrains the imports of one layer: the package at layer (a path
-// relative to the module root) and every package below it.
+// relative to the module root) and every package below it; the layer "."
+// is every package of the module.
 type rule struct {
 	layer string
 	// forbidden reports whether the layer may not import the package.
@@ -17,6 +18,9 @@ type rule struct {
 	direct bool
 	why    string
 }
+
+// testkit is the test-support package (relative to the module root).
+const testkit = "internal/testkit"
 
 // assetsImports are the only packages assets may import: it embeds files and
 // hands out read-only file systems, nothing more.
@@ -84,6 +88,8 @@ func rules(mod string) []rule {
 			forbidden: func(p *pkg) bool { return ownAny(p, "store", "sync", "pdf") }},
 		{layer: "ui", direct: true, why: "ui imports only app, assets and Fyne",
 			forbidden: allow([]string{"app", "assets", "ui"}, modFyne)},
+		{layer: ".", why: "internal/testkit is test support: only _test.go files import it",
+			forbidden: func(p *pkg) bool { return within(p.ImportPath, own(testkit)) }},
 		{layer: "assets", direct: true, why: "assets imports only " + strings.Join(assetsImports, ", "),
 			forbidden: func(p *pkg) bool {
 				return !slices.Contains(assetsImports, p.ImportPath) && !ownAny(p, "assets")
@@ -134,7 +140,7 @@ func check(g *graph) []violation {
 	var vs []violation
 	for _, path := range g.own {
 		for _, r := range rules(g.module) {
-			if within(path, g.module+"/"+r.layer) {
+			if r.layer == "." || within(path, g.module+"/"+r.layer) {
 				vs = append(vs, g.violations(path, r)...)
 			}
 		}

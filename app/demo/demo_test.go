@@ -4,34 +4,18 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/demo"
-	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 var today = app.MustDate(2026, 3, 12)
 
-var (
-	rulesOnce sync.Once
-	rules     *app.Rules
-	rulesErr  error
-)
-
-func loadRules(tb testing.TB) *app.Rules {
-	tb.Helper()
-	rulesOnce.Do(func() { rules, rulesErr = app.LoadRules(assets.Rules()) })
-	if rulesErr != nil {
-		tb.Fatal(rulesErr)
-	}
-	return rules
-}
-
 func generate(tb testing.TB, seed int64, n int) *demo.Population {
 	tb.Helper()
-	p, err := demo.Generate(loadRules(tb), seed, n, today)
+	p, err := demo.Generate(testkit.Rules(tb), seed, n, today)
 	if err != nil {
 		tb.Fatalf("seed %d, n %d: %v", seed, n, err)
 	}
@@ -53,7 +37,7 @@ func TestDeterministic(t *testing.T) {
 		if !reflect.DeepEqual(s, a.Sager[i]) {
 			t.Errorf("citizen %d differs between sizes 10 and 60", i)
 		}
-		one, err := demo.Citizen(loadRules(t), 42, i, today)
+		one, err := demo.Citizen(testkit.Rules(t), 42, i, today)
 		if err != nil || !reflect.DeepEqual(one, s) {
 			t.Errorf("Citizen(%d) differs from the population's (%v)", i, err)
 		}
@@ -67,7 +51,7 @@ func TestDeterministic(t *testing.T) {
 // TestEveryKontaktgruppe: a population at least as large as the rule
 // set's list of kontaktgrupper has a citizen in each of them on today.
 func TestEveryKontaktgruppe(t *testing.T) {
-	rs, err := loadRules(t).ForDate(today)
+	rs, err := testkit.Rules(t).ForDate(today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +75,7 @@ func TestEveryKontaktgruppe(t *testing.T) {
 func TestConsistent(t *testing.T) {
 	const n = 300
 	p := generate(t, 7, n)
-	rs, _ := loadRules(t).ForDate(today)
+	rs, _ := testkit.Rules(t).ForDate(today)
 	cprs := map[app.CPR]bool{}
 	var v variety
 	size := 0
@@ -102,7 +86,7 @@ func TestConsistent(t *testing.T) {
 			t.Errorf("citizen %d: CPR %s used twice", i, s.Borger.CPR)
 		}
 		cprs[s.Borger.CPR] = true
-		if _, err := loadRules(t).Overblik(s, today); err != nil {
+		if _, err := testkit.Rules(t).Overblik(s, today); err != nil {
 			t.Errorf("citizen %d: Overblik: %v", i, err)
 		}
 		v.add(s, today)
@@ -236,7 +220,7 @@ func TestCaseworkersAndCompanies(t *testing.T) {
 
 // BenchmarkCitizen measures generating one case through the engine.
 func BenchmarkCitizen(b *testing.B) {
-	r := loadRules(b)
+	r := testkit.Rules(b)
 	i := 0
 	for b.Loop() {
 		if _, err := demo.Citizen(r, 1, i, today); err != nil {
@@ -252,7 +236,7 @@ func BenchmarkCitizen(b *testing.B) {
 func TestManySeeds(t *testing.T) {
 	for _, d := range []app.Date{today, app.MustDate(2025, 9, 1), app.MustDate(2026, 8, 3), app.MustDate(2027, 2, 1)} {
 		for seed := int64(1); seed <= 40; seed++ {
-			if _, err := demo.Generate(loadRules(t), seed, 60, d); err != nil {
+			if _, err := demo.Generate(testkit.Rules(t), seed, 60, d); err != nil {
 				t.Errorf("seed %d, date %s: %v", seed, d, err)
 			}
 		}

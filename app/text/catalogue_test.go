@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/scenario"
 	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
 )
@@ -205,12 +206,12 @@ func TestScenarioMessagesRender(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scenarios, err := app.ParseScenarios(file, strings.NewReader(string(b)))
+		scenarios, err := scenario.Parse(file, strings.NewReader(string(b)))
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
 		for _, s := range scenarios {
-			res := eng.RunScenario(s)
+			res := scenario.Run(eng, s)
 			var msgs []text.Message
 			for _, e := range res.Refusals {
 				msgs = append(msgs, e)

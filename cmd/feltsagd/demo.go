@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,8 +11,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/demo"
@@ -88,7 +91,7 @@ func (o *demoOpts) parse(cmd string, args []string, stderr io.Writer) error {
 	fset.StringVar(&o.date, "date", "", "dagen demodata og planen gælder, ÅÅÅÅ-MM-DD (standard: i dag)")
 	if cmd == "plan" {
 		fset.IntVar(&o.citizen, "citizen", 0, "demoborgerens nummer, 1 til --size (se feltsagd demo list)")
-		fset.StringVar(&o.out, "out", "", "PDF-filen planen skrives til; - skriver til standard output")
+		fset.StringVar(&o.out, "out", "", "PDF-filen planen skrives til (en almindelig fil, ny eller eksisterende); - skriver til standard output")
 		fset.StringVar(&o.lang, "lang", "da", "sprog: da eller en")
 		fset.StringVar(&o.plan, "plan", "", "planens id (standard: borgerens seneste plan)")
 	}
@@ -153,15 +156,17 @@ func (o *demoOpts) fail(stderr io.Writer, cmd, msg string) error {
 	return exitError{msg}
 }
 
-// demoList prints one line per demo citizen.
+// demoList prints one line per demo citizen. It streams: each citizen is
+// generated, printed and dropped, so memory does not grow with --size.
 func demoList(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
 	o := demoOpts{tx: tx}
 	if err := o.parse("list", args, stderr); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Nr\tCPR\tNavn\tKG\tKontaktgruppe\tPlan\tAkt.\tSider (skøn)")
 	rs, _ := o.rules.ForDate(o.today)
+	cols := listColumns(o.size, rs)
+	w := bufio.NewWriter(stdout)
+	cols.write(w, "Nr", "CPR", "Navn", "KG", "Kontaktgruppe", "Plan", "Akt.", "Sider (skøn)")
 	for i := range o.size {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -170,13 +175,55 @@ func demoList(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		if err != nil {
 			return o.fail(stderr, "list", o.tx.err(err, o.rules))
 		}
-		fmt.Fprintln(tw, listLine(rs, i+1, &s))
+		cols.write(w, listCells(rs, i+1, &s)...)
 	}
-	return tw.Flush()
+	if err := w.Flush(); err != nil {
+		return o.fail(stderr, "list", "kan ikke skrive listen: "+why(err))
+	}
+	return nil
 }
 
-// listLine is one citizen's line of demo list.
-func listLine(rs *app.RuleSet, nr int, s *app.Sag) string {
+// Widths of the demo list's columns that do not depend on the data.
+const (
+	listCPRWidth  = 11 // DDMMYY-XXXX
+	listNavnWidth = 30 // longer names are clipped
+	listKGWidth   = 4  // KG29
+	listKGNavnMax = 40 // kontaktgruppe names are clipped to this
+	listPlanWidth = 30 // uddannelsesplan/offentliggjort
+	listAktWidth  = 4  // Akt.
+)
+
+// columns are the widths of a list's columns (the last is not padded),
+// fixed before the first line so the list can be written as it is made.
+type columns []int
+
+// listColumns returns the demo list's columns for size citizens under rs.
+func listColumns(size int, rs *app.RuleSet) columns {
+	kgNavn := len("Kontaktgruppe")
+	for _, d := range rs.KG {
+		kgNavn = max(kgNavn, utf8.RuneCountInString(clip(d.Navn, listKGNavnMax)))
+	}
+	nr := max(len("Nr"), len(strconv.Itoa(size)))
+	return columns{nr, listCPRWidth, listNavnWidth, listKGWidth, kgNavn, listPlanWidth, listAktWidth, 0}
+}
+
+// write writes one line of cells, each padded to its column's width and
+// two spaces apart; a cell wider than its column pushes the rest right.
+// Trailing blanks are dropped. Errors stay in w (a bufio.Writer keeps the
+// first one for Flush).
+func (c columns) write(w io.Writer, cells ...string) {
+	var b strings.Builder
+	for i, cell := range cells {
+		b.WriteString(cell)
+		if i < len(cells)-1 {
+			b.WriteString(strings.Repeat(" ", max(0, c[i]-utf8.RuneCountInString(cell))+2))
+		}
+	}
+	io.WriteString(w, strings.TrimRight(b.String(), " ")+"\n")
+}
+
+// listCells are one citizen's cells of demo list.
+func listCells(rs *app.RuleSet, nr int, s *app.Sag) []string {
 	kg, navn := "–", ""
 	if s.Kontaktgruppe != nil {
 		kg = fmt.Sprintf("KG%d", s.Kontaktgruppe.KG)
@@ -188,10 +235,10 @@ func listLine(rs *app.RuleSet, nr int, s *app.Sag) string {
 	if n := len(s.Planer); n > 0 {
 		p := &s.Planer[n-1]
 		plan = p.Type + "/" + p.Status
-		akt = fmt.Sprint(len(p.Aktiviteter))
-		pages = fmt.Sprint(estimatePages(s, p))
+		akt = strconv.Itoa(len(p.Aktiviteter))
+		pages = strconv.Itoa(estimatePages(s, p))
 	}
-	return fmt.Sprintf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", nr, s.Borger.CPR.Masked(), s.Borger.Navn, kg, clip(navn, 40), plan, akt, pages)
+	return []string{strconv.Itoa(nr), s.Borger.CPR.Masked(), clip(s.Borger.Navn, listNavnWidth), kg, clip(navn, listKGNavnMax), plan, akt, pages}
 }
 
 // clip shortens s to n characters with an ellipsis.
@@ -278,11 +325,20 @@ var kindNames = map[pdf.Kind]string{
 // writeFile writes data to path through a temporary file in the same
 // directory, so a failure never leaves half a PDF. The file is readable by
 // its owner only: even demo plans look like personal data.
+//
+// Only regular files are written: path may be new, an existing file, or a
+// symbolic link to a file (the file is replaced, the link kept). A device,
+// a named pipe, a socket or a folder is refused, since the final rename
+// would replace it: as root, --out /dev/null would swap the device node for
+// a PDF. The check is repeated just before the rename; what appears at the
+// path between that check and the rename is replaced all the same, as with
+// any rename.
 func writeFile(path string, data []byte) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("kan ikke skrive %s: det er en mappe; angiv et filnavn, fx %s", path, filepath.Join(path, "plan.pdf"))
+	dest, err := regularTarget(path)
+	if err != nil {
+		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".feltsag-*.pdf")
+	tmp, err := os.CreateTemp(filepath.Dir(dest), ".feltsag-*.pdf")
 	if err != nil {
 		return fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
 	}
@@ -292,11 +348,58 @@ func writeFile(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if _, err := regularTarget(path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
 	}
 	return nil
+}
+
+// regularTarget returns the path writeFile may replace for path: path
+// itself when it is new or a regular file, the file a symbolic link points
+// to, or a Danish error for anything else.
+func regularTarget(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return path, nil
+	case err != nil:
+		return "", fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
+	}
+	dest := path
+	if fi.Mode().Type() == fs.ModeSymlink {
+		if dest, err = filepath.EvalSymlinks(path); err != nil {
+			return "", fmt.Errorf("kan ikke skrive %s: det er et link til noget, der ikke findes; angiv et filnavn, fx plan.pdf", path)
+		}
+		if fi, err = os.Stat(dest); err != nil {
+			return "", fmt.Errorf("kan ikke skrive %s: %s", path, why(err))
+		}
+	}
+	switch {
+	case fi.IsDir():
+		return "", fmt.Errorf("kan ikke skrive %s: det er en mappe; angiv et filnavn, fx %s", path, filepath.Join(path, "plan.pdf"))
+	case !fi.Mode().IsRegular():
+		return "", fmt.Errorf("kan ikke skrive %s: den er ikke en almindelig fil, men %s. Angiv et filnavn, fx plan.pdf, eller - for standard output",
+			path, fileKind(fi.Mode()))
+	}
+	return dest, nil
+}
+
+// fileKind names a file type that is not a regular file, in Danish.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeDevice != 0:
+		return "en enhed (som /dev/null)"
+	case m&fs.ModeNamedPipe != 0:
+		return "en navngiven pipe"
+	case m&fs.ModeSocket != 0:
+		return "en sokkel"
+	}
+	return "en særlig fil"
 }
 
 // why says in Danish why a file operation failed.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/demo"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 const demoDate = "2026-03-12"
@@ -39,7 +41,7 @@ func TestDemoList(t *testing.T) {
 	if !masked.MatchString(lines[1]) {
 		t.Errorf("line 1 = %q, want number, masked CPR, name and KG1", lines[1])
 	}
-	rules, _ := loadRules("")
+	rules := testkit.Rules(t)
 	for i := range 30 {
 		s, err := demo.Citizen(rules, 3, i, app.MustDate(2026, 3, 12))
 		if err != nil {
@@ -71,7 +73,7 @@ func TestDemoPlan(t *testing.T) {
 			t.Fatalf("citizen %d: report %q lacks the page count", nr, stdout)
 		}
 		got, _ := strconv.Atoi(m[1])
-		rules, _ := loadRules("")
+		rules := testkit.Rules(t)
 		s, _ := demo.Citizen(rules, 3, nr-1, app.MustDate(2026, 3, 12))
 		if est := estimatePages(&s, &s.Planer[len(s.Planer)-1]); est < got-1 || est > got+1 {
 			t.Errorf("citizen %d: estimated %d pages, the plan has %d", nr, est, got)
@@ -143,5 +145,67 @@ func TestDemoErrors(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("left files behind: %v", entries)
+	}
+}
+
+// firstWrite cancels a context on the first write and counts the lines it
+// was given.
+type firstWrite struct {
+	cancel context.CancelFunc
+	lines  int
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	w.cancel()
+	w.lines += bytes.Count(p, []byte("\n"))
+	return len(p), nil
+}
+
+// TestDemoListStreams: demo list writes as it goes instead of holding the
+// whole list until the end (at --size 1000000 that took 700 MB). The
+// writer stops the command at its first write, which must come long
+// before the last citizen.
+func TestDemoListStreams(t *testing.T) {
+	const size = 3000
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &firstWrite{cancel: cancel}
+	err := run(ctx, []string{"demo", "list", "--size", strconv.Itoa(size), "--date", demoDate}, func(string) string { return "" }, w, io.Discard)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want the cancellation", err)
+	}
+	if w.lines == 0 || w.lines > size/10 {
+		t.Errorf("first write held %d lines, want some but far fewer than %d", w.lines, size)
+	}
+}
+
+// TestDemoListColumns: every line has the header's columns at the same
+// places, also past the first screenful.
+func TestDemoListColumns(t *testing.T) {
+	out, stderr, err := runCmd(t, "demo", "list", "--seed", "5", "--size", "400", "--date", demoDate)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 401 {
+		t.Fatalf("%d lines, want 401", len(lines))
+	}
+	header := []rune(lines[0])
+	var starts []int // where each header column after Nr starts
+	for i := 1; i < len(header); i++ {
+		if header[i] != ' ' && header[i-1] == ' ' && (i < 2 || header[i-2] == ' ') {
+			starts = append(starts, i)
+		}
+	}
+	if len(starts) != 7 {
+		t.Fatalf("header %q has %d columns after Nr, want 7", lines[0], len(starts))
+	}
+	for n, l := range lines[1:] {
+		r := []rune(l)
+		for _, at := range []int{starts[0], starts[1], starts[2], starts[4]} { // CPR, Navn, KG, Plan: never empty
+			if at >= len(r) || r[at] == ' ' || r[at-1] != ' ' {
+				t.Fatalf("line %d %q: no column starts at %d like in the header %q", n+1, l, at, lines[0])
+			}
+		}
 	}
 }

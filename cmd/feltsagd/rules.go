@@ -9,9 +9,12 @@ import (
 	"os"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/scenario"
 	"feltsag.dk/feltsag/assets"
 )
 
+// runRules runs "feltsagd rules check|show"; errors are shown in the
+// language of tx.
 func runRules(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stderr, usage)
@@ -69,7 +72,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, tx texts, files []string, 
 			continue
 		}
 		for _, s := range scenarios {
-			res := eng.RunScenario(s)
+			res := scenario.Run(eng, s)
 			if res.Passed() {
 				passed++
 				if !quiet {
@@ -91,7 +94,7 @@ func rulesCheck(ctx context.Context, eng *app.Engine, tx texts, files []string, 
 	return nil
 }
 
-func readScenarios(file string) ([]*app.Scenario, error) {
+func readScenarios(file string) ([]*scenario.Scenario, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, app.Errorf(app.CodeNotFound, "", "cli.scenario.file_missing", "fil", file)
@@ -101,7 +104,7 @@ func readScenarios(file string) ([]*app.Scenario, error) {
 	if err != nil || info.IsDir() {
 		return nil, app.Errorf(app.CodeInvalid, "", "cli.scenario.folder", "fil", file)
 	}
-	return app.ParseScenarios(file, f)
+	return scenario.Parse(file, f)
 }
 
 func rulesShow(rules *app.Rules, stdout io.Writer) error {

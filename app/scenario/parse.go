@@ -1,4 +1,4 @@
-package app
+package scenario
 
 import (
 	"bufio"
@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+
+	"feltsag.dk/feltsag/app"
 )
 
 // Scenario is one rule scenario: a citizen's facts, "today", one or more
@@ -18,7 +21,7 @@ type Scenario struct {
 	Line   int
 	Navn   string
 	Kilde  string
-	IDag   Date
+	IDag   app.Date
 	Facts  []Line // state lines, in order
 	Checks []Line // expectations on the initial state (before any handling)
 	Steps  []Step
@@ -66,13 +69,19 @@ var factKeys = []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "
 	"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
 var checkKeys = []string{"forventet", "effekt", "ingen_effekt", "advarsel", "ingen_advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
 
-// ParseScenarios reads scenarios from r. A new scenario starts at every
-// "navn:" line. Errors name the file and line.
-func ParseScenarios(file string, r io.Reader) ([]*Scenario, error) {
+// MaxLineBytes is the longest line a scenario file may have, its newline
+// included. A file may be of any length: Parse reads it line by line.
+const MaxLineBytes = 64 << 10
+
+// Parse reads scenarios from r, all of it. A new scenario starts at every
+// "navn:" line. Errors name the file and line; a file without scenarios
+// (empty, or comments only) and a line longer than MaxLineBytes are
+// errors.
+func Parse(file string, r io.Reader) ([]*Scenario, error) {
 	var out []*Scenario
 	var cur *Scenario
-	sc := bufio.NewScanner(io.LimitReader(r, 4<<20))
-	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
 	n := 0
 	for sc.Scan() {
 		n++
@@ -98,7 +107,10 @@ func ParseScenarios(file string, r io.Reader) ([]*Scenario, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, scenarioErr(file, n, "filen kan ikke læses: "+err.Error())
+		return nil, readErr(file, n+1, err)
+	}
+	if len(out) == 0 {
+		return nil, app.Errorf(app.CodeInvalid, "scenarie", "scenario.empty", "fil", file)
 	}
 	for _, s := range out {
 		if err := s.complete(); err != nil {
@@ -108,9 +120,20 @@ func ParseScenarios(file string, r io.Reader) ([]*Scenario, error) {
 	return out, nil
 }
 
+// readErr explains why line n of file could not be read: too long, or
+// the file itself failed (a disk or network error).
+func readErr(file string, n int, err error) error {
+	pos := file + ":" + strconv.Itoa(n)
+	if errors.Is(err, bufio.ErrTooLong) {
+		return app.Errorf(app.CodeInvalid, "scenarie", "scenario.line_too_long",
+			"position", pos, "linje", strconv.Itoa(n), "kib", strconv.Itoa(MaxLineBytes>>10))
+	}
+	return app.Errorf(app.CodeInvalid, "scenarie", "scenario.unreadable", "position", pos).Wrap(err)
+}
+
 func scenarioErr(file string, line int, msg string) error {
 	pos := file + ":" + strconv.Itoa(line)
-	return Errorf(CodeInvalid, "scenarie", "scenario.error", "position", pos, "besked", msg)
+	return app.Errorf(app.CodeInvalid, "scenarie", "scenario.error", "position", pos, "besked", msg)
 }
 
 func (s *Scenario) add(file string, n int, key, rest string) error {
@@ -119,9 +142,9 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 		s.Kilde = rest
 		return nil
 	case "i_dag":
-		d, err := ParseDate(rest)
+		d, err := app.ParseDate(rest)
 		if err != nil {
-			return scenarioErr(file, n, Describe(err))
+			return scenarioErr(file, n, app.Describe(err))
 		}
 		s.IDag = d
 		return nil
@@ -169,7 +192,7 @@ func checkFields(l Line) error {
 		allowed = []string{"dato", "detalje"}
 	case "advarsel", "ingen_advarsel":
 	case "pligt":
-		allowed = append([]string{"dato", "paa", "til", "grund"}, Pligter...)
+		allowed = append([]string{"dato", "paa", "til", "grund"}, app.Pligter...)
 	case "frist", "ingen_frist":
 		allowed = []string{"dato", "status", "paa"}
 	case "tilstand":
@@ -189,12 +212,12 @@ func checkFields(l Line) error {
 	if l.Key == "pligt" {
 		n := 0
 		for _, f := range l.Fields {
-			if contains(Pligter, f.Key) {
+			if contains(app.Pligter, f.Key) {
 				n++
 			}
 		}
 		if n == 0 {
-			return fmt.Errorf("nævn mindst én pligt: %s", strings.Join(Pligter, ", "))
+			return fmt.Errorf("nævn mindst én pligt: %s", strings.Join(app.Pligter, ", "))
 		}
 	}
 	return nil
@@ -207,7 +230,7 @@ func (s *Scenario) complete() error {
 	if s.Kilde == "" {
 		return scenarioErr(s.File, s.Line, "scenariet mangler »kilde:« (fx DOMAIN §8 nr. 2 [S1])")
 	}
-	if !hasSourceMark(s.Kilde) {
+	if !app.HasSourceMark(s.Kilde) {
 		return scenarioErr(s.File, s.Line, fmt.Sprintf("kilden %q har ingen kildemarkering; skriv fx [S12], (A), (H) eller (R)", s.Kilde))
 	}
 	if len(s.Steps) == 0 && len(s.Checks) == 0 {
@@ -427,13 +450,21 @@ func jsonValue(v any) any {
 	return v
 }
 
-// hasSourceMark reports whether a source text carries one of the marks the
-// rule tables use (docs/rules.md).
-func hasSourceMark(k string) bool {
-	for _, m := range []string{"[S", "(A)", "(H)", "(R)"} {
-		if strings.Contains(k, m) {
-			return true
-		}
+func contains(list []string, v string) bool { return slices.Contains(list, v) }
+
+// digits parses ASCII digits only (no signs, no spaces, no full-width
+// digits), as the scenario values are written.
+func digits(s string) (int, bool) {
+	if s == "" {
+		return 0, false
 	}
-	return false
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }

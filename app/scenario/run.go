@@ -1,32 +1,36 @@
-package app
+package scenario
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"feltsag.dk/feltsag/app"
 )
 
-// ScenarioResult is the outcome of one scenario.
-type ScenarioResult struct {
+// Result is the outcome of one scenario.
+type Result struct {
 	Scenario *Scenario
-	Failures []string  // empty when the scenario passed
-	Refusals []*Error  // every refusal the handlings met, for rendering checks
-	Warnings []Warning // every warning a caseworker overrode
+	Failures []string      // empty when the scenario passed
+	Refusals []*app.Error  // every refusal the handlings met, for rendering checks
+	Warnings []app.Warning // every warning a caseworker overrode
 }
 
 // Passed reports whether every expectation held.
-func (r ScenarioResult) Passed() bool { return len(r.Failures) == 0 }
+func (r Result) Passed() bool { return len(r.Failures) == 0 }
 
-const scenarioSag = ID("scenarie")
+const scenarioSag = app.ID("scenarie")
 
-// RunScenario builds the case from the facts, runs every handling through
-// the engine and checks the expectations. It never panics on bad input:
-// a malformed fact or handling is reported as a failure with its line.
-func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
+// Run builds the case from the facts, runs every handling through the
+// engine and checks the expectations. It never panics on bad input: a
+// malformed fact or handling is reported as a failure with its line.
+func Run(e *app.Engine, s *Scenario) (res Result) {
 	res.Scenario = s
 	defer func() {
 		if p := recover(); p != nil {
@@ -42,7 +46,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 		res.Failures = append(res.Failures, fmt.Sprintf("linje %d: ", l.Line)+fmt.Sprintf(format, args...))
 	}
 	for _, c := range s.Checks {
-		e.check(c, sag, nil, nil, s.IDag, fail)
+		check(e, c, sag, nil, nil, s.IDag, fail)
 	}
 	for i, st := range s.Steps {
 		cmd, day, err := buildCommand(s, st.Handling, i)
@@ -53,7 +57,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 			// be on the wire: the expectations see a rejected command.
 			res.Refusals = append(res.Refusals, refused.err)
 			for _, c := range st.Checks {
-				e.check(c, sag, nil, refused.err, day, fail)
+				check(e, c, sag, nil, refused.err, day, fail)
 			}
 			continue
 		case err != nil:
@@ -65,10 +69,10 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 			sag = r.Sag
 			res.Warnings = append(res.Warnings, r.Warnings...)
 		} else {
-			res.Refusals = append(res.Refusals, AsError(err))
+			res.Refusals = append(res.Refusals, app.AsError(err))
 		}
 		for _, c := range st.Checks {
-			e.check(c, sag, r, err, day, fail)
+			check(e, c, sag, r, err, day, fail)
 		}
 	}
 	return res
@@ -77,7 +81,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 // refusedInput is a handling whose field values the command decoder
 // refuses (an impossible date, a malformed CPR): not a mistake in the
 // scenario file but a command the system rejects with code invalid.
-type refusedInput struct{ err *Error }
+type refusedInput struct{ err *app.Error }
 
 func (r *refusedInput) Error() string { return r.err.Error() }
 
@@ -85,62 +89,71 @@ func (r *refusedInput) Error() string { return r.err.Error() }
 // it is issued. Unknown kinds, unknown fields and malformed i_dag/kl are
 // errors in the scenario file; a value the decoder refuses is a
 // *refusedInput.
-func buildCommand(s *Scenario, h Line, i int) (Command, Date, error) {
+func buildCommand(s *Scenario, h Line, i int) (app.Command, app.Date, error) {
 	day, at := s.IDag, "10:00"
 	if v := h.str("i_dag"); v != "" {
-		d, err := ParseDate(v)
+		d, err := app.ParseDate(v)
 		if err != nil {
-			return Command{}, day, fmt.Errorf("i_dag: %s", Describe(err))
+			return app.Command{}, day, fmt.Errorf("i_dag: %s", app.Describe(err))
 		}
 		day = d
 	}
 	if v := h.str("kl"); v != "" {
 		at = v
 	}
-	if err := checkTid(at); err != nil {
-		return Command{}, day, fmt.Errorf("kl: %s", Describe(err))
+	hh, mm, ok := clock(at)
+	if !ok {
+		return app.Command{}, day, fmt.Errorf("kl: Skriv klokkeslættet som TT:MM, fx 10:00.")
 	}
 	y, m, d := day.YMD()
-	hh, _ := digits(at[:2])
-	mm, _ := digits(at[3:])
 	role := h.str("af")
 	if role == "" {
-		role = RolleSagsbehandler
+		role = app.RolleSagsbehandler
 	}
-	if !contains(rolesAll, role) {
-		return Command{}, day, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
+	if !slices.Contains([]string{app.RolleBorger, app.RolleSagsbehandler, app.RolleSystem}, role) {
+		return app.Command{}, day, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
 	}
-	body, err := NewBody(h.Positional[0])
+	body, err := app.NewBody(h.Positional[0])
 	if err != nil {
-		return Command{}, day, fmt.Errorf("%s Kendte handlinger: %s", Describe(err), strings.Join(sortedKinds(), ", "))
+		return app.Command{}, day, fmt.Errorf("%s Kendte handlinger: %s", app.Describe(err), strings.Join(sortedKinds(), ", "))
 	}
 	raw, err := toJSON(h.Fields, "af", "i_dag", "kl")
 	if err != nil {
-		return Command{}, day, err
+		return app.Command{}, day, err
 	}
-	if err := strictDecode(raw, body); err != nil {
-		e := AsError(err)
-		if e.Unwrap() == nil && e.Code == CodeInvalid {
-			return Command{}, day, &refusedInput{err: e}
+	if err := app.DecodeStrict(raw, body); err != nil {
+		e := app.AsError(err)
+		if e.Unwrap() == nil && e.Code == app.CodeInvalid {
+			return app.Command{}, day, &refusedInput{err: e}
 		}
 		if u := e.Unwrap(); u != nil && strings.HasPrefix(u.Error(), "json: unknown field ") {
-			return Command{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
+			return app.Command{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
 				strings.TrimPrefix(u.Error(), "json: unknown field "), strings.Join(FieldNames(body), ", "))
 		}
-		return Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), Describe(e))
+		return app.Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), app.Describe(e))
 	}
-	return Command{ID: ID(fmt.Sprintf("h%d", i+1)), Sag: scenarioSag, Actor: Actor{Rolle: role, ID: ID("scenarie-" + role)},
-		At: time.Date(y, m, d, hh, mm, 0, 0, copenhagen), Body: body}, day, nil
+	return app.Command{ID: app.ID(fmt.Sprintf("h%d", i+1)), Sag: scenarioSag, Actor: app.Actor{Rolle: role, ID: app.ID("scenarie-" + role)},
+		At: time.Date(y, m, d, hh, mm, 0, 0, app.Copenhagen()), Body: body}, day, nil
+}
+
+// clock reads a time of day written TT:MM.
+func clock(at string) (hh, mm int, ok bool) {
+	if len(at) != 5 || at[2] != ':' {
+		return 0, 0, false
+	}
+	hh, okh := digits(at[:2])
+	mm, okm := digits(at[3:])
+	return hh, mm, okh && okm && hh <= 23 && mm <= 59
 }
 
 func sortedKinds() []string {
-	k := Kinds()
+	k := app.Kinds()
 	sort.Strings(k)
 	return k
 }
 
 // check evaluates one expectation line.
-func (e *Engine) check(c Line, sag *Sag, r *Result, err error, day Date, fail func(Line, string, ...any)) {
+func check(e *app.Engine, c Line, sag *app.Sag, r *app.Result, err error, day app.Date, fail func(Line, string, ...any)) {
 	switch c.Key {
 	case "forventet":
 		checkOutcome(c, r, err, fail)
@@ -161,34 +174,34 @@ func (e *Engine) check(c Line, sag *Sag, r *Result, err error, day Date, fail fu
 			}
 		}
 	case "pligt", "frist", "ingen_frist":
-		e.checkOverblik(c, sag, day, fail)
+		checkOverblik(e, c, sag, day, fail)
 	}
 }
 
-func checkOutcome(c Line, r *Result, err error, fail func(Line, string, ...any)) {
+func checkOutcome(c Line, r *app.Result, err error, fail func(Line, string, ...any)) {
 	want := strings.Join(c.Positional, " ")
 	switch {
 	case want == "godkendt" && err != nil:
-		fail(c, "forventet godkendt, men afvist: %s (%s)", ErrorCode(err), Describe(err))
+		fail(c, "forventet godkendt, men afvist: %s (%s)", app.ErrorCode(err), app.Describe(err))
 	case strings.HasPrefix(want, "afvist"):
 		code := strings.TrimSpace(strings.TrimPrefix(want, "afvist"))
 		if err == nil {
 			fail(c, "forventet afvist %s, men godkendt (effekter: %s)", code, describeEffects(r))
 			return
 		}
-		got := ErrorCode(err)
+		got := app.ErrorCode(err)
 		if code != "" && got != code && got != "rule:"+code {
-			fail(c, "forventet afvist %s, men afvist med %s (%s)", code, got, Describe(err))
+			fail(c, "forventet afvist %s, men afvist med %s (%s)", code, got, app.Describe(err))
 		}
-		if felt := c.str("felt"); felt != "" && AsError(err).Field != felt {
-			fail(c, "forventet fejl i feltet %s, men feltet er %q (%s)", felt, AsError(err).Field, Describe(err))
+		if felt := c.str("felt"); felt != "" && app.AsError(err).Field != felt {
+			fail(c, "forventet fejl i feltet %s, men feltet er %q (%s)", felt, app.AsError(err).Field, app.Describe(err))
 		}
 	case want != "godkendt":
 		fail(c, "ukendt forventning %q; brug godkendt eller afvist KODE", want)
 	}
 }
 
-func checkEffect(c Line, r *Result, fail func(Line, string, ...any)) {
+func checkEffect(c Line, r *app.Result, fail func(Line, string, ...any)) {
 	if len(c.Positional) != 1 {
 		fail(c, "skriv effektens navn, fx »effekt: afmeldt«")
 		return
@@ -211,7 +224,7 @@ func checkEffect(c Line, r *Result, fail func(Line, string, ...any)) {
 	}
 }
 
-func describeEffects(r *Result) string {
+func describeEffects(r *app.Result) string {
 	if r == nil {
 		return "ingen – handlingen blev afvist"
 	}
@@ -222,7 +235,7 @@ func describeEffects(r *Result) string {
 	return strings.Join(parts, ", ")
 }
 
-func checkWarning(c Line, r *Result, fail func(Line, string, ...any)) {
+func checkWarning(c Line, r *app.Result, fail func(Line, string, ...any)) {
 	if len(c.Positional) != 1 {
 		fail(c, "skriv reglens kode, fx »advarsel: ferie-varsel«")
 		return
@@ -242,13 +255,13 @@ func checkWarning(c Line, r *Result, fail func(Line, string, ...any)) {
 }
 
 // stateValue reads a named field of the case for "tilstand:" checks.
-func stateValue(s *Sag, key string) string {
+func stateValue(s *app.Sag, key string) string {
 	switch key {
 	case "kg":
 		if s.Kontaktgruppe == nil {
 			return "ingen"
 		}
-		return itoa(s.Kontaktgruppe.KG)
+		return strconv.Itoa(s.Kontaktgruppe.KG)
 	case "tilmeldt":
 		return map[bool]string{true: "ja", false: "nej"}[s.Tilmelding.ErTilmeldt()]
 	case "tilmeldekategori":
@@ -270,7 +283,7 @@ func stateValue(s *Sag, key string) string {
 	case "cv":
 		return s.Tilmelding.CV.String()
 	case "tjob_miss":
-		return itoa(len(s.TjobMiss))
+		return strconv.Itoa(len(s.TjobMiss))
 	case "ledighedsstatus":
 		return s.Tilmelding.Ledighedsstatus
 	case "foerste":
@@ -285,7 +298,7 @@ func stateValue(s *Sag, key string) string {
 			return "ingen"
 		}
 		h := s.KGHistorik[len(s.KGHistorik)-1]
-		return itoa(h.KG) + " til " + h.Periode.Slut.String()
+		return strconv.Itoa(h.KG) + " til " + h.Periode.Slut.String()
 	case "visitation_dato":
 		return s.Visitation.Dato.String()
 	case "doed":
@@ -295,7 +308,7 @@ func stateValue(s *Sag, key string) string {
 	case "undtaget":
 		return map[bool]string{true: "ja", false: "nej"}[s.Ydelse.Undtaget]
 	case "fravaer", "samtaler", "planer", "notater", "sanktioner", "vejledninger":
-		return itoa(map[string]int{"fravaer": len(s.Fravaer), "samtaler": len(s.Samtaler), "planer": len(s.Planer),
+		return strconv.Itoa(map[string]int{"fravaer": len(s.Fravaer), "samtaler": len(s.Samtaler), "planer": len(s.Planer),
 			"notater": len(s.Notater), "sanktioner": len(s.Sanktioner), "vejledninger": len(s.Vejledninger)}[key])
 	case "regelsaet":
 		return ""
@@ -309,31 +322,31 @@ func stateValue(s *Sag, key string) string {
 // recordValue reads "<kind>.<id>.<json field>" for kind fravaer, samtale,
 // plan, sanktion or notat, e.g. "fravaer.f1.ingen_ydelse"; dots reach into
 // nested values ("plan.p1.paalaeg.frist"), and start/slut read a period.
-func recordValue(s *Sag, kind, rest string) string {
+func recordValue(s *app.Sag, kind, rest string) string {
 	id, field, _ := strings.Cut(rest, ".")
 	var rec any
 	switch kind {
 	case "fravaer":
-		if i := s.FindFravaer(ID(id)); i >= 0 {
+		if i := s.FindFravaer(app.ID(id)); i >= 0 {
 			rec = s.Fravaer[i]
 		}
 	case "samtale":
-		if i := s.FindSamtale(ID(id)); i >= 0 {
+		if i := s.FindSamtale(app.ID(id)); i >= 0 {
 			rec = s.Samtaler[i]
 		}
 	case "plan":
-		if i := s.FindPlan(ID(id)); i >= 0 {
+		if i := s.FindPlan(app.ID(id)); i >= 0 {
 			rec = s.Planer[i]
 		}
 	case "sanktion":
 		for _, x := range s.Sanktioner {
-			if x.ID == ID(id) {
+			if x.ID == app.ID(id) {
 				rec = x
 			}
 		}
 	case "notat":
 		for _, x := range s.Notater {
-			if x.ID == ID(id) {
+			if x.ID == app.ID(id) {
 				rec = x
 			}
 		}
@@ -362,15 +375,15 @@ func recordValue(s *Sag, kind, rest string) string {
 	case bool:
 		return map[bool]string{true: "ja", false: "nej"}[v]
 	case float64:
-		return itoa(int(v))
+		return strconv.Itoa(int(v))
 	default:
 		return fmt.Sprint(v)
 	}
 }
 
-func (e *Engine) checkOverblik(c Line, sag *Sag, day Date, fail func(Line, string, ...any)) {
+func checkOverblik(e *app.Engine, c Line, sag *app.Sag, day app.Date, fail func(Line, string, ...any)) {
 	if v := c.str("dato"); v != "" && c.Key == "pligt" {
-		d, err := ParseDate(v)
+		d, err := app.ParseDate(v)
 		if err != nil {
 			fail(c, "%v", err)
 			return
@@ -378,14 +391,14 @@ func (e *Engine) checkOverblik(c Line, sag *Sag, day Date, fail func(Line, strin
 		day = d
 	}
 	if v := c.str("paa"); v != "" {
-		d, err := ParseDate(v)
+		d, err := app.ParseDate(v)
 		if err != nil {
 			fail(c, "%v", err)
 			return
 		}
 		day = d
 	}
-	o, err := e.rules.Overblik(sag, day)
+	o, err := e.Rules().Overblik(sag, day)
 	if err != nil {
 		fail(c, "overblik: %v", err)
 		return
@@ -398,7 +411,7 @@ func (e *Engine) checkOverblik(c Line, sag *Sag, day Date, fail func(Line, strin
 	}
 }
 
-func checkPligt(c Line, o Overblik, fail func(Line, string, ...any)) {
+func checkPligt(c Line, o app.Overblik, fail func(Line, string, ...any)) {
 	for _, f := range c.Fields {
 		switch f.Key {
 		case "dato", "paa", "til", "grund":
@@ -418,7 +431,7 @@ func checkPligt(c Line, o Overblik, fail func(Line, string, ...any)) {
 	}
 }
 
-func checkFrist(c Line, o Overblik, fail func(Line, string, ...any)) {
+func checkFrist(c Line, o app.Overblik, fail func(Line, string, ...any)) {
 	if len(c.Positional) != 1 {
 		fail(c, "skriv fristens navn, fx »frist: cv dato=2026-03-26«")
 		return
@@ -458,7 +471,7 @@ func isBoolField(rec any, field string) bool {
 
 // FieldNames returns the JSON field names of a command body, in order, for
 // error messages and docs/rules.md.
-func FieldNames(body Body) []string {
+func FieldNames(body app.Body) []string {
 	t := reflect.TypeOf(body)
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -477,7 +490,7 @@ func FieldNames(body Body) []string {
 // parameter given without its value: every error a person can trigger
 // must have a text (the catalogue tests render them in both languages).
 func checkMessage(c Line, err error, fail func(Line, string, ...any)) {
-	e := AsError(err)
+	e := app.AsError(err)
 	bad := e.Key == ""
 	for _, v := range e.Params {
 		bad = bad || v == "!MISSING"

@@ -1,20 +1,23 @@
-package app_test
+package scenario_test
 
 import (
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/scenario"
 	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
 // TestShippedScenarios runs every scenario in assets/rules/scenarios, one
 // subtest per scenario named "file:line navn".
 func TestShippedScenarios(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	fsys := assets.Scenarios()
 	files, err := fs.Glob(fsys, "*.txt")
 	if err != nil {
@@ -29,15 +32,15 @@ func TestShippedScenarios(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scenarios, err := app.ParseScenarios(file, strings.NewReader(string(b)))
+		scenarios, err := scenario.Parse(file, strings.NewReader(string(b)))
 		if err != nil {
-			t.Errorf("%s: %v", file, errText(t, err, "da"))
+			t.Errorf("%s: %v", file, testkit.Message(t, err, "da"))
 			continue
 		}
 		for _, s := range scenarios {
 			total++
-			t.Run(s.File+":"+itoaTest(s.Line)+" "+s.Navn, func(t *testing.T) {
-				res := eng.RunScenario(s)
+			t.Run(s.File+":"+strconv.Itoa(s.Line)+" "+s.Navn, func(t *testing.T) {
+				res := scenario.Run(eng, s)
 				for _, f := range res.Failures {
 					t.Error(f)
 				}
@@ -56,7 +59,7 @@ func TestShippedScenariosNameTheirSource(t *testing.T) {
 	files, _ := fs.Glob(fsys, "*.txt")
 	for _, file := range files {
 		b, _ := fs.ReadFile(fsys, file)
-		scenarios, err := app.ParseScenarios(file, strings.NewReader(string(b)))
+		scenarios, err := scenario.Parse(file, strings.NewReader(string(b)))
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
@@ -70,11 +73,11 @@ func TestShippedScenariosNameTheirSource(t *testing.T) {
 }
 
 // parseOne parses text that must hold exactly one scenario.
-func parseOne(t *testing.T, text string) *app.Scenario {
+func parseOne(t *testing.T, text string) *scenario.Scenario {
 	t.Helper()
-	ss, err := app.ParseScenarios("test.txt", strings.NewReader(text))
+	ss, err := scenario.Parse("test.txt", strings.NewReader(text))
 	if err != nil {
-		t.Fatalf("parse: %v", errText(t, err, "da"))
+		t.Fatalf("parse: %v", testkit.Message(t, err, "da"))
 	}
 	if len(ss) != 1 {
 		t.Fatalf("got %d scenarios, want 1", len(ss))
@@ -94,7 +97,7 @@ visitation: match1
 // TestRunnerReportsWrongExpectations proves that the runner can fail: each
 // scenario below expects something the engine does not do.
 func TestRunnerReportsWrongExpectations(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	tests := []struct {
 		name, body, want string
 	}{
@@ -148,7 +151,7 @@ tilstand: kg=1
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := eng.RunScenario(parseOne(t, head+tc.body))
+			res := scenario.Run(eng, parseOne(t, head+tc.body))
 			if res.Passed() {
 				t.Fatal("scenario passed; the runner must report the wrong expectation")
 			}
@@ -162,7 +165,7 @@ tilstand: kg=1
 // TestRunnerPassesRightExpectations is the control for the test above: the
 // same handlings with the right expectations pass.
 func TestRunnerPassesRightExpectations(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	body := `tilstand: kg=1 tilmeldt=ja
 pligt: joblog=gaelder
 handling: registrer_fravaer af=borger fravaer_id=f1 type=sygemelding start=2026-03-11
@@ -179,7 +182,7 @@ advarsel: ferie-varsel
 handling: registrer_fravaer fravaer_id=f3 type=ferie start=2026-03-40 slut=2026-04-03
 forventet: afvist invalid
 `
-	res := eng.RunScenario(parseOne(t, head+body))
+	res := scenario.Run(eng, parseOne(t, head+body))
 	if !res.Passed() {
 		t.Fatalf("failures: %v", res.Failures)
 	}
@@ -217,11 +220,11 @@ func TestMalformedScenarioFiles(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := app.ParseScenarios("bad.txt", strings.NewReader(tc.text))
+			_, err := scenario.Parse("bad.txt", strings.NewReader(tc.text))
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if got := errText(t, err, "da"); !strings.Contains(got, tc.want) {
+			if got := testkit.Message(t, err, "da"); !strings.Contains(got, tc.want) {
 				t.Errorf("error = %q, want it to contain %q", got, tc.want)
 			}
 			if app.ErrorCode(err) != app.CodeInvalid {
@@ -235,7 +238,7 @@ func TestMalformedScenarioFiles(t *testing.T) {
 // limit and one over) with generated scenarios, since 10,000-character
 // lines do not belong in the shipped files.
 func TestScenarioTextLimits(t *testing.T) {
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	tests := []struct {
 		name, handling, want string
 	}{
@@ -247,7 +250,7 @@ func TestScenarioTextLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := eng.RunScenario(parseOne(t, head+"handling: "+tc.handling+"\nforventet: "+tc.want+"\n"))
+			res := scenario.Run(eng, parseOne(t, head+"handling: "+tc.handling+"\nforventet: "+tc.want+"\n"))
 			if !res.Passed() {
 				t.Errorf("failures: %v", res.Failures)
 			}
@@ -270,26 +273,15 @@ func TestScenarioFilesAreEmbedded(t *testing.T) {
 	}
 }
 
-func itoaTest(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
-
 // TestRulesDocExamples runs the scenario examples in docs/rules.md, so the
 // documentation stays true to the code. The new-law example of §7 is
 // written before its table change and must fail exactly as the text says.
 func TestRulesDocExamples(t *testing.T) {
-	b, err := os.ReadFile("../docs/rules.md")
+	b, err := os.ReadFile("../../docs/rules.md")
 	if err != nil {
 		t.Skipf("docs/rules.md: %v", err)
 	}
-	eng := app.NewEngine(MustLoadRules(t))
+	eng := app.NewEngine(testkit.Rules(t))
 	blocks := strings.Split(string(b), "```")
 	n := 0
 	for i := 1; i < len(blocks); i += 2 {
@@ -297,14 +289,14 @@ func TestRulesDocExamples(t *testing.T) {
 		if !strings.HasPrefix(strings.TrimSpace(text), "navn:") {
 			continue
 		}
-		ss, err := app.ParseScenarios("docs/rules.md", strings.NewReader(dedent(text)))
+		ss, err := scenario.Parse("docs/rules.md", strings.NewReader(dedent(text)))
 		if err != nil {
-			t.Errorf("example %d: %v", i/2, errText(t, err, "da"))
+			t.Errorf("example %d: %v", i/2, testkit.Message(t, err, "da"))
 			continue
 		}
 		for _, s := range ss {
 			n++
-			res := eng.RunScenario(s)
+			res := scenario.Run(eng, s)
 			newLaw := strings.HasPrefix(s.Navn, "Ny lov:")
 			switch {
 			case newLaw && res.Passed():
@@ -330,19 +322,88 @@ func dedent(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// TestAfmelderMatchesEffects keeps the two places that say an absence
-// deregisters consistent: fravaerstyper.csv's afmelder column (which the
-// commands use) and the tilmelding column of fravaer_effekter.csv (which
-// the overview shows).
-func TestAfmelderMatchesEffects(t *testing.T) {
-	for _, rs := range MustLoadRules(t).Sets {
-		for code, ft := range rs.Fravaer {
-			afmelder := ft.Afmelder != "nej"
-			for gruppe, e := range rs.Effekter[code] {
-				if got := e.Effekt["tilmelding"] == "A"; got != afmelder {
-					t.Errorf("%s: %s/%s: tilmelding %q, but afmelder is %q", rs.Version, code, gruppe, e.Effekt["tilmelding"], ft.Afmelder)
+// TestParseRefusesFilesWithoutScenarios: an empty or comment-only file is
+// a mistake (a wrong path, a file emptied by accident), not "0 passed".
+func TestParseRefusesFilesWithoutScenarios(t *testing.T) {
+	tests := []struct{ name, text string }{
+		{"empty", ""},
+		{"blank lines", "\n  \n\t\n"},
+		{"comments only", "# Ferie\n   # navn: ikke et scenarie\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ss, err := scenario.Parse("tom.txt", strings.NewReader(tc.text))
+			if err == nil {
+				t.Fatalf("got %d scenarios and no error", len(ss))
+			}
+			if got, want := testkit.Message(t, err, "da"), "tom.txt: filen indeholder ingen scenarier"; !strings.Contains(got, want) {
+				t.Errorf("da = %q, want it to contain %q", got, want)
+			}
+			if got, want := testkit.Message(t, err, "en"), "tom.txt: the file holds no scenarios"; !strings.Contains(got, want) {
+				t.Errorf("en = %q, want it to contain %q", got, want)
+			}
+			if app.ErrorCode(err) != app.CodeInvalid {
+				t.Errorf("code = %q, want invalid", app.ErrorCode(err))
+			}
+		})
+	}
+}
+
+// TestParseReadsTheWholeFile: a scenario after 4 MiB of comments is read,
+// not silently cut off.
+func TestParseReadsTheWholeFile(t *testing.T) {
+	pad := strings.Repeat("# "+strings.Repeat("x", 1000)+"\n", 5<<10) // 5 MiB of comments
+	ss, err := scenario.Parse("stor.txt", strings.NewReader(pad+head+"tilstand: kg=1\n"))
+	if err != nil {
+		t.Fatalf("parse: %v", testkit.Message(t, err, "da"))
+	}
+	if len(ss) != 1 {
+		t.Fatalf("got %d scenarios, want the one after the padding", len(ss))
+	}
+	if want := 5<<10 + 1; ss[0].Line != want {
+		t.Errorf("scenario at line %d, want %d", ss[0].Line, want)
+	}
+}
+
+// TestParseLongLine: a line over the limit is refused with its own line
+// number, in Danish and English, without Go's "token too long".
+func TestParseLongLine(t *testing.T) {
+	long := "handling: tilfoej_notat notat_id=n1 tekst=\"" + strings.Repeat("y", scenario.MaxLineBytes) + "\"\n"
+	tests := []struct {
+		name, text string
+		line       int
+	}{
+		{"third line", "navn: x\nkilde: (A)\n" + long, 3},
+		{"after a long file", strings.Repeat("# k\n", 1000) + head + long, 1007},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := scenario.Parse("lang.txt", strings.NewReader(tc.text))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			pos := "lang.txt:" + strconv.Itoa(tc.line) + ": "
+			da, en := testkit.Message(t, err, "da"), testkit.Message(t, err, "en")
+			if want := pos + "linje " + strconv.Itoa(tc.line) + " er for lang"; !strings.Contains(da, want) {
+				t.Errorf("da = %q, want it to contain %q", da, want)
+			}
+			if want := pos + "line " + strconv.Itoa(tc.line) + " is too long"; !strings.Contains(en, want) {
+				t.Errorf("en = %q, want it to contain %q", en, want)
+			}
+			for _, m := range []string{da, en} {
+				if strings.Contains(m, "token too long") || strings.Contains(m, "bufio") {
+					t.Errorf("message shows Go's error text: %q", m)
 				}
 			}
-		}
+		})
+	}
+	// The limit itself is allowed.
+	fits := "handling: tilfoej_notat notat_id=n1 tekst=\"" + strings.Repeat("y", 9000) + "\"\n"
+	if _, err := scenario.Parse("ok.txt", strings.NewReader(head+fits+"forventet: godkendt\n")); err != nil {
+		t.Errorf("a 9000-character line: %v", testkit.Message(t, err, "da"))
+	}
+	exact := "navn: " + strings.Repeat("z", scenario.MaxLineBytes-len("navn: ")-1) + "\n"
+	if _, err := scenario.Parse("ok.txt", strings.NewReader(exact+"kilde: (A)\ni_dag: 2026-03-12\ntilstand: kg=ingen\n")); err != nil {
+		t.Errorf("a line of MaxLineBytes with its newline: %v", testkit.Message(t, err, "da"))
 	}
 }

@@ -1,13 +1,15 @@
-package app
+package scenario
 
 import (
+	"errors"
 	"fmt"
-	"strings"
+
+	"feltsag.dk/feltsag/app"
 )
 
 // buildSag builds the scenario's starting case from its fact lines.
-func buildSag(s *Scenario) (*Sag, error) {
-	sag := &Sag{ID: scenarioSag, Borger: Borger{Navn: "Scenarie Borger"}}
+func buildSag(s *Scenario) (*app.Sag, error) {
+	sag := &app.Sag{ID: scenarioSag, Borger: app.Borger{Navn: "Scenarie Borger"}}
 	b := &factBuilder{s: s, sag: sag}
 	for _, l := range s.Facts {
 		if err := b.add(l); err != nil {
@@ -26,13 +28,13 @@ func buildSag(s *Scenario) (*Sag, error) {
 
 type factBuilder struct {
 	s   *Scenario
-	sag *Sag
+	sag *app.Sag
 	n   int
 }
 
-func (b *factBuilder) nextID(prefix string) ID {
+func (b *factBuilder) nextID(prefix string) app.ID {
 	b.n++
-	return ID(fmt.Sprintf("%s%d", prefix, b.n))
+	return app.ID(fmt.Sprintf("%s%d", prefix, b.n))
 }
 
 func (b *factBuilder) add(l Line) error {
@@ -50,7 +52,7 @@ func (b *factBuilder) add(l Line) error {
 	case "fravaer":
 		return b.fravaer(l)
 	case "samtale":
-		m := Samtale{Status: SamtalePlanlagt, Booket: b.s.IDag.AddDays(-14), Type: "jobsamtale", Form: "fremmoede"}
+		m := app.Samtale{Status: app.SamtalePlanlagt, Booket: b.s.IDag.AddDays(-14), Type: "jobsamtale", Form: "fremmoede"}
 		if err := decodeFields(l.Fields, &m); err != nil {
 			return err
 		}
@@ -59,19 +61,19 @@ func (b *factBuilder) add(l Line) error {
 		}
 		b.sag.Samtaler = append(b.sag.Samtaler, m)
 	case "vejledning":
-		v := Vejledning{ID: b.nextID("v")}
+		v := app.Vejledning{ID: b.nextID("v")}
 		if err := decodeFields(l.Fields, &v); err != nil {
 			return err
 		}
 		b.sag.Vejledninger = append(b.sag.Vejledninger, v)
 	case "sanktion":
-		v := Sanktion{ID: b.nextID("x")}
+		v := app.Sanktion{ID: b.nextID("x")}
 		if err := decodeFields(l.Fields, &v); err != nil {
 			return err
 		}
 		b.sag.Sanktioner = append(b.sag.Sanktioner, v)
 	case "plan":
-		p := Plan{Status: PlanUdkast, Version: 1, Type: PlanJob, Oprettet: b.s.IDag.AddDays(-30)}
+		p := app.Plan{Status: app.PlanUdkast, Version: 1, Type: app.PlanJob, Oprettet: b.s.IDag.AddDays(-30)}
 		if err := decodeFields(l.Fields, &p); err != nil {
 			return err
 		}
@@ -81,7 +83,7 @@ func (b *factBuilder) add(l Line) error {
 		b.sag.Planer = append(b.sag.Planer, p)
 	case "tjob_miss":
 		for _, v := range l.Positional {
-			d, err := ParseDate(v)
+			d, err := app.ParseDate(v)
 			if err != nil {
 				return err
 			}
@@ -93,11 +95,11 @@ func (b *factBuilder) add(l Line) error {
 	return nil
 }
 
-func (b *factBuilder) date(pos []string, dst *Date) error {
+func (b *factBuilder) date(pos []string, dst *app.Date) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("skriv én dato")
 	}
-	d, err := ParseDate(pos[0])
+	d, err := app.ParseDate(pos[0])
 	if err != nil {
 		return err
 	}
@@ -110,8 +112,8 @@ func decodeFields(fields []Field, dst any) error {
 	if err != nil {
 		return err
 	}
-	if err := strictDecode(raw, dst); err != nil {
-		return fmt.Errorf("%s", Describe(err))
+	if err := app.DecodeStrict(raw, dst); err != nil {
+		return fmt.Errorf("%s", app.Describe(err))
 	}
 	return nil
 }
@@ -131,20 +133,20 @@ func (b *factBuilder) borger(l Line) error {
 			}
 			bo.CPR, err = cprForAge(b.s.IDag, n)
 		case "foedt":
-			var d Date
-			if d, err = ParseDate(v); err == nil {
+			var d app.Date
+			if d, err = app.ParseDate(v); err == nil {
 				bo.CPR, err = cprForBirth(d)
 			}
 		case "cpr":
-			bo.CPR, err = ParseCPR(v)
+			bo.CPR, err = app.ParseCPR(v)
 		case "navn":
 			bo.Navn = v
 		case "uddannelse":
 			bo.HarUddannelse = v == "ja"
 		case "doed":
-			bo.Doed, err = ParseDate(v)
+			bo.Doed, err = app.ParseDate(v)
 		case "ingen_adresse":
-			bo.IngenAdresse, err = ParseDate(v)
+			bo.IngenAdresse, err = app.ParseDate(v)
 		default:
 			return fmt.Errorf("ukendt felt %q for borger", f.Key)
 		}
@@ -157,13 +159,13 @@ func (b *factBuilder) borger(l Line) error {
 
 // cprForAge returns a synthetic CPR for a citizen who is age years old on
 // day (birthday 100 days before day, away from the age boundary).
-func cprForAge(day Date, age int) (CPR, error) {
+func cprForAge(day app.Date, age int) (app.CPR, error) {
 	return cprForBirth(day.AddDays(-100).AddYears(-age))
 }
 
 // cprForBirth returns a synthetic CPR with the given birth date; the
 // serial's first digit follows the century rule.
-func cprForBirth(d Date) (CPR, error) {
+func cprForBirth(d app.Date) (app.CPR, error) {
 	y, m, dd := d.YMD()
 	serial := "1001"
 	switch {
@@ -174,7 +176,7 @@ func cprForBirth(d Date) (CPR, error) {
 	case y < 1900:
 		serial = "5001"
 	}
-	return ParseCPR(fmt.Sprintf("%02d%02d%02d%s", dd, int(m), y%100, serial))
+	return app.ParseCPR(fmt.Sprintf("%02d%02d%02d%s", dd, int(m), y%100, serial))
 }
 
 // kontaktgruppe: 1 start=2026-01-05
@@ -188,24 +190,24 @@ func (b *factBuilder) kontaktgruppe(l Line) error {
 	}
 	start := b.s.IDag.AddDays(-60)
 	if v := l.str("start"); v != "" {
-		d, err := ParseDate(v)
+		d, err := app.ParseDate(v)
 		if err != nil {
 			return err
 		}
 		start = d
 	}
-	b.sag.Kontaktgruppe = &KGForloeb{KG: kg, Periode: Period{Start: start}}
+	b.sag.Kontaktgruppe = &app.KGForloeb{KG: kg, Periode: app.Period{Start: start}}
 	return nil
 }
 
 // tilmelding: tilmeldt siden=… kategori=modtager foerste=… cv=… selvbook_frist=… |
 // ikke_tilmeldt afmeldt=… aarsag=tjob
 func (b *factBuilder) tilmelding(l Line) error {
-	if len(l.Positional) != 1 || (l.Positional[0] != Tilmeldt && l.Positional[0] != IkkeTilmeldt) {
+	if len(l.Positional) != 1 || (l.Positional[0] != app.Tilmeldt && l.Positional[0] != app.IkkeTilmeldt) {
 		return fmt.Errorf("skriv tilmeldt eller ikke_tilmeldt først")
 	}
-	t := Tilmelding{Status: l.Positional[0], Kategori: KatModtager, Ledighedsstatus: "ledig"}
-	if t.Status == Tilmeldt {
+	t := app.Tilmelding{Status: l.Positional[0], Kategori: app.KatModtager, Ledighedsstatus: "ledig"}
+	if t.Status == app.Tilmeldt {
 		t.Siden = b.s.IDag.AddDays(-60)
 	}
 	for _, f := range l.Fields {
@@ -213,11 +215,11 @@ func (b *factBuilder) tilmelding(l Line) error {
 		var err error
 		switch f.Key {
 		case "siden":
-			t.Siden, err = ParseDate(v)
+			t.Siden, err = app.ParseDate(v)
 		case "foerste":
-			t.FoersteDato, err = ParseDate(v)
+			t.FoersteDato, err = app.ParseDate(v)
 		case "afmeldt":
-			t.AfmeldtDato, err = ParseDate(v)
+			t.AfmeldtDato, err = app.ParseDate(v)
 		case "aarsag":
 			t.AfmeldAarsag = v
 		case "kategori":
@@ -225,9 +227,9 @@ func (b *factBuilder) tilmelding(l Line) error {
 		case "ledighedsstatus":
 			t.Ledighedsstatus = v
 		case "selvbook_frist":
-			t.SelvbookFrist, err = ParseDate(v)
+			t.SelvbookFrist, err = app.ParseDate(v)
 		case "cv":
-			t.CV, err = ParseDate(v)
+			t.CV, err = app.ParseDate(v)
 		default:
 			return fmt.Errorf("ukendt felt %q for tilmelding", f.Key)
 		}
@@ -247,10 +249,10 @@ func (b *factBuilder) visitation(l Line) error {
 	if len(l.Positional) != 1 {
 		return fmt.Errorf("skriv kategorien, fx »visitation: jobparat«")
 	}
-	v := Visitation{Kategori: l.Positional[0], Dato: b.s.IDag.AddDays(-30)}
+	v := app.Visitation{Kategori: l.Positional[0], Dato: b.s.IDag.AddDays(-30)}
 	if d := l.str("dato"); d != "" {
 		var err error
-		if v.Dato, err = ParseDate(d); err != nil {
+		if v.Dato, err = app.ParseDate(d); err != nil {
 			return err
 		}
 	}
@@ -261,8 +263,8 @@ func (b *factBuilder) visitation(l Line) error {
 // fravaer: id=f1 type=ferie start=… slut=… anmeldt=… [ingen_ydelse=ja]
 // [forventet_rask=…] [foer_kg=1 foer_kategori=match1 foer_tilmeldt=ja]
 func (b *factBuilder) fravaer(l Line) error {
-	f := Fravaer{ID: b.nextID("f")}
-	var foer Foer
+	f := app.Fravaer{ID: b.nextID("f")}
+	var foer app.Foer
 	hasFoer := false
 	var rest []Field
 	for _, fl := range l.Fields {
@@ -270,9 +272,9 @@ func (b *factBuilder) fravaer(l Line) error {
 		var err error
 		switch fl.Key {
 		case "start":
-			f.Periode.Start, err = ParseDate(v)
+			f.Periode.Start, err = app.ParseDate(v)
 		case "slut":
-			f.Periode.Slut, err = ParseDate(v)
+			f.Periode.Slut, err = app.ParseDate(v)
 		case "foer_kg":
 			n, ok := digits(v)
 			if !ok {
@@ -304,7 +306,7 @@ func (b *factBuilder) fravaer(l Line) error {
 	}
 	if hasFoer {
 		if foer.TKat == "" {
-			foer.TKat = KatModtager
+			foer.TKat = app.KatModtager
 		}
 		f.Foer = &foer
 	}
@@ -312,24 +314,19 @@ func (b *factBuilder) fravaer(l Line) error {
 	return nil
 }
 
-func minDate(a, b Date) Date {
+func minDate(a, b app.Date) app.Date {
 	if a.Before(b) {
 		return a
 	}
 	return b
 }
 
-// LoadScenarioText is a convenience for tests: parse scenarios from text.
-func LoadScenarioText(name, text string) ([]*Scenario, error) {
-	return ParseScenarios(name, strings.NewReader(text))
-}
-
 // danish returns err for the rule maintainer: its codes, key and
 // parameters (the command line renders keys through the catalogue).
 func danish(err error) string {
-	var e *Error
-	if asErr(err, &e) {
-		return Describe(e)
+	var e *app.Error
+	if errors.As(err, &e) {
+		return app.Describe(e)
 	}
 	return err.Error()
 }
