@@ -59,7 +59,7 @@ func Decode(b []byte) (Frame, error) {
 	if err != nil {
 		return Frame{}, err
 	}
-	w := walker{fields: map[reflect.Type]map[string]fieldType{}, path: []string{"body"}}
+	w := walker{fields: map[reflect.Type]map[string]fieldType{}, path: []seg{member("body")}}
 	if err := w.walk(body, typeOfMessage(msg)); err != nil {
 		return Frame{}, err
 	}

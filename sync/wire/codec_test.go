@@ -286,3 +286,5 @@ func TestTypesDistinct(t *testing.T) {
 		t.Errorf("Types() has duplicates: %v", types)
 	}
 }
+
+func asErr(err error, target **app.Error) bool { return errors.As(err, target) }

@@ -25,7 +25,34 @@ type node struct {
 // the current value's path; it is joined only for an error.
 type parser struct {
 	dec  *json.Decoder
-	path []string
+	path []seg
+}
+
+// seg is one step of a path: a member name, or an element index when key
+// is empty and i ≥ 0. Paths are joined only for an error, so a frame that
+// is read costs no string building.
+type seg struct {
+	key string
+	i   int
+}
+
+func member(k string) seg { return seg{key: k, i: -1} }
+func element(i int) seg   { return seg{i: i} }
+
+// joinPath writes a path as "body.commands[3].seq".
+func joinPath(path []seg) string {
+	var b strings.Builder
+	for _, s := range path {
+		if s.i >= 0 {
+			b.WriteString("[" + strconv.Itoa(s.i) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.key)
+	}
+	return b.String()
 }
 
 // parse reads exactly one JSON value from b and nothing after it.
@@ -43,7 +70,7 @@ func parse(b []byte) (*node, error) {
 	return n, nil
 }
 
-func (p *parser) where() string { return strings.TrimPrefix(strings.Join(p.path, ""), ".") }
+func (p *parser) where() string { return joinPath(p.path) }
 
 // syntax returns the refusal for a failure of the tokenizer.
 func (p *parser) syntax(err error) error {
@@ -101,7 +128,7 @@ func (p *parser) object(depth int) (*node, error) {
 		if err := p.unique(n.keys, &folded, key); err != nil {
 			return nil, err
 		}
-		p.path = append(p.path, "."+key)
+		p.path = append(p.path, member(key))
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
@@ -123,7 +150,7 @@ func (p *parser) object(depth int) (*node, error) {
 // less lenient decoder.
 func (p *parser) unique(keys []string, folded *map[string]string, key string) error {
 	clash := func(prev string) error {
-		kp := strings.TrimPrefix(p.where()+"."+key, ".")
+		kp := joinPath(append(p.path[:len(p.path):len(p.path)], member(key)))
 		if prev == key {
 			return refuse(kp, "wire.duplicate_key")
 		}
@@ -157,7 +184,7 @@ func (p *parser) array(depth int) (*node, error) {
 		if len(n.kids) >= MaxArray {
 			return nil, refuse(p.where(), "wire.array_too_long", "max", strconv.Itoa(MaxArray))
 		}
-		p.path = append(p.path, "["+strconv.Itoa(len(n.kids))+"]")
+		p.path = append(p.path, element(len(n.kids)))
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err

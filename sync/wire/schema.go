@@ -20,7 +20,7 @@ import (
 // checked against the type its kind names. Every refusal names the path.
 type walker struct {
 	fields map[reflect.Type]map[string]fieldType // per struct type, for this frame
-	path   []string
+	path   []seg
 }
 
 type fieldType = reflect.Type
@@ -38,16 +38,16 @@ var (
 
 func typeOfMessage(m Message) reflect.Type { return reflect.TypeOf(m).Elem() }
 
-func (w *walker) where() string { return strings.Join(w.path, "") }
+func (w *walker) where() string { return joinPath(w.path) }
 
-func (w *walker) push(seg string) { w.path = append(w.path, seg) }
-func (w *walker) pop()            { w.path = w.path[:len(w.path)-1] }
+func (w *walker) push(s seg) { w.path = append(w.path, s) }
+func (w *walker) pop()       { w.path = w.path[:len(w.path)-1] }
 
 func (w *walker) typeErr() error { return refuse(w.where(), "wire.field_type") }
 
 // walkAt walks n as member name of the current object.
 func (w *walker) walkAt(name string, n *node, t reflect.Type) error {
-	w.push("." + name)
+	w.push(member(name))
 	err := w.walk(n, t)
 	w.pop()
 	return err
@@ -166,7 +166,7 @@ func (w *walker) list(n *node, t reflect.Type) error {
 		return refuse(w.where(), "wire.array_too_long", "max", strconv.Itoa(t.Len()))
 	}
 	for i, k := range n.kids {
-		w.push("[" + strconv.Itoa(i) + "]")
+		w.push(element(i))
 		err := w.walk(k, t.Elem())
 		w.pop()
 		if err != nil {
@@ -186,7 +186,7 @@ func (w *walker) object(n *node, t reflect.Type) error {
 	for i, k := range n.keys {
 		ft, ok := fields[k]
 		if !ok {
-			w.push("." + k)
+			w.push(member(k))
 			err := refuse(w.where(), "wire.unknown_field")
 			w.pop()
 			return err
@@ -219,7 +219,7 @@ func (w *walker) command(n *node) error {
 		case "body":
 			body = n.kids[i]
 		default:
-			w.push("." + k)
+			w.push(member(k))
 			err = refuse(w.where(), "wire.unknown_field")
 			w.pop()
 		}
