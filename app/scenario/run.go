@@ -20,6 +20,7 @@ type Result struct {
 	Failures []string      // empty when the scenario passed
 	Refusals []*app.Error  // every refusal the handlings met, for rendering checks
 	Warnings []app.Warning // every warning a caseworker overrode
+	Changes  []app.Change  // every field the accepted handlings changed, in order
 }
 
 // Passed reports whether every expectation held.
@@ -68,6 +69,7 @@ func Run(e *app.Engine, s *Scenario) (res Result) {
 		if err == nil {
 			sag = r.Sag
 			res.Warnings = append(res.Warnings, r.Warnings...)
+			res.Changes = append(res.Changes, r.Changes...)
 		} else {
 			res.Refusals = append(res.Refusals, app.AsError(err))
 		}
