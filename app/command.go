@@ -239,7 +239,7 @@ func (e *Engine) Execute(s *Sag, c Command) (*Result, error) {
 	}
 	x := &exec{rules: e.rules, rs: rs, cmd: c, today: today, old: s, s: s.Clone(), res: &Result{RegelSet: rs.Version}}
 	if x.s.Tilmelding.Materialise(today) {
-		x.touch("tilmelding")
+		x.touch(FieldTilmelding)
 	}
 	if err := c.Body.apply(x); err != nil {
 		return nil, err

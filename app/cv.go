@@ -25,7 +25,7 @@ func (b *RegistrerCV) apply(x *exec) error {
 		return invalidf("dato", "invalid.dato.date_more_than")
 	}
 	x.s.Tilmelding.CV = d
-	x.touch("tilmelding")
+	x.touch(FieldTilmelding)
 	x.effect("cv_tilgaengeligt", d, "")
 	return nil
 }

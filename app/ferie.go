@@ -9,19 +9,19 @@ import "fmt"
 // year is ferie without ydelse [S51]; before 1 July 2025 the integration
 // benefits gave no ferie with ydelse [S51][S40].
 func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
-	if ft.Kode != "ferie" {
+	if ft.Kode != FravaerFerie {
 		return nil
 	}
 	start, gruppe := f.Periode.Start, x.gruppe()
 	past := start.Before(x.today)
-	if past && (x.borger() || gruppe == "DP") {
+	if past && (x.borger() || gruppe == GruppeDP) {
 		return RuleError("ferie-fremad", "rule.ferie-fremad")
 	}
-	notice := x.rs.P("ferie.dp.varsel.dage")
+	notice := x.rs.P(ParamFerieDPVarsel)
 	if isKHLike(gruppe) {
-		notice = x.rs.P("ferie.kh.varsel.dage")
+		notice = x.rs.P(ParamFerieKHVarsel)
 	}
-	if !past && x.today.DaysUntil(start) < notice && (gruppe == "DP" || isKHLike(gruppe)) {
+	if !past && x.today.DaysUntil(start) < notice && (gruppe == GruppeDP || isKHLike(gruppe)) {
 		e := RuleError("ferie-varsel", "rule.ferie-varsel", "dage", itoa(notice), "senest", DateParam(start.AddDays(-notice)))
 		if x.borger() {
 			return e.WithHint("hint.ferie.call_jobcentre")
@@ -33,7 +33,7 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 	if !isKHLike(gruppe) {
 		return nil
 	}
-	if max := x.rs.P("ferie.kh.max_sammenhaengende.dage"); f.Periode.Days() > max {
+	if max := x.rs.P(ParamFerieKHMaxSammenhaengende); f.Periode.Days() > max {
 		return RuleError("ferie-max", "rule.ferie-max", "max", itoa(max))
 	}
 	if reason := x.ferieUdenYdelse(f); reason != "" {
@@ -47,21 +47,21 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 func (x *exec) ferieUdenYdelse(f *Fravaer) string {
 	start := f.Periode.Start
 	switch {
-	case x.gruppe() == "INT" && x.rs.P("ferie.int.med_ydelse") == 0:
+	case x.gruppe() == GruppeINT && x.rs.P(ParamFerieINTMedYdelse) == 0:
 		return "ingen ferie med selvforsørgelses- og hjemrejseydelse/overgangsydelse"
 	case start.Before(x.today):
 		return "ferien er registreret, efter den er holdt"
-	case x.s.Ydelse.KHStart.IsZero() || start.Before(x.s.Ydelse.KHStart.AddMonths(x.rs.P("ferie.kh.anciennitet.mdr"))):
+	case x.s.Ydelse.KHStart.IsZero() || start.Before(x.s.Ydelse.KHStart.AddMonths(x.rs.P(ParamFerieKHAnciennitet))):
 		return fmt.Sprintf("ferie med ydelse kræver %d måneders sammenhængende kontanthjælp", x.rs.P("ferie.kh.anciennitet.mdr"))
 	}
 	y, _, _ := start.YMD()
 	used := 0
 	for _, o := range x.s.Fravaer {
-		if oy, _, _ := o.Periode.Start.YMD(); o.Type == "ferie" && !o.Slettet && !o.IngenYdelse && oy == y {
+		if oy, _, _ := o.Periode.Start.YMD(); o.Type == FravaerFerie && !o.Slettet && !o.IngenYdelse && oy == y {
 			used += o.Periode.Days()
 		}
 	}
-	if max := x.rs.P("ferie.kh.aar.dage"); used+f.Periode.Days() > max {
+	if max := x.rs.P(ParamFerieKHAar); used+f.Periode.Days() > max {
 		return fmt.Sprintf("mere end %d feriedage i %d (allerede %d)", max, y, used)
 	}
 	return ""

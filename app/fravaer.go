@@ -58,7 +58,7 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 			return err
 		}
 	}
-	if ft.Kode == "ferie" {
+	if ft.Kode == FravaerFerie {
 		f.Provisorisk = true // until DFDG accepts it: ferie limits are computed centrally (A6.5)
 		x.effect("provisorisk", f.Periode.Start, "")
 	}
@@ -93,10 +93,10 @@ func (b *RegistrerFravaer) checkType(x *exec) (*FravaerTypeDef, error) {
 		def := x.kg()
 		return nil, RuleError("4645", "rule.4645.group", "type", FravaerParam(ft.Kode), "kg", itoa(def.ID), "kgnavn", KGParam(def.ID))
 	}
-	if err := text("kommentar", b.Kommentar, x.rs.P("fravaer.kommentar.max"), false); err != nil {
+	if err := text("kommentar", b.Kommentar, x.rs.P(ParamFravaerKommentarMax), false); err != nil {
 		return nil, err
 	}
-	return ft, text("begrundelse", b.Begrundelse, x.rs.P("fravaer.kommentar.max"), false)
+	return ft, text("begrundelse", b.Begrundelse, x.rs.P(ParamFravaerKommentarMax), false)
 }
 
 func (b *RegistrerFravaer) checkPeriod(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
@@ -154,12 +154,12 @@ func (b *RegistrerFravaer) checkMatrix(x *exec, ft *FravaerTypeDef, f *Fravaer) 
 	switch {
 	case !cell.Tilladt:
 		rule, key = "4645", "rule.matrix.kg"
-		if ft.Kode == "uddannelse" {
+		if ft.Kode == FravaerUddannelse {
 			rule = "4591"
 		}
 	case !intIn(kat, cell.Kategorier):
 		rule, key = "4654", "rule.matrix.kategori"
-		if ft.Kode == "uddannelse" {
+		if ft.Kode == FravaerUddannelse {
 			rule = "4591"
 		}
 	default:
@@ -190,12 +190,12 @@ func (b *RegistrerFravaer) checkBackdating(x *exec, ft *FravaerTypeDef, f *Frava
 	if !f.Periode.Start.Before(x.today) {
 		return nil
 	}
-	if ft.Kode == "ferie" {
+	if ft.Kode == FravaerFerie {
 		return nil // ferie has its own rules in checkFerie
 	}
 	if x.borger() || ft.KunFremad {
 		rule := "tilbagedatering"
-		if ft.Kode == "sygemelding" {
+		if ft.Kode == FravaerSygemelding {
 			rule = "4685"
 		}
 		return RuleError(rule, "rule.backdate.citizen", "type", FravaerParam(ft.Kode))
@@ -205,7 +205,7 @@ func (b *RegistrerFravaer) checkBackdating(x *exec, ft *FravaerTypeDef, f *Frava
 	}
 	limit := ft.Tilbagedatering
 	if limit < 0 {
-		limit = x.rs.P("tilbagedatering.sagsbehandler.dage")
+		limit = x.rs.P(ParamTilbagedateringDage)
 	}
 	if days := f.Periode.Start.DaysUntil(x.today); days > limit {
 		return RuleError("tilbagedatering-graense", "rule.tilbagedatering-graense", "type", FravaerParam(ft.Kode), "dage", itoa(limit), "tidligst", DateParam(x.today.AddDays(-limit)))
@@ -222,7 +222,7 @@ func (b *RegistrerFravaer) checkBackdating(x *exec, ft *FravaerTypeDef, f *Frava
 // §4.2, (A) auto-end) [S15]. An unknown CPR has no age: not checked.
 func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
 	cpr := x.s.Borger.CPR
-	if ft.Kode != "under18" || cpr.Ukendt() || cpr.BirthDate().IsZero() {
+	if ft.Kode != FravaerUnder18 || cpr.Ukendt() || cpr.BirthDate().IsZero() {
 		return nil
 	}
 	if age := cpr.Age(f.Periode.Start); age >= 18 {
@@ -255,15 +255,17 @@ func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period) error {
 	if ft.MinDage > 0 && days < ft.MinDage {
 		return RuleError("varighed-min", "rule.varighed-min", "type", FravaerParam(ft.Kode), "min", itoa(ft.MinDage))
 	}
-	if ft.Kode == "midlertidigt_arbejde" && isKHLike(x.gruppe()) {
-		if min := x.rs.P("midlertidigt_arbejde.kh.min_dage"); days < min {
+	if ft.Kode == FravaerMidlertidigtArbejde && isKHLike(x.gruppe()) {
+		if min := x.rs.P(ParamMidlertidigtArbejdeKHMinDag); days < min {
 			return RuleError("4592", "rule.4592", "min", itoa(min))
 		}
 	}
 	return nil
 }
 
-func isKHLike(gruppe string) bool { return gruppe == "KH" || gruppe == "UH" || gruppe == "INT" }
+func isKHLike(gruppe string) bool {
+	return gruppe == GruppeKH || gruppe == GruppeUH || gruppe == GruppeINT
+}
 
 // checkOverlap: no two overlapping fravær of one type; a sygemelding may
 // overlap ferie (DP only when reported before the ferie starts; for KH the
@@ -276,8 +278,8 @@ func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer)
 		if o.Type == f.Type {
 			return RuleError("overlap", "rule.overlap.same", append([]string{"type", FravaerParam(ft.Kode)}, periodeParams(o.Periode)...)...)
 		}
-		if f.Type == "sygemelding" && o.Type == "ferie" {
-			if x.gruppe() == "DP" && x.today.Before(o.Periode.Start) {
+		if f.Type == FravaerSygemelding && o.Type == FravaerFerie {
+			if x.gruppe() == GruppeDP && x.today.Before(o.Periode.Start) {
 				continue
 			}
 			if isKHLike(x.gruppe()) {
@@ -295,7 +297,7 @@ func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer)
 
 // fravaerEffects derives what a registered fravær does to the case.
 func (x *exec) fravaerEffects(ft *FravaerTypeDef, f *Fravaer) {
-	if ft.Kode == "sygemelding" {
+	if ft.Kode == FravaerSygemelding {
 		x.sygemeldingEffects(f)
 	}
 	switch ft.Afmelder {
@@ -315,9 +317,9 @@ func (x *exec) fravaerEffects(ft *FravaerTypeDef, f *Fravaer) {
 
 func afmeldAarsagFor(code string) string {
 	switch code {
-	case "sygemelding":
+	case FravaerSygemelding:
 		return AfmeldSygdom
-	case "pasning_sygt_barn":
+	case FravaerPasningSygtBarn:
 		return AfmeldPasningSygtBarn
 	}
 	return AfmeldBarsel
@@ -330,10 +332,10 @@ func afmeldAarsagFor(code string) string {
 func (x *exec) sygemeldingEffects(f *Fravaer) {
 	t := x.s.Tilmelding
 	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori}
-	if x.gruppe() != "DP" {
+	if x.gruppe() != GruppeDP {
 		return
 	}
-	from := f.Periode.Start.AddDays(x.rs.P("sdp.dp_akasse.dage"))
+	from := f.Periode.Start.AddDays(x.rs.P(ParamSDPAkasseDage))
 	detail := fmt.Sprintf("a-kassen betaler de første %d dage", x.rs.P("sdp.dp_akasse.dage"))
 	if x.s.Ydelse.Supplerende {
 		from, detail = f.Periode.Start, "dag 1 (supplerende dagpenge)"
@@ -343,10 +345,10 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 	}
 	x.effect("sygedagpenge_fra", from, detail)
 	if from.After(x.today) {
-		x.effect("kg_skift_planlagt", from, "KG25") // DFDG switches on the day [S5]
+		x.effect("kg_skift_planlagt", from, fmt.Sprintf("KG%d", KGSygedagpengeLedighed)) // DFDG switches on the day [S5]
 		return
 	}
-	x.switchKG(25)
+	x.switchKG(KGSygedagpengeLedighed)
 }
 
 // switchKG is DFDG's automatic kontaktgruppeskift [S5].
@@ -373,7 +375,7 @@ func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
 		if m.Status != SamtalePlanlagt || !f.Periode.Contains(m.Dato) {
 			continue
 		}
-		if eff == "F" && ft.Kode != "ferie" {
+		if eff == "F" && ft.Kode != FravaerFerie {
 			m.Status = SamtaleAflyst
 			m.Konsekvens = "aflyst: " + ft.Navn
 			x.touch(samtaleUdfald(m.ID))
@@ -387,7 +389,7 @@ func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
 // effekt returns the Table B effect of a fravær type on jobsamtaler for
 // the citizen's group.
 func (x *exec) effekt(code string) string {
-	return effektFor(x.rs, code, x.gruppe(), "jobsamtaler")
+	return effektFor(x.rs, code, x.gruppe(), PligtJobsamtaler)
 }
 
 func effektFor(rs *RuleSet, code, gruppe, pligt string) string {
@@ -462,7 +464,7 @@ func (b *AfslutFravaer) apply(x *exec) error {
 	f.SlutAarsag = b.Aarsag
 	x.touch("fravaer/" + string(f.ID))
 	x.effect("fravaer_afsluttet", b.Slut, f.Type)
-	if f.Type == "sygemelding" && f.Foer != nil {
+	if f.Type == FravaerSygemelding && f.Foer != nil {
 		if err := x.raskmelding(f, b.Slut.AddDays(1)); err != nil {
 			return err
 		}
@@ -477,11 +479,11 @@ func (b *AfslutFravaer) apply(x *exec) error {
 func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 	foer := *f.Foer
 	x.effect("raskmeldt", fra, "")
-	if foer.KG == 13 {
+	if foer.KG == KGJobafklaring {
 		x.effect("gentilmelding_kraever_sagsbehandler", fra, "jobafklaringsforløb")
 		return nil
 	}
-	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == "SDP" {
+	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == GruppeSDP {
 		x.switchKG(foer.KG)
 	}
 	t := x.s.Tilmelding
@@ -530,7 +532,7 @@ func (b *SletFravaer) apply(x *exec) error {
 	if i < 0 || x.s.Fravaer[i].Slettet {
 		return Errorf(CodeNotFound, "", "not_found.absence_does_exist").WithField("fravaer_id")
 	}
-	if err := text("berigtigelse", b.Berigtigelse, x.rs.P("fravaer.kommentar.max"), true); err != nil {
+	if err := text("berigtigelse", b.Berigtigelse, x.rs.P(ParamFravaerKommentarMax), true); err != nil {
 		return RuleError("berigtigelse", "rule.berigtigelse")
 	}
 	f := &x.s.Fravaer[i]
@@ -541,7 +543,7 @@ func (b *SletFravaer) apply(x *exec) error {
 		x.s.Tilmelding.AfmeldAarsag == afmeldAarsagFor(f.Type) {
 		// The afmelding the fravær caused was an error: the jobcenter must re-register [S14].
 		x.s.Tilmelding.AfmeldAarsag = AfmeldFejl
-		x.touch("tilmelding")
+		x.touch(FieldTilmelding)
 		x.effect("gentilmelding_kraever_sagsbehandler", x.today, "fejlagtig afmelding")
 	}
 	x.undoSygedagpengeKG(f)
@@ -553,7 +555,7 @@ func (b *SletFravaer) apply(x *exec) error {
 // switch [S5] had no ground, and a caseworker cannot change KG25 (8096).
 func (x *exec) undoSygedagpengeKG(f *Fravaer) {
 	cur := x.s.Kontaktgruppe
-	if f.Type != "sygemelding" || f.Foer == nil || cur == nil || cur.KG != 25 || f.Foer.KG == 25 ||
+	if f.Type != FravaerSygemelding || f.Foer == nil || cur == nil || cur.KG != KGSygedagpengeLedighed || f.Foer.KG == KGSygedagpengeLedighed ||
 		cur.Periode.Start.Before(f.Periode.Start) {
 		return
 	}

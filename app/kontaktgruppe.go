@@ -135,7 +135,7 @@ func (x *exec) fitVisitation(def *KGDef) {
 	}
 	want := ""
 	if def.Profil == "K" || def.Profil == "U" {
-		want = "ikke_visiteret"
+		want = KategoriIkkeVisiteret
 	}
 	if cur == want {
 		return

@@ -26,7 +26,7 @@ func (b *TilfoejNotat) apply(x *exec) error {
 	if err := newID("notat_id", b.NotatID, exists); err != nil {
 		return err
 	}
-	if err := text("tekst", b.Tekst, x.rs.P("notat.max"), true); err != nil {
+	if err := text("tekst", b.Tekst, x.rs.P(ParamNotatMax), true); err != nil {
 		return err
 	}
 	x.s.Notater = append(x.s.Notater, Notat{ID: b.NotatID, Tekst: b.Tekst, Forfatter: x.cmd.Actor.ID, Tid: x.cmd.At, RegelSet: x.rs.Version})
@@ -106,11 +106,11 @@ func (*MarkerUndtaget) Kind() string    { return "marker_undtaget" }
 func (*MarkerUndtaget) roles() []string { return rolesCaseworker }
 
 func (b *MarkerUndtaget) apply(x *exec) error {
-	max := x.rs.P("undtagelse.max_pct")
+	max := x.rs.P(ParamUndtagelseMaxPct)
 	if max == 0 {
 		return RuleError("undtagelse-ikke-i-kraft", "rule.undtagelse-ikke-i-kraft")
 	}
-	if g := x.gruppe(); g != "DP" && !(g == "KH" && x.s.Visitation.Kategori == "jobparat") && g != "LY" {
+	if g := x.gruppe(); g != GruppeDP && !(g == GruppeKH && x.s.Visitation.Kategori == KategoriJobparat) && g != GruppeLY {
 		return RuleError("undtagelse-gruppe", "rule.undtagelse-gruppe")
 	}
 	t := x.s.Tilmelding
@@ -118,7 +118,7 @@ func (b *MarkerUndtaget) apply(x *exec) error {
 	if first.IsZero() {
 		first = t.Siden
 	}
-	if mdr := x.rs.P("undtagelse.varighed.mdr"); !t.ErTilmeldt() || !x.today.Before(first.AddMonths(mdr)) {
+	if mdr := x.rs.P(ParamUndtagelseVarighed); !t.ErTilmeldt() || !x.today.Before(first.AddMonths(mdr)) {
 		return RuleError("undtagelse-6mdr", "rule.undtagelse-6mdr", "mdr", itoa(mdr))
 	}
 	if x.s.Ydelse.Arbejdspligt {

@@ -16,7 +16,7 @@ type Overblik struct {
 	KG       int           // 0 = no open kontaktgruppe
 	Gruppe   string        // KG group (DP, KH, …) or ""
 	Kategori string        // visitation category code or ""
-	Pligter  []PligtStatus // one per duty in app.Pligter order
+	Pligter  []PligtStatus // one per duty, in the order of RuleSet.Pligtnavne
 	Frister  []Frist       // sorted by date
 }
 
@@ -151,8 +151,8 @@ type overblikCalc struct {
 
 // Fravær type and samtale type codes the overview interprets itself.
 const (
-	obFerie       = "ferie"
-	obSygemelding = "sygemelding"
+	obFerie       = FravaerFerie
+	obSygemelding = FravaerSygemelding
 	obOpfoelgning = "opfoelgning"
 	obRaadighed   = "raadighed"
 )
@@ -191,8 +191,8 @@ func (c *overblikCalc) covers(p Period) bool {
 // every fravær active on c.on (DOMAIN §4.3 Table B).
 func (c *overblikCalc) pligter() {
 	base := c.baseline()
-	ps := make([]PligtStatus, len(Pligter))
-	for i, name := range Pligter {
+	ps := make([]PligtStatus, len(c.rs.Pligtnavne))
+	for i, name := range c.rs.Pligtnavne {
 		ps[i] = PligtStatus{Pligt: name, Status: PligtIngen, Gruppe: c.gruppe}
 		if base == nil {
 			continue
@@ -225,7 +225,7 @@ func (c *overblikCalc) pligter() {
 // undtagetEffekt: a citizen exempted under the 25 % rule is exempt from
 // jobsamtaler and tilbud in the first 6 months (from 1 July 2026) [S35][S37].
 var undtagetEffekt = &EffektDef{Fravaer: "undtaget", Gruppe: "*", Kilde: "[S35][S37]",
-	Effekt: map[string]string{"tilmelding": "G", "cv": "G", "raadighed": "G", "joblog": "G", "jobsamtaler": "F", "aktivering": "F", "selvbook": "G"}}
+	Effekt: map[string]string{PligtTilmelding: "G", PligtCV: "G", PligtRaadighed: "G", PligtJoblog: "G", PligtJobsamtaler: "F", PligtAktivering: "F", PligtSelvbook: "G"}}
 
 // ydelseFritagelser applies exemptions recorded on the benefit rather than
 // as a fravær: mindre intensiv indsats (LAB § 106) [S67] uses the effects
@@ -239,8 +239,8 @@ func (c *overblikCalc) ydelseFritagelser(ps []PligtStatus) {
 		}
 	}
 	if y.MindreIntensiv {
-		if e := c.effekt("mindre_intensiv"); e != nil {
-			apply("mindre_intensiv", e)
+		if e := c.effekt(FravaerMindreIntensiv); e != nil {
+			apply(FravaerMindreIntensiv, e)
 		}
 	}
 	if y.Undtaget && c.undtagetAktiv() {
@@ -251,8 +251,8 @@ func (c *overblikCalc) ydelseFritagelser(ps []PligtStatus) {
 // doed: after the citizen's death no duty applies and no deadline runs
 // (DOMAIN §3.2 A5) [S1][S3].
 func (c *overblikCalc) doed() {
-	c.o.Pligter = make([]PligtStatus, len(Pligter))
-	for i, name := range Pligter {
+	c.o.Pligter = make([]PligtStatus, len(c.rs.Pligtnavne))
+	for i, name := range c.rs.Pligtnavne {
 		c.o.Pligter[i] = PligtStatus{Pligt: name, Status: PligtIngen, Kilde: "[S1][S3]"}
 	}
 }
@@ -314,7 +314,7 @@ func (c *overblikCalc) anvend(p *PligtStatus, f *Fravaer, e *EffektDef) {
 		status = PligtBegraenset
 	case "A":
 		status = PligtFritaget // (A) "afmeldes" outside the tilmelding column means exempt
-		if p.Pligt == "tilmelding" {
+		if p.Pligt == PligtTilmelding {
 			if c.loentilskudUndtaget(f.Type) {
 				return
 			}
@@ -324,7 +324,7 @@ func (c *overblikCalc) anvend(p *PligtStatus, f *Fravaer, e *EffektDef) {
 		return // G and "-": unchanged
 	}
 	til := f.Periode.Slut
-	if status == PligtFritaget && p.Pligt == "joblog" && f.Type == obFerie && c.gruppe == "DP" {
+	if status == PligtFritaget && p.Pligt == PligtJoblog && f.Type == obFerie && c.gruppe == GruppeDP {
 		// DP ferie exempts from joblog only for whole weeks; in a partial
 		// week the citizen must still search (DOMAIN §8 item 15) [S50].
 		hel, uTil := c.ferieUge()
@@ -535,7 +535,7 @@ func (c *overblikCalc) afholdt(from Date, typ string) Date {
 // [S18]. Only registered citizens get it: the groups without a deadline in
 // the law (aktivitetsparate) are not registered.
 func (c *overblikCalc) fristCV() {
-	if !c.skal("cv") {
+	if !c.skal(PligtCV) {
 		return
 	}
 	if cv := c.s.Tilmelding.CV; !cv.IsZero() && !cv.Before(c.tilmeldingsdato()) {
@@ -550,11 +550,11 @@ func (c *overblikCalc) fristCV() {
 		return
 	}
 	switch c.gruppe {
-	case "UH":
+	case GruppeUH:
 		if d := c.s.Ydelse.FoersteHenvendelse; !d.IsZero() {
 			fra = d
 		}
-	case "LY":
+	case GruppeLY:
 		if c.kg != nil && !c.kg.Periode.Start.IsZero() {
 			fra = c.kg.Periode.Start // (A) the KG start is the transition to ledighedsydelse
 		}
@@ -566,16 +566,16 @@ func (c *overblikCalc) fristCV() {
 // tilmelding; KH/UH — within 1 week of the first henvendelse (LAB § 31
 // stk. 2 and 5) [S20]. Gone once a samtale has been held since.
 func (c *overblikCalc) fristFoersteSamtale() {
-	if !c.skal("jobsamtaler") {
+	if !c.skal(PligtJobsamtaler) {
 		return
 	}
 	var fra Date
 	var key string
 	switch c.gruppe {
-	case "DP":
-		fra, key = c.tilmeldingsdato(), "samtale.dp.foerste.dage"
-	case "KH", "UH":
-		fra, key = c.s.Ydelse.FoersteHenvendelse, "samtale.kh.foerste.dage"
+	case GruppeDP:
+		fra, key = c.tilmeldingsdato(), ParamSamtaleDPFoerste
+	case GruppeKH, GruppeUH:
+		fra, key = c.s.Ydelse.FoersteHenvendelse, ParamSamtaleKHFoerste
 	default:
 		return
 	}
@@ -597,7 +597,7 @@ const kontaktforloebMdr = 6
 // 2026 with the a-kasse's counted too (A) [S20][S32][S35]. The deadline
 // shows while it runs and for a month after, with how many are held.
 func (c *overblikCalc) fristKontaktforloeb() {
-	if !c.skal("jobsamtaler") {
+	if !c.skal(PligtJobsamtaler) {
 		return
 	}
 	p, ok := c.gruppeParam("samtale.antal_6mdr.")
@@ -626,9 +626,9 @@ func (c *overblikCalc) fristKontaktforloeb() {
 // the kontaktgruppe.
 func (c *overblikCalc) kontaktforloebStart() Date {
 	switch c.gruppe {
-	case "DP":
+	case GruppeDP:
 		return c.tilmeldingsdato()
-	case "KH", "UH":
+	case GruppeKH, GruppeUH:
 		if d := c.s.Ydelse.FoersteHenvendelse; !d.IsZero() {
 			return d
 		}
@@ -656,13 +656,13 @@ func (c *overblikCalc) holdteJobsamtaler(fra, until Date) int {
 // (LAB § 31 stk. 5) [S20]; gone once a category other than "ikke
 // visiteret" is set.
 func (c *overblikCalc) fristVisitation() {
-	if c.gruppe != "KH" && c.gruppe != "UH" {
+	if c.gruppe != GruppeKH && c.gruppe != GruppeUH {
 		return
 	}
-	if k := c.o.Kategori; k != "" && k != "ikke_visiteret" {
+	if k := c.o.Kategori; k != "" && k != KategoriIkkeVisiteret {
 		return
 	}
-	p, ok := c.param("visitation.kh.frist.dage")
+	p, ok := c.param(ParamVisitationKHFrist)
 	if fra := c.s.Ydelse.FoersteHenvendelse; ok && !fra.IsZero() {
 		c.add(FristVisitation, fra.AddDays(p.Vaerdi), p.Kilde)
 	}
@@ -696,32 +696,32 @@ func (c *overblikCalc) fristerSDP() {
 	syg := c.sygemelding()
 	var foerste Date
 	switch {
-	case syg != nil && (c.gruppe == "SDP" || c.gruppe == "DP"):
+	case syg != nil && (c.gruppe == GruppeSDP || c.gruppe == GruppeDP):
 		foerste = syg.Periode.Start
-	case c.gruppe == "SDP" && c.kg != nil:
+	case c.gruppe == GruppeSDP && c.kg != nil:
 		foerste = c.kg.Periode.Start // (A) no sygemelding registered: count from the KG start
 	}
 	if foerste.IsZero() {
 		return
 	}
-	if uge, ok := c.param("sdp.revurdering.uge"); ok && !c.revurderet(foerste, uge.Vaerdi) {
+	if uge, ok := c.param(ParamSDPRevurderingUge); ok && !c.revurderet(foerste, uge.Vaerdi) {
 		c.add(FristSDPRevurdering, foerste.AddDays(uge.Vaerdi*7-1), uge.Kilde)
 	}
 	if c.sdpUndtaget(syg) {
 		return
 	}
-	uge, ok := c.param("sdp.opfoelgning.uge")
+	uge, ok := c.param(ParamSDPOpfoelgningUge)
 	if !ok {
 		return
 	}
 	udloeb := foerste.AddDays(uge.Vaerdi*7 - 1) // the last day of week N
-	if k := c.o.Kategori; k != "sdp2" && k != "sdp3" {
+	if k := c.o.Kategori; k != KategoriSDP2 && k != KategoriSDP3 {
 		// Not yet visited to kategori 2/3: "" or sdp1, or a category
 		// inherited from the previous group (A).
 		c.add(FristSDPVisitation, udloeb, "[S25][S27]")
 	}
 	if sidste := c.afholdt(foerste, obOpfoelgning); !sidste.IsZero() {
-		if iv, ok := c.param("sdp.opfoelgning.interval.uger"); ok {
+		if iv, ok := c.param(ParamSDPOpfoelgningInterval); ok {
 			c.add(FristSDPOpfoelgning, sidste.AddDays(iv.Vaerdi*7), iv.Kilde)
 			c.o.Frister[len(c.o.Frister)-1].Variant = "naeste" // the next one, not the first
 		}
@@ -743,8 +743,8 @@ func (c *overblikCalc) revurderet(foerste Date, uge int) bool {
 // after the first fraværsdag gets no municipal opfølgning. The visitation to
 // kategori 2/3 happens at that samtale, so it goes too (A).
 func (c *overblikCalc) sdpUndtaget(syg *Fravaer) bool {
-	p, ok := c.param("sdp.beskaeftiget_undtaget.uger")
-	if !ok || p.Vaerdi <= 0 || syg == nil || c.gruppe != "SDP" || !c.s.Ydelse.IBeskaeftigelse {
+	p, ok := c.param(ParamSDPBeskaeftigetUndtaget)
+	if !ok || p.Vaerdi <= 0 || syg == nil || c.gruppe != GruppeSDP || !c.s.Ydelse.IBeskaeftigelse {
 		return false
 	}
 	rask := syg.ForventetRask
@@ -755,11 +755,11 @@ func (c *overblikCalc) sdpUndtaget(syg *Fravaer) bool {
 // months [S28].
 func (c *overblikCalc) fristMatchkategori() {
 	switch c.o.Kategori {
-	case "match1", "match2", "match3":
+	case KategoriMatch1, KategoriMatch2, KategoriMatch3:
 	default:
 		return
 	}
-	p, ok := c.param("matchkategori.revurdering.mdr")
+	p, ok := c.param(ParamMatchkategoriRevurdering)
 	if d := c.s.Visitation.Dato; ok && !d.IsZero() {
 		c.add(FristMatchkategori, d.AddMonths(p.Vaerdi), p.Kilde)
 	}
@@ -772,7 +772,7 @@ func (c *overblikCalc) fristMatchkategori() {
 // [S36].
 func (c *overblikCalc) fristerPlan() {
 	paalaeg := true
-	if p, ok := c.param("uddannelsespaalaeg"); ok && p.Vaerdi == 0 {
+	if p, ok := c.param(ParamUddannelsespaalaeg); ok && p.Vaerdi == 0 {
 		paalaeg = false
 	}
 	for i := range c.s.Planer {
@@ -793,10 +793,10 @@ func (c *overblikCalc) fristerPlan() {
 // turns 30 (kg.ung.max_alder + 1) and needs a new kontaktgruppe and
 // categorisation on the birthday (DOMAIN §8 item 28) (A).
 func (c *overblikCalc) fristOmvisitation30() {
-	if c.gruppe != "UH" {
+	if c.gruppe != GruppeUH {
 		return
 	}
-	p, ok := c.param("kg.ung.max_alder")
+	p, ok := c.param(ParamKGUngMaxAlder)
 	cpr := c.s.Borger.CPR
 	born := cpr.BirthDate()
 	if !ok || born.IsZero() {
@@ -815,7 +815,7 @@ func (c *overblikCalc) fristOmvisitation30() {
 // suspended while selvbooking is (DOMAIN §4.3 (A)).
 func (c *overblikCalc) fristSelvbook() {
 	d := c.s.Tilmelding.SelvbookFrist
-	if d.IsZero() || c.status("selvbook") == PligtFritaget {
+	if d.IsZero() || c.status(PligtSelvbook) == PligtFritaget {
 		return
 	}
 	c.add(FristSelvbook, d, "[S14][S31]")
@@ -824,7 +824,7 @@ func (c *overblikCalc) fristSelvbook() {
 // fristTjob: the next "Tjek jobforslag" deadline [S29], while the citizen
 // is registered.
 func (c *overblikCalc) fristTjob() {
-	if c.s.Tjob.IsZero() || c.s.Tilmelding.Status == IkkeTilmeldt || c.status("tilmelding") == PligtAfmeldt {
+	if c.s.Tjob.IsZero() || c.s.Tilmelding.Status == IkkeTilmeldt || c.status(PligtTilmelding) == PligtAfmeldt {
 		return
 	}
 	c.add(FristTjob, c.s.Tjob, "[S29]")
@@ -874,11 +874,11 @@ func (f Frist) Line() Text {
 // end (duty.line.til) or "indtil videre" (duty.line.open). An unknown duty
 // or status gives duty.unknown with the codes.
 func (p PligtStatus) Line() Text {
-	if !contains(Pligter, p.Pligt) || !contains(pligtStatuses, p.Status) {
+	if !contains(Pligter(), p.Pligt) || !contains(pligtStatuses, p.Status) {
 		return Text{Key: "duty.unknown", Params: map[string]string{"pligt": p.Pligt, "status": p.Status}}
 	}
 	name := p.Pligt
-	if name == "jobsamtaler" && p.Gruppe == "SDP" {
+	if name == PligtJobsamtaler && p.Gruppe == GruppeSDP {
 		name = "jobsamtaler_sdp"
 	}
 	key := "duty." + name + "." + p.Status
@@ -908,7 +908,7 @@ func forrigeArbejdsdag(d Date) Date {
 // undtagetAktiv reports whether the 25 % exemption is in force on c.on:
 // only in the first months of the unemployment period [S35].
 func (c *overblikCalc) undtagetAktiv() bool {
-	p, ok := c.param("undtagelse.varighed.mdr")
+	p, ok := c.param(ParamUndtagelseVarighed)
 	first := c.tilmeldingsdato()
 	return ok && !first.IsZero() && c.on.Before(first.AddMonths(p.Vaerdi))
 }

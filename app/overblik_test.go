@@ -70,12 +70,12 @@ func mustOverblik(tb testing.TB, r *app.Rules, s *app.Sag, on string) app.Overbl
 	if err != nil {
 		tb.Fatalf("Overblik(%s): %v", on, err)
 	}
-	if len(o.Pligter) != len(app.Pligter) {
-		tb.Fatalf("Overblik(%s): %d duties, want %d", on, len(o.Pligter), len(app.Pligter))
+	if len(o.Pligter) != len(app.Pligter()) {
+		tb.Fatalf("Overblik(%s): %d duties, want %d", on, len(o.Pligter), len(app.Pligter()))
 	}
 	for i, p := range o.Pligter {
-		if p.Pligt != app.Pligter[i] {
-			tb.Fatalf("Overblik(%s): duty %d = %q, want %q (app.Pligter order)", on, i, p.Pligt, app.Pligter[i])
+		if p.Pligt != app.Pligter()[i] {
+			tb.Fatalf("Overblik(%s): duty %d = %q, want %q (app.Pligter() order)", on, i, p.Pligt, app.Pligter()[i])
 		}
 	}
 	return o
@@ -661,7 +661,7 @@ func TestOverblikTekst(t *testing.T) {
 	}
 	// Every duty has a real sentence for every status in both languages.
 	statuses := []string{app.PligtGaelder, app.PligtRet, app.PligtIngen, app.PligtFritaget, app.PligtBegraenset, app.PligtAfmeldt}
-	for _, name := range app.Pligter {
+	for _, name := range app.Pligter() {
 		for _, st := range statuses {
 			p := app.PligtStatus{Pligt: name, Status: st}
 			if p.Line().Key == "duty.unknown" {
@@ -774,8 +774,8 @@ func TestOverblikOddData(t *testing.T) {
 			if err != nil {
 				t.Fatalf("err = %v", err)
 			}
-			if len(o.Pligter) != len(app.Pligter) {
-				t.Errorf("%d duties, want %d", len(o.Pligter), len(app.Pligter))
+			if len(o.Pligter) != len(app.Pligter()) {
+				t.Errorf("%d duties, want %d", len(o.Pligter), len(app.Pligter()))
 			}
 			for _, p := range o.Pligter {
 				_ = msgText(t, p.Line(), "da") + msgText(t, p.Line(), "en")

@@ -47,7 +47,7 @@ func (b *GemPlan) apply(x *exec) error {
 		if !contains(planTyper, b.Type) {
 			return invalidf("type", "invalid.plan.type", "kode", b.Type)
 		}
-		if b.Type == PlanSDPOpfoelgning && x.gruppe() != "SDP" {
+		if b.Type == PlanSDPOpfoelgning && x.gruppe() != GruppeSDP {
 			return RuleError("plan-type", "rule.plan-type")
 		}
 		x.s.Planer = append(x.s.Planer, Plan{ID: b.PlanID, Type: b.Type, Oprettet: x.today, RegelSet: x.rs.Version})
@@ -96,7 +96,7 @@ func checkIndhold(c PlanIndhold) error {
 	if d := c.SDP; d != nil {
 		lists = append(lists, listField{"sdp.tiltag", d.Tiltag})
 		texts = append(texts, textField{"sdp.arbejdsplads", d.Arbejdsplads}, textField{"sdp.opfoelgningsform", d.Opfoelgningsform})
-		if !contains([]string{"", "sdp1", "sdp2", "sdp3"}, d.Kategori) {
+		if !contains([]string{"", KategoriSDP1, KategoriSDP2, KategoriSDP3}, d.Kategori) {
 			return invalidf("sdp.kategori", "invalid.sdp.kategori.sickness_benefit_category")
 		}
 	}
@@ -188,14 +188,14 @@ func (x *exec) checkPublish(p *Plan) error {
 		return RuleError("8015", "rule.8015")
 	}
 	if p.Paalaeg != nil {
-		if x.rs.P("uddannelsespaalaeg") == 0 {
+		if x.rs.P(ParamUddannelsespaalaeg) == 0 {
 			return RuleError("paalaeg-afskaffet", "rule.paalaeg-afskaffet")
 		}
 		if !p.Paalaeg.Frist.After(x.today) {
 			return RuleError("8018", "rule.8018")
 		}
 	}
-	if max := x.rs.P("uddannelsesplan.max_alder"); p.Type == PlanUddannelse && x.ageKnown() && x.age() > max {
+	if max := x.rs.P(ParamUddannelsesplanMaxAlder); p.Type == PlanUddannelse && x.ageKnown() && x.age() > max {
 		return RuleError("8044", "rule.8044", "max", itoa(max))
 	}
 	if p.Ansvarlig.Navn == "" {

@@ -29,10 +29,6 @@ const (
 	fileParametre  = "parametre.csv"
 )
 
-// Duties (pligter) that fravær can suspend, in the column order of
-// fravaer_effekter.csv and pligter.csv (docs/domain.md §8).
-var Pligter = []string{"tilmelding", "cv", "raadighed", "joblog", "jobsamtaler", "aktivering", "selvbook"}
-
 // Rules holds every rule-set version, loaded and validated.
 type Rules struct {
 	Sets []*RuleSet // ordered by start date, contiguous
@@ -51,6 +47,7 @@ type RuleSet struct {
 	Matrix     map[string]map[int]Celle         // fravær code → KG → cell
 	Effekter   map[string]map[string]*EffektDef // fravær code → gruppe ("*" = all) → effects
 	Pligter    []*PligtDef
+	Pligtnavne []string // the duties, in the column order of pligter.csv (docs/domain.md §8)
 	Params     map[string]Param
 }
 
@@ -162,19 +159,6 @@ func (rs *RuleSet) P(key string) int {
 	return p.Vaerdi
 }
 
-// requiredParams are checked to exist in every rule set at load time.
-var requiredParams = []string{
-	"tilbagedatering.sagsbehandler.dage", "afmelding.max_frem.dage", "afmelding.max_frem.mindre_intensiv.dage",
-	"ferie.dp.varsel.dage", "ferie.kh.varsel.dage", "ferie.kh.max_sammenhaengende.dage", "ferie.kh.aar.dage",
-	"ferie.kh.anciennitet.mdr", "gentilmelding.direkte.dage", "selvbook.gentilmelding.dage", "selvbook.udloeb.mdr",
-	"tjob.interval.dage", "tjob.paamindelse.dage", "tjob.max_miss", "tjob.periode.mdr",
-	"sdp.dp_akasse.dage", "sdp.opfoelgning.uge", "sdp.opfoelgning.interval.uger", "sdp.revurdering.uge",
-	"sdp.beskaeftiget_undtaget.uger", "sanktion.frist.mdr", "sanktion.40a.aktivitetsparat",
-	"uddannelsesplan.max_alder", "uddannelsespaalaeg", "undtagelse.max_pct", "undtagelse.varighed.mdr", "matchkategori.revurdering.mdr",
-	"visitation.kh.frist.dage", "samtale.dp.foerste.dage", "samtale.kh.foerste.dage",
-	"fravaer.kommentar.max", "notat.max", "helbred.gyldighed.mdr", "kg.ung.max_alder",
-}
-
 // LoadRules reads and validates every rule table in fsys (the rules
 // directory). Errors name the file, line and column.
 func LoadRules(fsys fs.FS) (*Rules, error) {
@@ -202,9 +186,10 @@ func tableError(file string, line int, col, key string, kv ...string) error {
 
 // table is a parsed CSV file with named columns.
 type table struct {
-	file   string
-	header []string
-	rows   []row
+	file       string
+	header     []string
+	headerLine int
+	rows       []row
 }
 
 type row struct {
@@ -250,7 +235,11 @@ func (l *loader) read(file string) (*table, error) {
 			rec[i] = strings.TrimSpace(rec[i])
 		}
 		if t.header == nil {
-			t.header = rec
+			t.header, t.headerLine = rec, line
+			if l.headerLine == nil {
+				l.headerLine = map[string]int{}
+			}
+			l.headerLine[file] = line
 			continue
 		}
 		t.rows = append(t.rows, row{t: t, line: line, cells: rec})

@@ -3,14 +3,16 @@ package app
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 )
 
 type loader struct {
-	fsys  fs.FS
-	rules *Rules
+	fsys       fs.FS
+	rules      *Rules
+	headerLine map[string]int // file → line of its header, for errors about a whole table
 }
 
 // keyed tracks the validity periods of one logical key (a KG id, a
@@ -28,9 +30,26 @@ func (l *loader) load() (*Rules, error) {
 		return nil, err
 	}
 	l.rules = &Rules{Sets: sets}
-	steps := []func() error{l.loadKG, l.loadKategorier, l.loadFravaer, l.loadMatrix, l.loadEffekter, l.loadPligter, l.loadParams}
+	// Each table is followed by the check of the codes it defines that the
+	// Go code names, so that a renamed code is reported as such before a
+	// later table trips over it.
+	steps := []struct {
+		load  func() error
+		kinds []CodeKind
+	}{
+		{l.loadKG, []CodeKind{KindKG, KindGruppe}},
+		{l.loadKategorier, []CodeKind{KindKategori}},
+		{l.loadFravaer, []CodeKind{KindFravaer}},
+		{l.loadMatrix, nil},
+		{l.loadPligter, []CodeKind{KindPligt}},
+		{l.loadEffekter, nil},
+		{l.loadParams, []CodeKind{KindParam}},
+	}
 	for _, step := range steps {
-		if err := step(); err != nil {
+		if err := step.load(); err != nil {
+			return nil, err
+		}
+		if err := l.checkCodes(step.kinds); err != nil {
 			return nil, err
 		}
 	}
@@ -184,7 +203,35 @@ func (l *loader) eachRow(file string, cols []string, key func(row) string, fn fu
 	return pk.check()
 }
 
-var kgGrupper = []string{"DP", "KH", "UH", "SDP", "JAF", "RF", "LY", "REV", "FP", "SF", "U18", "INT", "ANDEN"}
+// validGruppe reports whether g is written as a group code: 1–10 capital
+// letters or digits, starting with a letter. kontaktgrupper.csv defines the
+// groups; the other tables may name only the groups of its kontaktgrupper.
+func validGruppe(g string) bool {
+	if g == "" || len(g) > 10 || g[0] < 'A' || g[0] > 'Z' {
+		return false
+	}
+	for _, c := range []byte(g) {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// hasGruppe reports whether a kontaktgruppe of s belongs to group g.
+func (s *RuleSet) hasGruppe(g string) bool {
+	for _, d := range s.KG {
+		if d.Gruppe == g {
+			return true
+		}
+	}
+	return false
+}
+
+// gruppeErr refuses a group that no kontaktgruppe of s belongs to.
+func gruppeErr(r row, col, g string, s *RuleSet) error {
+	return r.err(col, "table.group_unknown", "vaerdi", g, "regelsaet", s.Version, "tabel", fileKG)
+}
 
 func (l *loader) loadKG() error {
 	cols := []string{"kg", "navn", "navn_en", "gruppe", "profil", "lab6", "min_alder", "max_alder", "manuel"}
@@ -197,8 +244,8 @@ func (l *loader) loadKG() error {
 		if d.Navn == "" || d.NavnEN == "" {
 			return r.err("navn", "table.names_missing")
 		}
-		if !contains(kgGrupper, d.Gruppe) {
-			return r.err("gruppe", "table.group_choose", "vaerdi", d.Gruppe, "gyldige", strings.Join(kgGrupper, ", "))
+		if !validGruppe(d.Gruppe) {
+			return r.err("gruppe", "table.group_format", "vaerdi", d.Gruppe)
 		}
 		if _, ok := profiles[d.Profil]; !ok {
 			return r.err("profil", "table.profile", "vaerdi", d.Profil)
@@ -272,6 +319,11 @@ func (l *loader) loadFravaer() error {
 			return err
 		}
 		for _, s := range sets {
+			for _, g := range d.GaelderFor {
+				if g != "*" && !s.hasGruppe(g) {
+					return gruppeErr(r, "gaelder_for", g, s)
+				}
+			}
 			s.Fravaer[d.Kode] = d
 		}
 		return nil
@@ -286,11 +338,6 @@ func parseFravaerType(r row) (*FravaerTypeDef, error) {
 	d.GaelderFor = strings.Fields(r.get("gaelder_for"))
 	if len(d.GaelderFor) == 0 {
 		return nil, r.err("gaelder_for", "table.groups_missing")
-	}
-	for _, g := range d.GaelderFor {
-		if g != "*" && !contains(kgGrupper, g) {
-			return nil, r.err("gaelder_for", "table.group", "vaerdi", g)
-		}
 	}
 	if !contains(afmelderValues, d.Afmelder) {
 		return nil, r.err("afmelder", "table.afmelder", "vaerdi", d.Afmelder)
@@ -402,18 +449,76 @@ func effectValues(r row, cols []string, allowed string) (map[string]string, erro
 	return m, nil
 }
 
+// dutyColumns returns the duty columns of a table: every column but the
+// key columns and the validity and source columns, in table order. It
+// refuses a column name that is not written as a duty code.
+func (l *loader) dutyColumns(file string, keys ...string) ([]string, error) {
+	t, err := l.read(file)
+	if err != nil {
+		return nil, err
+	}
+	var duties []string
+	for _, h := range t.header {
+		if slices.Contains(keys, h) || h == "gyldig_fra" || h == "gyldig_til" || h == "kilde" {
+			continue
+		}
+		if !validPligt(h) {
+			return nil, tableError(file, t.headerLine, h, "table.duty_name", "vaerdi", h)
+		}
+		if slices.Contains(duties, h) {
+			return nil, tableError(file, t.headerLine, h, "table.duty_twice")
+		}
+		duties = append(duties, h)
+	}
+	if len(duties) == 0 {
+		return nil, tableError(file, t.headerLine, "", "table.duty_none")
+	}
+	return duties, nil
+}
+
+// validPligt reports whether h is written as a duty: lower-case letters,
+// digits and _, starting with a letter.
+func validPligt(h string) bool {
+	if h == "" || h[0] < 'a' || h[0] > 'z' {
+		return false
+	}
+	for _, c := range []byte(h) {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// loadEffekter reads Table B. Its duty columns must be those of
+// pligter.csv, which defines the duties.
 func (l *loader) loadEffekter() error {
-	cols := append([]string{"fravaer", "gruppe"}, Pligter...)
+	duties, err := l.dutyColumns(fileEffekter, "fravaer", "gruppe")
+	if err != nil {
+		return err
+	}
+	pligter := l.rules.Sets[0].Pligtnavne
+	for _, d := range duties {
+		if !slices.Contains(pligter, d) {
+			return tableError(fileEffekter, l.headerLine[fileEffekter], d, "table.duty_extra", "vaerdi", d, "tabel", filePligter)
+		}
+	}
+	for _, d := range pligter {
+		if !slices.Contains(duties, d) {
+			return tableError(fileEffekter, l.headerLine[fileEffekter], d, "table.duty_missing", "vaerdi", d, "tabel", filePligter)
+		}
+	}
+	cols := append([]string{"fravaer", "gruppe"}, duties...)
 	return l.eachRow(fileEffekter, cols, func(r row) string { return r.get("fravaer") + "/" + r.get("gruppe") }, func(r row, sets []*RuleSet) error {
-		eff, err := effectValues(r, Pligter, "FGAB-")
+		eff, err := effectValues(r, duties, "FGAB-")
 		if err != nil {
 			return err
 		}
 		d := &EffektDef{Fravaer: r.get("fravaer"), Gruppe: r.get("gruppe"), Effekt: eff, Kilde: r.get("kilde")}
-		if d.Gruppe != "*" && !contains(kgGrupper, d.Gruppe) {
-			return r.err("gruppe", "table.group", "vaerdi", d.Gruppe)
-		}
 		for _, s := range sets {
+			if d.Gruppe != "*" && !s.hasGruppe(d.Gruppe) {
+				return gruppeErr(r, "gruppe", d.Gruppe, s)
+			}
 			if _, ok := s.Fravaer[d.Fravaer]; !ok {
 				return r.err("fravaer", "table.fravaer_unknown", "vaerdi", d.Fravaer, "regelsaet", s.Version)
 			}
@@ -426,18 +531,27 @@ func (l *loader) loadEffekter() error {
 	})
 }
 
+// loadPligter reads pligter.csv. Its duty columns define the duties of
+// every rule set (RuleSet.Pligtnavne), in table order.
 func (l *loader) loadPligter() error {
-	cols := append([]string{"gruppe", "kategori"}, Pligter...)
+	duties, err := l.dutyColumns(filePligter, "gruppe", "kategori")
+	if err != nil {
+		return err
+	}
+	for _, s := range l.rules.Sets {
+		s.Pligtnavne = slices.Clone(duties)
+	}
+	cols := append([]string{"gruppe", "kategori"}, duties...)
 	return l.eachRow(filePligter, cols, func(r row) string { return r.get("gruppe") + "/" + r.get("kategori") }, func(r row, sets []*RuleSet) error {
-		p, err := effectValues(r, Pligter, "PR-")
+		p, err := effectValues(r, duties, "PR-")
 		if err != nil {
 			return err
 		}
 		d := &PligtDef{Gruppe: r.get("gruppe"), Kategori: r.get("kategori"), Pligt: p, Kilde: r.get("kilde")}
-		if d.Gruppe != "*" && !contains(kgGrupper, d.Gruppe) {
-			return r.err("gruppe", "table.group", "vaerdi", d.Gruppe)
-		}
 		for _, s := range sets {
+			if d.Gruppe != "*" && !s.hasGruppe(d.Gruppe) {
+				return gruppeErr(r, "gruppe", d.Gruppe, s)
+			}
 			if d.Kategori != "*" {
 				if _, ok := s.Kategorier[d.Kategori]; !ok {
 					return r.err("kategori", "table.kategori_unknown", "vaerdi", d.Kategori, "regelsaet", s.Version)
@@ -466,15 +580,61 @@ func (l *loader) loadParams() error {
 	})
 }
 
-// checkComplete reports what a rule set lacks: required parameters, KGs
-// without a group's duties, fravær types without matrix rows for DFDG types.
+// checkCodes reports the first code of kinds that RequiredCodes lists and
+// a rule set lacks, naming the table, its header line, the rule set and
+// the Go name that needs the code. Every rule set must have every code:
+// the Go code runs against all of them.
+func (l *loader) checkCodes(kinds []CodeKind) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	codes := RequiredCodes()
+	for _, s := range l.rules.Sets {
+		for _, c := range codes {
+			if !slices.Contains(kinds, c.Kind) || s.hasCode(c) {
+				continue
+			}
+			col := c.Kind.Column()
+			if col == "" {
+				col = c.Kode
+			}
+			file := c.Kind.File()
+			return tableError(file, l.headerLine[file], col, "table.code_missing", "art", TextParam(c.Kind.TextKey()), "kode", c.Kode,
+				"regelsaet", s.Version, "fra", DateParam(s.Periode.Start), "til", DateParam(s.Periode.Slut), "gonavn", c.GoNavn)
+		}
+	}
+	return nil
+}
+
+// hasCode reports whether s has code c in c's table.
+func (s *RuleSet) hasCode(c Code) bool {
+	switch c.Kind {
+	case KindFravaer:
+		_, ok := s.Fravaer[c.Kode]
+		return ok
+	case KindKG:
+		id, err := strconv.Atoi(c.Kode)
+		_, ok := s.KG[id]
+		return err == nil && ok
+	case KindGruppe:
+		return s.hasGruppe(c.Kode)
+	case KindKategori:
+		_, ok := s.Kategorier[c.Kode]
+		return ok
+	case KindPligt:
+		return slices.Contains(s.Pligtnavne, c.Kode)
+	case KindParam:
+		_, ok := s.Params[c.Kode]
+		return ok
+	}
+	return false
+}
+
+// checkComplete reports what a rule set lacks beyond the codes the Go code
+// names: contact groups, fravær types and categories at all, matrix rows
+// for DFDG types, effects for every type.
 func (l *loader) checkComplete() error {
 	for _, s := range l.rules.Sets {
-		for _, p := range requiredParams {
-			if _, ok := s.Params[p]; !ok {
-				return tableError(fileParametre, 0, "noegle", "table.param_missing", "noegle", p, "regelsaet", s.Version, "fra", s.Periode.Start.String(), "til", s.Periode.Slut.String())
-			}
-		}
 		if len(s.KG) == 0 || len(s.Fravaer) == 0 || len(s.Kategorier) == 0 {
 			return tableError(fileRegelsaet, 0, "", "table.set_empty", "regelsaet", s.Version)
 		}

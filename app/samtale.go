@@ -69,7 +69,7 @@ func (b *BookSamtale) apply(x *exec) error {
 	x.effect("samtale_booket", b.Dato, b.Type)
 	if t := &x.s.Tilmelding; !t.SelvbookFrist.IsZero() && !b.Dato.After(t.SelvbookFrist) {
 		t.SelvbookFrist = Date{}
-		x.touch("tilmelding")
+		x.touch(FieldTilmelding)
 		x.effect("selvbook_opfyldt", b.Dato, "")
 	}
 	return nil
@@ -154,7 +154,7 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 		if x.effekt(f.Type) != "F" {
 			continue
 		}
-		if f.Type == "ferie" && !m.Booket.After(f.Registreret) {
+		if f.Type == FravaerFerie && !m.Booket.After(f.Registreret) {
 			// An indkaldelse made before the ferie was registered must be
 			// honoured (DOMAIN §8 item 14) [S50b]; samtaleEffects kept it.
 			continue
@@ -179,14 +179,14 @@ func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) string {
 		days = fmt.Sprintf("%d dag(e)", m.Dato.DaysUntil(kontakt)+1)
 	}
 	switch g := x.gruppe(); {
-	case g == "DP":
+	case g == GruppeDP:
 		x.effect("dagpenge_mistet", m.Dato, days)
 		return "ingen dagpenge " + days
 	case isKHLike(g):
 		x.effect("fradrag", m.Dato, days)
 		x.effect("partshoering", x.today, "")
 		return "fradrag " + days
-	case g == "SDP":
+	case g == GruppeSDP:
 		x.effect("partshoering", x.today, "stop af sygedagpenge")
 		return "partshøring om stop af sygedagpenge"
 	}

@@ -81,7 +81,7 @@ func (b *ForeslaaSanktion) apply(x *exec) error {
 	if !x.harVejledning("las35", b.Haendelse) {
 		return RuleError("sanktion-vejledning", "rule.sanktion-vejledning")
 	}
-	if deadline := sanktionFrist(b.Haendelse, x.rs.P("sanktion.frist.mdr")); x.today.After(deadline) {
+	if deadline := sanktionFrist(b.Haendelse, x.rs.P(ParamSanktionFrist)); x.today.After(deadline) {
 		return RuleError("sanktion-frist", "rule.sanktion-frist", "senest", DateParam(deadline), "mdr", itoa(x.rs.P("sanktion.frist.mdr")))
 	}
 	if b.Type == "skaerpet_40a" {
@@ -114,7 +114,7 @@ func (x *exec) harVejledning(typ string, before Date) bool {
 }
 
 func (x *exec) checkSkaerpet(haendelse Date) error {
-	if x.s.Visitation.Kategori == "aktivitetsparat" && x.rs.P("sanktion.40a.aktivitetsparat") == 0 {
+	if x.s.Visitation.Kategori == KategoriAktivitetsparat && x.rs.P(ParamSanktion40aAktivitetsparat) == 0 {
 		return RuleError("sanktion-40a-aktivitetsparat", "rule.sanktion-40a-aktivitetsparat")
 	}
 	if !x.harVejledning("las40a", haendelse) {

@@ -41,13 +41,13 @@ func (b *Tilmeld) apply(x *exec) error {
 	case "", "ledig":
 		status = "ledig"
 	case "ikke_ledig":
-		if x.gruppe() != "SF" {
+		if x.gruppe() != GruppeSF {
 			return RuleError("4339", "rule.4339")
 		}
 	default:
 		return invalidf("ledighedsstatus", "invalid.tilmelding.ledighedsstatus", "kode", status)
 	}
-	if x.s.Visitation.Kategori == "aktivitetsparat" {
+	if x.s.Visitation.Kategori == KategoriAktivitetsparat {
 		return RuleError("4656", "rule.4656")
 	}
 	if b.FejlAfmelding {
@@ -77,11 +77,11 @@ func (x *exec) tilmeldekategori(requested string) (string, error) {
 		return "", invalidf("kategori", "invalid.tilmelding.kategori", "kode", requested)
 	}
 	t := x.s.Tilmelding
-	within := !t.AfmeldtDato.IsZero() && t.AfmeldtDato.DaysUntil(x.today) <= x.rs.P("gentilmelding.direkte.dage")
+	within := !t.AfmeldtDato.IsZero() && t.AfmeldtDato.DaysUntil(x.today) <= x.rs.P(ParamGentilmeldingDirekte)
 	switch {
 	case requested != "":
 		return requested, nil
-	case x.gruppe() == "SF":
+	case x.gruppe() == GruppeSF:
 		return KatUdenYdelse, nil
 	case within && t.Kategori != "":
 		x.effect("direkte_modtager", x.today, "")
@@ -103,7 +103,7 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 		t.FoersteDato = siden
 	}
 	t.RegelSet = x.rs.Version
-	x.touch("tilmelding")
+	x.touch(FieldTilmelding)
 	x.effect("tilmeldt", siden, kat)
 	if !gentil {
 		return
@@ -114,7 +114,7 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	case AfmeldTjob:
 		// Jobparat and åbenlyst uddannelsesparat may re-register on Jobnet
 		// within 7 days with the same categorisation [S7].
-		if days <= x.rs.P("gentilmelding.direkte.dage") {
+		if days <= x.rs.P(ParamGentilmeldingDirekte) {
 			x.effect("samme_kategorisering", siden, x.s.Visitation.Kategori)
 		} else if x.borger() {
 			x.effect("visitation_kraevet", siden, "")
@@ -125,8 +125,8 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 		// The deadline skips registered ferie and moves off weekends and
 		// holidays, as TJOB deadlines do [S29] (DOMAIN §4.3: "(A) same for
 		// selvbook"), so the stored deadline is the one the overview shows.
-		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P("selvbook.udloeb.mdr"))) {
-			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P("selvbook.gentilmelding.dage"), x.fritagetDag)
+		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P(ParamSelvbookUdloeb))) {
+			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag)
 			x.effect("selvbook_frist", t.SelvbookFrist, "")
 		}
 	case AfmeldFejl:
@@ -147,7 +147,7 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 		// Planned: the citizen stays registered until the date (4322 allows
 		// up to 30/60 days ahead) [S4].
 		t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = dato, aarsag, x.rs.Version
-		x.touch("tilmelding")
+		x.touch(FieldTilmelding)
 		x.effect("afmeldt", dato, aarsag)
 		return true
 	}
@@ -156,7 +156,7 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	t.AfmeldtDato = dato
 	t.AfmeldAarsag = aarsag
 	t.SelvbookFrist = Date{}
-	x.touch("tilmelding")
+	x.touch(FieldTilmelding)
 	x.effect("afmeldt", dato, aarsag)
 	return true
 }
@@ -194,9 +194,9 @@ func (b *Afmeld) apply(x *exec) error {
 		dato = x.today
 	}
 	if b.Aarsag == AfmeldOenske {
-		maxDays := x.rs.P("afmelding.max_frem.dage")
-		if x.s.Ydelse.MindreIntensiv || x.harAktivtFravaer("mindre_intensiv") {
-			maxDays = x.rs.P("afmelding.max_frem.mindre_intensiv.dage")
+		maxDays := x.rs.P(ParamAfmeldingMaxFrem)
+		if x.s.Ydelse.MindreIntensiv || x.harAktivtFravaer(FravaerMindreIntensiv) {
+			maxDays = x.rs.P(ParamAfmeldingMaxFremMindreInt)
 		}
 		if dato.Before(x.today) || x.today.DaysUntil(dato) > maxDays {
 			return RuleError("4322", "rule.4322", "dage", itoa(maxDays), "senest", DateParam(x.today.AddDays(maxDays)))
@@ -281,7 +281,7 @@ func (b *ManglendeTjob) apply(x *exec) error {
 		x.effect("afmeldebrev", b.Frist.AddDays(1), "")
 		return nil
 	}
-	from := b.Frist.AddMonths(-x.rs.P("tjob.periode.mdr"))
+	from := b.Frist.AddMonths(-x.rs.P(ParamTjobPeriode))
 	n := 1
 	for _, d := range x.s.TjobMiss {
 		if d.After(from) && !d.After(b.Frist) {
@@ -289,13 +289,13 @@ func (b *ManglendeTjob) apply(x *exec) error {
 		}
 	}
 	x.s.TjobMiss = append(x.s.TjobMiss, b.Frist)
-	if n >= x.rs.P("tjob.max_miss") {
+	if n >= x.rs.P(ParamTjobMaxMiss) {
 		x.s.Tjob = Date{}
 		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
 		x.effect("uden_paamindelse", b.Frist.AddDays(1), fmt.Sprintf("%d. gang inden for %d måneder", n, x.rs.P("tjob.periode.mdr")))
 		return nil
 	}
-	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P("tjob.paamindelse.dage"), x.fritagetDag)
+	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P(ParamTjobPaamindelse), x.fritagetDag)
 	x.effect("tjob_paamindelse", x.s.Tjob, fmt.Sprintf("%d. gang", n))
 	return nil
 }
@@ -321,7 +321,7 @@ func (x *exec) fritagetDag(d Date) bool {
 			continue
 		}
 		g := x.gruppe()
-		if effektFor(x.rs, f.Type, g, "raadighed") == "F" || effektFor(x.rs, f.Type, g, "joblog") == "F" {
+		if effektFor(x.rs, f.Type, g, PligtRaadighed) == "F" || effektFor(x.rs, f.Type, g, PligtJoblog) == "F" {
 			return true
 		}
 	}

@@ -61,9 +61,9 @@ func (b *Visiter) apply(x *exec) error {
 	x.effect("visiteret", x.today, kd.Kode)
 	tilmeld := false
 	switch kd.Kode {
-	case "aktivitetsparat":
+	case KategoriAktivitetsparat:
 		x.afmeld(x.today, AfmeldAktivitetsparat)
-	case "jobparat", "aabenlyst_uddannelsesparat":
+	case KategoriJobparat, KategoriAabenlystUddannelsesparat:
 		tilmeld = def.Profil != "A"
 		if tilmeld && !x.s.Tilmelding.ErTilmeldt() {
 			if f := x.afmeldendeFravaer(); f != nil {
@@ -116,7 +116,7 @@ func (x *exec) opdaterFoer(kategori string, tilmeld bool) {
 		}
 		f.Foer.Kategori = kategori
 		switch {
-		case kategori == "aktivitetsparat":
+		case kategori == KategoriAktivitetsparat:
 			f.Foer.Tilmeldt = false
 		case tilmeld:
 			f.Foer.Tilmeldt = true

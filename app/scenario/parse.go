@@ -192,7 +192,7 @@ func checkFields(l Line) error {
 		allowed = []string{"dato", "detalje"}
 	case "advarsel", "ingen_advarsel":
 	case "pligt":
-		allowed = append([]string{"dato", "paa", "til", "grund"}, app.Pligter...)
+		allowed = append([]string{"dato", "paa", "til", "grund"}, app.Pligter()...)
 	case "frist", "ingen_frist":
 		allowed = []string{"dato", "status", "paa"}
 	case "tilstand":
@@ -212,12 +212,12 @@ func checkFields(l Line) error {
 	if l.Key == "pligt" {
 		n := 0
 		for _, f := range l.Fields {
-			if contains(app.Pligter, f.Key) {
+			if contains(app.Pligter(), f.Key) {
 				n++
 			}
 		}
 		if n == 0 {
-			return fmt.Errorf("nævn mindst én pligt: %s", strings.Join(app.Pligter, ", "))
+			return fmt.Errorf("nævn mindst én pligt: %s", strings.Join(app.Pligter(), ", "))
 		}
 	}
 	return nil
