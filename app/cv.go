@@ -1,9 +1,5 @@
 package app
 
-func init() {
-	register(func() Body { return &RegistrerCV{} })
-}
-
 // RegistrerCV records that the citizen's CV is available on Jobnet, which
 // meets the CV deadline after tilmelding (LAB §§ 22–23) [S18].
 type RegistrerCV struct {
@@ -11,7 +7,7 @@ type RegistrerCV struct {
 }
 
 func (*RegistrerCV) Kind() string    { return "registrer_cv" }
-func (*RegistrerCV) roles() []string { return rolesAll }
+func (*RegistrerCV) roles() []string { return rolesAll() }
 
 func (b *RegistrerCV) apply(x *exec) error {
 	d := b.Dato

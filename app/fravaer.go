@@ -2,14 +2,6 @@ package app
 
 import "fmt"
 
-func init() {
-	register(
-		func() Body { return &RegistrerFravaer{} },
-		func() Body { return &AfslutFravaer{} },
-		func() Body { return &SletFravaer{} },
-	)
-}
-
 // maxFravaerDage bounds any fravær period (about 10 years), so a typo or a
 // forged date cannot produce an absurd or overflowing duration.
 const maxFravaerDage = 3660
@@ -33,7 +25,7 @@ type RegistrerFravaer struct {
 }
 
 func (*RegistrerFravaer) Kind() string    { return "registrer_fravaer" }
-func (*RegistrerFravaer) roles() []string { return rolesAll }
+func (*RegistrerFravaer) roles() []string { return rolesAll() }
 
 func (b *RegistrerFravaer) apply(x *exec) error {
 	if err := newID("fravaer_id", b.FravaerID, x.s.FindFravaer(b.FravaerID) >= 0); err != nil {
@@ -422,7 +414,7 @@ type AfslutFravaer struct {
 }
 
 func (*AfslutFravaer) Kind() string    { return "afslut_fravaer" }
-func (*AfslutFravaer) roles() []string { return rolesAll }
+func (*AfslutFravaer) roles() []string { return rolesAll() }
 
 func (b *AfslutFravaer) apply(x *exec) error {
 	i := x.s.FindFravaer(b.FravaerID)
@@ -525,7 +517,7 @@ type SletFravaer struct {
 }
 
 func (*SletFravaer) Kind() string    { return "slet_fravaer" }
-func (*SletFravaer) roles() []string { return rolesStaff }
+func (*SletFravaer) roles() []string { return rolesStaff() }
 
 func (b *SletFravaer) apply(x *exec) error {
 	i := x.s.FindFravaer(b.FravaerID)

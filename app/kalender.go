@@ -33,26 +33,32 @@ type helligdagRegel struct {
 // 2022 and 2. pinsedag in 2017) the official one wins in ErHelligdag, and a
 // stable sort keeps it first in Helligdage. The index+1 of a rule is its kind
 // in the precomputed table, so the array fits in 5 bits (see kalenderTabel).
-var helligdagRegler = [...]helligdagRegel{
-	{navn: "Nytårsdag", maaned: time.January, dag: 1},
-	{navn: "Skærtorsdag", paaske: -3},
-	{navn: "Langfredag", paaske: -2},
-	{navn: "Påskedag", paaske: 0},
-	{navn: "2. påskedag", paaske: 1},
-	// Store bededag (4th Friday after Easter) was abolished from 2024 by
-	// lov nr. 147 af 28.02.2023.
-	{navn: "Store bededag", paaske: 26, sidsteAar: 2023},
-	{navn: "Kristi himmelfartsdag", paaske: 39},
-	{navn: "Pinsedag", paaske: 49},
-	{navn: "2. pinsedag", paaske: 50},
-	{navn: "Juledag", maaned: time.December, dag: 25},
-	{navn: "2. juledag", maaned: time.December, dag: 26},
-	// (A) Not helligdage by law, but days public administration is usually
-	// closed; jobcentres do not count them as working days.
-	{navn: "Grundlovsdag", antagelse: true, maaned: time.June, dag: 5},
-	{navn: "Juleaftensdag", antagelse: true, maaned: time.December, dag: 24},
-	{navn: "Nytårsaftensdag", antagelse: true, maaned: time.December, dag: 31},
+// It is returned by value: a copy on the stack, no allocation.
+func helligdagRegler() [antalHelligdagRegler]helligdagRegel {
+	return [...]helligdagRegel{
+		{navn: "Nytårsdag", maaned: time.January, dag: 1},
+		{navn: "Skærtorsdag", paaske: -3},
+		{navn: "Langfredag", paaske: -2},
+		{navn: "Påskedag", paaske: 0},
+		{navn: "2. påskedag", paaske: 1},
+		// Store bededag (4th Friday after Easter) was abolished from 2024 by
+		// lov nr. 147 af 28.02.2023.
+		{navn: "Store bededag", paaske: 26, sidsteAar: 2023},
+		{navn: "Kristi himmelfartsdag", paaske: 39},
+		{navn: "Pinsedag", paaske: 49},
+		{navn: "2. pinsedag", paaske: 50},
+		{navn: "Juledag", maaned: time.December, dag: 25},
+		{navn: "2. juledag", maaned: time.December, dag: 26},
+		// (A) Not helligdage by law, but days public administration is usually
+		// closed; jobcentres do not count them as working days.
+		{navn: "Grundlovsdag", antagelse: true, maaned: time.June, dag: 5},
+		{navn: "Juleaftensdag", antagelse: true, maaned: time.December, dag: 24},
+		{navn: "Nytårsaftensdag", antagelse: true, maaned: time.December, dag: 31},
+	}
 }
+
+// antalHelligdagRegler is the number of holiday rules.
+const antalHelligdagRegler = 14
 
 func (r helligdagRegel) gaelder(year int) bool { return r.sidsteAar == 0 || year <= r.sidsteAar }
 
@@ -98,8 +104,8 @@ func Helligdage(year int) []Helligdag {
 		return nil
 	}
 	paaske := Paaskedag(year)
-	out := make([]Helligdag, 0, len(helligdagRegler))
-	for _, r := range helligdagRegler {
+	out := make([]Helligdag, 0, len(helligdagRegler()))
+	for _, r := range helligdagRegler() {
 		if !r.gaelder(year) {
 			continue
 		}
@@ -115,7 +121,7 @@ func Helligdage(year int) []Helligdag {
 
 // kalenderTabel holds one byte per day from 1 January of kalenderFra to
 // 31 December of kalenderTil: the low 5 bits are the holiday kind (index+1
-// into helligdagRegler, 0 = none) and arbejdsdagBit marks a working day. It is
+// into helligdagRegler(), 0 = none) and arbejdsdagBit marks a working day. It is
 // built once at init and never written again; days outside it are computed.
 var kalenderTabel = byggKalender()
 
@@ -152,7 +158,7 @@ func byggKalender() kalender {
 }
 
 func regelIndex(h Helligdag) int {
-	for i, r := range helligdagRegler {
+	for i, r := range helligdagRegler() {
 		if r.navn == h.Navn {
 			return i
 		}
@@ -189,7 +195,7 @@ func ErHelligdag(d Date) (Helligdag, bool) {
 		if kind == 0 {
 			return Helligdag{}, false
 		}
-		return helligdagRegler[kind-1].helligdag(d), true
+		return helligdagRegler()[kind-1].helligdag(d), true
 	}
 	return beregnHelligdag(d)
 }
@@ -202,7 +208,7 @@ func beregnHelligdag(d Date) (Helligdag, bool) {
 	}
 	em, ed := easter(y)
 	efterPaaske := fromYMD(y, em, ed).DaysUntil(d)
-	for _, r := range helligdagRegler { // official rules come first
+	for _, r := range helligdagRegler() { // official rules come first
 		if !r.gaelder(y) {
 			continue
 		}
@@ -228,11 +234,16 @@ func ErArbejdsdag(d Date) bool {
 }
 
 // Bounds of the Date range the working-day walks stay inside, so that no
-// argument can make them run past year 9999 or loop for ever.
-var (
-	foersteDato = fromYMD(minYear, time.January, 1)
-	sidsteDato  = fromYMD(maxYear, time.December, 31)
+// argument can make them run past year 9999 or loop for ever: the day
+// numbers of 1 January minYear and 31 December maxYear (the kalender tests
+// walk to both ends).
+const (
+	foersteDag = 986485  // fromYMD(minYear, time.January, 1).n
+	sidsteDag  = 3981472 // fromYMD(maxYear, time.December, 31).n
 )
+
+func foersteDato() Date { return Date{n: foersteDag} }
+func sidsteDato() Date  { return Date{n: sidsteDag} }
 
 // NaesteArbejdsdag returns d if it is a working day, else the first working
 // day after d. The zero Date gives the zero Date.
@@ -240,7 +251,7 @@ func NaesteArbejdsdag(d Date) Date {
 	if d.IsZero() {
 		return d
 	}
-	for !ErArbejdsdag(d) && d.Before(sidsteDato) {
+	for !ErArbejdsdag(d) && d.Before(sidsteDato()) {
 		d = d.AddDays(1)
 	}
 	return d
@@ -255,15 +266,15 @@ func AddArbejdsdage(d Date, n int) Date {
 	if d.IsZero() {
 		return d
 	}
-	for ; n > 0 && d.Before(sidsteDato); n-- {
+	for ; n > 0 && d.Before(sidsteDato()); n-- {
 		d = d.AddDays(1)
-		for !ErArbejdsdag(d) && d.Before(sidsteDato) {
+		for !ErArbejdsdag(d) && d.Before(sidsteDato()) {
 			d = d.AddDays(1)
 		}
 	}
-	for ; n < 0 && d.After(foersteDato); n++ {
+	for ; n < 0 && d.After(foersteDato()); n++ {
 		d = d.AddDays(-1)
-		for !ErArbejdsdag(d) && d.After(foersteDato) {
+		for !ErArbejdsdag(d) && d.After(foersteDato()) {
 			d = d.AddDays(-1)
 		}
 	}
@@ -310,7 +321,7 @@ func FristEfterDage(start Date, days int, skip func(Date) bool) Date {
 	if skip == nil {
 		skip = func(Date) bool { return false }
 	}
-	maxFrem := start.DaysUntil(sidsteDato)
+	maxFrem := start.DaysUntil(sidsteDato())
 	days = min(max(days, 0), maxFrem)
 	graense := start.AddDays(min(days+fristMaxSpring, maxFrem))
 	d := start

@@ -2,13 +2,6 @@ package app
 
 import "fmt"
 
-func init() {
-	register(
-		func() Body { return &SaetKontaktgruppe{} },
-		func() Body { return &AfslutKontaktgruppe{} },
-	)
-}
-
 // SaetKontaktgruppe opens a kontaktgruppe, or with Skift ends the open one
 // and opens another. Rules [S8]: only one open KG (4644), start date today
 // (4703), consistent with the citizen's age (6033), some KGs cannot be set
@@ -20,7 +13,7 @@ type SaetKontaktgruppe struct {
 }
 
 func (*SaetKontaktgruppe) Kind() string    { return "saet_kontaktgruppe" }
-func (*SaetKontaktgruppe) roles() []string { return rolesStaff }
+func (*SaetKontaktgruppe) roles() []string { return rolesStaff() }
 
 func (b *SaetKontaktgruppe) apply(x *exec) error {
 	def, ok := x.rs.KG[b.KG]
@@ -129,7 +122,7 @@ func (x *exec) checkKGFravaer(def *KGDef) error {
 func (x *exec) fitVisitation(def *KGDef) {
 	cur := x.s.Visitation.Kategori
 	if cur != "" {
-		if kd, ok := x.rs.Kategorier[cur]; ok && intIn(kd.DFDG, profiles[def.Profil]) {
+		if kd, ok := x.rs.Kategorier[cur]; ok && intIn(kd.DFDG, profil(def.Profil)) {
 			return
 		}
 	}
@@ -162,7 +155,7 @@ type AfslutKontaktgruppe struct {
 }
 
 func (*AfslutKontaktgruppe) Kind() string    { return "afslut_kontaktgruppe" }
-func (*AfslutKontaktgruppe) roles() []string { return rolesStaff }
+func (*AfslutKontaktgruppe) roles() []string { return rolesStaff() }
 
 func (b *AfslutKontaktgruppe) apply(x *exec) error {
 	cur := x.s.Kontaktgruppe

@@ -1,14 +1,5 @@
 package app
 
-func init() {
-	register(
-		func() Body { return &TilfoejNotat{} },
-		func() Body { return &OpdaterBorger{} },
-		func() Body { return &OpdaterYdelse{} },
-		func() Body { return &MarkerUndtaget{} },
-	)
-}
-
 // TilfoejNotat appends a journal note. Notes are never edited or deleted.
 type TilfoejNotat struct {
 	NotatID ID     `json:"notat_id"`
@@ -16,7 +7,7 @@ type TilfoejNotat struct {
 }
 
 func (*TilfoejNotat) Kind() string    { return "tilfoej_notat" }
-func (*TilfoejNotat) roles() []string { return rolesCaseworker }
+func (*TilfoejNotat) roles() []string { return rolesCaseworker() }
 
 func (b *TilfoejNotat) apply(x *exec) error {
 	exists := false
@@ -45,7 +36,7 @@ type OpdaterBorger struct {
 }
 
 func (*OpdaterBorger) Kind() string    { return "opdater_borger" }
-func (*OpdaterBorger) roles() []string { return rolesStaff }
+func (*OpdaterBorger) roles() []string { return rolesStaff() }
 
 func (b *OpdaterBorger) apply(x *exec) error {
 	for _, t := range []textField{{"navn", b.Navn}, {"vej", b.Adresse.Vej}, {"by", b.Adresse.By}} {
@@ -76,7 +67,7 @@ type OpdaterYdelse struct {
 }
 
 func (*OpdaterYdelse) Kind() string    { return "opdater_ydelse" }
-func (*OpdaterYdelse) roles() []string { return rolesStaff }
+func (*OpdaterYdelse) roles() []string { return rolesStaff() }
 
 func (b *OpdaterYdelse) apply(x *exec) error {
 	y := b.Ydelse
@@ -103,7 +94,7 @@ type MarkerUndtaget struct {
 }
 
 func (*MarkerUndtaget) Kind() string    { return "marker_undtaget" }
-func (*MarkerUndtaget) roles() []string { return rolesCaseworker }
+func (*MarkerUndtaget) roles() []string { return rolesCaseworker() }
 
 func (b *MarkerUndtaget) apply(x *exec) error {
 	max := x.rs.P(ParamUndtagelseMaxPct)

@@ -222,10 +222,13 @@ func (c *overblikCalc) pligter() {
 	c.o.Pligter = ps
 }
 
-// undtagetEffekt: a citizen exempted under the 25 % rule is exempt from
-// jobsamtaler and tilbud in the first 6 months (from 1 July 2026) [S35][S37].
-var undtagetEffekt = &EffektDef{Fravaer: "undtaget", Gruppe: "*", Kilde: "[S35][S37]",
-	Effekt: map[string]string{PligtTilmelding: "G", PligtCV: "G", PligtRaadighed: "G", PligtJoblog: "G", PligtJobsamtaler: "F", PligtAktivering: "F", PligtSelvbook: "G"}}
+// undtagetEffekt returns the effect of the 25 % rule: a citizen exempted
+// under it is exempt from jobsamtaler and tilbud in the first 6 months (from
+// 1 July 2026) [S35][S37]; a duty it does not name is unchanged.
+func undtagetEffekt() *EffektDef {
+	return &EffektDef{Fravaer: "undtaget", Gruppe: "*", Kilde: "[S35][S37]",
+		Effekt: map[string]string{PligtJobsamtaler: "F", PligtAktivering: "F"}}
+}
 
 // ydelseFritagelser applies exemptions recorded on the benefit rather than
 // as a fravær: mindre intensiv indsats (LAB § 106) [S67] uses the effects
@@ -244,7 +247,7 @@ func (c *overblikCalc) ydelseFritagelser(ps []PligtStatus) {
 		}
 	}
 	if y.Undtaget && c.undtagetAktiv() {
-		apply("undtaget", undtagetEffekt)
+		apply("undtaget", undtagetEffekt())
 	}
 }
 
@@ -465,9 +468,9 @@ func (c *overblikCalc) frister() {
 	c.fristTjob()
 }
 
-// borgerFrister are the citizen's own deadlines; the rest are deadlines the
+// borgerFrister returns the citizen's own deadlines; the rest are deadlines the
 // jobcentre must meet.
-var borgerFrister = []string{FristCV, FristSelvbook, FristTjob, FristPaalaeg}
+func borgerFrister() []string { return []string{FristCV, FristSelvbook, FristTjob, FristPaalaeg} }
 
 // add records a deadline. (A) A citizen's deadline on a Saturday, Sunday or
 // Danish holiday moves to the next working day, as Danish administrative
@@ -478,7 +481,7 @@ func (c *overblikCalc) add(navn string, d Date, kilde string) {
 	if d.IsZero() {
 		return
 	}
-	if contains(borgerFrister, navn) {
+	if contains(borgerFrister(), navn) {
 		d = NaesteArbejdsdag(d)
 	} else {
 		d = forrigeArbejdsdag(d)
@@ -874,7 +877,7 @@ func (f Frist) Line() Text {
 // end (duty.line.til) or "indtil videre" (duty.line.open). An unknown duty
 // or status gives duty.unknown with the codes.
 func (p PligtStatus) Line() Text {
-	if !contains(Pligter(), p.Pligt) || !contains(pligtStatuses, p.Status) {
+	if !contains(Pligter(), p.Pligt) || !contains(pligtStatuses(), p.Status) {
 		return Text{Key: "duty.unknown", Params: map[string]string{"pligt": p.Pligt, "status": p.Status}}
 	}
 	name := p.Pligt
@@ -893,8 +896,10 @@ func (p PligtStatus) Line() Text {
 	return Text{Key: key}
 }
 
-// pligtStatuses are the PligtStatus.Status values.
-var pligtStatuses = []string{PligtGaelder, PligtRet, PligtIngen, PligtFritaget, PligtBegraenset, PligtAfmeldt}
+// pligtStatuses returns the PligtStatus.Status values.
+func pligtStatuses() []string {
+	return []string{PligtGaelder, PligtRet, PligtIngen, PligtFritaget, PligtBegraenset, PligtAfmeldt}
+}
 
 // forrigeArbejdsdag returns d if it is a working day, else the working day
 // before it.

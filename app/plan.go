@@ -2,17 +2,13 @@ package app
 
 import "fmt"
 
-func init() {
-	register(
-		func() Body { return &GemPlan{} },
-		func() Body { return &OffentliggoerPlan{} },
-	)
-}
+// planTyper returns the plan types GemPlan accepts.
+func planTyper() []string { return []string{PlanJob, PlanUddannelse, PlanSDPOpfoelgning} }
 
-var (
-	planTyper       = []string{PlanJob, PlanUddannelse, PlanSDPOpfoelgning}
-	aktivitetsTyper = []string{"vejledning_opkvalificering", "virksomhedspraktik", "loentilskud", "mentor", "nytteindsats", "andet"}
-)
+// aktivitetsTyper returns the activity types a plan may list.
+func aktivitetsTyper() []string {
+	return []string{"vejledning_opkvalificering", "virksomhedspraktik", "loentilskud", "mentor", "nytteindsats", "andet"}
+}
 
 // Limits on plan content from untrusted input (A).
 const (
@@ -30,7 +26,7 @@ type GemPlan struct {
 }
 
 func (*GemPlan) Kind() string    { return "gem_plan" }
-func (*GemPlan) roles() []string { return rolesCaseworker }
+func (*GemPlan) roles() []string { return rolesCaseworker() }
 
 func (b *GemPlan) apply(x *exec) error {
 	if err := x.requireKG("8060"); err != nil {
@@ -44,7 +40,7 @@ func (b *GemPlan) apply(x *exec) error {
 	}
 	i := x.s.FindPlan(b.PlanID)
 	if i < 0 {
-		if !contains(planTyper, b.Type) {
+		if !contains(planTyper(), b.Type) {
 			return invalidf("type", "invalid.plan.type", "kode", b.Type)
 		}
 		if b.Type == PlanSDPOpfoelgning && x.gruppe() != GruppeSDP {
@@ -131,7 +127,7 @@ func checkIndhold(c PlanIndhold) error {
 
 // checkAktivitet: start and end, hours and minutes per week 0–59 [S80].
 func checkAktivitet(a Aktivitet) error {
-	if !contains(aktivitetsTyper, a.Type) {
+	if !contains(aktivitetsTyper(), a.Type) {
 		return invalidf("aktivitet", "invalid.plan.activity_type", "kode", a.Type)
 	}
 	if err := text("udbyder", a.Udbyder, 200, false); err != nil {
@@ -162,7 +158,7 @@ type OffentliggoerPlan struct {
 }
 
 func (*OffentliggoerPlan) Kind() string    { return "offentliggoer_plan" }
-func (*OffentliggoerPlan) roles() []string { return rolesCaseworker }
+func (*OffentliggoerPlan) roles() []string { return rolesCaseworker() }
 
 func (b *OffentliggoerPlan) apply(x *exec) error {
 	if err := x.requireKG("8060"); err != nil {

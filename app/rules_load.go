@@ -247,7 +247,7 @@ func (l *loader) loadKG() error {
 		if !validGruppe(d.Gruppe) {
 			return r.err("gruppe", "table.group_format", "vaerdi", d.Gruppe)
 		}
-		if _, ok := profiles[d.Profil]; !ok {
+		if profil(d.Profil) == nil {
 			return r.err("profil", "table.profile", "vaerdi", d.Profil)
 		}
 		if d.LAB6, err = r.int("lab6", 0); err != nil {
@@ -269,17 +269,30 @@ func (l *loader) loadKG() error {
 	})
 }
 
-// profiles are the person-category sets a KG can carry (DOMAIN A2.3);
-// 0 stands for null (no category).
-var profiles = map[string][]int{
-	"D": {0, 9, 10, 11},
-	"K": {4, 5, 8},
-	"U": {5, 6, 7, 8},
-	"A": {0, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-	"n": {0},
+// profil returns the person-category ids a KG of profile p can carry
+// (DOMAIN A2.3), 0 standing for null (no category), or nil for an unknown
+// profile. The slice is fresh on every call.
+func profil(p string) []int {
+	switch p {
+	case "D":
+		return []int{0, 9, 10, 11}
+	case "K":
+		return []int{4, 5, 8}
+	case "U":
+		return []int{5, 6, 7, 8}
+	case "A":
+		return []int{0, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+	case "n":
+		return []int{0}
+	}
+	return nil
 }
 
-var kategoriseringer = []string{"visitation", "uddannelse", "sygedagpenge", "match", "default"}
+// kategoriseringer returns the values of personkategorier.csv's column
+// kategorisering.
+func kategoriseringer() []string {
+	return []string{"visitation", "uddannelse", "sygedagpenge", "match", "default"}
+}
 
 func (l *loader) loadKategorier() error {
 	cols := []string{"kode", "dfdg_id", "navn", "navn_en", "kategorisering", "max_alder", "vaelgbar"}
@@ -292,8 +305,8 @@ func (l *loader) loadKategorier() error {
 		if d.DFDG, err = r.int("dfdg_id", 0); err != nil {
 			return err
 		}
-		if !contains(kategoriseringer, d.Kategorisering) {
-			return r.err("kategorisering", "table.categorisation", "vaerdi", d.Kategorisering, "gyldige", strings.Join(kategoriseringer, ", "))
+		if !contains(kategoriseringer(), d.Kategorisering) {
+			return r.err("kategorisering", "table.categorisation", "vaerdi", d.Kategorisering, "gyldige", strings.Join(kategoriseringer(), ", "))
 		}
 		if d.MaxAlder, err = r.int("max_alder", -1); err != nil {
 			return err
@@ -308,7 +321,8 @@ func (l *loader) loadKategorier() error {
 	})
 }
 
-var afmelderValues = []string{"nej", "ja", "undtagen_loentilskud"}
+// afmelderValues returns the values of fravaerstyper.csv's column afmelder.
+func afmelderValues() []string { return []string{"nej", "ja", "undtagen_loentilskud"} }
 
 func (l *loader) loadFravaer() error {
 	cols := []string{"kode", "dfdg_id", "navn", "navn_en", "gaelder_for", "selvbetjening", "tilbagedatering_dage",
@@ -339,7 +353,7 @@ func parseFravaerType(r row) (*FravaerTypeDef, error) {
 	if len(d.GaelderFor) == 0 {
 		return nil, r.err("gaelder_for", "table.groups_missing")
 	}
-	if !contains(afmelderValues, d.Afmelder) {
+	if !contains(afmelderValues(), d.Afmelder) {
 		return nil, r.err("afmelder", "table.afmelder", "vaerdi", d.Afmelder)
 	}
 	var err error
@@ -426,7 +440,7 @@ func parseCelle(v string) (Celle, error) {
 	if v == "-" {
 		return c, nil
 	}
-	if p, ok := profiles[v]; ok {
+	if p := profil(v); p != nil {
 		c.Tilladt, c.Kategorier = true, p
 		return c, nil
 	}

@@ -2,18 +2,12 @@ package app
 
 import "fmt"
 
-func init() {
-	register(
-		func() Body { return &BookSamtale{} },
-		func() Body { return &RegistrerSamtaleAfholdt{} },
-		func() Body { return &RegistrerUdeblivelse{} },
-	)
-}
+// samtaleTyper returns the samtale types BookSamtale accepts; raadighed is
+// the a-kasse's rådighedssamtale.
+func samtaleTyper() []string { return []string{"jobsamtale", "opfoelgning", "raadighed", "forloeb"} }
 
-var (
-	samtaleTyper  = []string{"jobsamtale", "opfoelgning", "raadighed", "forloeb"}
-	samtaleFormer = []string{"fremmoede", "telefon", "video", "digital"}
-)
+// samtaleFormer returns the forms a samtale may take.
+func samtaleFormer() []string { return []string{"fremmoede", "telefon", "video", "digital"} }
 
 // BookSamtale books a samtale in the kontaktforløb (DOMAIN §5.1). Booking
 // on a day the citizen is exempt from jobsamtaler needs a reason (A);
@@ -28,7 +22,7 @@ type BookSamtale struct {
 }
 
 func (*BookSamtale) Kind() string    { return "book_samtale" }
-func (*BookSamtale) roles() []string { return rolesAll }
+func (*BookSamtale) roles() []string { return rolesAll() }
 
 func (b *BookSamtale) apply(x *exec) error {
 	if err := newID("samtale_id", b.SamtaleID, x.s.FindSamtale(b.SamtaleID) >= 0); err != nil {
@@ -37,13 +31,13 @@ func (b *BookSamtale) apply(x *exec) error {
 	if err := x.requireKG("8060"); err != nil {
 		return err
 	}
-	if !contains(samtaleTyper, b.Type) {
+	if !contains(samtaleTyper(), b.Type) {
 		return invalidf("type", "invalid.samtale.type", "kode", b.Type)
 	}
 	if b.Form == "" {
 		b.Form = "fremmoede"
 	}
-	if !contains(samtaleFormer, b.Form) {
+	if !contains(samtaleFormer(), b.Form) {
 		return invalidf("form", "invalid.samtale.form", "kode", b.Form)
 	}
 	if err := checkTid(b.Tid); err != nil {
@@ -110,7 +104,7 @@ type RegistrerSamtaleAfholdt struct {
 }
 
 func (*RegistrerSamtaleAfholdt) Kind() string    { return "registrer_samtale_afholdt" }
-func (*RegistrerSamtaleAfholdt) roles() []string { return rolesStaff }
+func (*RegistrerSamtaleAfholdt) roles() []string { return rolesStaff() }
 
 func (b *RegistrerSamtaleAfholdt) apply(x *exec) error {
 	m, err := x.plannedSamtale(b.SamtaleID)
@@ -135,7 +129,7 @@ type RegistrerUdeblivelse struct {
 }
 
 func (*RegistrerUdeblivelse) Kind() string    { return "registrer_udeblivelse" }
-func (*RegistrerUdeblivelse) roles() []string { return rolesStaff }
+func (*RegistrerUdeblivelse) roles() []string { return rolesStaff() }
 
 func (b *RegistrerUdeblivelse) apply(x *exec) error {
 	m, err := x.plannedSamtale(b.SamtaleID)

@@ -1,16 +1,10 @@
 package app
 
-func init() {
-	register(
-		func() Body { return &RegistrerVejledning{} },
-		func() Body { return &ForeslaaSanktion{} },
-	)
-}
+// vejledningTyper returns the kinds of written guidance (LAS § 35, § 40 a).
+func vejledningTyper() []string { return []string{"las35", "las40a"} }
 
-var (
-	vejledningTyper = []string{"las35", "las40a"}
-	sanktionTyper   = []string{"fradrag", "nedsaettelse", "ophoer", "skaerpet_40a"}
-)
+// sanktionTyper returns the sanction types ForeslaaSanktion accepts.
+func sanktionTyper() []string { return []string{"fradrag", "nedsaettelse", "ophoer", "skaerpet_40a"} }
 
 // RegistrerVejledning records written guidance on rights and duties,
 // which any sanction requires beforehand (LAS § 35 stk. 1; § 40 a needs
@@ -22,7 +16,7 @@ type RegistrerVejledning struct {
 }
 
 func (*RegistrerVejledning) Kind() string    { return "registrer_vejledning" }
-func (*RegistrerVejledning) roles() []string { return rolesCaseworker }
+func (*RegistrerVejledning) roles() []string { return rolesCaseworker() }
 
 func (b *RegistrerVejledning) apply(x *exec) error {
 	exists := false
@@ -32,7 +26,7 @@ func (b *RegistrerVejledning) apply(x *exec) error {
 	if err := newID("vejledning_id", b.VejledningID, exists); err != nil {
 		return err
 	}
-	if !contains(vejledningTyper, b.Type) {
+	if !contains(vejledningTyper(), b.Type) {
 		return invalidf("type", "invalid.vejledning.type", "kode", b.Type)
 	}
 	dato := b.Dato
@@ -59,7 +53,7 @@ type ForeslaaSanktion struct {
 }
 
 func (*ForeslaaSanktion) Kind() string    { return "foreslaa_sanktion" }
-func (*ForeslaaSanktion) roles() []string { return rolesCaseworker }
+func (*ForeslaaSanktion) roles() []string { return rolesCaseworker() }
 
 func (b *ForeslaaSanktion) apply(x *exec) error {
 	exists := false
@@ -69,7 +63,7 @@ func (b *ForeslaaSanktion) apply(x *exec) error {
 	if err := newID("sanktion_id", b.SanktionID, exists); err != nil {
 		return err
 	}
-	if !contains(sanktionTyper, b.Type) {
+	if !contains(sanktionTyper(), b.Type) {
 		return invalidf("type", "invalid.sanktion.type", "kode", b.Type)
 	}
 	if b.Haendelse.IsZero() || b.Haendelse.After(x.today) {

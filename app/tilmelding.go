@@ -2,19 +2,11 @@ package app
 
 import "fmt"
 
-func init() {
-	register(
-		func() Body { return &Tilmeld{} },
-		func() Body { return &Afmeld{} },
-		func() Body { return &RegistrerHaendelse{} },
-		func() Body { return &ManglendeTjob{} },
-		func() Body { return &ManglendeSelvbooking{} },
-	)
-}
-
-// gentilmeldingAarsager are afmelding causes after which a new tilmelding
+// gentilmeldingAarsager returns the afmelding causes after which a new tilmelding
 // is a gentilmelding; a new unemployment period is not [S7].
-var gentilmeldingAarsager = []string{AfmeldSygdom, AfmeldTjob, AfmeldSelvbook, AfmeldFejl}
+func gentilmeldingAarsager() []string {
+	return []string{AfmeldSygdom, AfmeldTjob, AfmeldSelvbook, AfmeldFejl}
+}
 
 // Tilmeld registers the citizen as jobseeker (DOMAIN §3.1, §3.3).
 type Tilmeld struct {
@@ -27,7 +19,7 @@ type Tilmeld struct {
 }
 
 func (*Tilmeld) Kind() string    { return "tilmeld" }
-func (*Tilmeld) roles() []string { return rolesAll }
+func (*Tilmeld) roles() []string { return rolesAll() }
 
 func (b *Tilmeld) apply(x *exec) error {
 	if err := x.requireKG("4686"); err != nil {
@@ -67,13 +59,17 @@ func (b *Tilmeld) apply(x *exec) error {
 	return nil
 }
 
-var tilmeldekategorier = []string{KatAnsoeger, KatModtager, KatUdenYdelse, KatDimittend}
+// tilmeldekategorier returns the tilmelding categories a caseworker may
+// request.
+func tilmeldekategorier() []string {
+	return []string{KatAnsoeger, KatModtager, KatUdenYdelse, KatDimittend}
+}
 
 // tilmeldekategori derives the category: "uden ydelse" for KG SF; a
 // recipient directly when re-registering within 7 days of the previous
 // afmelding [S7]; otherwise an applicant.
 func (x *exec) tilmeldekategori(requested string) (string, error) {
-	if requested != "" && !contains(tilmeldekategorier, requested) {
+	if requested != "" && !contains(tilmeldekategorier(), requested) {
 		return "", invalidf("kategori", "invalid.tilmelding.kategori", "kode", requested)
 	}
 	t := x.s.Tilmelding
@@ -94,7 +90,7 @@ func (x *exec) tilmeldekategori(requested string) (string, error) {
 func (x *exec) doTilmeld(siden Date, kat, status string) {
 	t := &x.s.Tilmelding
 	prev := *t
-	gentil := contains(gentilmeldingAarsager, prev.AfmeldAarsag) && !prev.AfmeldtDato.IsZero()
+	gentil := contains(gentilmeldingAarsager(), prev.AfmeldAarsag) && !prev.AfmeldtDato.IsZero()
 	newPeriod := prev.FoersteDato.IsZero() || (!gentil && prev.Status == IkkeTilmeldt)
 	// The CV stays on Jobnet across an afmelding; the overview decides
 	// whether it counts for the current period [S18].
@@ -170,11 +166,13 @@ type Afmeld struct {
 }
 
 func (*Afmeld) Kind() string    { return "afmeld" }
-func (*Afmeld) roles() []string { return rolesAll }
+func (*Afmeld) roles() []string { return rolesAll() }
 
-// afmeldAarsager are the reasons an Afmeld command may give. "fejl" is not
+// afmeldAarsager returns the reasons an Afmeld command may give. "fejl" is not
 // one: it marks an afmelding found to be wrong, set by SletFravaer [S14].
-var afmeldAarsager = []string{AfmeldOenske, AfmeldDagpengeophoer, AfmeldIngenAdresse}
+func afmeldAarsager() []string {
+	return []string{AfmeldOenske, AfmeldDagpengeophoer, AfmeldIngenAdresse}
+}
 
 func (b *Afmeld) apply(x *exec) error {
 	if !x.s.Tilmelding.ErTilmeldt() {
@@ -183,7 +181,7 @@ func (b *Afmeld) apply(x *exec) error {
 	if b.Aarsag == "" {
 		b.Aarsag = AfmeldOenske
 	}
-	if !contains(afmeldAarsager, b.Aarsag) {
+	if !contains(afmeldAarsager(), b.Aarsag) {
 		return invalidf("aarsag", "invalid.afmelding.aarsag", "kode", b.Aarsag)
 	}
 	if x.borger() && b.Aarsag != AfmeldOenske {
@@ -223,7 +221,7 @@ type RegistrerHaendelse struct {
 }
 
 func (*RegistrerHaendelse) Kind() string    { return "registrer_haendelse" }
-func (*RegistrerHaendelse) roles() []string { return rolesStaff }
+func (*RegistrerHaendelse) roles() []string { return rolesStaff() }
 
 func (b *RegistrerHaendelse) apply(x *exec) error {
 	dato := b.Dato
@@ -262,7 +260,7 @@ type ManglendeTjob struct {
 }
 
 func (*ManglendeTjob) Kind() string    { return "manglende_tjob" }
-func (*ManglendeTjob) roles() []string { return rolesSystem }
+func (*ManglendeTjob) roles() []string { return rolesSystem() }
 
 func (b *ManglendeTjob) apply(x *exec) error {
 	if b.Frist.IsZero() || b.Frist.After(x.today) {
@@ -335,7 +333,7 @@ type ManglendeSelvbooking struct {
 }
 
 func (*ManglendeSelvbooking) Kind() string    { return "manglende_selvbooking" }
-func (*ManglendeSelvbooking) roles() []string { return rolesSystem }
+func (*ManglendeSelvbooking) roles() []string { return rolesSystem() }
 
 func (b *ManglendeSelvbooking) apply(x *exec) error {
 	if b.Frist.IsZero() || b.Frist.After(x.today) {

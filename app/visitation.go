@@ -1,9 +1,5 @@
 package app
 
-func init() {
-	register(func() Body { return &Visiter{} })
-}
-
 // Visiter sets the citizen's categorisation (DOMAIN §2.2). The value must
 // belong to the categorisation of the kontaktgruppe's profile (A2.3), be
 // one a caseworker may choose (never "uoplyst" or "ikke visiteret"), fit
@@ -16,7 +12,7 @@ type Visiter struct {
 }
 
 func (*Visiter) Kind() string    { return "visiter" }
-func (*Visiter) roles() []string { return rolesStaff }
+func (*Visiter) roles() []string { return rolesStaff() }
 
 // kategoriseringFor is the categorisation a caseworker uses per KG group
 // and profile [DOMAIN §2.2]; "" allows any (profile A outside SDP).
@@ -47,7 +43,7 @@ func (b *Visiter) apply(x *exec) error {
 		return RuleError("kategori-valg", "rule.kategori-valg", "kategori", KategoriParam(kd.Kode))
 	}
 	allowed := kategoriseringFor(def)
-	if !intIn(kd.DFDG, profiles[def.Profil]) || (allowed != nil && !contains(allowed, kd.Kategorisering)) {
+	if !intIn(kd.DFDG, profil(def.Profil)) || (allowed != nil && !contains(allowed, kd.Kategorisering)) {
 		return RuleError("4656", "rule.4656.kategori", "kategori", KategoriParam(kd.Kode), "kg", itoa(def.ID), "kgnavn", KGParam(def.ID))
 	}
 	if kd.MaxAlder >= 0 && x.ageKnown() && x.age() > kd.MaxAlder {
