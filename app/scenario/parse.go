@@ -65,9 +65,16 @@ func (l Line) str(key string) string {
 	return s
 }
 
-var factKeys = []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
-	"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
-var checkKeys = []string{"forventet", "effekt", "ingen_effekt", "advarsel", "ingen_advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
+// factKeys returns the keys of a scenario's facts.
+func factKeys() []string {
+	return []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
+		"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
+}
+
+// checkKeys returns the keys of a scenario's expectations.
+func checkKeys() []string {
+	return []string{"forventet", "effekt", "ingen_effekt", "advarsel", "ingen_advarsel", "tilstand", "pligt", "frist", "ingen_frist"}
+}
 
 // MaxLineBytes is the longest line a scenario file may have, its newline
 // included. A file may be of any length: Parse reads it line by line.
@@ -160,12 +167,12 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 			return scenarioErr(file, n, "skriv handlingens navn først, fx »handling: registrer_fravaer af=borger …«")
 		}
 		s.Steps = append(s.Steps, Step{Handling: l})
-	case contains(factKeys, key):
+	case contains(factKeys(), key):
 		if len(s.Steps) > 0 {
 			return scenarioErr(file, n, "fakta (»"+key+":«) skal stå før den første »handling:«")
 		}
 		s.Facts = append(s.Facts, l)
-	case contains(checkKeys, key):
+	case contains(checkKeys(), key):
 		if err := checkFields(l); err != nil {
 			return scenarioErr(file, n, err.Error())
 		}
