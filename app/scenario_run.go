@@ -16,6 +16,8 @@ type ScenarioResult struct {
 	Failures []string  // empty when the scenario passed
 	Refusals []*Error  // every refusal the handlings met, for rendering checks
 	Warnings []Warning // every warning a caseworker overrode
+	Effects  []Effect  // every effect of the approved handlings
+	Sag      *Sag      // the case after the last handling
 }
 
 // Passed reports whether every expectation held.
@@ -64,6 +66,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 		if err == nil {
 			sag = r.Sag
 			res.Warnings = append(res.Warnings, r.Warnings...)
+			res.Effects = append(res.Effects, r.Effects...)
 		} else {
 			res.Refusals = append(res.Refusals, AsError(err))
 		}
@@ -71,6 +74,7 @@ func (e *Engine) RunScenario(s *Scenario) (res ScenarioResult) {
 			e.check(c, sag, r, err, day, fail)
 		}
 	}
+	res.Sag = sag
 	return res
 }
 
@@ -198,7 +202,7 @@ func checkEffect(c Line, r *Result, fail func(Line, string, ...any)) {
 	if r != nil {
 		for _, e := range r.Effects {
 			if e.Name == name && (c.str("dato") == "" || e.Dato.String() == c.str("dato")) &&
-				(c.str("detalje") == "" || strings.Contains(e.Detalj, c.str("detalje"))) {
+				e.Matches(c.str("detalje"), effectParams(c)) {
 				found = true
 			}
 		}
@@ -211,13 +215,25 @@ func checkEffect(c Line, r *Result, fail func(Line, string, ...any)) {
 	}
 }
 
+// effectParams returns the parameters an effect line states beside dato
+// and detalje ("effekt: fradrag dage=1").
+func effectParams(c Line) map[string]string {
+	p := map[string]string{}
+	for _, f := range c.Fields {
+		if f.Key != "dato" && f.Key != "detalje" {
+			p[f.Key] = c.str(f.Key)
+		}
+	}
+	return p
+}
+
 func describeEffects(r *Result) string {
 	if r == nil {
 		return "ingen – handlingen blev afvist"
 	}
 	var parts []string
 	for _, e := range r.Effects {
-		parts = append(parts, strings.TrimSpace(e.Name+" "+e.Dato.String()))
+		parts = append(parts, e.Describe())
 	}
 	return strings.Join(parts, ", ")
 }
