@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 func init() {
 	register(
 		func() Body { return &SaetKontaktgruppe{} },
@@ -48,7 +46,7 @@ func (b *SaetKontaktgruppe) apply(x *exec) error {
 	}
 	x.s.Kontaktgruppe = &KGForloeb{KG: b.KG, Periode: Period{Start: start}, RegelSet: x.rs.Version}
 	x.touch("kontaktgruppe")
-	x.effect("kg_sat", start, fmt.Sprintf("KG%d", b.KG))
+	x.effect("kg_sat", start, "effect.kg", "kg", KGParam(b.KG))
 	x.fitVisitation(def)
 	return nil
 }
@@ -142,7 +140,11 @@ func (x *exec) fitVisitation(def *KGDef) {
 	}
 	x.s.Visitation = Visitation{Kategori: want, Dato: x.today, RegelSet: x.rs.Version}
 	x.touch("visitation")
-	x.effect("visitation_nulstillet", x.today, want)
+	if want == "" {
+		x.effect("visitation_nulstillet", x.today, "effect.ingen_kategori")
+		return
+	}
+	x.effect("visitation_nulstillet", x.today, "effect.kategori", "kategori", KategoriParam(want))
 }
 
 func (x *exec) closeKG(slut Date) {
@@ -183,7 +185,7 @@ func (b *AfslutKontaktgruppe) apply(x *exec) error {
 		return RuleError("8096", "rule.8096.end", "kg", itoa(cur.KG))
 	}
 	x.closeKG(slut)
-	x.effect("kg_afsluttet", slut, fmt.Sprintf("KG%d", cur.KG))
+	x.effect("kg_afsluttet", slut, "effect.kg", "kg", KGParam(cur.KG))
 	return nil
 }
 
