@@ -198,14 +198,6 @@ type Change struct {
 	Policy string `json:"policy"`
 }
 
-// Effect is a named consequence of a command, e.g. "afmeldt" after a
-// sygemelding or "gentilmeldt" after a raskmelding.
-type Effect struct {
-	Name   string `json:"name"`
-	Dato   Date   `json:"dato,omitzero"`
-	Detalj string `json:"detalje,omitempty"`
-}
-
 // Warning is a soft rule the caseworker overrode with a reason. Key,
 // Params and Hints name its text in the catalogue, as in Error.
 type Warning struct {
@@ -313,8 +305,10 @@ type exec struct {
 	res   *Result
 }
 
-func (x *exec) effect(name string, d Date, detail string) {
-	x.res.Effects = append(x.res.Effects, Effect{Name: name, Dato: d, Detalj: detail})
+// effect records a derived effect; key ("" for none) and kv, given as
+// name, value pairs, are its detail in the catalogue of texts.
+func (x *exec) effect(name string, d Date, key string, kv ...string) {
+	x.res.Effects = append(x.res.Effects, Effect{Name: name, Dato: d, Key: key, Params: params(kv)})
 }
 
 func (x *exec) touch(field string) {

@@ -192,15 +192,15 @@ const (
 
 // Samtale is a meeting in the kontaktforløb.
 type Samtale struct {
-	ID         ID     `json:"id"`
-	Type       string `json:"type"` // jobsamtale, opfoelgning, raadighed, forloeb
-	Dato       Date   `json:"dato"`
-	Tid        string `json:"tid,omitempty"`  // "HH:MM" Copenhagen time
-	Form       string `json:"form,omitempty"` // fremmoede, telefon, video, digital
-	Status     string `json:"status"`
-	Booket     Date   `json:"booket"` // when the indkaldelse was made [S50b]
-	Konsekvens string `json:"konsekvens,omitempty"`
-	RegelSet   string `json:"regelsaet"`
+	ID         ID         `json:"id"`
+	Type       string     `json:"type"` // jobsamtale, opfoelgning, raadighed, forloeb
+	Dato       Date       `json:"dato"`
+	Tid        string     `json:"tid,omitempty"`  // "HH:MM" Copenhagen time
+	Form       string     `json:"form,omitempty"` // fremmoede, telefon, video, digital
+	Status     string     `json:"status"`
+	Booket     Date       `json:"booket"`              // when the indkaldelse was made [S50b]
+	Konsekvens Konsekvens `json:"konsekvens,omitzero"` // set with the outcome (udeblevet, aflyst)
+	RegelSet   string     `json:"regelsaet"`
 }
 
 // Plan status values [S10].

@@ -204,6 +204,10 @@ func DateParam(d Date) string {
 // same parameters.
 func TextParam(key string) string { return "tekst:" + key }
 
+// RawParam writes free text as a parameter shown exactly as written, never
+// taken for a reference (a stored sentence, a name).
+func RawParam(s string) string { return "raw:" + s }
+
 // KGParam, FravaerParam and KategoriParam name a rule-table code; the
 // catalogue shows the table's name in the reader's language (RuleSet.Name).
 func KGParam(kg int) string { return "kg:" + itoa(kg) }

@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 // checkFerie applies the ferie rules (DOMAIN §4.2). Dagpenge: forward only
 // and at least 14 days' notice; with less the jobcentre may approve [S50].
 // Kontanthjælp: at most 2 weeks at a time; ferie registered after it was
@@ -36,23 +34,25 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 	if max := x.rs.P(ParamFerieKHMaxSammenhaengende); f.Periode.Days() > max {
 		return RuleError("ferie-max", "rule.ferie-max", "max", itoa(max))
 	}
-	if reason := x.ferieUdenYdelse(f); reason != "" {
+	if reason, kv := x.ferieUdenYdelse(f); reason != "" {
 		f.IngenYdelse = true
-		x.effect("ingen_ydelse", start, reason)
+		x.effect("ingen_ydelse", start, reason, kv...)
 	}
 	return nil
 }
 
-// ferieUdenYdelse returns why a kontanthjælp ferie gives no ydelse, or "".
-func (x *exec) ferieUdenYdelse(f *Fravaer) string {
+// ferieUdenYdelse returns why a kontanthjælp ferie gives no ydelse — the
+// catalogue key of the reason and its parameters as name, value pairs —
+// or "".
+func (x *exec) ferieUdenYdelse(f *Fravaer) (string, []string) {
 	start := f.Periode.Start
 	switch {
 	case x.gruppe() == GruppeINT && x.rs.P(ParamFerieINTMedYdelse) == 0:
-		return "ingen ferie med selvforsørgelses- og hjemrejseydelse/overgangsydelse"
+		return "effect.ingen_ydelse.int_ingen_ferie", nil
 	case start.Before(x.today):
-		return "ferien er registreret, efter den er holdt"
+		return "effect.ingen_ydelse.registreret_efter", nil
 	case x.s.Ydelse.KHStart.IsZero() || start.Before(x.s.Ydelse.KHStart.AddMonths(x.rs.P(ParamFerieKHAnciennitet))):
-		return fmt.Sprintf("ferie med ydelse kræver %d måneders sammenhængende kontanthjælp", x.rs.P("ferie.kh.anciennitet.mdr"))
+		return "effect.ingen_ydelse.anciennitet", []string{"mdr", itoa(x.rs.P(ParamFerieKHAnciennitet))}
 	}
 	y, _, _ := start.YMD()
 	used := 0
@@ -62,7 +62,7 @@ func (x *exec) ferieUdenYdelse(f *Fravaer) string {
 		}
 	}
 	if max := x.rs.P(ParamFerieKHAar); used+f.Periode.Days() > max {
-		return fmt.Sprintf("mere end %d feriedage i %d (allerede %d)", max, y, used)
+		return "effect.ingen_ydelse.feriedage", []string{"max", itoa(max), "aar", itoa(y), "brugt", itoa(used)}
 	}
-	return ""
+	return "", nil
 }

@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 // maxFravaerDage bounds any fravær period (about 10 years), so a typo or a
 // forged date cannot produce an absurd or overflowing duration.
 const maxFravaerDage = 3660
@@ -56,7 +54,7 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 	}
 	x.s.Fravaer = append(x.s.Fravaer, f)
 	x.touch("fravaer/" + string(f.ID))
-	x.effect("fravaer_registreret", f.Periode.Start, f.Type)
+	x.effect("fravaer_registreret", f.Periode.Start, "effect.fravaer", "type", FravaerParam(f.Type))
 	x.fravaerEffects(ft, &x.s.Fravaer[len(x.s.Fravaer)-1])
 	if ft.KraeverSlut && !f.Periode.Slut.IsZero() {
 		// A sickness registered after it ended: the raskmelding follows at once.
@@ -227,7 +225,7 @@ func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer)
 	sidste = sidste.AddDays(-1)
 	if f.Periode.Slut.IsZero() || f.Periode.Slut.After(sidste) {
 		f.Periode.Slut = sidste
-		x.effect("slutdato_sat", sidste, "dagen før 18-årsdagen")
+		x.effect("slutdato_sat", sidste, "effect.slutdato_sat.foer_18")
 	}
 	return nil
 }
@@ -275,7 +273,7 @@ func (b *RegistrerFravaer) checkOverlap(x *exec, ft *FravaerTypeDef, f *Fravaer)
 				continue
 			}
 			if isKHLike(x.gruppe()) {
-				x.effect("ferie_flyttes_ikke", o.Periode.Start, string(o.ID))
+				x.effect("ferie_flyttes_ikke", o.Periode.Start, "effect.fravaer_id", "fravaer", string(o.ID))
 				continue
 			}
 		}
@@ -298,7 +296,7 @@ func (x *exec) fravaerEffects(ft *FravaerTypeDef, f *Fravaer) {
 	case "undtagen_loentilskud":
 		if x.s.Ydelse.Loentilskud {
 			// Løntilskud staff report sick only to the employer [S1][S45][S71].
-			x.effect("ingen_afmelding", f.Periode.Start, "løntilskud")
+			x.effect("ingen_afmelding", f.Periode.Start, "effect.ingen_afmelding.loentilskud")
 			x.effect("sygemelding_til_arbejdsgiver", f.Periode.Start, "")
 		} else {
 			x.afmeld(maxDate(f.Periode.Start, f.Anmeldt), afmeldAarsagFor(ft.Kode))
@@ -328,16 +326,16 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 		return
 	}
 	from := f.Periode.Start.AddDays(x.rs.P(ParamSDPAkasseDage))
-	detail := fmt.Sprintf("a-kassen betaler de første %d dage", x.rs.P("sdp.dp_akasse.dage"))
+	detail, kv := "effect.sygedagpenge_fra.akasse", []string{"dage", itoa(x.rs.P(ParamSDPAkasseDage))}
 	if x.s.Ydelse.Supplerende {
-		from, detail = f.Periode.Start, "dag 1 (supplerende dagpenge)"
+		from, detail, kv = f.Periode.Start, "effect.sygedagpenge_fra.supplerende", nil
 	}
 	if !f.Periode.Slut.IsZero() && f.Periode.Slut.Before(from) {
 		return // well again before sygedagpenge would start
 	}
-	x.effect("sygedagpenge_fra", from, detail)
+	x.effect("sygedagpenge_fra", from, detail, kv...)
 	if from.After(x.today) {
-		x.effect("kg_skift_planlagt", from, fmt.Sprintf("KG%d", KGSygedagpengeLedighed)) // DFDG switches on the day [S5]
+		x.effect("kg_skift_planlagt", from, "effect.kg", "kg", KGParam(KGSygedagpengeLedighed)) // DFDG switches on the day [S5]
 		return
 	}
 	x.switchKG(KGSygedagpengeLedighed)
@@ -353,7 +351,7 @@ func (x *exec) switchKG(kg int) {
 	}
 	x.s.Kontaktgruppe = &KGForloeb{KG: kg, Periode: Period{Start: x.today}, RegelSet: x.rs.Version}
 	x.touch("kontaktgruppe")
-	x.effect("kg_skift", x.today, fmt.Sprintf("KG%d", kg))
+	x.effect("kg_skift", x.today, "effect.kg", "kg", KGParam(kg))
 }
 
 // samtaleEffects handles planned samtaler inside a new fravær: where the
@@ -369,12 +367,12 @@ func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
 		}
 		if eff == "F" && ft.Kode != FravaerFerie {
 			m.Status = SamtaleAflyst
-			m.Konsekvens = "aflyst: " + ft.Navn
+			m.Konsekvens = konsekvens("konsekvens.aflyst", "type", FravaerParam(ft.Kode))
 			x.touch(samtaleUdfald(m.ID))
-			x.effect("samtale_aflyst", m.Dato, string(m.ID))
+			x.effect("samtale_aflyst", m.Dato, "effect.samtale", "samtale", string(m.ID))
 			continue
 		}
-		x.effect("samtale_fastholdt", m.Dato, string(m.ID))
+		x.effect("samtale_fastholdt", m.Dato, "effect.samtale", "samtale", string(m.ID))
 	}
 }
 
@@ -455,7 +453,7 @@ func (b *AfslutFravaer) apply(x *exec) error {
 	f.Periode.Slut = b.Slut
 	f.SlutAarsag = b.Aarsag
 	x.touch("fravaer/" + string(f.ID))
-	x.effect("fravaer_afsluttet", b.Slut, f.Type)
+	x.effect("fravaer_afsluttet", b.Slut, "effect.fravaer", "type", FravaerParam(f.Type))
 	if f.Type == FravaerSygemelding && f.Foer != nil {
 		if err := x.raskmelding(f, b.Slut.AddDays(1)); err != nil {
 			return err
@@ -472,7 +470,7 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 	foer := *f.Foer
 	x.effect("raskmeldt", fra, "")
 	if foer.KG == KGJobafklaring {
-		x.effect("gentilmelding_kraever_sagsbehandler", fra, "jobafklaringsforløb")
+		x.effect("gentilmelding_kraever_sagsbehandler", fra, "effect.gentilmelding.jobafklaringsforloeb")
 		return nil
 	}
 	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == GruppeSDP {
@@ -505,7 +503,7 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		kat = KatModtager
 	}
 	x.doTilmeld(fra, kat, "ledig")
-	x.effect("kvittering", fra, "elektronisk kvittering til borgeren")
+	x.effect("kvittering", fra, "effect.kvittering.elektronisk")
 	return nil
 }
 
@@ -530,13 +528,13 @@ func (b *SletFravaer) apply(x *exec) error {
 	f := &x.s.Fravaer[i]
 	f.Slettet, f.Berigtigelse = true, b.Berigtigelse
 	x.touch("fravaer/" + string(f.ID))
-	x.effect("fravaer_slettet", x.today, f.Type)
+	x.effect("fravaer_slettet", x.today, "effect.fravaer", "type", FravaerParam(f.Type))
 	if x.s.Tilmelding.Status == IkkeTilmeldt && x.s.Tilmelding.AfmeldtDato == maxDate(f.Periode.Start, f.Anmeldt) &&
 		x.s.Tilmelding.AfmeldAarsag == afmeldAarsagFor(f.Type) {
 		// The afmelding the fravær caused was an error: the jobcenter must re-register [S14].
 		x.s.Tilmelding.AfmeldAarsag = AfmeldFejl
 		x.touch(FieldTilmelding)
-		x.effect("gentilmelding_kraever_sagsbehandler", x.today, "fejlagtig afmelding")
+		x.effect("gentilmelding_kraever_sagsbehandler", x.today, "effect.gentilmelding.fejlagtig_afmelding")
 	}
 	x.undoSygedagpengeKG(f)
 	return nil

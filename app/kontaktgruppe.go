@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 // SaetKontaktgruppe opens a kontaktgruppe, or with Skift ends the open one
 // and opens another. Rules [S8]: only one open KG (4644), start date today
 // (4703), consistent with the citizen's age (6033), some KGs cannot be set
@@ -41,7 +39,7 @@ func (b *SaetKontaktgruppe) apply(x *exec) error {
 	}
 	x.s.Kontaktgruppe = &KGForloeb{KG: b.KG, Periode: Period{Start: start}, RegelSet: x.rs.Version}
 	x.touch("kontaktgruppe")
-	x.effect("kg_sat", start, fmt.Sprintf("KG%d", b.KG))
+	x.effect("kg_sat", start, "effect.kg", "kg", KGParam(b.KG))
 	x.fitVisitation(def)
 	return nil
 }
@@ -135,7 +133,11 @@ func (x *exec) fitVisitation(def *KGDef) {
 	}
 	x.s.Visitation = Visitation{Kategori: want, Dato: x.today, RegelSet: x.rs.Version}
 	x.touch("visitation")
-	x.effect("visitation_nulstillet", x.today, want)
+	if want == "" {
+		x.effect("visitation_nulstillet", x.today, "effect.ingen_kategori")
+		return
+	}
+	x.effect("visitation_nulstillet", x.today, "effect.kategori", "kategori", KategoriParam(want))
 }
 
 func (x *exec) closeKG(slut Date) {
@@ -176,7 +178,7 @@ func (b *AfslutKontaktgruppe) apply(x *exec) error {
 		return RuleError("8096", "rule.8096.end", "kg", itoa(cur.KG))
 	}
 	x.closeKG(slut)
-	x.effect("kg_afsluttet", slut, fmt.Sprintf("KG%d", cur.KG))
+	x.effect("kg_afsluttet", slut, "effect.kg", "kg", KGParam(cur.KG))
 	return nil
 }
 

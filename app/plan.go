@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 // planTyper returns the plan types GemPlan accepts.
 func planTyper() []string { return []string{PlanJob, PlanUddannelse, PlanSDPOpfoelgning} }
 
@@ -48,7 +46,7 @@ func (b *GemPlan) apply(x *exec) error {
 		}
 		x.s.Planer = append(x.s.Planer, Plan{ID: b.PlanID, Type: b.Type, Oprettet: x.today, RegelSet: x.rs.Version})
 		i = len(x.s.Planer) - 1
-		x.effect("plan_oprettet", x.today, b.Type)
+		x.effect("plan_oprettet", x.today, "effect.kode", "kode", b.Type)
 	} else if b.Type != "" && b.Type != x.s.Planer[i].Type {
 		return invalidf("type", "invalid.type.plan_s_type")
 	}
@@ -59,7 +57,7 @@ func (b *GemPlan) apply(x *exec) error {
 	p.Aendret = x.cmd.At
 	p.RegelSet = x.rs.Version
 	x.touch("plan/" + string(p.ID))
-	x.effect("plan_gemt", x.today, fmt.Sprintf("version %d", p.Version))
+	x.effect("plan_gemt", x.today, "effect.version", "version", itoa(p.Version))
 	return nil
 }
 
@@ -175,7 +173,7 @@ func (b *OffentliggoerPlan) apply(x *exec) error {
 	p.Status = PlanOffentliggjort
 	p.Offentliggjort = x.today
 	x.touch("plan/" + string(p.ID))
-	x.effect("plan_offentliggjort", x.today, fmt.Sprintf("version %d", p.Version))
+	x.effect("plan_offentliggjort", x.today, "effect.version", "version", itoa(p.Version))
 	return nil
 }
 

@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 // samtaleTyper returns the samtale types BookSamtale accepts; raadighed is
 // the a-kasse's rådighedssamtale.
 func samtaleTyper() []string { return []string{"jobsamtale", "opfoelgning", "raadighed", "forloeb"} }
@@ -60,7 +58,7 @@ func (b *BookSamtale) apply(x *exec) error {
 	x.s.Samtaler = append(x.s.Samtaler, Samtale{ID: b.SamtaleID, Type: b.Type, Dato: b.Dato, Tid: b.Tid, Form: b.Form,
 		Status: SamtalePlanlagt, Booket: x.today, RegelSet: x.rs.Version})
 	x.touch("samtale/" + string(b.SamtaleID))
-	x.effect("samtale_booket", b.Dato, b.Type)
+	x.effect("samtale_booket", b.Dato, "effect.kode", "kode", b.Type)
 	if t := &x.s.Tilmelding; !t.SelvbookFrist.IsZero() && !b.Dato.After(t.SelvbookFrist) {
 		t.SelvbookFrist = Date{}
 		x.touch(FieldTilmelding)
@@ -113,7 +111,7 @@ func (b *RegistrerSamtaleAfholdt) apply(x *exec) error {
 	}
 	m.Status = SamtaleAfholdt
 	x.touch(samtaleUdfald(m.ID))
-	x.effect("samtale_afholdt", m.Dato, m.Type)
+	x.effect("samtale_afholdt", m.Dato, "effect.kode", "kode", m.Type)
 	return nil
 }
 
@@ -153,8 +151,8 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 			// honoured (DOMAIN §8 item 14) [S50b]; samtaleEffects kept it.
 			continue
 		}
-		m.Konsekvens = "lovligt fravær: " + x.fravaerNavn(f.Type)
-		x.effect("lovligt_fravaer", m.Dato, f.Type)
+		m.Konsekvens = konsekvens("konsekvens.lovligt_fravaer", "type", FravaerParam(f.Type))
+		x.effect("lovligt_fravaer", m.Dato, "effect.fravaer", "type", FravaerParam(f.Type))
 		return nil
 	}
 	m.Konsekvens = x.udeblivelseKonsekvens(m, b.Kontakt)
@@ -167,23 +165,33 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 // for the days until contact, to be decided after partshøring [S48][S54].
 // Sygedagpenge: the paying unit is asked to stop payment after partshøring
 // [S46][S55].
-func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) string {
-	days := "indtil borgeren kontakter jobcentret"
+//
+// Until the citizen makes contact there is no number of days (the keys
+// ending in indtil_kontakt); with a contact date the parameter "dage".
+func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) Konsekvens {
+	var kv []string
 	if !kontakt.IsZero() {
-		days = fmt.Sprintf("%d dag(e)", m.Dato.DaysUntil(kontakt)+1)
+		kv = []string{"dage", itoa(m.Dato.DaysUntil(kontakt) + 1)}
 	}
+	pick := func(dage, indtil string) string {
+		if kv != nil {
+			return dage
+		}
+		return indtil
+	}
+	days := pick("effect.udeblivelse.dage", "effect.udeblivelse.indtil_kontakt")
 	switch g := x.gruppe(); {
 	case g == GruppeDP:
-		x.effect("dagpenge_mistet", m.Dato, days)
-		return "ingen dagpenge " + days
+		x.effect("dagpenge_mistet", m.Dato, days, kv...)
+		return konsekvens(pick("konsekvens.ingen_dagpenge", "konsekvens.ingen_dagpenge.indtil_kontakt"), kv...)
 	case isKHLike(g):
-		x.effect("fradrag", m.Dato, days)
+		x.effect("fradrag", m.Dato, days, kv...)
 		x.effect("partshoering", x.today, "")
-		return "fradrag " + days
+		return konsekvens(pick("konsekvens.fradrag", "konsekvens.fradrag.indtil_kontakt"), kv...)
 	case g == GruppeSDP:
-		x.effect("partshoering", x.today, "stop af sygedagpenge")
-		return "partshøring om stop af sygedagpenge"
+		x.effect("partshoering", x.today, "effect.partshoering.stop_sygedagpenge")
+		return konsekvens("konsekvens.partshoering_sdp")
 	}
 	x.effect("udeblevet", m.Dato, "")
-	return "udeblevet"
+	return konsekvens("konsekvens.udeblevet")
 }

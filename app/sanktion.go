@@ -38,7 +38,7 @@ func (b *RegistrerVejledning) apply(x *exec) error {
 	}
 	x.s.Vejledninger = append(x.s.Vejledninger, Vejledning{ID: b.VejledningID, Type: b.Type, Dato: dato, RegelSet: x.rs.Version})
 	x.touch("vejledning/" + string(b.VejledningID))
-	x.effect("vejledning", dato, b.Type)
+	x.effect("vejledning", dato, "effect.kode", "kode", b.Type)
 	return nil
 }
 
@@ -85,7 +85,7 @@ func (b *ForeslaaSanktion) apply(x *exec) error {
 	}
 	x.s.Sanktioner = append(x.s.Sanktioner, Sanktion{ID: b.SanktionID, Type: b.Type, Haendelse: b.Haendelse, Foreslaaet: x.today, RegelSet: x.rs.Version})
 	x.touch("sanktion/" + string(b.SanktionID))
-	x.effect("sanktion_foreslaaet", b.Haendelse, b.Type)
+	x.effect("sanktion_foreslaaet", b.Haendelse, "effect.kode", "kode", b.Type)
 	x.effect("partshoering", x.today, "")
 	return nil
 }

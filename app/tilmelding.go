@@ -1,7 +1,5 @@
 package app
 
-import "fmt"
-
 // gentilmeldingAarsager returns the afmelding causes after which a new tilmelding
 // is a gentilmelding; a new unemployment period is not [S7].
 func gentilmeldingAarsager() []string {
@@ -100,18 +98,18 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	}
 	t.RegelSet = x.rs.Version
 	x.touch(FieldTilmelding)
-	x.effect("tilmeldt", siden, kat)
+	x.effect("tilmeldt", siden, "effect.kode", "kode", kat)
 	if !gentil {
 		return
 	}
-	x.effect("gentilmeldt", siden, prev.AfmeldAarsag)
+	x.effect("gentilmeldt", siden, "effect.aarsag", "aarsag", prev.AfmeldAarsag)
 	days := prev.AfmeldtDato.DaysUntil(x.today)
 	switch prev.AfmeldAarsag {
 	case AfmeldTjob:
 		// Jobparat and åbenlyst uddannelsesparat may re-register on Jobnet
 		// within 7 days with the same categorisation [S7].
 		if days <= x.rs.P(ParamGentilmeldingDirekte) {
-			x.effect("samme_kategorisering", siden, x.s.Visitation.Kategori)
+			x.effect("samme_kategorisering", siden, "effect.kategori", "kategori", KategoriParam(x.s.Visitation.Kategori))
 		} else if x.borger() {
 			x.effect("visitation_kraevet", siden, "")
 		}
@@ -144,7 +142,7 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 		// up to 30/60 days ahead) [S4].
 		t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = dato, aarsag, x.rs.Version
 		x.touch(FieldTilmelding)
-		x.effect("afmeldt", dato, aarsag)
+		x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
 		return true
 	}
 	t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = Date{}, "", x.rs.Version
@@ -153,7 +151,7 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	t.AfmeldAarsag = aarsag
 	t.SelvbookFrist = Date{}
 	x.touch(FieldTilmelding)
-	x.effect("afmeldt", dato, aarsag)
+	x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
 	return true
 }
 
@@ -245,7 +243,7 @@ func (b *RegistrerHaendelse) apply(x *exec) error {
 	default:
 		return invalidf("type", "invalid.haendelse.type", "kode", b.Type)
 	}
-	x.effect("haendelse", dato, b.Type)
+	x.effect("haendelse", dato, "effect.kode", "kode", b.Type)
 	return nil
 }
 
@@ -290,11 +288,11 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	if n >= x.rs.P(ParamTjobMaxMiss) {
 		x.s.Tjob = Date{}
 		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
-		x.effect("uden_paamindelse", b.Frist.AddDays(1), fmt.Sprintf("%d. gang inden for %d måneder", n, x.rs.P("tjob.periode.mdr")))
+		x.effect("uden_paamindelse", b.Frist.AddDays(1), "effect.tjob.gang_inden", "gang", itoa(n), "mdr", itoa(x.rs.P(ParamTjobPeriode)))
 		return nil
 	}
 	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P(ParamTjobPaamindelse), x.fritagetDag)
-	x.effect("tjob_paamindelse", x.s.Tjob, fmt.Sprintf("%d. gang", n))
+	x.effect("tjob_paamindelse", x.s.Tjob, "effect.tjob.gang", "gang", itoa(n))
 	return nil
 }
 
@@ -346,7 +344,7 @@ func (b *ManglendeSelvbooking) apply(x *exec) error {
 		return RuleError("ikke-tilmeldt", "rule.ikke-tilmeldt.citizen_registered")
 	}
 	x.afmeld(b.Frist.AddDays(1), AfmeldSelvbook)
-	x.effect("uden_paamindelse", b.Frist.AddDays(1), "selvbooking")
+	x.effect("uden_paamindelse", b.Frist.AddDays(1), "effect.uden_paamindelse.selvbook")
 	return nil
 }
 

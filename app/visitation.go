@@ -54,7 +54,7 @@ func (b *Visiter) apply(x *exec) error {
 	}
 	x.s.Visitation = Visitation{Kategori: kd.Kode, Dato: x.today, RegelSet: x.rs.Version}
 	x.touch("visitation")
-	x.effect("visiteret", x.today, kd.Kode)
+	x.effect("visiteret", x.today, "effect.kategori", "kategori", KategoriParam(kd.Kode))
 	tilmeld := false
 	switch kd.Kode {
 	case KategoriAktivitetsparat:
@@ -70,7 +70,7 @@ func (b *Visiter) apply(x *exec) error {
 				if f.Foer != nil {
 					name = "tilmeldes_ved_raskmelding"
 				}
-				x.effect(name, x.today, f.Type)
+				x.effect(name, x.today, "effect.fravaer", "type", FravaerParam(f.Type))
 				break
 			}
 			kat, err := x.tilmeldekategori("")
@@ -143,11 +143,4 @@ func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
 		return e.WithHint("hint.end_absence_first")
 	}
 	return nil
-}
-
-func (x *exec) fravaerNavn(code string) string {
-	if ft := x.rs.Fravaer[code]; ft != nil {
-		return ft.Navn
-	}
-	return code
 }

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"fmt"
 	"strconv"
 
 	"feltsag.dk/feltsag/app"
@@ -11,11 +10,11 @@ import (
 func (rd *render) titles() (string, string) {
 	switch rd.kind {
 	case KindSDPAftale:
-		return rd.l.sdpTitle, rd.l.sdpSub
+		return rd.t("pdf.title.sdp"), rd.t("pdf.title.sdp_sub")
 	case KindUddannelsesplan:
-		return rd.l.minPlan, rd.l.uddannelsesplan
+		return rd.t("pdf.title.min_plan"), rd.t("pdf.title.uddannelsesplan")
 	}
-	return rd.l.minPlan, rd.l.jobplan
+	return rd.t("pdf.title.min_plan"), rd.t("pdf.title.jobplan")
 }
 
 // metadata sets the PDF's document information: title, language, dates.
@@ -26,23 +25,23 @@ func (rd *render) metadata() {
 	title, sub := rd.titles()
 	printed := rd.in.Printed
 	f.SetTitle(rd.fo.clean(title+" – "+sub), true)
-	f.SetSubject(rd.fo.clean(fmt.Sprintf(rd.l.subject, jobcenter(rd.in, rd.plan))), true)
+	f.SetSubject(rd.fo.clean(rd.t("pdf.subject", "jobcenter", jobcenter(rd.in, rd.plan))), true)
 	f.SetAuthor(rd.fo.clean(jobcenter(rd.in, rd.plan)), true)
 	f.SetCreator("Feltsag", true)
-	f.SetLang(rd.l.lang)
+	f.SetLang(rd.lang())
 	f.SetCatalogSort(true)
 	// fpdf writes the date without a zone offset, which readers take as
 	// UTC: give it UTC so the metadata names the right instant.
 	f.SetCreationDate(printed.UTC())
 	f.SetModificationDate(printed.UTC())
 	rd.running = rd.fo.clean(join(" · ", title+" – "+sub, rd.sag.Borger.Navn,
-		rd.l.cpr+" "+rd.sag.Borger.CPR.Masked()))
+		rd.t("pdf.cpr")+" "+rd.sag.Borger.CPR.Masked()))
 }
 
 // titleBlock prints the head of page 1 (DOMAIN §6.1 item 1): title and
 // plan type, jobcentre, print date, status, version and last change.
 func (rd *render) titleBlock() {
-	f, l := rd.f, rd.l
+	f := rd.f
 	title, sub := rd.titles()
 	top := f.GetY()
 	rd.font("B", sizeTitle)
@@ -59,7 +58,7 @@ func (rd *render) titleBlock() {
 		rd.line(pageW-marginR-58, 58, lineBody, ln, "R")
 	}
 	rd.font("", sizeBody)
-	rd.line(pageW-marginR-58, 58, lineBody, l.printed+" "+dato(l.lang, rd.today), "R")
+	rd.line(pageW-marginR-58, 58, lineBody, rd.t("pdf.printed")+" "+dato(rd.lang(), rd.today), "R")
 	f.SetY(max(end, f.GetY()) + 1.5)
 	f.SetDrawColor(colAccent.r, colAccent.g, colAccent.b)
 	f.SetLineWidth(0.6)
@@ -70,41 +69,41 @@ func (rd *render) titleBlock() {
 	rd.line(marginL, contentW, lineSmall+0.6, rd.fo.clean(rd.statusLine()), "L")
 	rd.ink(colInk)
 	if rd.plan.Status != app.PlanOffentliggjort {
-		rd.box(colDraft, "", l.udkastNote)
+		rd.box(colDraft, "", rd.t("pdf.udkast_note"))
 	}
 }
 
 // statusLine is "Status: Offentliggjort 10.03.2026 · Version 3 · Senest
 // ændret 10.03.2026 kl. 14:32".
 func (rd *render) statusLine() string {
-	l, p := rd.l, rd.plan
-	status := l.udkast
+	p := rd.plan
+	status := rd.t("pdf.status.udkast")
 	if p.Status == app.PlanOffentliggjort {
-		status = join(" ", l.offentliggjort, dato(l.lang, p.Offentliggjort))
+		status = join(" ", rd.t("pdf.status.offentliggjort"), dato(rd.lang(), p.Offentliggjort))
 	}
 	aendret := ""
 	if !p.Aendret.IsZero() {
-		aendret = l.aendret + " " + tidspunkt(l, p.Aendret)
+		aendret = rd.t("pdf.aendret") + " " + tidspunkt(rd.w, p.Aendret)
 	}
-	return join(" · ", l.status+": "+status, l.version+" "+strconv.Itoa(p.Version), aendret)
+	return join(" · ", rd.t("pdf.status")+": "+status, rd.t("pdf.version")+" "+strconv.Itoa(p.Version), aendret)
 }
 
 // parties prints the citizen and the responsible caseworker side by side
 // (DOMAIN §6.1 items 2–3). The CPR number is masked.
 func (rd *render) parties() {
 	b := rd.sag.Borger
-	left := []string{b.Navn, b.Adresse.Vej, join(" ", b.Adresse.Postnr, b.Adresse.By), rd.l.cpr + " " + b.CPR.Masked()}
+	left := []string{b.Navn, b.Adresse.Vej, join(" ", b.Adresse.Postnr, b.Adresse.By), rd.t("pdf.cpr") + " " + b.CPR.Masked()}
 	cw := rd.plan.Ansvarlig
 	if cw.Navn == "" {
 		cw = rd.in.PrintedBy
 	}
-	right := []string{cw.Navn, cw.Organisation, labelled(rd.l.phone, cw.Telefon), labelled(rd.l.email, cw.Email)}
+	right := []string{cw.Navn, cw.Organisation, labelled(rd.t("pdf.phone"), cw.Telefon), labelled(rd.t("pdf.email"), cw.Email)}
 	rd.space(4)
 	rd.ensure(6 * lineBody)
 	top := rd.f.GetY()
 	const colW, gap = 82.0, 6.0
-	endL := rd.block(marginL, colW, top, rd.l.borger, left)
-	endR := rd.block(marginL+colW+gap, contentW-colW-gap, top, rd.l.caseworker, right)
+	endL := rd.block(marginL, colW, top, rd.t("pdf.borger"), left)
+	endR := rd.block(marginL+colW+gap, contentW-colW-gap, top, rd.t("pdf.caseworker"), right)
 	rd.f.SetY(max(endL, endR))
 }
 
@@ -150,11 +149,12 @@ func (rd *render) complaint() {
 	// Keep the klagevejledning and the signature block together, so the
 	// citizen never signs a page that holds nothing but the signature lines.
 	rd.font("", sizeBody)
-	n := len(rd.lines(rd.fo.clean(rd.l.klageTekst), contentW))
+	klage := rd.t("pdf.klage.tekst")
+	n := len(rd.lines(rd.fo.clean(klage), contentW))
 	rd.space(4)
 	rd.ensure(9 + float64(n)*lineBody + signatureH)
-	rd.heading(rd.l.klage)
-	rd.para(rd.l.klageTekst, 0)
+	rd.heading(rd.t("pdf.klage"))
+	rd.para(klage, 0)
 }
 
 // signatureH is the height the signature block needs (see signature).
@@ -164,19 +164,18 @@ const signatureH = 4 + 9 + 2*lineBody + 26
 // citizen's and the caseworker's signature lines with dates. It is never
 // split across pages.
 func (rd *render) signature() {
-	l := rd.l
 	rd.space(4)
 	rd.ensure(signatureH - 4)
-	rd.heading(l.signatur)
-	rd.para(l.signaturTekst, 0)
+	rd.heading(rd.t("pdf.signatur"))
+	rd.para(rd.t("pdf.signatur.tekst"), 0)
 	cw := rd.plan.Ansvarlig.Navn
 	if cw == "" {
 		cw = rd.in.PrintedBy.Navn
 	}
 	y := rd.f.GetY() + 14
 	const colW, gap, dateW = 82.0, 6.0, 24.0
-	rd.signLine(marginL, colW, dateW, y, l.signBorger, rd.sag.Borger.Navn)
-	rd.signLine(marginL+colW+gap, contentW-colW-gap, dateW, y, l.signSagsbehandler, cw)
+	rd.signLine(marginL, colW, dateW, y, rd.t("pdf.signatur.borger"), rd.sag.Borger.Navn)
+	rd.signLine(marginL+colW+gap, contentW-colW-gap, dateW, y, rd.t("pdf.signatur.sagsbehandler"), cw)
 	rd.f.SetY(y + 3*lineSmall + 2)
 }
 
@@ -201,17 +200,17 @@ func (rd *render) signLine(x, w, dateW, y float64, role, name string) {
 	f.SetY(y + 0.8)
 	rd.font("B", sizeSmall)
 	rd.ink(colMuted)
-	rd.line(x+w-dateW, dateW, lineSmall, rd.l.dato, "L")
+	rd.line(x+w-dateW, dateW, lineSmall, rd.t("pdf.signatur.dato"), "L")
 	rd.ink(colInk)
 }
 
 // footers draws every page's footer once the page count is known: version,
 // print time and caseworker on the left, "Side x af y" on the right.
 func (rd *render) footers() {
-	f, l := rd.f, rd.l
+	f := rd.f
 	n := f.PageCount()
-	left := rd.fo.clean(join(" · ", l.version+" "+strconv.Itoa(rd.plan.Version),
-		fmt.Sprintf(l.footerPrinted, tidspunkt(l, rd.in.Printed), rd.in.PrintedBy.Navn)))
+	left := rd.fo.clean(join(" · ", rd.t("pdf.version")+" "+strconv.Itoa(rd.plan.Version),
+		rd.t("pdf.footer.printed", "tid", tidspunkt(rd.w, rd.in.Printed), "af", rd.in.PrintedBy.Navn)))
 	f.SetAutoPageBreak(false, 0)
 	for p := 1; p <= n; p++ {
 		f.SetPage(p)
@@ -227,6 +226,6 @@ func (rd *render) footers() {
 		f.SetXY(marginL, footerY)
 		f.CellFormat(contentW-30, lineSmall, left, "", 0, "L", false, 0, "")
 		f.SetXY(pageW-marginR-30, footerY)
-		f.CellFormat(30, lineSmall, fmt.Sprintf("%s %d %s %d", l.footerPage, p, l.footerOf, n), "", 0, "R", false, 0, "")
+		f.CellFormat(30, lineSmall, rd.t("pdf.footer.page", "side", strconv.Itoa(p), "sider", strconv.Itoa(n)), "", 0, "R", false, 0, "")
 	}
 }

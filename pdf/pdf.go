@@ -111,7 +111,7 @@ func (r *Renderer) Render(w io.Writer, in Input) (Info, error) {
 		return Info{}, app.Internal(fmt.Errorf("pdf: %w", err))
 	}
 	info := Info{Kind: rd.kind, PlanID: rd.plan.ID, Version: rd.plan.Version, Status: rd.plan.Status,
-		Pages: rd.f.PageCount(), Bytes: int64(buf.Len()), Lang: rd.l.lang, RegelSet: rd.ob.RegelSet}
+		Pages: rd.f.PageCount(), Bytes: int64(buf.Len()), Lang: rd.lang(), RegelSet: rd.ob.RegelSet}
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		return Info{}, app.Internal(fmt.Errorf("pdf: write: %w", err))
 	}
@@ -157,7 +157,7 @@ func (r *Renderer) prepare(in *Input) (*render, error) {
 	if jobcenter(in, rd.plan) == "" {
 		return nil, app.Errorf(app.CodeInvalid, "", "invalid.give_jobcentre_s")
 	}
-	rd.doc = newDoc(r.fonts, labelsFor(lang))
+	rd.doc = newDoc(r.fonts, words{lang: lang, cat: r.texts})
 	return rd, nil
 }
 

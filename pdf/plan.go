@@ -1,8 +1,8 @@
 package pdf
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"feltsag.dk/feltsag/app"
@@ -14,7 +14,7 @@ func (rd *render) planSections() {
 	rd.situation()
 	rd.goals()
 	rd.jobsearch()
-	rd.heading(rd.l.aktiviteter)
+	rd.heading(rd.t("pdf.aktiviteter"))
 	rd.activities()
 	rd.otherEfforts()
 	rd.followUp()
@@ -24,38 +24,36 @@ func (rd *render) planSections() {
 // current or coming fravær in plain words, with names from the rule tables
 // (DOMAIN §6.1 item 4).
 func (rd *render) situation() {
-	l := rd.l
-	rd.heading(l.situation)
+	rd.heading(rd.t("pdf.situation"))
 	rd.kgFields()
 	if k := rd.sag.Visitation.Kategori; k != "" {
-		rd.field(l.visitation, join(" ", rd.kategoriNavn(k), paren(l.visiteret, dato(l.lang, rd.sag.Visitation.Dato))))
+		rd.field(rd.t("pdf.visitation"), join(" ", rd.kategoriNavn(k), paren(rd.t("pdf.visiteret"), dato(rd.lang(), rd.sag.Visitation.Dato))))
 	}
-	rd.field(l.tilmelding, rd.tilmelding())
-	rd.field(l.fravaer, strings.Join(rd.fravaerLines(), "\n"))
+	rd.field(rd.t("pdf.tilmelding"), rd.tilmelding())
+	rd.field(rd.t("pdf.fravaer"), strings.Join(rd.fravaerLines(), "\n"))
 }
 
 // kgFields prints the kontaktgruppe and its LAB § 6 målgruppe.
 func (rd *render) kgFields() {
-	l := rd.l
 	def := rd.rs.KG[rd.ob.KG]
 	if def == nil {
-		rd.field(l.kg, "–")
+		rd.field(rd.t("pdf.kg"), "–")
 		return
 	}
 	since := ""
 	if kg := rd.sag.Kontaktgruppe; kg != nil && kg.KG == def.ID {
-		since = join(" ", l.siden, dato(l.lang, kg.Periode.Start))
+		since = join(" ", rd.t("pdf.siden"), dato(rd.lang(), kg.Periode.Start))
 	}
-	rd.field(l.kg, join(", ", rd.kgNavn(def), since))
+	rd.field(rd.t("pdf.kg"), join(", ", rd.kgNavn(def), since))
 	if def.LAB6 > 0 {
-		rd.field(l.maalgruppe, fmt.Sprintf(l.maalgruppeFmt, def.LAB6))
+		rd.field(rd.t("pdf.maalgruppe"), rd.t("pdf.maalgruppe.nr", "nr", strconv.Itoa(def.LAB6)))
 	}
 }
 
 // kgNavn is the kontaktgruppe's name in the document's language; in
 // English the Danish legal name follows in parentheses.
 func (rd *render) kgNavn(def *app.KGDef) string {
-	if rd.l.lang == "en" && def.NavnEN != "" {
+	if rd.lang() == "en" && def.NavnEN != "" {
 		return def.NavnEN + " (" + def.Navn + ")"
 	}
 	return def.Navn
@@ -65,7 +63,7 @@ func (rd *render) kgNavn(def *app.KGDef) string {
 // document's language, or its code.
 func (rd *render) kategoriNavn(code string) string {
 	if d := rd.rs.Kategorier[code]; d != nil {
-		if rd.l.lang == "en" && d.NavnEN != "" {
+		if rd.lang() == "en" && d.NavnEN != "" {
 			return d.NavnEN + " (" + d.Navn + ")"
 		}
 		return d.Navn
@@ -83,14 +81,14 @@ func paren(label, v string) string {
 
 // tilmelding describes the registration as jobseeker.
 func (rd *render) tilmelding() string {
-	l, t := rd.l, rd.sag.Tilmelding
+	t := rd.sag.Tilmelding
 	if t.ErTilmeldt() {
-		return fmt.Sprintf(l.tilmeldt, dato(l.lang, t.Siden))
+		return rd.t("pdf.tilmelding.tilmeldt", "siden", dato(rd.lang(), t.Siden))
 	}
 	if !t.AfmeldtDato.IsZero() {
-		return l.ikkeTilmeldt + " (" + fmt.Sprintf(l.afmeldt, dato(l.lang, t.AfmeldtDato)) + ")"
+		return rd.t("pdf.tilmelding.ikke_tilmeldt") + " (" + rd.t("pdf.tilmelding.afmeldt", "dato", dato(rd.lang(), t.AfmeldtDato)) + ")"
 	}
-	return l.ikkeTilmeldt
+	return rd.t("pdf.tilmelding.ikke_tilmeldt")
 }
 
 // fravaerLines lists the fravær in force on the print date or later,
@@ -105,9 +103,9 @@ func (rd *render) fravaerLines() []string {
 	slices.SortStableFunc(fs, func(a, b app.Fravaer) int { return b.Periode.Start.DaysUntil(a.Periode.Start) })
 	out := make([]string, 0, len(fs))
 	for _, f := range fs {
-		s := join(" ", rd.fravaerNavn(f.Type), periode(rd.l, f.Periode))
+		s := join(" ", rd.fravaerNavn(f.Type), periode(rd.w, f.Periode))
 		if !f.ForventetRask.IsZero() {
-			s += " (" + rd.l.forventetRask + " " + dato(rd.l.lang, f.ForventetRask) + ")"
+			s += " (" + rd.t("pdf.forventet_rask") + " " + dato(rd.lang(), f.ForventetRask) + ")"
 		}
 		out = append(out, s)
 	}
@@ -120,7 +118,7 @@ func (rd *render) fravaerNavn(code string) string {
 	switch {
 	case d == nil:
 		return code
-	case rd.l.lang == "en" && d.NavnEN != "":
+	case rd.lang() == "en" && d.NavnEN != "":
 		return d.NavnEN
 	}
 	return d.Navn
@@ -129,20 +127,20 @@ func (rd *render) fravaerNavn(code string) string {
 // goals prints job and education goals, and the uddannelsespålæg with its
 // deadline for the uddannelsesplan (DOMAIN §6.1 item 5).
 func (rd *render) goals() {
-	l, p := rd.l, rd.plan
-	rd.heading(l.maal)
-	first, second := l.jobmaal, l.uddmaal
+	p := rd.plan
+	rd.heading(rd.t("pdf.maal"))
+	first, second := rd.t("pdf.maal.job"), rd.t("pdf.maal.uddannelse")
 	a, b := p.Jobmaal, p.Uddannelsesmaal
 	if rd.kind == KindUddannelsesplan {
 		first, second, a, b = second, first, b, a
 	}
 	if len(a)+len(b) == 0 && p.Paalaeg == nil {
-		rd.para(l.ingenMaal, 0)
+		rd.para(rd.t("pdf.maal.ingen"), 0)
 	}
 	rd.list(first, a)
 	rd.list(second, b)
 	if pa := p.Paalaeg; pa != nil {
-		rd.box(colNotice, l.paalaeg, join("\n", pa.Tekst, join(": ", l.paalaegFrist, dato(l.lang, pa.Frist))))
+		rd.box(colNotice, rd.t("pdf.paalaeg"), join("\n", pa.Tekst, join(": ", rd.t("pdf.paalaeg.frist"), dato(rd.lang(), pa.Frist))))
 	}
 }
 
@@ -157,92 +155,78 @@ func (rd *render) list(title string, items []string) {
 
 // jobsearch prints "Krav til jobsøgning" (DOMAIN §6.1 item 6) [S52d].
 func (rd *render) jobsearch() {
-	l, j := rd.l, rd.plan.Jobsoegning
-	rd.heading(l.jobsoegning)
+	j := rd.plan.Jobsoegning
+	rd.heading(rd.t("pdf.jobsoegning"))
 	if j.AntalPrUge == 0 && len(j.Stillinger) == 0 && j.Geografi == "" && len(j.Kanaler) == 0 {
-		rd.para(l.ingenKrav, 0)
+		rd.para(rd.t("pdf.jobsoegning.ingen"), 0)
 		return
 	}
 	if j.AntalPrUge > 0 {
-		rd.para(fmt.Sprintf(l.antalFmt, j.AntalPrUge), 0)
+		rd.para(rd.t("pdf.jobsoegning.antal", "antal", strconv.Itoa(j.AntalPrUge)), 0)
 		rd.space(1)
 	}
-	rd.field(l.stillinger, strings.Join(j.Stillinger, ", "))
-	rd.field(l.geografi, j.Geografi)
-	rd.field(l.kanaler, strings.Join(j.Kanaler, ", "))
+	rd.field(rd.t("pdf.jobsoegning.stillinger"), strings.Join(j.Stillinger, ", "))
+	rd.field(rd.t("pdf.jobsoegning.omraade"), j.Geografi)
+	rd.field(rd.t("pdf.jobsoegning.kanaler"), strings.Join(j.Kanaler, ", "))
 }
 
 // activities prints the tilbud table (DOMAIN §6.1 item 7) [S80].
 func (rd *render) activities() {
-	l := rd.l
 	if len(rd.plan.Aktiviteter) == 0 {
-		rd.para(l.ingenAktiviteter, 0)
+		rd.para(rd.t("pdf.aktiviteter.ingen"), 0)
 		return
 	}
-	cols := []column{{l.colType, 33}, {l.colUdbyder, 40}, {l.colPeriode, 24}, {l.colTimer, 23}, {l.colKontakt, 50}}
+	cols := []column{{rd.t("pdf.col.type"), 33}, {rd.t("pdf.col.udbyder"), 40}, {rd.t("pdf.col.periode"), 24},
+		{rd.t("pdf.col.timer"), 23}, {rd.t("pdf.col.kontakt"), 50}}
 	rows := make([][]string, len(rd.plan.Aktiviteter))
 	for i, a := range rd.plan.Aktiviteter {
-		rows[i] = []string{rd.aktivitetType(a.Type), a.Udbyder, rd.tablePeriod(a.Periode),
-			timerPrUge(l, a.Timer, a.Minutter), a.Kontakt}
+		rows[i] = []string{rd.w.code(aktivitetKey, a.Type), a.Udbyder, rd.tablePeriod(a.Periode),
+			timerPrUge(rd.w, a.Timer, a.Minutter), a.Kontakt}
 	}
 	rd.table(cols, rows)
-}
-
-func (rd *render) aktivitetType(code string) string {
-	if s, ok := rd.l.aktType[code]; ok {
-		return s
-	}
-	return code
 }
 
 // tablePeriod writes a period on two lines so it fits a narrow column.
 func (rd *render) tablePeriod(p app.Period) string {
 	if p.Slut.IsZero() || p.Start.IsZero() {
-		return periode(rd.l, p)
+		return periode(rd.w, p)
 	}
-	return datoKort(rd.l.lang, p.Start) + "–\n" + datoKort(rd.l.lang, p.Slut)
+	return datoKort(rd.lang(), p.Start) + "–\n" + datoKort(rd.lang(), p.Slut)
 }
 
 // otherEfforts prints stabilising and other agreed efforts and the mentor
 // (DOMAIN §6.1 item 8), or nothing when there are none.
 func (rd *render) otherEfforts() {
-	l, p := rd.l, rd.plan
+	p := rd.plan
 	if len(p.Stabiliserende)+len(p.AndreIndsatser) == 0 && p.Mentor == "" {
 		return
 	}
-	rd.heading(l.indsatser)
-	rd.list(l.stabiliserende, p.Stabiliserende)
-	rd.list(l.andreIndsatser, p.AndreIndsatser)
+	rd.heading(rd.t("pdf.indsatser"))
+	rd.list(rd.t("pdf.indsatser.stabiliserende"), p.Stabiliserende)
+	rd.list(rd.t("pdf.indsatser.andre"), p.AndreIndsatser)
 	if p.Mentor != "" {
 		rd.space(1)
-		rd.field(l.mentor, p.Mentor)
+		rd.field(rd.t("pdf.mentor"), p.Mentor)
 	}
 }
 
 // followUp prints the status text, the plan's follow-up date, the next
 // contact and the next booked samtale (DOMAIN §6.1 item 9) [S56b].
 func (rd *render) followUp() {
-	l, p := rd.l, rd.plan
-	rd.heading(l.opfoelgning)
+	p := rd.plan
+	rd.heading(rd.t("pdf.opfoelgning"))
 	if p.StatusTekst != "" {
 		rd.para(p.StatusTekst, 0)
 		rd.space(1.5)
 	}
-	rd.field(l.planOpfoelgning, dato(l.lang, p.Opfoelgning))
-	rd.field(l.naesteKontakt, rd.kontakt(p.NaesteKontakt))
-	rd.field(l.naesteSamtale, rd.naesteSamtale())
+	rd.field(rd.t("pdf.opfoelgning.senest"), dato(rd.lang(), p.Opfoelgning))
+	rd.field(rd.t("pdf.naeste_kontakt"), rd.kontakt(p.NaesteKontakt))
+	rd.field(rd.t("pdf.naeste_samtale"), rd.naesteSamtale())
 }
 
 // kontakt describes the next contact: date, form and who contacts whom.
 func (rd *render) kontakt(k app.Kontakt) string {
-	return join(", ", dato(rd.l.lang, k.Dato), rd.form(k.Form), k.Hvem)
-}
-
-func (rd *render) form(code string) string {
-	if s, ok := rd.l.samtaleForm[code]; ok {
-		return s
-	}
-	return code
+	return join(", ", dato(rd.lang(), k.Dato), rd.w.code(samtaleFormKey, k.Form), k.Hvem)
 }
 
 // naesteSamtale describes the first planned samtale on or after the print
@@ -261,13 +245,9 @@ func (rd *render) naesteSamtale() string {
 	if next == nil {
 		return ""
 	}
-	when := dato(rd.l.lang, next.Dato)
+	when := dato(rd.lang(), next.Dato)
 	if next.Tid != "" {
-		when += " " + rd.l.at + " " + next.Tid
+		when = rd.t("pdf.tidspunkt", "dato", when, "tid", next.Tid)
 	}
-	typ := next.Type
-	if s, ok := rd.l.samtaleType[typ]; ok {
-		typ = s
-	}
-	return join(", ", when, typ, rd.form(next.Form))
+	return join(", ", when, rd.w.code(samtaleTypeKey, next.Type), rd.w.code(samtaleFormKey, next.Form))
 }

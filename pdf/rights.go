@@ -1,8 +1,8 @@
 package pdf
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 
 	"feltsag.dk/feltsag/app"
 )
@@ -14,27 +14,27 @@ import (
 // from app.Overblik on the print date, so the paper says what the rule
 // tables say [S56c].
 func (rd *render) rights() {
-	l := rd.l
-	rd.heading(l.rights)
+	rd.heading(rd.t("pdf.rights"))
+	today := dato(rd.lang(), rd.today)
 	if def := rd.rs.KG[rd.ob.KG]; def != nil {
-		rd.para(fmt.Sprintf(l.rightsIntroFmt, rd.kgNavn(def), dato(l.lang, rd.today)), 0)
+		rd.para(rd.t("pdf.rights.intro", "kg", rd.kgNavn(def), "dato", today), 0)
 	} else {
-		rd.para(fmt.Sprintf(l.rightsNoKG, dato(l.lang, rd.today)), 0)
+		rd.para(rd.t("pdf.rights.no_kg", "dato", today), 0)
 	}
 	skal, ret, fri := rd.duties()
-	rd.list(l.skal, skal)
+	rd.list(rd.t("pdf.rights.skal"), skal)
 	for _, g := range fri {
-		rd.list(join(" ", l.fritaget, paren("", rd.fravaerNavn(g.grund))), g.lines)
+		rd.list(join(" ", rd.t("pdf.rights.fritaget"), paren("", rd.fravaerNavn(g.grund))), g.lines)
 	}
-	rd.list(l.ret, ret)
-	rd.list(l.frister, rd.deadlines())
-	rd.list(l.sygFerie, rd.illnessAndHoliday(len(skal) > 0))
+	rd.list(rd.t("pdf.rights.ret"), ret)
+	rd.list(rd.t("pdf.frister"), rd.deadlines())
+	rd.list(rd.t("pdf.syg_ferie"), rd.illnessAndHoliday(len(skal) > 0))
 	if len(skal)+len(fri) > 0 {
-		rd.subheading(l.konsekvens)
-		rd.para(rd.consequence(), 0)
+		rd.subheading(rd.t("pdf.konsekvens"))
+		rd.para(rd.t(konsekvensKey(rd.ob.Gruppe)), 0)
 	}
 	rd.space(1.5)
-	rd.para(l.kontakt, 0)
+	rd.para(rd.t("pdf.kontakt"), 0)
 }
 
 // exemptions are the duties one fravær suspends.
@@ -66,7 +66,7 @@ func (rd *render) duties() (skal, ret []string, fri []exemptions) {
 }
 
 func (rd *render) pligtTekst(p app.PligtStatus) string {
-	return rd.texts.Message(rd.l.lang, p.Line(), rd.rs)
+	return rd.texts.Message(rd.lang(), p.Line(), rd.rs)
 }
 
 // deadlines lists the deadlines that concern the citizen, in the
@@ -75,16 +75,16 @@ func (rd *render) pligtTekst(p app.PligtStatus) string {
 func (rd *render) deadlines() []string {
 	var out []string
 	for _, f := range rd.ob.Frister {
-		tekst, ok := rd.l.fristTekst[f.Navn]
-		if !ok {
+		key := fristKey(f.Navn)
+		if key == "" {
 			continue
 		}
-		s := fmt.Sprintf(tekst, dato(rd.l.lang, f.Dato))
+		s := rd.t(key, "dato", dato(rd.lang(), f.Dato))
 		switch f.Status {
 		case app.FristOverskredet:
-			s += " (" + rd.l.fristOverskredet + ")"
+			s += " (" + rd.t("pdf.frist.overskredet") + ")"
 		case app.FristIDag:
-			s += " (" + rd.l.fristIDag + ")"
+			s += " (" + rd.t("pdf.frist.i_dag") + ")"
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
@@ -103,7 +103,7 @@ func (rd *render) illnessAndHoliday(hasDuties bool) []string {
 	}
 	var out []string
 	if ft := rd.rs.Fravaer["sygemelding"]; ft != nil && ft.Selvbetjening && appliesTo(ft, g) {
-		out = append(out, rd.l.sygemelding)
+		out = append(out, rd.t("pdf.syg_ferie.sygemelding"))
 	}
 	key := ""
 	switch g {
@@ -114,7 +114,7 @@ func (rd *render) illnessAndHoliday(hasDuties bool) []string {
 	}
 	if ft := rd.rs.Fravaer["ferie"]; ft != nil && key != "" && appliesTo(ft, g) {
 		if p, ok := rd.rs.Params[key]; ok {
-			out = append(out, fmt.Sprintf(rd.l.ferieFmt, p.Vaerdi))
+			out = append(out, rd.t("pdf.syg_ferie.ferie", "dage", strconv.Itoa(p.Vaerdi)))
 		}
 	}
 	return out
@@ -123,13 +123,4 @@ func (rd *render) illnessAndHoliday(hasDuties bool) []string {
 // appliesTo reports whether a fravær type exists for a KG group.
 func appliesTo(ft *app.FravaerTypeDef, gruppe string) bool {
 	return slices.Contains(ft.GaelderFor, "*") || slices.Contains(ft.GaelderFor, gruppe)
-}
-
-// consequence returns the general consequence of not complying for the
-// citizen's group.
-func (rd *render) consequence() string {
-	if s, ok := rd.l.konsekvensTekst[rd.ob.Gruppe]; ok {
-		return s
-	}
-	return rd.l.konsekvensTekst["*"]
 }

@@ -9,7 +9,7 @@ func (rd *render) sdpSections() {
 	rd.sdpSickness()
 	rd.sdpAgreed()
 	if len(rd.plan.Aktiviteter) > 0 {
-		rd.heading(rd.l.aktiviteter)
+		rd.heading(rd.t("pdf.aktiviteter"))
 		rd.activities()
 	}
 	rd.otherEfforts()
@@ -28,13 +28,13 @@ func (rd *render) sdpAftale() app.SDPAftale {
 // the sygedagpenge category explained (SDP § 12) [S25], the expected
 // return and the workplace.
 func (rd *render) sdpSickness() {
-	l, a := rd.l, rd.sdpAftale()
-	rd.heading(l.sdpSygemelding)
+	a := rd.sdpAftale()
+	rd.heading(rd.t("pdf.sdp.sygemelding"))
 	rd.kgFields()
 	syg := rd.sygemelding()
 	rask := a.ForventetRask
 	if syg != nil {
-		rd.field(l.sdpSiden, dato(l.lang, syg.Periode.Start))
+		rd.field(rd.t("pdf.sdp.siden"), dato(rd.lang(), syg.Periode.Start))
 		if rask.IsZero() {
 			rask = syg.ForventetRask
 		}
@@ -44,10 +44,14 @@ func (rd *render) sdpSickness() {
 		kat = rd.sag.Visitation.Kategori
 	}
 	if kat != "" {
-		rd.field(l.sdpKategori, join("\n", rd.kategoriNavn(kat), l.sdpKategoriTekst[kat]))
+		meaning := ""
+		if k := sdpKategoriKey(kat); k != "" {
+			meaning = rd.t(k)
+		}
+		rd.field(rd.t("pdf.sdp.kategori"), join("\n", rd.kategoriNavn(kat), meaning))
 	}
-	rd.field(l.sdpRask, dato(l.lang, rask))
-	rd.field(l.sdpArbejdsplads, a.Arbejdsplads)
+	rd.field(rd.t("pdf.sdp.rask"), dato(rd.lang(), rask))
+	rd.field(rd.t("pdf.sdp.arbejdsplads"), a.Arbejdsplads)
 }
 
 // sygemelding returns the sygemelding in force on the print date that
@@ -66,26 +70,26 @@ func (rd *render) sygemelding() *app.Fravaer {
 // sdpAgreed prints the agreed workplace-based or interdisciplinary efforts
 // and any goals (job retention).
 func (rd *render) sdpAgreed() {
-	l, a := rd.l, rd.sdpAftale()
-	rd.heading(l.sdpAftalt)
+	a := rd.sdpAftale()
+	rd.heading(rd.t("pdf.sdp.aftalt"))
 	if len(a.Tiltag) == 0 {
-		rd.para(l.sdpIngenTiltag, 0)
+		rd.para(rd.t("pdf.sdp.ingen_tiltag"), 0)
 	}
 	rd.bullets(a.Tiltag)
-	rd.list(l.jobmaal, rd.plan.Jobmaal)
-	rd.list(l.uddmaal, rd.plan.Uddannelsesmaal)
+	rd.list(rd.t("pdf.maal.job"), rd.plan.Jobmaal)
+	rd.list(rd.t("pdf.maal.uddannelse"), rd.plan.Uddannelsesmaal)
 }
 
 // sdpFollowUp prints how and when the follow-up takes place.
 func (rd *render) sdpFollowUp() {
-	l, a, p := rd.l, rd.sdpAftale(), rd.plan
-	rd.heading(l.sdpOpfoelgning)
+	a, p := rd.sdpAftale(), rd.plan
+	rd.heading(rd.t("pdf.sdp.opfoelgning"))
 	if p.StatusTekst != "" {
 		rd.para(p.StatusTekst, 0)
 		rd.space(1.5)
 	}
-	rd.field(l.sdpForm, a.Opfoelgningsform)
-	rd.field(l.sdpNaeste, dato(l.lang, a.NaesteOpfoelgning))
-	rd.field(l.naesteKontakt, rd.kontakt(p.NaesteKontakt))
-	rd.field(l.naesteSamtale, rd.naesteSamtale())
+	rd.field(rd.t("pdf.sdp.form"), a.Opfoelgningsform)
+	rd.field(rd.t("pdf.sdp.naeste"), dato(rd.lang(), a.NaesteOpfoelgning))
+	rd.field(rd.t("pdf.naeste_kontakt"), rd.kontakt(p.NaesteKontakt))
+	rd.field(rd.t("pdf.naeste_samtale"), rd.naesteSamtale())
 }

@@ -140,38 +140,37 @@ func datoKort(lang string, d app.Date) string {
 
 // periode writes a period "01.02.2026–30.04.2026", or "fra 01.02.2026"
 // when it is open-ended.
-func periode(l *labels, p app.Period) string {
+func periode(w words, p app.Period) string {
 	switch {
 	case p.Start.IsZero() && p.Slut.IsZero():
 		return ""
 	case p.Slut.IsZero():
-		return l.from + " " + dato(l.lang, p.Start)
+		return w.t("pdf.periode.fra", "dato", dato(w.lang, p.Start))
 	case p.Start.IsZero():
-		return l.until + " " + dato(l.lang, p.Slut)
+		return w.t("pdf.periode.til", "dato", dato(w.lang, p.Slut))
 	}
-	return dato(l.lang, p.Start) + "–" + dato(l.lang, p.Slut)
+	return dato(w.lang, p.Start) + "–" + dato(w.lang, p.Slut)
 }
 
 // tidspunkt writes a moment in Copenhagen time, "12.03.2026 kl. 14:05" or
 // "12 March 2026 at 14:05".
-func tidspunkt(l *labels, t time.Time) string {
+func tidspunkt(w words, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	t = t.In(app.Copenhagen())
-	return dato(l.lang, app.DateOf(t)) + " " + l.at + " " + t.Format("15:04")
+	return w.t("pdf.tidspunkt", "dato", dato(w.lang, app.DateOf(t)), "tid", t.Format("15:04"))
 }
 
 // timerPrUge writes hours and minutes per week: "37 t", "12 t 30 min".
-func timerPrUge(l *labels, timer, minutter int) string {
+func timerPrUge(w words, timer, minutter int) string {
 	if timer == 0 && minutter == 0 {
 		return ""
 	}
-	s := strconv.Itoa(timer) + " " + l.hours
 	if minutter > 0 {
-		s += " " + strconv.Itoa(minutter) + " " + l.minutes
+		return w.t("pdf.timer.min", "timer", strconv.Itoa(timer), "min", strconv.Itoa(minutter))
 	}
-	return s
+	return w.t("pdf.timer", "timer", strconv.Itoa(timer))
 }
 
 // join joins the non-empty parts with sep.

@@ -47,21 +47,21 @@ var (
 )
 
 // doc is one document being laid out: the fpdf document, the fonts, the
-// labels of its language and the running header for pages after the first.
+// fixed texts of its language and the running header for pages after the first.
 // It breaks pages itself, so that headings keep with what follows and
 // tables repeat their header row.
 type doc struct {
 	f       *fpdf.Fpdf
 	fo      *fontSet
-	l       *labels
+	w       words
 	running string // text of the running header on pages 2, 3, …
 }
 
 // newDoc starts an A4 document with the fonts registered and the
 // running header installed.
-func newDoc(fo *fontSet, l *labels) *doc {
+func newDoc(fo *fontSet, w words) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &doc{f: f, fo: fo, l: l}
+	d := &doc{f: f, fo: fo, w: w}
 	f.SetMargins(marginL, marginT, marginR)
 	f.SetAutoPageBreak(true, marginB) // a safety net: ensure breaks first
 	f.SetCellMargin(0)
@@ -87,6 +87,12 @@ func (d *doc) header() {
 	d.f.Line(marginL, 14.5, pageW-marginR, 14.5)
 	d.f.SetXY(marginL, marginT)
 }
+
+// t renders one of the document's fixed texts (see words.t).
+func (d *doc) t(key string, kv ...string) string { return d.w.t(key, kv...) }
+
+// lang is the document's language, "da" or "en".
+func (d *doc) lang() string { return d.w.lang }
 
 func (d *doc) font(style string, size float64) { d.f.SetFont(family, style, size) }
 func (d *doc) ink(c rgb)                       { d.f.SetTextColor(c.r, c.g, c.b) }

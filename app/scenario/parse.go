@@ -196,7 +196,7 @@ func checkFields(l Line) error {
 	case "forventet":
 		allowed = []string{"felt"}
 	case "effekt", "ingen_effekt":
-		allowed = []string{"dato", "detalje"}
+		allowed = append([]string{"dato", "detalje"}, app.EffectParams()...)
 	case "advarsel", "ingen_advarsel":
 	case "pligt":
 		allowed = append([]string{"dato", "paa", "til", "grund"}, app.Pligter()...)

@@ -21,6 +21,8 @@ type Result struct {
 	Refusals []*app.Error  // every refusal the handlings met, for rendering checks
 	Warnings []app.Warning // every warning a caseworker overrode
 	Changes  []app.Change  // every field the accepted handlings changed, in order
+	Effects  []app.Effect  // every effect of the approved handlings
+	Sag      *app.Sag      // the case after the last handling
 }
 
 // Passed reports whether every expectation held.
@@ -70,6 +72,7 @@ func Run(e *app.Engine, s *Scenario) (res Result) {
 			sag = r.Sag
 			res.Warnings = append(res.Warnings, r.Warnings...)
 			res.Changes = append(res.Changes, r.Changes...)
+			res.Effects = append(res.Effects, r.Effects...)
 		} else {
 			res.Refusals = append(res.Refusals, app.AsError(err))
 		}
@@ -77,6 +80,7 @@ func Run(e *app.Engine, s *Scenario) (res Result) {
 			check(e, c, sag, r, err, day, fail)
 		}
 	}
+	res.Sag = sag
 	return res
 }
 
@@ -105,7 +109,7 @@ func buildCommand(s *Scenario, h Line, i int) (app.Command, app.Date, error) {
 	}
 	hh, mm, ok := clock(at)
 	if !ok {
-		return app.Command{}, day, fmt.Errorf("kl: Skriv klokkeslættet som TT:MM, fx 10:00.")
+		return app.Command{}, day, errors.New("kl: skriv klokkeslættet som TT:MM, fx 10:00")
 	}
 	y, m, d := day.YMD()
 	role := h.str("af")
@@ -213,7 +217,7 @@ func checkEffect(c Line, r *app.Result, fail func(Line, string, ...any)) {
 	if r != nil {
 		for _, e := range r.Effects {
 			if e.Name == name && (c.str("dato") == "" || e.Dato.String() == c.str("dato")) &&
-				(c.str("detalje") == "" || strings.Contains(e.Detalj, c.str("detalje"))) {
+				e.Matches(c.str("detalje"), effectParams(c)) {
 				found = true
 			}
 		}
@@ -226,13 +230,25 @@ func checkEffect(c Line, r *app.Result, fail func(Line, string, ...any)) {
 	}
 }
 
+// effectParams returns the parameters an effect line states beside dato
+// and detalje ("effekt: fradrag dage=1").
+func effectParams(c Line) map[string]string {
+	p := map[string]string{}
+	for _, f := range c.Fields {
+		if f.Key != "dato" && f.Key != "detalje" {
+			p[f.Key] = c.str(f.Key)
+		}
+	}
+	return p
+}
+
 func describeEffects(r *app.Result) string {
 	if r == nil {
 		return "ingen – handlingen blev afvist"
 	}
 	var parts []string
 	for _, e := range r.Effects {
-		parts = append(parts, strings.TrimSpace(e.Name+" "+e.Dato.String()))
+		parts = append(parts, e.Describe())
 	}
 	return strings.Join(parts, ", ")
 }

@@ -24,7 +24,7 @@ const moduleRoot = "../.."
 
 // keyPrefixes are the catalogue areas Go code refers to by literal key
 // (docs/text.md). Fyne's own keys ("OK", "Cancel") are not listed.
-var keyPattern = regexp.MustCompile(`^(rule|invalid|not_found|conflict|unauthorized|internal|hint|table|warning|error|period|store|cli|scenario|deadline|duty|effect|pdf|format|wire)\.[A-Za-z0-9_.-]+$`)
+var keyPattern = regexp.MustCompile(`^(rule|invalid|not_found|conflict|unauthorized|internal|hint|table|warning|error|period|store|cli|scenario|deadline|duty|effect|konsekvens|pdf|format|wire)\.[A-Za-z0-9_.-]+$`)
 
 // constructors take a catalogue key at the given argument index.
 var constructors = map[string]int{
@@ -71,6 +71,9 @@ func TestCatalogueComplete(t *testing.T) {
 var identical = map[string]bool{
 	"OK": true, "app.name": true, "format.dato": false, "scenario.error": true,
 	"table.at.file": true, "table.at.line": true, "deadline.line.kommende": true,
+	// Words of the printed plan that English shares with Danish.
+	"pdf.status": true, "pdf.version": true, "pdf.mentor": true, "pdf.sdp.form": true,
+	"pdf.samtaleform.video": true, "pdf.samtaleform.digital": true,
 }
 
 // TestEnglishIsTranslated: the English text is written, not copied from
@@ -93,6 +96,7 @@ func TestGoKeysExist(t *testing.T) {
 	c := loadCatalogue(t)
 	fset := token.NewFileSet()
 	n := 0
+	used := map[string]bool{}
 	err := filepath.WalkDir(moduleRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -119,6 +123,7 @@ func TestGoKeysExist(t *testing.T) {
 				// render those families check them.
 				if s, ok := literal(x); ok && keyPattern.MatchString(s) && !strings.HasSuffix(s, ".") {
 					n++
+					used[s] = true
 					for _, l := range []string{"da", "en"} {
 						if !c.Has(l, s) {
 							t.Errorf("%s: key %q is missing in %s.json", fset.Position(x.Pos()), s, l)
@@ -138,7 +143,20 @@ func TestGoKeysExist(t *testing.T) {
 	if n < 200 {
 		t.Errorf("found %d key literals in the Go sources, want the scan to see at least 200", n)
 	}
+	// The areas whose keys the Go code names only literally: a key no code
+	// names is a text nobody sees (or a misspelt twin of one that is).
+	for _, k := range c.Keys("da") {
+		for _, area := range literalAreas {
+			if strings.HasPrefix(k, area) && !used[k] {
+				t.Errorf("da.json has %q, which no Go code uses", k)
+			}
+		}
+	}
 }
+
+// literalAreas are the catalogue areas whose every key appears as a string
+// literal in the Go sources (docs/text.md §2).
+var literalAreas = []string{"pdf.", "effect.", "konsekvens."}
 
 func literal(x *ast.BasicLit) (string, bool) {
 	if x.Kind != token.STRING {
@@ -186,8 +204,9 @@ func checkConstructor(t *testing.T, fset *token.FileSet, call *ast.CallExpr) {
 }
 
 // TestScenarioMessagesRender runs every shipped scenario and renders each
-// refusal and each overridden warning the engine produced in both
-// languages, strictly: a missing key or parameter fails.
+// refusal, each overridden warning, each effect's detail and each
+// samtale's consequence the engine produced in both languages, strictly:
+// a missing key or parameter fails.
 func TestScenarioMessagesRender(t *testing.T) {
 	c := loadCatalogue(t)
 	rules, err := app.LoadRules(assets.Rules())
@@ -219,6 +238,18 @@ func TestScenarioMessagesRender(t *testing.T) {
 			for _, w := range res.Warnings {
 				msgs = append(msgs, w)
 			}
+			for _, e := range res.Effects {
+				if e.Key != "" {
+					msgs = append(msgs, e)
+				}
+			}
+			if res.Sag != nil {
+				for _, m := range res.Sag.Samtaler {
+					if !m.Konsekvens.IsZero() {
+						msgs = append(msgs, m.Konsekvens)
+					}
+				}
+			}
 			for _, m := range msgs {
 				seen[m.MessageKey()] = true
 				for _, l := range []string{"da", "en"} {
@@ -235,5 +266,16 @@ func TestScenarioMessagesRender(t *testing.T) {
 	}
 	if len(seen) < 40 {
 		t.Errorf("scenarios produced %d distinct message keys, want at least 40", len(seen))
+	}
+	for area, least := range map[string]int{"effect.": 20, "konsekvens.": 5} {
+		n := 0
+		for k := range seen {
+			if strings.HasPrefix(k, area) {
+				n++
+			}
+		}
+		if n < least {
+			t.Errorf("scenarios produced %d distinct %s* keys, want at least %d", n, area, least)
+		}
 	}
 }

@@ -35,13 +35,21 @@ const Default = "da"
 // Parameter kinds the catalogue resolves itself. A parameter value
 // "dato:2026-04-14" is written in the language's date format (key
 // KeyDateFormat); "tekst:<key>" is replaced by the rendering of that key
-// with the same parameters. Other kinds ("kg:3", "fravaer:ferie",
+// with the same parameters; "raw:<text>" is <text> exactly as written
+// (free text such as a person's name, which must never be taken for a
+// reference). Other kinds ("kg:3", "fravaer:ferie",
 // "kategori:jobparat") are names from the rule tables; the caller resolves
 // them through a Names.
 const (
 	KindDato  = "dato"
 	KindTekst = "tekst"
+	KindRaw   = "raw"
 )
+
+// Raw writes s as a parameter value that is shown exactly as written: a
+// name or a finished date that happens to look like a reference
+// ("tekst:…", "kg:3") stays text.
+func Raw(s string) string { return KindRaw + ":" + s }
 
 // KeyDateFormat is the key whose value is the language's date layout in Go
 // time notation ("02.01.2006", "2 January 2006").
@@ -300,6 +308,8 @@ func (c *Catalogue) resolve(lang, v string, params map[string]string, names Name
 		return v, nil
 	}
 	switch kind {
+	case KindRaw:
+		return code, nil
 	case KindDato:
 		return c.date(lang, code), nil
 	case KindTekst:

@@ -90,6 +90,9 @@ func TestRender(t *testing.T) {
 		{"missing in en falls back to da", "en", "only.da", nil, "kun dansk"},
 		{"go-i18n object", "en", "plural", nil, "Name"},
 		{"unknown language is Danish", "fr", "plain", nil, "Hej"},
+		{"raw text is not resolved", "da", "greet", map[string]string{"navn": text.Raw("tekst:plain")}, "Hej tekst:plain"},
+		{"raw date stays as written", "en", "due", map[string]string{"dato": text.Raw("dato:2026-04-14")}, "Deadline dato:2026-04-14"},
+		{"raw empty", "da", "greet", map[string]string{"navn": text.Raw("")}, "Hej "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

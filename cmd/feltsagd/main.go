@@ -16,7 +16,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 )
 
@@ -71,18 +70,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintf(stderr, "feltsagd: ukendt kommando %q\n\n%s", args[0], usage)
 	return exitError{"unknown command"}
-}
-
-// lang is the language of messages: "en" when the locale (LC_ALL, then
-// LC_MESSAGES, then LANG, the first that is set) is English, else "da".
-func lang(getenv func(string) string) string {
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := getenv(k); v != "" {
-			if strings.HasPrefix(v, "en") {
-				return "en"
-			}
-			return "da"
-		}
-	}
-	return "da"
 }
