@@ -104,8 +104,9 @@ func Helligdage(year int) []Helligdag {
 		return nil
 	}
 	paaske := Paaskedag(year)
-	out := make([]Helligdag, 0, len(helligdagRegler()))
-	for _, r := range helligdagRegler() {
+	regler := helligdagRegler()
+	out := make([]Helligdag, 0, len(regler))
+	for _, r := range regler {
 		if !r.gaelder(year) {
 			continue
 		}
