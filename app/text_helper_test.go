@@ -1,28 +1,19 @@
 package app_test
 
 import (
-	"sync"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/text"
-	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 )
 
-// catalogue loads the catalogue of texts once for the package's tests; it
-// is read-only after loading.
-var catalogue = sync.OnceValues(func() (*text.Catalogue, error) {
-	return text.Load(assets.I18n(), assets.I18nDir)
-})
 
 // errText renders err in lang strictly: a missing key or parameter fails
 // the test.
 func errText(tb testing.TB, err error, lang string) string {
 	tb.Helper()
-	c, lerr := catalogue()
-	if lerr != nil {
-		tb.Fatalf("load catalogue: %v", lerr)
-	}
+	c := testkit.Catalogue(tb)
 	e := app.AsError(err)
 	s, rerr := c.RenderMessage(lang, e, nil)
 	if rerr != nil {
@@ -34,10 +25,7 @@ func errText(tb testing.TB, err error, lang string) string {
 // msgText renders m in lang strictly.
 func msgText(tb testing.TB, m text.Message, lang string) string {
 	tb.Helper()
-	c, lerr := catalogue()
-	if lerr != nil {
-		tb.Fatalf("load catalogue: %v", lerr)
-	}
+	c := testkit.Catalogue(tb)
 	s, err := c.RenderMessage(lang, m, nil)
 	if err != nil {
 		tb.Fatalf("render %s in %s: %v", m.MessageKey(), lang, err)

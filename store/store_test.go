@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/internal/testkit"
 	"feltsag.dk/feltsag/store"
 )
 
@@ -25,13 +25,8 @@ const (
 	canaryHealth = "KANARIE-HELBRED-diskusprolaps"
 )
 
-var engine = sync.OnceValues(func() (*app.Engine, error) {
-	rules, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		return nil, err
-	}
-	return app.NewEngine(rules), nil
-})
+// engine is the shared test engine over the shipped rules (internal/testkit).
+var engine = testkit.LoadEngine
 
 // cheapKDF keeps tests fast; production uses store.DefaultKDF().
 var cheapKDF = store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
@@ -101,20 +96,17 @@ var (
 	eventTime  = time.Date(2026, 3, 12, 10, 0, 0, 0, app.Copenhagen())
 )
 
-// newSag returns a registered dagpenge case (KG 1, tilmeldt).
+// newSag returns a registered dagpenge case (KG 1, tilmeldt since 5
+// January 2026, not visited), built by the shared factory.
 func newSag(tb testing.TB, id app.ID, cpr, navn string) *app.Sag {
 	tb.Helper()
-	c, err := app.ParseCPR(cpr)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	start := app.MustDate(2026, 1, 5)
-	return &app.Sag{
-		ID: id, Version: 1, Ansvarlig: "cw1",
-		Borger:        app.Borger{CPR: c, Navn: navn, Adresse: app.Adresse{Vej: "Testvej 1", Postnr: "8000", By: "Aarhus C"}},
-		Kontaktgruppe: &app.KGForloeb{KG: 1, Periode: app.Period{Start: start}, RegelSet: "2026-02"},
-		Tilmelding:    app.Tilmelding{Status: app.Tilmeldt, Kategori: app.KatModtager, Ledighedsstatus: "ledig", Siden: start, FoersteDato: start},
-	}
+	s := testkit.NewSag(tb, start, testkit.SagArgs{ID: id, CPR: cpr, Navn: navn, Start: start, NoVisitation: true})
+	s.Version, s.Ansvarlig = 1, "cw1"
+	s.Borger.Adresse = app.Adresse{Vej: "Testvej 1", Postnr: "8000", By: "Aarhus C"}
+	s.Kontaktgruppe.RegelSet = "2026-02"
+	s.Tilmelding.Ledighedsstatus = "ledig"
+	return s
 }
 
 // seed puts a case on the device and returns it.

@@ -30,6 +30,16 @@ func Rules(tb testing.TB) *app.Rules {
 	return r
 }
 
+// LoadEngine returns an engine over the shipped rule tables, loaded once
+// per binary, for code with no testing.TB: a crash test's child process.
+func LoadEngine() (*app.Engine, error) {
+	r, err := shipped()
+	if err != nil {
+		return nil, err
+	}
+	return app.NewEngine(r), nil
+}
+
 // Engine returns an engine over the shipped rule tables.
 func Engine(tb testing.TB) *app.Engine {
 	tb.Helper()
