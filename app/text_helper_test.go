@@ -8,7 +8,6 @@ import (
 	"feltsag.dk/feltsag/internal/testkit"
 )
 
-
 // errText renders err in lang strictly: a missing key or parameter fails
 // the test.
 func errText(tb testing.TB, err error, lang string) string {
