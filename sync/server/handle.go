@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -280,14 +281,26 @@ func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Er
 		if err != nil {
 			return err
 		}
-		rec, err := tx.Record(app.RecordSag, k.Sag)
+		b := newBatch(tx)
+		e, err := b.get(k.Sag)
 		if err != nil {
 			return err
 		}
-		out.resolved.Version, out.owner = rec.Version, rec.Owner
+		if e == nil {
+			return app.Internal(errors.New("conflict on a case the ledger does not hold"))
+		}
+		out.resolved.Version, out.owner = e.rec.Version, e.rec.Owner
 		if m.Decision == app.ResolveTakeMine {
-			if err := s.takeMine(tx, p, k, rec, now, out); err != nil {
+			if err := s.takeMine(b, p, k, e, now, out); err != nil {
 				return err
+			}
+			if err := b.flush(); err != nil {
+				return err
+			}
+			if e.dirty {
+				if out.head, err = tx.Head(); err != nil {
+					return err
+				}
 			}
 		}
 		if err := tx.DeleteConflict(k.ID); err != nil {
@@ -298,19 +311,16 @@ func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Er
 	return out, refusal, err
 }
 
-func (s *Server) takeMine(tx app.LedgerTx, p principal, k app.Conflict, rec app.LedgerRecord, now time.Time, out *resolveOutcome) error {
-	b, err := tx.Meta(conflictKey(k.ID))
+func (s *Server) takeMine(b *batch, p principal, k app.Conflict, e *entry, now time.Time, out *resolveOutcome) error {
+	data, err := b.tx.Meta(conflictKey(k.ID))
 	if err != nil {
 		return err
 	}
 	var pend pendingConflict
-	if err := json.Unmarshal(b, &pend); err != nil {
+	if err := json.Unmarshal(data, &pend); err != nil {
 		return app.Internal(err)
 	}
-	cur, err := decodeSag(rec)
-	if err != nil {
-		return err
-	}
+	cur := e.sag
 	cmd := pend.Command.Command
 	res, err := s.engine.Execute(cur, cmd)
 	if err != nil {
@@ -328,11 +338,10 @@ func (s *Server) takeMine(tx app.LedgerTx, p principal, k app.Conflict, rec app.
 			over = append(over, ch)
 		}
 	}
-	v, err := s.apply(tx, rec, cur, res, cmd.Body.Kind(), author, over, now)
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, over, now)
 	if err != nil {
 		return err
 	}
 	out.resolved.Version = v
-	out.head, err = tx.Head()
-	return err
+	return nil
 }

@@ -64,6 +64,92 @@ func (o *pushOutcome) owner(id app.ID) {
 	o.owners = append(o.owners, id)
 }
 
+// batch is the working set of one ledger transaction: each case it
+// touches is read and decoded once and written once, at flush, however
+// many commands of the frame change it (the log needs only the latest
+// state of a record; every command still gets its own version).
+type batch struct {
+	tx    app.LedgerTx
+	cases map[app.ID]*entry
+	order []app.ID
+}
+
+type entry struct {
+	rec     app.LedgerRecord
+	sag     *app.Sag
+	w       writers // nil until read
+	dirty   bool
+	wDirty  bool
+	missing bool
+}
+
+func newBatch(tx app.LedgerTx) *batch { return &batch{tx: tx, cases: map[app.ID]*entry{}} }
+
+// get returns the case id, or nil when it does not exist.
+func (b *batch) get(id app.ID) (*entry, error) {
+	if e, ok := b.cases[id]; ok {
+		if e.missing {
+			return nil, nil
+		}
+		return e, nil
+	}
+	rec, err := b.tx.Record(app.RecordSag, id)
+	if isNotFound(err) {
+		b.cases[id] = &entry{missing: true}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cs, err := decodeSag(rec)
+	if err != nil {
+		return nil, err
+	}
+	e := &entry{rec: rec, sag: cs}
+	b.cases[id] = e
+	b.order = append(b.order, id)
+	return e, nil
+}
+
+func (b *batch) writers(e *entry) (writers, error) {
+	if e.w == nil {
+		w, err := readWriters(b.tx, e.rec.ID)
+		if err != nil {
+			return nil, err
+		}
+		e.w = w
+	}
+	return e.w, nil
+}
+
+// flush writes every changed case at the next log position.
+func (b *batch) flush() error {
+	for _, id := range b.order {
+		e := b.cases[id]
+		if e.dirty {
+			data, err := json.Marshal(e.sag)
+			if err != nil {
+				return app.Internal(err)
+			}
+			r := e.rec
+			r.Data = data
+			if _, err := b.tx.PutRecord(r); err != nil {
+				return err
+			}
+		}
+		if e.wDirty {
+			data, err := json.Marshal(e.w)
+			if err != nil {
+				return app.Internal(err)
+			}
+			if err := b.tx.PutMeta(writersKey(id), data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // push merges a push frame's commands in order, in one ledger transaction
 // (group commit: the ledger may commit it together with others').
 func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error) {
@@ -71,6 +157,7 @@ func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error
 	var out *pushOutcome
 	err := s.ledger.Update(func(tx app.LedgerTx) error {
 		out = &pushOutcome{} // Update may run fn again
+		b := newBatch(tx)
 		dev, err := tx.Device(p.device)
 		if isNotFound(err) {
 			dev = app.Device{ID: p.device, Account: p.account, Created: now}
@@ -78,12 +165,15 @@ func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error
 			return err
 		}
 		for _, pc := range cmds {
-			r, err := s.mergeOne(tx, p, pc, now, out)
+			r, err := s.mergeOne(b, p, pc, now, out)
 			if err != nil {
 				return err
 			}
 			out.results = append(out.results, r)
 			dev.PushSeq = max(dev.PushSeq, pc.Seq)
+		}
+		if err := b.flush(); err != nil {
+			return err
 		}
 		if out.skewed {
 			dev.SkewFlagged = true
@@ -116,14 +206,14 @@ func commandDigest(c app.Command) ([]byte, error) {
 
 // mergeOne answers one command: a replay gets its first answer, a new id
 // is decided and its answer remembered.
-func (s *Server) mergeOne(tx app.LedgerTx, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
+func (s *Server) mergeOne(b *batch, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
 	cmd := pc.Command
 	digest, err := commandDigest(cmd)
 	if err != nil {
 		out.n.rejected++
 		return app.AckResult{Command: cmd.ID, Status: app.AckRejected, Error: app.AsError(err), At: now}, nil
 	}
-	prior, err := tx.Applied(cmd.ID)
+	prior, err := b.tx.Applied(cmd.ID)
 	switch {
 	case err == nil:
 		if prior.Account != p.account || !bytes.Equal(prior.Digest, digest) {
@@ -141,7 +231,7 @@ func (s *Server) mergeOne(tx app.LedgerTx, p principal, pc wire.PushCommand, now
 	case !isNotFound(err):
 		return app.AckResult{}, err
 	}
-	r, err := s.decide(tx, p, pc, now, out)
+	r, err := s.decide(b, p, pc, now, out)
 	if err != nil {
 		return app.AckResult{}, err
 	}
@@ -154,14 +244,14 @@ func (s *Server) mergeOne(tx app.LedgerTx, p principal, pc wire.PushCommand, now
 	default:
 		out.n.rejected++
 	}
-	err = tx.PutApplied(app.AppliedCommand{ID: cmd.ID, Sag: cmd.Sag, Account: p.account, Device: p.device, Digest: digest, Result: r, At: now})
+	err = b.tx.PutApplied(app.AppliedCommand{ID: cmd.ID, Sag: cmd.Sag, Account: p.account, Device: p.device, Digest: digest, Result: r, At: now})
 	return r, err
 }
 
 func rejected(e *app.Error) app.AckResult { return app.AckResult{Status: app.AckRejected, Error: e} }
 
 // decide authorises, runs and merges a new command.
-func (s *Server) decide(tx app.LedgerTx, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
+func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
 	cmd := pc.Command
 	// Identity comes from the session: an actor naming someone else is
 	// refused; an empty one is filled in.
@@ -170,16 +260,17 @@ func (s *Server) decide(tx app.LedgerTx, p principal, pc wire.PushCommand, now t
 	}
 	cmd.Actor = app.Actor{Rolle: app.RolleSagsbehandler, ID: p.account}
 
-	rec, err := tx.Record(app.RecordSag, cmd.Sag)
-	if isNotFound(err) {
-		return rejected(errNotAssigned()), nil // the same answer as another's case: existence is not told
-	}
+	e, err := b.get(cmd.Sag)
 	if err != nil {
 		return app.AckResult{}, err
 	}
+	if e == nil {
+		return rejected(errNotAssigned()), nil // the same answer as another's case: existence is not told
+	}
+	rec := e.rec
 	handover := false
 	if rec.Owner != p.account {
-		ok, err := madeBeforeHandover(tx, cmd.Sag, p.account, pc.Base)
+		ok, err := madeBeforeHandover(b.tx, cmd.Sag, p.account, pc.Base)
 		if err != nil {
 			return app.AckResult{}, err
 		}
@@ -202,10 +293,7 @@ func (s *Server) decide(tx app.LedgerTx, p principal, pc wire.PushCommand, now t
 		hlc = clamped
 	}
 
-	cur, err := decodeSag(rec)
-	if err != nil {
-		return app.AckResult{}, err
-	}
+	cur := e.sag
 	res, err := s.engine.Execute(cur, cmd)
 	if err != nil {
 		e := app.AsError(err)
@@ -236,7 +324,7 @@ func (s *Server) decide(tx app.LedgerTx, p principal, pc wire.PushCommand, now t
 	}
 	author := app.ConflictSide{Command: cmd.ID, Author: cmd.Actor, Device: p.device, HLC: hlc, At: cmd.At}
 	if conflictField != "" {
-		k, err := s.openConflict(tx, rec, cur, res.Sag, pc, cmd, conflictField, conflictBase, author, p.device, now)
+		k, err := s.openConflict(b, e, res.Sag, pc, cmd, conflictField, conflictBase, author, p.device, now)
 		if err != nil {
 			return app.AckResult{}, err
 		}
@@ -244,7 +332,7 @@ func (s *Server) decide(tx app.LedgerTx, p principal, pc wire.PushCommand, now t
 		e := app.Errorf(app.CodeConflict, "", "conflict.sync.protected", "felt", conflictField).WithField(conflictField)
 		return app.AckResult{Status: app.AckConflict, Conflict: k.ID, Error: e, Version: rec.Version}, nil
 	}
-	v, err := s.apply(tx, rec, cur, res, cmd.Body.Kind(), author, overwritten, now)
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, overwritten, now)
 	if err != nil {
 		return app.AckResult{}, err
 	}
@@ -284,26 +372,25 @@ func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64) (bool,
 	return base < v, nil
 }
 
-// apply stores the result of a command as the case's next version: every
-// changed field gets the new version, overwritten lww values go to the
-// audit trail, and the writers of protected and lww fields are
-// remembered.
-func (s *Server) apply(tx app.LedgerTx, rec app.LedgerRecord, cur *app.Sag, res *app.Result, kind string, author app.ConflictSide, overwritten []app.Change, now time.Time) (int64, error) {
+// apply makes the result of a command the case's next version (written
+// at flush): every changed lww or protected field gets the new version, overwritten lww
+// values go to the audit trail, and the writers of protected and lww
+// fields are remembered.
+func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author app.ConflictSide, overwritten []app.Change, now time.Time) (int64, error) {
+	cur := e.sag
 	next := res.Sag
-	next.Version = rec.Version + 1
+	next.Version = e.rec.Version + 1
 	next.Versions = maps.Clone(cur.Versions)
 	if next.Versions == nil {
 		next.Versions = map[string]int64{}
 	}
 	for _, ch := range res.Changes {
-		next.Versions[ch.Field] = next.Version
-	}
-	data, err := json.Marshal(next)
-	if err != nil {
-		return 0, app.Internal(err)
-	}
-	if _, err := tx.PutRecord(app.LedgerRecord{Kind: rec.Kind, ID: rec.ID, Version: next.Version, Owner: rec.Owner, Data: data}); err != nil {
-		return 0, err
+		// Append fields never conflict, so their versions are not kept:
+		// a journal of thousands of notes would otherwise carry a version
+		// per note in every copy of the case.
+		if ch.Policy != app.PolicyAppend {
+			next.Versions[ch.Field] = next.Version
+		}
 	}
 	for _, ch := range overwritten {
 		old, _, err := app.FieldValue(cur, ch.Field)
@@ -311,19 +398,18 @@ func (s *Server) apply(tx app.LedgerTx, rec app.LedgerRecord, cur *app.Sag, res 
 			return 0, err
 		}
 		a := app.LedgerAudit{
-			Record:      app.AuditRecord{At: now, Actor: author.Author, Action: app.ActionChanged, Sag: rec.ID, Command: author.Command, Kind: kind},
+			Record:      app.AuditRecord{At: now, Actor: author.Author, Action: app.ActionChanged, Sag: e.rec.ID, Command: author.Command, Kind: kind},
 			Field:       ch.Field,
 			Overwritten: old,
 		}
-		if _, err := tx.AppendAudit(a); err != nil {
+		if _, err := b.tx.AppendAudit(a); err != nil {
 			return 0, err
 		}
 	}
-	w, err := readWriters(tx, rec.ID)
+	w, err := b.writers(e)
 	if err != nil {
 		return 0, err
 	}
-	changed := false
 	for _, ch := range res.Changes {
 		if ch.Policy == app.PolicyAppend {
 			continue
@@ -331,17 +417,9 @@ func (s *Server) apply(tx app.LedgerTx, rec app.LedgerRecord, cur *app.Sag, res 
 		side := author
 		side.Version = next.Version
 		w[ch.Field] = side
-		changed = true
+		e.wDirty = true
 	}
-	if changed {
-		b, err := json.Marshal(w)
-		if err != nil {
-			return 0, app.Internal(err)
-		}
-		if err := tx.PutMeta(writersKey(rec.ID), b); err != nil {
-			return 0, err
-		}
-	}
+	e.sag, e.rec.Version, e.dirty = next, next.Version, true
 	return next.Version, nil
 }
 
@@ -364,7 +442,7 @@ func readWriters(tx app.LedgerTx, sag app.ID) (writers, error) {
 // case's owner: base is what the pusher had seen, mine what its command
 // makes the field, theirs the server's value with who made it. The
 // command is kept so that "mine" can run it again.
-func (s *Server) openConflict(tx app.LedgerTx, rec app.LedgerRecord, cur, mineSag *app.Sag, pc wire.PushCommand, cmd app.Command,
+func (s *Server) openConflict(b *batch, e *entry, mineSag *app.Sag, pc wire.PushCommand, cmd app.Command,
 	field string, base int64, author app.ConflictSide, device app.ID, now time.Time) (app.Conflict, error) {
 	id, err := s.newID()
 	if err != nil {
@@ -375,7 +453,8 @@ func (s *Server) openConflict(tx app.LedgerTx, rec app.LedgerRecord, cur, mineSa
 	if mine.Value, _, err = app.FieldValue(mineSag, field); err != nil {
 		return app.Conflict{}, err
 	}
-	w, err := readWriters(tx, rec.ID)
+	rec, cur := e.rec, e.sag
+	w, err := b.writers(e)
 	if err != nil {
 		return app.Conflict{}, err
 	}
@@ -386,13 +465,13 @@ func (s *Server) openConflict(tx app.LedgerTx, rec app.LedgerRecord, cur, mineSa
 	}
 	k := app.Conflict{ID: id, Sag: rec.ID, Field: field, Policy: app.FieldPolicy(field), Owner: rec.Owner,
 		Base: app.ConflictSide{Version: base}, Mine: mine, Theirs: theirs, Created: now}
-	if err := tx.PutConflict(k); err != nil {
+	if err := b.tx.PutConflict(k); err != nil {
 		return app.Conflict{}, err
 	}
 	pc.Command = cmd // with the actor from the session
-	b, err := json.Marshal(pendingConflict{Command: pc, Device: device})
+	data, err := json.Marshal(pendingConflict{Command: pc, Device: device})
 	if err != nil {
 		return app.Conflict{}, app.Internal(err)
 	}
-	return k, tx.PutMeta(conflictKey(id), b)
+	return k, b.tx.PutMeta(conflictKey(id), data)
 }
