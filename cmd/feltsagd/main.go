@@ -3,6 +3,8 @@
 //
 //	feltsagd rules check FILE...     run rule scenarios, print "N passed, M failed"
 //	feltsagd rules show              list the rule sets
+//	feltsagd rules coverage          print the coverage matrix of the sourced rules
+//	feltsagd rules katalog DOMAIN.md extract the sourced rules of DOMAIN.md
 //	feltsagd demo list [flags]       list the demo population
 //	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
 //
@@ -45,6 +47,9 @@ Kommandoer:
                        kør regelscenarier: én linje pr. scenarie og "N passed, M failed"
                        (-q: kun fejl; -regler: brug regeltabeller fra en anden mappe)
   rules show           vis regelsættene og deres gyldighed
+  rules coverage [-q]  vis dækningsmatricen: DOMAIN-regel → tabelrække/Go → scenarier
+  rules katalog DOMAIN.md
+                       udtræk de kildebelagte regler af DOMAIN.md som CSV
   demo list            vis demobefolkningen (se feltsagd demo list -h)
   demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
 `

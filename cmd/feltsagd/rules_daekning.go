@@ -28,7 +28,7 @@ const (
 // English.
 type coverageWords struct {
 	title, rule, sources, impl, scenarios, withoutScenario, exception, exceptedBy, rulesWord,
-	uncovered, stale, staleNoRule, staleCovered, summary, hint string
+	uncovered, stale, staleNoRule, staleCovered, unknown, summary, hint string
 }
 
 func wordsFor(lang string) coverageWords {
@@ -39,6 +39,7 @@ func wordsFor(lang string) coverageWords {
 			uncovered:   "Uncovered rules: neither a scenario nor an exception",
 			stale:       "Stale exceptions",
 			staleNoRule: "the pattern matches no rule", staleCovered: "the rule has a scenario now; remove the exception",
+			unknown: "Scenarios name rules that are not in the catalogue (regler:)",
 			summary: "%d sourced rules: %d with a scenario, %d accepted by an exception, %d uncovered\n",
 			hint:    "Tag a scenario that tests the rule (regler: ID in its header), or add the rule with a reason to " + fileExceptions + ".\n",
 		}
@@ -49,6 +50,7 @@ func wordsFor(lang string) coverageWords {
 		uncovered:   "Udækkede regler: hverken scenarie eller undtagelse",
 		stale:       "Forældede undtagelser",
 		staleNoRule: "mønsteret passer ikke på nogen regel", staleCovered: "reglen har nu et scenarie; fjern undtagelsen",
+		unknown: "Scenarier nævner regler, der ikke står i kataloget (regler:)",
 		summary: "%d kildebelagte regler: %d med scenarie, %d undtaget, %d udækkede\n",
 		hint:    "Mærk et scenarie, der tester reglen (regler: ID i hovedet), eller skriv reglen med en begrundelse i " + fileExceptions + ".\n",
 	}
@@ -216,6 +218,12 @@ func printCoverage(cov scenario.Coverage, w coverageWords, quiet bool, stdout io
 				why = w.staleNoRule
 			}
 			fmt.Fprintf(stdout, "  %s:%d %s: %s\n", path.Base(fileExceptions), e.Linje, e.Regel, why)
+		}
+	}
+	if len(cov.Unknown) > 0 {
+		fmt.Fprintf(stdout, "\n%s (%d):\n", w.unknown, len(cov.Unknown))
+		for _, u := range cov.Unknown {
+			fmt.Fprintf(stdout, "  %s\n", u)
 		}
 	}
 	fmt.Fprintln(stdout)
