@@ -277,7 +277,9 @@ func (db *DB) unlocked(h *header, keys *keyring, password string) error {
 		return err
 	}
 	n, err := db.startSealing()
-	if err != nil {
+	if err != nil { // the outbox could not be sealed as it must be: stay locked
+		db.keys.wipe()
+		db.keys, db.clock = nil, nil
 		return err
 	}
 	db.stats.Resealed = n
