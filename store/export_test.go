@@ -299,3 +299,12 @@ var (
 	EncodeSidecar = encodeSidecar
 	DecodeSidecar = decodeSidecar
 )
+
+// PagesWritten returns how many pages bbolt has written to this file since
+// it was opened (its TxStats), for the commit benchmark.
+func (db *DB) PagesWritten() int64 {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	st := db.bolt.Stats()
+	return st.TxStats.GetWrite()
+}
