@@ -9,7 +9,7 @@
 //	feltsagd demo list [flags]       list the demo population
 //	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
 //
-// The sync server (feltsagd serve) comes with the sync issue.
+//	feltsagd serve [flags]           run the sync server (see feltsagd serve -h)
 package main
 
 import (
@@ -56,6 +56,7 @@ Kommandoer:
                        udtræk de kildebelagte regler af DOMAIN.md som CSV
   demo list            vis demobefolkningen (se feltsagd demo list -h)
   demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
+  serve [flag]         start synkroniseringsserveren (se feltsagd serve -h)
 `
 
 // run is the whole program, testable end to end.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRules(ctx, args[1:], tx, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], tx, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], tx, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
