@@ -268,7 +268,7 @@ func (db *DB) View(fn func(app.LedgerTx) error) error {
 func (db *DB) Update(fn func(app.LedgerTx) error) error {
 	var fnErr error
 	err := db.commit(func(btx *bolt.Tx) error {
-		fnErr = fn(&tx{tx: btx, writable: true})
+		fnErr = fn(&tx{tx: btx})
 		return fnErr
 	})
 	if err != nil && errors.Is(err, fnErr) {
