@@ -2,7 +2,9 @@
 // boundary that DESIGN.md §2 forbids:
 //
 //   - app (and below) imports the standard library only;
-//   - store imports app, bbolt and x/crypto; sync imports app,
+//   - store imports app, bbolt and x/crypto, and the server's ledger
+//     (store/ledger) only app and bbolt; its conformance suite
+//     (store/ledger/ledgertest) only app; sync imports app,
 //     gorilla/websocket and x/crypto, and never reaches store or pdf;
 //     pdf imports app, assets and fpdf;
 //   - ui imports app, assets and Fyne, and never reaches fyne.io/fyne/v2/app,

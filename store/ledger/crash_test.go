@@ -43,7 +43,7 @@ func crashCommand(w, n int) app.ID { return app.ID(fmt.Sprintf("c%d-%d", w, n)) 
 // "w n" after Update returned nil. n comes from the ledger, so a restarted
 // child carries on where the committed state ends.
 func crashChild(path string) int {
-	db, err := ledger.Open(path, ledger.Options{LockTimeout: 5 * time.Second, MaxBatchDelay: time.Millisecond})
+	db, err := ledger.Open(path, ledger.Options{LockTimeout: 5 * time.Second})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		return 2

@@ -6,8 +6,8 @@
 // their ordered log and a per-owner scope index, applied command ids,
 // conflicts, the audit trail and a few settings. Every Update is durable
 // when it returns nil (bbolt fsyncs each commit; the ledger never turns
-// that off) and concurrent Updates share a commit (group commit, bbolt's
-// DB.Batch), so throughput is not one fsync per command.
+// that off) and concurrent Updates share a commit (group commit, without
+// bbolt's batch delay), so throughput is not one fsync per command.
 //
 // The package imports only app, bbolt and the standard library. Its
 // promises are checked by the conformance suite in

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -53,13 +54,8 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process to release
 	// the file before it gives up with ledger-laast. Default 1 s.
 	LockTimeout time.Duration
-	// MaxBatchDelay and MaxBatchSize tune group commit (bbolt's
-	// DB.MaxBatchDelay and DB.MaxBatchSize): an Update waits at most
-	// MaxBatchDelay for others to share its commit, and a batch of
-	// MaxBatchSize Updates commits at once. Defaults: bbolt's, 10 ms and
-	// 1000.
-	MaxBatchDelay time.Duration
-	MaxBatchSize  int
+	// MaxBatchSize caps how many Updates share one commit. Default 1000.
+	MaxBatchSize int
 	// SkipCheck skips bbolt's full consistency check at Open (the cheap
 	// checks still run). Only for tools that open very large ledgers
 	// often; feltsagd serve checks.
@@ -70,6 +66,9 @@ func (o Options) withDefaults() Options {
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = time.Second
 	}
+	if o.MaxBatchSize <= 0 {
+		o.MaxBatchSize = 1000
+	}
 	return o
 }
 
@@ -78,6 +77,15 @@ func (o Options) withDefaults() Options {
 type DB struct {
 	bolt *bolt.DB
 	path string
+
+	// Group commit (commit.go): Updates queue on calls for the committer
+	// goroutine, which stops when closing is closed and then closes
+	// stopped.
+	calls    chan call
+	closing  chan struct{}
+	stopped  chan struct{}
+	closeMu  sync.Mutex
+	maxBatch int
 }
 
 var _ app.Ledger = (*DB)(nil)
@@ -116,17 +124,12 @@ func Open(path string, opts Options) (*DB, error) {
 	case err != nil:
 		return nil, errDamaged(err)
 	}
-	if opts.MaxBatchDelay > 0 {
-		bdb.MaxBatchDelay = opts.MaxBatchDelay
-	}
-	if opts.MaxBatchSize > 0 {
-		bdb.MaxBatchSize = opts.MaxBatchSize
-	}
-	db := &DB{bolt: bdb, path: path}
+	db := &DB{bolt: bdb, path: path, calls: make(chan call), closing: make(chan struct{}), stopped: make(chan struct{}), maxBatch: opts.MaxBatchSize}
 	if err := db.prepare(opts); err != nil {
 		_ = bdb.Close()
 		return nil, err
 	}
+	go db.commitLoop()
 	return db, nil
 }
 
@@ -255,16 +258,17 @@ func (db *DB) View(fn func(app.LedgerTx) error) error {
 // returns an error nothing it wrote is kept and the error is returned as
 // it is.
 //
-// Update is group commit (bbolt's DB.Batch): concurrent Updates share one
-// transaction and one fsync. fn may therefore run more than once, once in
-// each attempt of a batch that another caller's error rolled back, and
-// finally alone: it must not act outside the transaction (no sends, no
-// counters, nothing it cannot take back), and it may not keep anything
-// from an attempt but what the attempt that returns gave it.
+// Update is group commit (commit.go): an Update commits at once when no
+// other is waiting, and Updates that arrive during a commit share the next
+// transaction and its fsync. fn may therefore run more than once: again
+// in each attempt of a batch that another caller's error rolled back, and
+// again alone when its own error or panic took it out of a batch. It must
+// not act outside the transaction (no sends, no counters, nothing it
+// cannot take back), and only what the last run saw counts.
 func (db *DB) Update(fn func(app.LedgerTx) error) error {
 	var fnErr error
-	err := db.bolt.Batch(func(btx *bolt.Tx) error {
-		fnErr = fn(&tx{tx: btx, writable: true})
+	err := db.commit(func(btx *bolt.Tx) error {
+		fnErr = fn(&tx{tx: btx})
 		return fnErr
 	})
 	if err != nil && errors.Is(err, fnErr) {
@@ -273,8 +277,19 @@ func (db *DB) Update(fn func(app.LedgerTx) error) error {
 	return storeErr(err)
 }
 
-// Close releases the file. Closing twice is harmless.
-func (db *DB) Close() error { return storeErr(db.bolt.Close()) }
+// Close stops the committer after the batch it is running, then releases
+// the file. An Update after Close fails; closing twice is harmless.
+func (db *DB) Close() error {
+	db.closeMu.Lock()
+	defer db.closeMu.Unlock()
+	select {
+	case <-db.closing:
+	default:
+		close(db.closing)
+	}
+	<-db.stopped
+	return storeErr(db.bolt.Close())
+}
 
 // Backup writes a consistent copy of the whole ledger to w while the
 // ledger stays in use (bbolt's Tx.WriteTo in a read transaction; writers

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -410,4 +411,74 @@ func readHead(t *testing.T, db app.Ledger) app.Cursor {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// TestUpdateAfterClose: an Update on a closed ledger fails at once; it
+// neither hangs nor panics.
+func TestUpdateAfterClose(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "ledger.db"), ledger.Options{})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- db.Update(func(tx app.LedgerTx) error { return tx.PutMeta("k", []byte("v")) }) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Update after Close succeeded")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Update after Close hangs")
+	}
+}
+
+// TestPanicInUpdate: a panic in fn reaches its own caller, writes
+// nothing, and other Updates carry on.
+func TestPanicInUpdate(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "ledger.db"), ledger.Options{})
+	func() {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Error("the panic in fn did not reach the caller")
+			}
+		}()
+		_ = db.Update(func(tx app.LedgerTx) error {
+			if err := tx.PutMeta("half", []byte("x")); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	if err := db.Update(func(tx app.LedgerTx) error { return tx.PutMeta("after", []byte("x")) }); err != nil {
+		t.Fatalf("Update after a panic: %v", err)
+	}
+	err := db.View(func(tx app.LedgerTx) error {
+		if _, err := tx.Meta("half"); app.ErrorCode(err) != app.CodeNotFound {
+			t.Errorf("the panicking Update's write: %v, want not found", err)
+		}
+		_, err := tx.Meta("after")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoneUpdateDoesNotWait: an Update with nobody else waiting commits
+// at once; group commit adds no delay to it (bbolt's DB.Batch would wait
+// 10 ms for company, so every one of them would take longer). The
+// fastest of 20 serial Updates must take under 9 ms: one fsync.
+func TestLoneUpdateDoesNotWait(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "ledger.db"), ledger.Options{})
+	var ds []time.Duration
+	for i := range 20 {
+		start := time.Now()
+		if err := db.Update(func(tx app.LedgerTx) error { return tx.PutMeta(fmt.Sprint(i), []byte("x")) }); err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, time.Since(start))
+	}
+	if fastest := slices.Min(ds); fastest > 9*time.Millisecond {
+		t.Errorf("the fastest lone Update took %v (all: %v)", fastest, ds)
+	}
 }

@@ -17,8 +17,7 @@ import (
 // tx is one transaction of the ledger. In a group commit several tx share
 // one bbolt transaction; tx keeps no state of its own beyond it.
 type tx struct {
-	tx       *bolt.Tx
-	writable bool
+	tx *bolt.Tx
 }
 
 var _ app.LedgerTx = (*tx)(nil)
