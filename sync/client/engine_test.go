@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ func TestFirstSyncSnapshotPaging(t *testing.T) {
 		sags = append(sags, newSag(t, app.ID("sag-"+string(rune('a'+i))), i))
 	}
 	midway := make(chan client.Status, 1)
-	var h *harness
+	engine := make(chan *client.Engine, 1)
 	srv := newFakeServer(t, play(func(c *srvConn) {
 		hello := c.greet(app.Cursor{Epoch: 7, Seq: 30})
 		if !hello.Cursor.IsZero() || hello.Device != testDevice || hello.AppVersion != "1.0.0-test" {
@@ -34,11 +35,12 @@ func TestFirstSyncSnapshotPaging(t *testing.T) {
 		id := c.pull(app.Cursor{Epoch: 7})
 		c.send(id, &wire.Changes{Page: app.Page{Records: []app.Record{caseRecord(t, sags[0], 3, 10), caseRecord(t, sags[1], 2, 20)}, Cursor: app.Cursor{Epoch: 7, Seq: 20}, HasMore: true, Snapshot: true}, Total: 3})
 		id = c.pull(app.Cursor{Epoch: 7, Seq: 20})
-		midway <- h.e.Status()
+		midway <- (<-engine).Status()
 		c.send(id, &wire.Changes{Page: app.Page{Records: []app.Record{caseRecord(t, sags[2], 5, 30)}, Cursor: app.Cursor{Epoch: 7, Seq: 30}}, Total: 3})
 		c.idle()
 	}))
-	h = start(t, db, srv, client.Options{})
+	h := start(t, db, srv, client.Options{})
+	engine <- h.e
 	st := h.until("the first sync", synced)
 
 	mid := <-midway
@@ -195,6 +197,8 @@ func TestServerClosesMidPush(t *testing.T) {
 	db := newReplica(t)
 	sags := seedCases(t, db, 1, app.Cursor{Epoch: 1, Seq: 1})
 	ids := []app.ID{commitNote(t, db, sags[0].ID, "a"), commitNote(t, db, sags[0].ID, "b")}
+	// The server's memory, shared by its two connections.
+	var mu sync.Mutex
 	applied := map[app.ID]int{}
 	var pushes [][]app.ID
 	cut := make(signal)
@@ -203,11 +207,13 @@ func TestServerClosesMidPush(t *testing.T) {
 			c.greet(app.Cursor{Epoch: 1, Seq: 1})
 			_, cmds := c.push()
 			var got []app.ID
+			mu.Lock()
 			for _, pc := range cmds {
 				applied[pc.Command.ID]++
 				got = append(got, pc.Command.ID)
 			}
 			pushes = append(pushes, got)
+			mu.Unlock()
 			_ = c.ws.Close() // dies before the ack
 			close(cut)
 		}),
@@ -215,13 +221,15 @@ func TestServerClosesMidPush(t *testing.T) {
 			c.greet(app.Cursor{Epoch: 1, Seq: 3})
 			id, cmds := c.push()
 			var got []app.ID
+			mu.Lock()
 			for _, pc := range cmds {
-				if applied[pc.Command.ID] == 0 {
+				if applied[pc.Command.ID] == 0 { // a replay is answered, not applied again
 					applied[pc.Command.ID]++
 				}
 				got = append(got, pc.Command.ID)
 			}
 			pushes = append(pushes, got)
+			mu.Unlock()
 			c.ackAll(id, cmds, app.AckDuplicate)
 			c.send(c.pull(app.Cursor{Epoch: 1, Seq: 1}), &wire.Changes{Page: app.Page{Records: []app.Record{caseRecord(t, sags[0], 3, 3)}, Cursor: app.Cursor{Epoch: 1, Seq: 3}}})
 			c.idle()
@@ -230,6 +238,8 @@ func TestServerClosesMidPush(t *testing.T) {
 	h := start(t, db, srv, client.Options{})
 	cut.wait(t, "die mid-push")
 	h.until("the sync on the second connection", synced)
+	mu.Lock()
+	defer mu.Unlock()
 
 	if len(pushes) != 2 || !slices.Equal(pushes[0], ids) || !slices.Equal(pushes[1], ids) {
 		t.Errorf("pushes %v, want the same two commands twice", pushes)
@@ -339,11 +349,11 @@ func TestPokePulls(t *testing.T) {
 func TestKickPushesWhileLive(t *testing.T) {
 	db := newReplica(t)
 	sags := seedCases(t, db, 1, app.Cursor{Epoch: 1, Seq: 1})
-	var cmd app.ID
+	saved := make(chan app.ID, 1)
 	srv := newFakeServer(t, play(func(c *srvConn) {
 		c.greet(app.Cursor{Epoch: 1, Seq: 1})
 		id, cmds := c.push()
-		if len(cmds) != 1 || cmds[0].Command.ID != cmd {
+		if cmd := <-saved; len(cmds) != 1 || cmds[0].Command.ID != cmd {
 			c.fail("push %+v", cmds)
 		}
 		c.ackAll(id, cmds, app.AckApplied)
@@ -351,7 +361,8 @@ func TestKickPushesWhileLive(t *testing.T) {
 	}))
 	h := start(t, db, srv, client.Options{})
 	h.until("online", func(st client.Status) bool { return st.Online && synced(st) })
-	cmd = commitNote(t, db, sags[0].ID, "lige gemt")
+	cmd := commitNote(t, db, sags[0].ID, "lige gemt")
+	saved <- cmd
 	h.e.Kick()
 	h.until("the ack", func(st client.Status) bool { return st.Pending == 0 && len(pendingIDs(t, db)) == 0 })
 	if r, ok, _ := db.Result(cmd); !ok || r.Status != app.AckApplied {
@@ -394,9 +405,8 @@ func TestRefusedTokenRefreshes(t *testing.T) {
 func TestSessionExpired(t *testing.T) {
 	db := newReplica(t)
 	srv := newFakeServer(t, refuse(http.StatusUnauthorized))
-	h := &harness{}
 	tokens := &fakeTokens{fail: app.Errorf(app.CodeUnauthorized, "", client.KeySessionExpired)}
-	h = start(t, db, srv, client.Options{Auth: tokens})
+	h := start(t, db, srv, client.Options{Auth: tokens})
 	st := h.until("the error", func(st client.Status) bool { return st.LastError != nil })
 	if st.LastError.Key != client.KeySessionExpired || st.Stopped {
 		t.Errorf("status %+v, want %s and still running", st, client.KeySessionExpired)

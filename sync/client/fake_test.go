@@ -49,7 +49,6 @@ func repeat(n int, s step) []step {
 	}
 	return out
 }
-func steps(parts ...any) (out []step) { return flatten(parts) }
 
 func flatten(parts []any) (out []step) {
 	for _, p := range parts {
