@@ -32,7 +32,7 @@ export FELTSAG_SOAK := $(SOAK)
 export FELTSAG_REQUIRE_TOOLS := 1
 TEST_TIMEOUT := $(if $(SOAK),120m,20m)
 
-.PHONY: help deps deps-build build client test fmt vet staticcheck layercheck rules unit smoke bench fuzz demo clean
+.PHONY: help deps deps-build build client test fmt vet staticcheck layercheck rules coverage mutants unit smoke bench fuzz demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -49,7 +49,7 @@ build: deps-build ## build the programs into ./bin/
 client: deps-build
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/feltsag ./cmd/feltsag
 
-test: deps fmt vet staticcheck layercheck rules smoke unit ## everything CI runs; go test's output comes last
+test: deps fmt vet staticcheck layercheck rules coverage mutants smoke unit ## everything CI runs; go test's output comes last
 
 fmt: ## fail on files gofmt would change
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path './$(BIN)/*' -not -path '*/testdata/*' | xargs -r gofmt -l); \
@@ -70,6 +70,16 @@ layercheck: ## fail on imports across the layers of DESIGN.md §2
 
 rules: ## run the rule scenarios in assets/rules/scenarios
 	@TAGS=$(TAGS) .ci/rules.sh
+
+coverage: ## fail on a sourced DOMAIN.md rule with neither a scenario nor a reasoned exception
+	$(GO) run -tags $(TAGS) ./cmd/feltsagd rules coverage -q
+
+# The whole mutation check takes seconds (every numeric and yes/no cell of
+# the rule tables ±1, all scenarios against each), so make test runs all of
+# it; MUTANTS='parametre.csv:*' runs a subset by id pattern.
+MUTANTS ?=
+mutants: ## change each numeric and yes/no table cell ±1 and fail when no scenario notices
+	$(GO) run -tags $(TAGS) ./cmd/feltsagd rules mutants -q $(if $(MUTANTS),-kun '$(MUTANTS)')
 
 unit: ## go test -race, all packages
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout $(TEST_TIMEOUT) ./... ./.ci/layercheck

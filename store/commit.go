@@ -123,7 +123,7 @@ func (t txn) appendOutbox(e app.PendingCommand) (uint64, error) {
 		return 0, errCorrupt(fmt.Errorf("outbox sequence %d already used", seq))
 	}
 	e.Seq = seq
-	if err := t.putJSON(bOutbox, k, e); err != nil {
+	if err := t.putOutbox(k, &e); err != nil {
 		return 0, err
 	}
 	return seq, t.put(bOutboxIDs, []byte(e.Command.ID), k)
@@ -221,7 +221,7 @@ func (t txn) markEntry(e *app.PendingCommand, verr *app.Error) error {
 		return nil
 	}
 	e.Status, e.Error = status, verr
-	return t.putJSON(bOutbox, seqKey(e.Seq), e)
+	return t.putOutbox(seqKey(e.Seq), e)
 }
 
 func (t txn) viewOrNil(id app.ID) (*app.Sag, error) {
@@ -354,7 +354,7 @@ func (t txn) ack(id app.ID, r app.AckResult) (*app.PendingCommand, error) {
 	if err := t.putJSON(bResults, []byte(id), rec); err != nil {
 		return nil, err
 	}
-	if err := t.del(bOutbox, k); err != nil {
+	if err := t.delOutbox(k); err != nil {
 		return nil, err
 	}
 	return e, t.del(bOutboxIDs, []byte(id))

@@ -135,10 +135,12 @@ func unwrapKey(kek, wrapped, salt []byte) ([]byte, error) {
 // HKDF-SHA256: one for values, one for the blind CPR index. Domain
 // separation means a value key can never be confused with an index key.
 type keyring struct {
-	dk    []byte // the data key, kept to re-wrap it on ChangePassword
-	aead  cipher.AEAD
-	blind []byte
-	rand  io.Reader
+	dk      []byte // the data key, kept to re-wrap it on ChangePassword
+	aead    cipher.AEAD
+	blind   []byte
+	sealMAC []byte  // HMAC key of the sealed outbox's stored entries
+	sealer  *sealer // nil until a server key is known (sealed.go)
+	rand    io.Reader
 }
 
 func newKeyring(dk []byte, rand io.Reader) (*keyring, error) {
@@ -150,12 +152,16 @@ func newKeyring(dk []byte, rand io.Reader) (*keyring, error) {
 	if err != nil {
 		return nil, err
 	}
+	mk, err := hkdf.Key(sha256.New, dk, nil, "feltsag/v1/sealed-outbox-mac", 32)
+	if err != nil {
+		return nil, err
+	}
 	aead, err := chacha20poly1305.NewX(vk)
 	if err != nil {
 		return nil, err
 	}
 	clear(vk)
-	return &keyring{dk: dk, aead: aead, blind: bk, rand: rand}, nil
+	return &keyring{dk: dk, aead: aead, blind: bk, sealMAC: mk, rand: rand}, nil
 }
 
 // wipe clears the key material this process holds (best effort: the Go
@@ -163,6 +169,10 @@ func newKeyring(dk []byte, rand io.Reader) (*keyring, error) {
 func (k *keyring) wipe() {
 	clear(k.dk)
 	clear(k.blind)
+	clear(k.sealMAC)
+	if k.sealer != nil {
+		k.sealer.wipe()
+	}
 }
 
 // aad is bucket name, a zero byte, and the key: a value moved to another

@@ -32,6 +32,7 @@ func newFixture(t *testing.T) *fixture {
 	opts, _ := testOptions(t)
 	f := &fixture{path: filepath.Join(t.TempDir(), "base.db"), opts: opts}
 	db := MustCreate(t, f.path, opts)
+	mustNoErr(t, db.SetServerKey(*newServerKeys(t).pub), "SetServerKey") // flips hit the sealed outbox too
 	f.caseA = seed(t, db, canaryCPR, canaryName)
 	b := seed(t, db, "0202851236", "Anna Jensen")
 	for _, c := range []app.Command{notat(t, f.caseA.ID, "a1"), sygemelding(t, b.ID, canaryHealth), notat(t, f.caseA.ID, "a2")} {

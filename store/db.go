@@ -80,13 +80,14 @@ const (
 	bLeaving   = "leaving"    // case id → time it left scope (read-only until its outbox is acked)
 	bSnapshot  = "snapshot"   // case id → "" for each case a snapshot in progress has delivered
 	bRecords   = "records"    // kind/id → app.Record of a kind this version does not interpret
+	bSealed    = "sealed"     // big-endian seq → outbox entry sealed to the server's key + MAC; NOT sealed with the data key (sealed.go)
 )
 
 var headerKey = []byte("v1")
 
 // schemaVersion is the layout this code writes; migrate.go upgrades older
 // files at Unlock.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // buckets returns the buckets a file of the given schema has.
 func buckets(schema int) []string {
@@ -96,6 +97,9 @@ func buckets(schema int) []string {
 	}
 	if schema >= 3 {
 		b = append(b, bLeaving, bSnapshot, bRecords)
+	}
+	if schema >= 4 {
+		b = append(b, bSealed)
 	}
 	return b
 }
@@ -120,6 +124,10 @@ type DB struct {
 	stats  Stats
 
 	beforeRemove func(path string) // test hook: inspect a file just before it is deleted
+	// sealedCrash is a test hook: a crypto-erase stops where it returns an
+	// error ("written": the sidecar's temporary file is complete; "renamed":
+	// the sidecar is in place), as if the process died there.
+	sealedCrash func(point string) error
 }
 
 // Stats are timings of the last Open and Unlock, for the status screen and
@@ -129,6 +137,10 @@ type Stats struct {
 	KDF   time.Duration // Unlock: the Argon2id derivation alone
 	Load  time.Duration // Unlock: migrations, decrypting every value, building the search index
 	Cases int
+	// Resealed counts the sealed outbox entries Unlock found missing,
+	// damaged or sealed to an old key and sealed again (or removed, when
+	// their outbox entry was gone).
+	Resealed int
 }
 
 // Path returns the file's path.
@@ -274,7 +286,7 @@ func (t txn) bucket(name string) (*bolt.Bucket, error) {
 	if b == nil {
 		return nil, errCorrupt(fmt.Errorf("bucket %s missing", name))
 	}
-	if name == bOutbox || name == bAudit {
+	if name == bOutbox || name == bAudit || name == bSealed {
 		// Keys only ever grow (sequences): bbolt's default split leaves
 		// every full page half empty, so these trees had twice the pages
 		// and split more often, each split a page more to write. Fill them.

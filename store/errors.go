@@ -34,6 +34,7 @@ const (
 	RuleCommandUnknown = "store-handling-ukendt"  // not_found: Ack of a command never saved here
 	RuleReadOnly       = "store-kun-laesning"     // unauthorized: the case left this caseworker's scope
 	RuleStalePage      = "store-gammel-side"      // invalid: a page from before the replica's cursor
+	RuleSealedDamaged  = "store-forseglet-fejl"   // internal: the sealed outbox file (<path>.sealed) is damaged
 )
 
 // minPasswordLen is the shortest password Create and ChangePassword accept.
@@ -67,8 +68,22 @@ func errWrongSalvagePassword() error {
 		"unauthorized.wrong_password_use").WithField("password")
 }
 
-func errErased(n int) error {
+func errErased(n int) *app.Error {
 	return app.Errorf(app.CodeUnauthorized, RuleErased, "store.erased", "antal", strconv.Itoa(n))
+}
+
+// errErasedSealed: the file was erased, and n unsent changes were kept
+// sealed for the server in <path>.sealed.
+func errErasedSealed(failures, n int) error {
+	return app.Errorf(app.CodeUnauthorized, RuleErased, "store.erased_sealed", "antal", strconv.Itoa(failures), "gemt", strconv.Itoa(n))
+}
+
+func errServerKey(cause error) error {
+	return app.Errorf(app.CodeInvalid, "", "store.server_key").Wrap(cause).WithField("server_key")
+}
+
+func errSealedDamaged(cause error) error {
+	return app.Errorf(app.CodeInternal, RuleSealedDamaged, "store.sealed_damaged").Wrap(cause)
 }
 
 func errNotOpen() error {

@@ -99,7 +99,7 @@ func (db *DB) Dump() (map[string]string, error) {
 	out := map[string]string{}
 	err := db.read(func(t txn) error {
 		for _, name := range buckets(schemaVersion) {
-			if name == bHeader {
+			if name == bHeader || name == bSealed { // plaintext: the header, and entries only the server opens
 				continue
 			}
 			err := t.each(name, func(k, plain []byte) error {
@@ -246,4 +246,65 @@ func (db *DB) OpenAll(decode bool, names ...string) (n, size int, err error) {
 		return nil
 	})
 	return n, size, err
+}
+
+// Sealed outbox internals for the tests.
+const (
+	BucketSealed = bSealed
+	SealedMinLen = sealedMinLen
+	SealedMACLen = sealedMACLen
+)
+
+// SealedStored returns the stored values of the sealed bucket (entry and
+// MAC) by outbox sequence, read without keys.
+func (db *DB) SealedStored() (map[uint64][]byte, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	out := map[uint64][]byte{}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bSealed)).ForEach(func(k, v []byte) error {
+			seq, _ := parseSeq(k)
+			out[seq] = append([]byte(nil), v...)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// DowngradeToV3 turns a current file into the schema-3 layout: no sealed
+// outbox bucket, header schema 3.
+func (db *DB) DowngradeToV3() error {
+	return db.Raw(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte(bSealed)); err != nil {
+			return err
+		}
+		h, err := readHeader(tx)
+		if err != nil {
+			return err
+		}
+		h.Schema = 3
+		return writeHeader(tx, h)
+	})
+}
+
+// SetSealedCrash makes the next crypto-erase stop where fn returns an
+// error ("written", "renamed"), as if the process died there.
+func (db *DB) SetSealedCrash(fn func(point string) error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.sealedCrash = fn
+}
+
+var (
+	EncodeSidecar = encodeSidecar
+	DecodeSidecar = decodeSidecar
+)
+
+// PagesWritten returns how many pages bbolt has written to this file since
+// it was opened (its TxStats), for the commit benchmark.
+func (db *DB) PagesWritten() int64 {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	st := db.bolt.Stats()
+	return st.TxStats.GetWrite()
 }

@@ -11,6 +11,9 @@ const (
 	metaHLC    = "hlc"
 	// metaSnapshot is present while a paged snapshot is being applied.
 	metaSnapshot = "snapshot"
+	// metaServerKey is the server's public X25519 key the outbox is sealed
+	// to (sealed.go), present once SetServerKey was called.
+	metaServerKey = "server-key"
 )
 
 // PutConflict stores or replaces a conflict record for the sync layer.

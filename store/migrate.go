@@ -24,7 +24,16 @@ func defaultMigrations() []migration {
 	return []migration{
 		{to: 2, name: "blind-index", run: migrateBlindIndex},
 		{to: 3, name: "sync-scope", run: migrateSyncScope},
+		{to: 4, name: "sealed-outbox", run: migrateSealedOutbox},
 	}
+}
+
+// migrateSealedOutbox creates the bucket of outbox entries sealed to the
+// server's key. A file from before it has no server key, so there is
+// nothing to seal yet: SetServerKey seals the outbox when the key arrives.
+func migrateSealedOutbox(t txn) error {
+	_, err := t.tx.CreateBucketIfNotExists([]byte(bSealed))
+	return err
 }
 
 // migrateSyncScope creates the buckets sync needs: cases leaving scope, the

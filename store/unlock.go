@@ -224,14 +224,29 @@ func backoff(f int) time.Duration {
 	return time.Second << (f - 1)
 }
 
+// wrongPassword counts a failure; the MaxFailures-th crypto-erases the
+// file, first exporting the sealed outbox to <path>.sealed so that the
+// unsent work reaches the server after all (sidecar.go). An export that
+// fails (a full disk) does not stop the erase: the error then says unsent
+// changes are lost, and wraps why.
 func (db *DB) wrongPassword(h *header) error {
-	if h.Failures >= db.opts.MaxFailures {
-		if err := db.eraseLocked(); err != nil {
-			return app.Internal(fmt.Errorf("crypto-erase after %d failures: %w", h.Failures, err))
-		}
-		return errErased(h.Failures)
+	if h.Failures < db.opts.MaxFailures {
+		return errWrongPassword(db.opts.MaxFailures - h.Failures)
 	}
-	return errWrongPassword(db.opts.MaxFailures - h.Failures)
+	n, xerr := db.exportSealed(db.sealedCrash)
+	if xerr != nil && db.sealedCrash != nil {
+		return xerr // a simulated crash: nothing after it happens
+	}
+	if err := db.eraseLocked(); err != nil {
+		return app.Internal(fmt.Errorf("crypto-erase after %d failures: %w", h.Failures, err))
+	}
+	switch {
+	case xerr != nil:
+		return errErased(h.Failures).Wrap(fmt.Errorf("export of the sealed outbox: %w", xerr))
+	case n > 0:
+		return errErasedSealed(h.Failures, n)
+	}
+	return errErased(h.Failures)
 }
 
 // unlocked finishes a successful Unlock: reset the counter (and raise the
@@ -261,6 +276,13 @@ func (db *DB) unlocked(h *header, keys *keyring, password string) error {
 	if err := db.loadLocked(keys); err != nil {
 		return err
 	}
+	n, err := db.startSealing()
+	if err != nil { // the outbox could not be sealed as it must be: stay locked
+		db.keys.wipe()
+		db.keys, db.clock = nil, nil
+		return err
+	}
+	db.stats.Resealed = n
 	db.stats.Load = time.Since(start)
 	if compactionMarked(db.bolt) { // raised now, or left pending earlier
 		return db.compactCommitted(func(error) error { return errNotOpen() })
@@ -316,7 +338,10 @@ func (db *DB) ChangePassword(oldPassword, newPassword string) error {
 // whole file with zeros, and deletes it, together with any compaction,
 // migration and quarantine copies of it (they hold the same key). The DB is
 // closed afterwards. It works on a locked (not yet unlocked) DB too, for a
-// remote wipe.
+// remote wipe. Unlike the crypto-erase after too many wrong passwords,
+// Wipe exports no sealed outbox, and it deletes a <path>.sealed an earlier
+// erase left: a wipe is an explicit order (the device is revoked or
+// decommissioned) to leave nothing of the caseworker's behind.
 //
 // Errors: unauthorized (RuleNotOpen) after Close; internal when a file
 // could not be overwritten or deleted.
@@ -327,6 +352,9 @@ func (db *DB) Wipe() error {
 		return errNotOpen()
 	}
 	if err := db.eraseLocked(); err != nil {
+		return app.Internal(err)
+	}
+	if err := removeSidecar(db.path); err != nil {
 		return app.Internal(err)
 	}
 	return nil

@@ -21,6 +21,7 @@ type Scenario struct {
 	Line   int
 	Navn   string
 	Kilde  string
+	Regler []string // rule ids from "regler:" lines (DOMAIN.md items the scenario tests), for the coverage matrix
 	IDag   app.Date
 	Facts  []Line // state lines, in order
 	Checks []Line // expectations on the initial state (before any handling)
@@ -148,6 +149,13 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 	case "kilde":
 		s.Kilde = rest
 		return nil
+	case "regler":
+		ids, err := parseRegler(rest)
+		if err != nil {
+			return scenarioErr(file, n, err.Error())
+		}
+		s.Regler = append(s.Regler, ids...)
+		return nil
 	case "i_dag":
 		d, err := app.ParseDate(rest)
 		if err != nil {
@@ -183,7 +191,7 @@ func (s *Scenario) add(file string, n int, key, rest string) error {
 			st.Checks = append(st.Checks, l)
 		}
 	default:
-		return scenarioErr(file, n, fmt.Sprintf("ukendt nøgle %q; brug fx navn, kilde, i_dag, borger, kontaktgruppe, tilmelding, fravaer, handling, forventet, effekt", key))
+		return scenarioErr(file, n, fmt.Sprintf("ukendt nøgle %q; brug fx navn, kilde, regler, i_dag, borger, kontaktgruppe, tilmelding, fravaer, handling, forventet, effekt", key))
 	}
 	return nil
 }

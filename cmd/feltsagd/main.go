@@ -3,10 +3,13 @@
 //
 //	feltsagd rules check FILE...     run rule scenarios, print "N passed, M failed"
 //	feltsagd rules show              list the rule sets
+//	feltsagd rules coverage          print the coverage matrix of the sourced rules
+//	feltsagd rules mutants           run the mutation check of the rule tables
+//	feltsagd rules katalog DOMAIN.md extract the sourced rules of DOMAIN.md
 //	feltsagd demo list [flags]       list the demo population
 //	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
 //
-// The sync server (feltsagd serve) comes with the sync issue.
+//	feltsagd serve [flags]           run the sync server (see feltsagd serve -h)
 package main
 
 import (
@@ -45,8 +48,15 @@ Kommandoer:
                        kør regelscenarier: én linje pr. scenarie og "N passed, M failed"
                        (-q: kun fejl; -regler: brug regeltabeller fra en anden mappe)
   rules show           vis regelsættene og deres gyldighed
+  rules coverage [-q]  vis dækningsmatricen: DOMAIN-regel → tabelrække/Go → scenarier
+  rules mutants [-q] [-kun MØNSTER]
+                       ændr hver tal- og ja/nej-celle i regeltabellerne ±1, én ad gangen,
+                       og fejl, hvis intet scenarie opdager det
+  rules katalog DOMAIN.md
+                       udtræk de kildebelagte regler af DOMAIN.md som CSV
   demo list            vis demobefolkningen (se feltsagd demo list -h)
   demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
+  serve [flag]         start synkroniseringsserveren (se feltsagd serve -h)
 `
 
 // run is the whole program, testable end to end.
@@ -64,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRules(ctx, args[1:], tx, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], tx, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], tx, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

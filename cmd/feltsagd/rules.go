@@ -13,7 +13,7 @@ import (
 	"feltsag.dk/feltsag/assets"
 )
 
-// runRules runs "feltsagd rules check|show"; errors are shown in the
+// runRules runs "feltsagd rules check|show|coverage|mutants|katalog"; errors are shown in the
 // language of tx.
 func runRules(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -22,6 +22,14 @@ func runRules(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 			return exitError{"no rules subcommand"}
 		}
 		return nil
+	}
+	switch args[0] {
+	case "katalog":
+		return rulesKatalog(args[1:], stdout, stderr)
+	case "coverage":
+		return rulesCoverage(args[1:], tx, stdout, stderr)
+	case "mutants":
+		return rulesMutants(ctx, args[1:], tx, stdout, stderr)
 	}
 	fset := flag.NewFlagSet("rules "+args[0], flag.ContinueOnError)
 	fset.SetOutput(stderr)

@@ -14,35 +14,28 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/wire"
 )
 
 // Catalogue keys of the errors this package makes itself (assets/i18n).
 // An error the server sent keeps the server's key.
 const (
-	KeyUnreachable    = "internal.sync_unreachable"          // the server cannot be reached or the connection dropped
-	KeySessionExpired = "unauthorized.sync_session_expired"  // the refresh token was refused: sign in again
-	KeyLoginRefused   = "unauthorized.sync_login_refused"    // wrong user name or password
-	KeyDisabled       = "unauthorized.sync_account_disabled" // the account or device is disabled
-	KeyWiped          = "unauthorized.sync_wiped"            // the server ordered this device wiped
-	KeyReplaced       = "conflict.sync_replaced"             // another connection of this device took over
-	KeyOutdated       = "invalid.sync_app_outdated"          // the server does not speak this protocol version
-	KeyBadAnswer      = "invalid.sync_server_answer"         // the server sent something this client cannot use
-	KeyInsecureURL    = "invalid.sync_url_insecure"          // plain http/ws to a host that is not loopback
-	KeyBadURL         = "invalid.sync_url"                   // the server address cannot be used
+	KeyUnreachable    = "internal.sync.unreachable"  // the server cannot be reached or the connection dropped
+	KeySessionExpired = "unauthorized.sync.session"  // the session or refresh token was refused: sign in again (the server's key)
+	KeyLoginRefused   = "unauthorized.sync.login"    // wrong user name or password (the server's key)
+	KeyDisabled       = "unauthorized.sync.disabled" // the account is disabled (the server's key)
+	KeyWiped          = "unauthorized.sync.wiped"    // the server ordered this device wiped
+	KeyReplaced       = "conflict.sync.replaced"     // another connection of this device took over
+	KeyOutdated       = "invalid.sync.app_outdated"  // the server does not speak this protocol version
+	KeyBadAnswer      = "invalid.sync.server_answer" // the server sent something this client cannot use
+	KeyInsecureURL    = "invalid.sync.url_insecure"  // plain http/ws to a host that is not loopback
+	KeyBadURL         = "invalid.sync.url"           // the server address cannot be used
 )
 
-// Session is what a sign-in or a refresh returns (docs/protocol.md §1
-// "Sign-in"). The caller keeps it (the refresh token rotates on every
+// Session is what a sign-in or a refresh returns (docs/protocol.md §1.1,
+// wire.Tokens). The caller keeps it (the refresh token rotates on every
 // refresh) and hands it to a TokenSource.
-type Session struct {
-	Caseworker     app.ID    `json:"caseworker"`
-	Device         app.ID    `json:"device"`
-	AccessToken    string    `json:"access_token"`
-	AccessExpires  time.Time `json:"access_expires"`
-	RefreshToken   string    `json:"refresh_token"`
-	RefreshExpires time.Time `json:"refresh_expires"`
-	ServerKey      string    `json:"server_key"` // base64 X25519 public key for sealed outbox entries; may be empty
-}
+type Session = wire.Tokens
 
 // maxAuthBody is the most bytes read of a sign-in answer.
 const maxAuthBody = 64 << 10
@@ -58,16 +51,16 @@ const maxAuthBody = 64 << 10
 // address that cannot be used; internal (KeyUnreachable) when the server
 // cannot be reached, (KeyBadAnswer) for an answer that is not a session.
 func Login(ctx context.Context, c *http.Client, baseURL, user, password string, device app.ID, deviceName string) (Session, error) {
-	body := map[string]string{"user": user, "password": password, "device": string(device), "device_name": deviceName}
-	return postSession(ctx, c, baseURL, "/v1/login", body, device)
+	body := wire.LoginRequest{User: app.ID(user), Password: password, Device: device, DeviceName: deviceName}
+	return postSession(ctx, c, baseURL, wire.PathLogin, body, device)
 }
 
 // Refresh trades a refresh token for a new session (the refresh token
 // rotates: keep the new one). Errors as Login; a refused refresh token is
 // unauthorized with KeySessionExpired unless the server named its own key.
 func Refresh(ctx context.Context, c *http.Client, baseURL string, device app.ID, refreshToken string) (Session, error) {
-	body := map[string]string{"device": string(device), "refresh_token": refreshToken}
-	s, err := postSession(ctx, c, baseURL, "/v1/refresh", body, device)
+	body := wire.RefreshRequest{Device: device, RefreshToken: refreshToken}
+	s, err := postSession(ctx, c, baseURL, wire.PathRefresh, body, device)
 	var e *app.Error
 	if errors.As(err, &e) && e.Key == KeyLoginRefused {
 		return s, app.Errorf(app.CodeUnauthorized, "", KeySessionExpired).Wrap(err)
@@ -75,7 +68,7 @@ func Refresh(ctx context.Context, c *http.Client, baseURL string, device app.ID,
 	return s, err
 }
 
-func postSession(ctx context.Context, c *http.Client, baseURL, path string, body map[string]string, device app.ID) (Session, error) {
+func postSession(ctx context.Context, c *http.Client, baseURL, path string, body any, device app.ID) (Session, error) {
 	u, err := serverURL(baseURL, "http", path)
 	if err != nil {
 		return Session{}, err
@@ -114,15 +107,15 @@ func postSession(ctx context.Context, c *http.Client, baseURL, path string, body
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return Session{}, badAnswer(err)
 	}
-	if err := s.check(device); err != nil {
+	if err := checkSession(s, device); err != nil {
 		return Session{}, err
 	}
 	return s, nil
 }
 
-// check refuses a session that cannot be used: no tokens, ids that are not
-// ids, or another device than the one that asked.
-func (s Session) check(device app.ID) error {
+// checkSession refuses a session that cannot be used: no tokens, ids that
+// are not ids, or another device than the one that asked.
+func checkSession(s Session, device app.ID) error {
 	if s.AccessToken == "" || s.RefreshToken == "" || s.Device != device {
 		return badAnswer(errors.New("session without tokens or for another device"))
 	}
@@ -135,9 +128,7 @@ func (s Session) check(device app.ID) error {
 // serverError reads the server's {"error": app.Error} body; without one it
 // returns an unauthorized error with key def.
 func serverError(raw []byte, def string) *app.Error {
-	var body struct {
-		Error *app.Error `json:"error"`
-	}
+	var body wire.HTTPError
 	if json.Unmarshal(raw, &body) == nil && body.Error != nil && body.Error.Key != "" && body.Error.Code == app.CodeUnauthorized {
 		return body.Error
 	}

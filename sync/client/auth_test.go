@@ -79,9 +79,9 @@ func (a *authServer) login(w http.ResponseWriter, r *http.Request) {
 	defer a.mu.Unlock()
 	switch {
 	case body.User == "spaerret":
-		refuseJSON(w, http.StatusForbidden, "unauthorized.account_disabled")
+		refuseJSON(w, http.StatusForbidden, "unauthorized.sync.disabled")
 	case body.User != "cw1" || body.Password != "rigtigt":
-		refuseJSON(w, http.StatusUnauthorized, "unauthorized.login")
+		refuseJSON(w, http.StatusUnauthorized, "unauthorized.sync.login")
 	default:
 		a.session(w, body.Device)
 	}
@@ -123,8 +123,8 @@ func TestLogin(t *testing.T) {
 	}{
 		{"signed in", a.srv.URL, "cw1", "rigtigt", ""},
 		{"wss base on loopback", "ws" + a.srv.URL[len("http"):], "cw1", "rigtigt", ""},
-		{"wrong password: the server's key", a.srv.URL, "cw1", "forkert", "unauthorized.login"},
-		{"disabled account", a.srv.URL, "spaerret", "rigtigt", "unauthorized.account_disabled"},
+		{"wrong password: the server's key", a.srv.URL, "cw1", "forkert", "unauthorized.sync.login"},
+		{"disabled account", a.srv.URL, "spaerret", "rigtigt", "unauthorized.sync.disabled"},
 		{"plain http to another host", "http://feltsag.example", "cw1", "rigtigt", client.KeyInsecureURL},
 		{"plain ws to another host", "ws://10.0.0.1:8080", "cw1", "rigtigt", client.KeyInsecureURL},
 		{"not a URL", "feltsag", "cw1", "rigtigt", client.KeyBadURL},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/wire"
 )
 
 // Reconnect policy (docs/protocol.md §8): exponential backoff with full
@@ -157,7 +158,7 @@ func New(o Options) *Engine {
 		retry:   make(chan struct{}, 1),
 		updates: make(chan struct{}, 1),
 	}
-	e.wsURL, e.urlErr = serverURL(o.URL, "ws", "/v1/sync")
+	e.wsURL, e.urlErr = serverURL(o.URL, "ws", wire.PathSync)
 	return e
 }
 

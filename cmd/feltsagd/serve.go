@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/store/ledger"
+	"feltsag.dk/feltsag/sync/server"
+	"feltsag.dk/feltsag/sync/wire"
+)
+
+// Version is feltsagd's version, sent in welcome.
+const Version = "0.2.0"
+
+const serveUsage = `Brug: feltsagd serve [flag]
+
+Starter synkroniseringsserveren på én indlejret bbolt-fil: ingen anden proces.
+
+  -addr ADRESSE    lyt her (standard 127.0.0.1:8443); ws:// kun på loopback
+  -data FIL        serverens ledger (standard feltsagd.db)
+  -cert FIL -key FIL  TLS-certifikat og nøgle (wss://)
+  -dev             lav et selvsigneret certifikat (kun til udvikling)
+  -origin URL      tilladt Origin (kan gentages); klienten sender ingen
+  -demo            demodata i en midlertidig mappe; adgangskoder skrives ved start
+  -demo-size N     antal demoborgere (standard 200)
+  -demo-seed S     demoens seed (standard 1)
+  -demo-dir MAPPE  læg demo-ledgeren her i stedet for en midlertidig mappe
+`
+
+// serveFlags are feltsagd serve's settings.
+type serveFlags struct {
+	addr, data, cert, key string
+	dev, demo             bool
+	origins               []string
+	demoSize              int
+	demoSeed              int64
+	demoDir               string
+}
+
+func parseServe(args []string, stderr io.Writer) (serveFlags, error) {
+	var f serveFlags
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() { fmt.Fprint(stderr, serveUsage) }
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8443", "")
+	fl.StringVar(&f.data, "data", "feltsagd.db", "")
+	fl.StringVar(&f.cert, "cert", "", "")
+	fl.StringVar(&f.key, "key", "", "")
+	fl.BoolVar(&f.dev, "dev", false, "")
+	fl.BoolVar(&f.demo, "demo", false, "")
+	fl.IntVar(&f.demoSize, "demo-size", 200, "")
+	fl.Int64Var(&f.demoSeed, "demo-seed", 1, "")
+	fl.StringVar(&f.demoDir, "demo-dir", "", "")
+	fl.Func("origin", "", func(s string) error { f.origins = append(f.origins, s); return nil })
+	if err := fl.Parse(args); err != nil {
+		return f, exitError{"bad flags"}
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "feltsagd serve: uventet argument %q\n\n%s", fl.Arg(0), serveUsage)
+		return f, exitError{"bad flags"}
+	}
+	if f.demoSize < 1 || f.demoSize > 100_000 {
+		fmt.Fprintf(stderr, "feltsagd serve: -demo-size skal være 1–100000\n")
+		return f, exitError{"bad flags"}
+	}
+	return f, nil
+}
+
+// runServe starts the server and serves until ctx ends.
+func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
+	f, err := parseServe(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	tr, err := transportFor(f.addr, f.cert, f.key, f.dev, time.Now())
+	if err != nil {
+		return err
+	}
+	path := f.data
+	if f.demo {
+		dir := f.demoDir
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "feltsagd-demo-"); err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+		}
+		path = filepath.Join(dir, "feltsagd-demo.db")
+	}
+	srv, led, err := openServer(path, f.origins, log)
+	if err != nil {
+		return errors.New(tx.err(err, nil))
+	}
+	defer led.Close()
+	defer srv.Close()
+	if f.demo {
+		if err := seedDemo(srv, led, f.demoSeed, f.demoSize, stdout); err != nil {
+			return errors.New(tx.err(err, nil))
+		}
+	}
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("kan ikke lytte på %s (cannot listen): %w", f.addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	mux.Handle("GET /metrics", metricsHandler(srv))
+	hs := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second, // a slowloris upgrade is cut here
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		TLSConfig:         tr.tls,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	scheme := "ws"
+	if tr.tls != nil {
+		scheme = "wss"
+		ln = tlsListener(ln, tr)
+	}
+	fmt.Fprintf(stdout, "feltsagd %s lytter på %s://%s%s (ledger %s)\n", Version, scheme, ln.Addr(), wire.PathSync, path)
+	if tr.fingerprint != "" {
+		fmt.Fprintf(stdout, "selvsigneret certifikat, SHA-256 %s\n", tr.fingerprint)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "tls", tr.tls != nil, "demo", f.demo)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Close() // websockets are hijacked: Shutdown does not close them
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openServer opens the ledger at path and a server over it with the
+// embedded rule tables.
+func openServer(path string, origins []string, log *slog.Logger) (*server.Server, *ledger.DB, error) {
+	rules, err := app.LoadRules(assets.Rules())
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := ruleFiles(assets.Rules())
+	if err != nil {
+		return nil, nil, err
+	}
+	led, err := ledger.Open(path, ledger.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := server.New(server.Options{
+		Ledger: led, Engine: app.NewEngine(rules), Logger: log,
+		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version,
+	})
+	if err != nil {
+		_ = led.Close()
+		return nil, nil, err
+	}
+	return srv, led, nil
+}
+
+// ruleFiles returns the rule tables as the rule bundle's files, in name
+// order (the CSV tables only: scenarios are for rule maintainers).
+func ruleFiles(fsys fs.FS) ([]wire.RuleFile, error) {
+	var out []wire.RuleFile
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, wire.RuleFile{Name: p, Data: string(b)})
+		return nil
+	})
+	slices.SortFunc(out, func(a, b wire.RuleFile) int { return strings.Compare(a.Name, b.Name) })
+	return out, err
+}

@@ -1,0 +1,15 @@
+// Package ledger is feltsagd's embedded ledger: app.Ledger on one bbolt
+// file, the server's default storage (DESIGN §6; docs/store.md, "The
+// server's ledger").
+//
+// One file holds accounts, devices, sessions (by token hash), records with
+// their ordered log and a per-owner scope index, applied command ids,
+// conflicts, the audit trail and a few settings. Every Update is durable
+// when it returns nil (bbolt fsyncs each commit; the ledger never turns
+// that off) and concurrent Updates share a commit (group commit, bbolt's
+// DB.Batch), so throughput is not one fsync per command.
+//
+// The package imports only app, bbolt and the standard library. Its
+// promises are checked by the conformance suite in
+// store/ledger/ledgertest, which every ledger implementation passes.
+package ledger

@@ -1,0 +1,347 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/wire"
+)
+
+// handle answers one decoded frame (reader goroutine).
+func (c *conn) handle(f wire.Frame) {
+	if !c.welcomed {
+		h, ok := f.Body.(*wire.Hello)
+		if !ok {
+			c.s.stats.badFrames.Add(1)
+			c.fail(f.ID, app.Errorf(app.CodeInvalid, "", "invalid.sync.hello_first", "type", f.Body.Type()), wire.CloseBadFrame)
+			return
+		}
+		c.onHello(f.ID, h)
+		return
+	}
+	switch m := f.Body.(type) {
+	case *wire.Push:
+		c.onPush(f.ID, m)
+	case *wire.Pull:
+		c.onPull(f.ID, m)
+	case *wire.Resolve:
+		c.onResolve(f.ID, m)
+	case *wire.AuditUpload:
+		c.onAudit(f.ID, m)
+	case *wire.RulesRequest:
+		c.onRules(f.ID)
+	case *wire.Ping:
+		c.reply(f.ID, &wire.Pong{})
+	case *wire.Pong:
+	case *wire.Error:
+		c.s.log.Info("client reported an error", "device", string(c.p.device), "code", m.WireCode(), "key", m.Key)
+	default: // a second hello, or a message only the server sends
+		c.s.stats.badFrames.Add(1)
+		c.fail(f.ID, app.Errorf(app.CodeInvalid, "", "invalid.sync.unexpected", "type", f.Body.Type()), wire.CloseBadFrame)
+	}
+}
+
+// internal answers a request the server failed to serve: the client may
+// retry; nothing was committed.
+func (c *conn) internal(id app.ID, err error) {
+	c.s.stats.internalErrors.Add(1)
+	c.s.log.Error("request failed", "device", string(c.p.device), "err", app.Describe(err))
+	c.reply(id, &wire.Error{Error: *app.Internal(err), RetryAfterMS: 1000})
+}
+
+func (c *conn) onHello(id app.ID, h *wire.Hello) {
+	if h.Device != c.p.device {
+		c.fail(id, app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.device").WithField("body.device"), wire.CloseUnauthorized)
+		return
+	}
+	if c.p.revoked {
+		c.wipe()
+		return
+	}
+	var head app.Cursor
+	var conflicts []app.Conflict
+	err := c.s.ledger.View(func(tx app.LedgerTx) error {
+		var err error
+		if head, err = tx.Head(); err != nil {
+			return err
+		}
+		conflicts, err = tx.Conflicts(c.p.account)
+		return err
+	})
+	if err != nil {
+		c.s.stats.internalErrors.Add(1)
+		c.s.log.Error("hello failed", "device", string(c.p.device), "err", app.Describe(err))
+		c.failAfter(id, app.Internal(err), websocket.CloseTryAgainLater, 5*time.Second)
+		return
+	}
+	c.welcomed = true
+	c.hello.Store(true)
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.s.opts.PongWait))
+	c.reply(id, &wire.Welcome{Caseworker: c.p.account, ServerTime: c.s.now(), AppVersion: c.s.opts.AppVersion,
+		Cursor: head, RuleSets: c.s.opts.RuleSets, RulesDigest: c.s.digest})
+	for _, k := range conflicts {
+		c.reply("", &wire.ConflictNotice{Conflict: k})
+	}
+}
+
+func (c *conn) onPush(id app.ID, m *wire.Push) {
+	c.s.stats.pushes.Add(1)
+	out, err := c.s.push(c.p, m.Commands)
+	if err != nil {
+		c.internal(id, err)
+		return
+	}
+	st := &c.s.stats
+	st.applied.Add(out.n.applied)
+	st.duplicates.Add(out.n.duplicates)
+	st.rejected.Add(out.n.rejected)
+	st.conflicts.Add(out.n.conflicts)
+	st.lwwOverwrites.Add(out.n.lww)
+	if out.skewed {
+		st.skewFlagged.Add(1)
+		c.s.log.Warn("device clock ahead; timestamps clamped", "device", string(c.p.device))
+	}
+	c.reply(id, &wire.Ack{Results: out.results})
+	for _, k := range out.conflicts {
+		c.s.notify(nil, k.Owner, &wire.ConflictNotice{Conflict: k})
+	}
+	if len(out.owners) > 0 {
+		c.s.pokeOwners(c, out.head, out.owners...)
+	}
+}
+
+func (c *conn) onPull(id app.ID, m *wire.Pull) {
+	c.s.stats.pulls.Add(1)
+	limit := m.Limit
+	if limit <= 0 {
+		limit = wire.MaxRecordsPerPage
+	}
+	var page app.Page
+	err := c.s.ledger.View(func(tx app.LedgerTx) error {
+		head, err := tx.Head()
+		if err != nil {
+			return err
+		}
+		after := m.Cursor.Seq
+		if m.Cursor.Epoch != head.Epoch || after > head.Seq {
+			after = 0 // another epoch, or a cursor the log never reached: a fresh snapshot
+		}
+		recs, err := tx.Changes(c.p.account, after, limit+1)
+		if err != nil {
+			return err
+		}
+		page = app.Page{Records: recs, Cursor: head, Snapshot: after == 0}
+		if len(recs) > limit {
+			page.Records, page.HasMore = recs[:limit], true
+			page.Cursor = app.Cursor{Epoch: head.Epoch, Seq: recs[limit-1].Seq}
+		}
+		return nil
+	})
+	if err != nil {
+		c.internal(id, err)
+		return
+	}
+	if page.Records == nil {
+		page.Records = []app.Record{}
+	}
+	parts, err := wire.SplitChanges(&wire.Changes{Page: page})
+	if err != nil {
+		c.internal(id, err)
+		return
+	}
+	// One pull, one changes frame: the client pulls the rest from the
+	// first frame's cursor.
+	c.s.stats.recordsSent.Add(int64(len(parts[0].Records)))
+	c.reply(id, parts[0])
+}
+
+func (c *conn) onResolve(id app.ID, m *wire.Resolve) {
+	out, refusal, err := c.s.resolve(c.p, m)
+	switch {
+	case err != nil:
+		c.internal(id, err)
+		return
+	case refusal != nil:
+		c.refuse(id, refusal)
+		return
+	}
+	c.s.stats.resolved.Add(1)
+	c.reply(id, &out.resolved)
+	c.s.notify(c, c.p.account, &out.resolved)
+	if !out.head.IsZero() {
+		c.s.pokeOwners(nil, out.head, out.owner)
+	}
+}
+
+func (c *conn) onRules(id app.ID) {
+	parts, err := wire.SplitRules(c.s.opts.RuleSets, c.s.opts.RuleFiles)
+	if err != nil {
+		c.internal(id, err)
+		return
+	}
+	for _, p := range parts {
+		c.reply(id, p)
+	}
+}
+
+func (c *conn) onAudit(id app.ID, m *wire.AuditUpload) {
+	if m.Device != c.p.device {
+		c.refuse(id, app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.device").WithField("body.device"))
+		return
+	}
+	ack, n, broken, err := c.s.uploadAudit(c.p, m.Records)
+	if err != nil {
+		c.internal(id, err)
+		return
+	}
+	c.s.stats.auditRecords.Add(int64(n))
+	if broken > 0 {
+		c.s.stats.auditBroken.Add(int64(broken))
+		c.s.log.Warn("audit chain does not verify", "device", string(c.p.device), "records", broken)
+	}
+	c.reply(id, ack)
+}
+
+// uploadAudit stores a device's audit records that continue its chain:
+// records it holds already are skipped, records after a gap are not stored
+// (the gap is reported and the device sends them again), and a record
+// whose hash or link does not verify is stored all the same (losing an
+// audit record is worse) and counted in broken.
+func (s *Server) uploadAudit(p principal, recs []app.AuditRecord) (*wire.AuditAck, int, int, error) {
+	var ack *wire.AuditAck
+	var stored, broken int
+	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		ack, stored, broken = nil, 0, 0
+		dev, err := tx.Device(p.device)
+		if err != nil {
+			return err
+		}
+		var add []app.LedgerAudit
+		for _, r := range recs {
+			if r.Seq <= dev.AuditSeq {
+				continue
+			}
+			if r.Seq > dev.AuditSeq+1 {
+				ack = &wire.AuditAck{Gaps: []wire.SeqRange{{From: dev.AuditSeq + 1, To: r.Seq - 1}}}
+				break
+			}
+			h, err := r.ChainHash()
+			if err != nil {
+				return app.Internal(err)
+			}
+			if !bytes.Equal(h, r.Hash) || !bytes.Equal(r.Prev, dev.AuditHash) {
+				broken++
+			}
+			r.Uploaded = time.Time{}
+			add = append(add, app.LedgerAudit{Device: p.device, Record: r})
+			dev.AuditSeq, dev.AuditHash = r.Seq, r.Hash
+		}
+		if ack == nil {
+			ack = &wire.AuditAck{}
+		}
+		ack.Through = dev.AuditSeq
+		if len(add) == 0 {
+			return nil
+		}
+		if stored, err = tx.AppendAudit(add...); err != nil {
+			return err
+		}
+		return tx.PutDevice(dev)
+	})
+	return ack, stored, broken, err
+}
+
+// resolveOutcome is what a resolve did.
+type resolveOutcome struct {
+	resolved wire.Resolved
+	head     app.Cursor // set when "mine" changed the case
+	owner    app.ID
+}
+
+// resolve closes a conflict of p's: "theirs" keeps the server's value;
+// "mine" runs the command again on the current state (the person decided,
+// so no field is compared) and stores the value it replaces in the audit
+// trail. A conflict that is not p's is not found.
+func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Error, error) {
+	now := s.now()
+	var out *resolveOutcome
+	var refusal *app.Error
+	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		out, refusal = &resolveOutcome{resolved: wire.Resolved{Conflict: m.Conflict, Decision: m.Decision}}, nil
+		k, err := tx.Conflict(m.Conflict)
+		if isNotFound(err) || err == nil && k.Owner != p.account {
+			refusal = app.Errorf(app.CodeNotFound, "", "not_found.sync.conflict").WithField("body.conflict")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		b := newBatch(tx)
+		e, err := b.get(k.Sag)
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return app.Internal(errors.New("conflict on a case the ledger does not hold"))
+		}
+		out.resolved.Version, out.owner = e.rec.Version, e.rec.Owner
+		if m.Decision == app.ResolveTakeMine {
+			if err := s.takeMine(b, p, k, e, now, out); err != nil {
+				return err
+			}
+			if err := b.flush(); err != nil {
+				return err
+			}
+			if e.dirty {
+				if out.head, err = tx.Head(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.DeleteConflict(k.ID); err != nil {
+			return err
+		}
+		return tx.PutMeta(conflictKey(k.ID), nil)
+	})
+	return out, refusal, err
+}
+
+func (s *Server) takeMine(b *batch, p principal, k app.Conflict, e *entry, now time.Time, out *resolveOutcome) error {
+	data, err := b.tx.Meta(conflictKey(k.ID))
+	if err != nil {
+		return err
+	}
+	var pend pendingConflict
+	if err := json.Unmarshal(data, &pend); err != nil {
+		return app.Internal(err)
+	}
+	cur := e.sag
+	cmd := pend.Command.Command
+	res, err := s.engine.Execute(cur, cmd)
+	if err != nil {
+		e := app.AsError(err)
+		if e.Code == app.CodeInternal {
+			return e
+		}
+		out.resolved.Error = e // a rule refuses it now: the conflict closes, the server's value stands
+		return nil
+	}
+	author := app.ConflictSide{Command: cmd.ID, Author: app.Actor{Rolle: app.RolleSagsbehandler, ID: p.account}, Device: p.device, HLC: pend.Command.HLC, At: cmd.At}
+	var over []app.Change
+	for _, ch := range res.Changes {
+		if ch.Policy != app.PolicyAppend && cur.Versions[ch.Field] > baseOf(pend.Command, ch.Field) {
+			over = append(over, ch)
+		}
+	}
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, over, now)
+	if err != nil {
+		return err
+	}
+	out.resolved.Version = v
+	return nil
+}

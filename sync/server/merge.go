@@ -1,0 +1,477 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"maps"
+	"strconv"
+	"time"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/wire"
+)
+
+// The merge lives here and not in app: the domain part of it (what a
+// field's value is, which policy a field has, running the command) is
+// app's (FieldValue, FieldPolicy, Engine.Execute); what remains is the
+// server's bookkeeping over its ledger — replay ids, ownership and
+// handovers, versions, the conflict queue, the audit of overwritten
+// values, who last wrote a field — all of which needs a LedgerTx.
+
+// Refusals of a pushed command (ack status rejected).
+func errNotAssigned() *app.Error {
+	return app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.not_assigned")
+}
+func errActor() *app.Error { return app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.actor") }
+func errReplay() *app.Error {
+	return app.Errorf(app.CodeInvalid, "", "invalid.sync.replay").WithField("id")
+}
+
+// Meta keys the engine keeps in the ledger besides handoverKey.
+func writersKey(sag app.ID) string       { return "writers/" + string(sag) }
+func conflictKey(conflict app.ID) string { return "conflict/" + string(conflict) }
+
+// writers records, per field of a case, who made its current value: the
+// "theirs" side of a later conflict (the Sag itself does not say).
+// Append fields are not kept: they never conflict.
+type writers map[string]app.ConflictSide
+
+// pendingConflict is what the server keeps of the command that opened a
+// conflict, to run it again when the owner decides "mine".
+type pendingConflict struct {
+	Command wire.PushCommand `json:"command"`
+	Device  app.ID           `json:"device"`
+}
+
+// pushOutcome is what one push did, for the ack and the notices after the
+// commit.
+type pushOutcome struct {
+	results   []app.AckResult
+	head      app.Cursor
+	owners    []app.ID // whose scope changed
+	conflicts []app.Conflict
+	skewed    bool
+	n         struct{ applied, duplicates, rejected, conflicts, lww int64 }
+}
+
+func (o *pushOutcome) owner(id app.ID) {
+	for _, x := range o.owners {
+		if x == id {
+			return
+		}
+	}
+	o.owners = append(o.owners, id)
+}
+
+// batch is the working set of one ledger transaction: each case it
+// touches is read and decoded once and written once, at flush, however
+// many commands of the frame change it (the log needs only the latest
+// state of a record; every command still gets its own version).
+type batch struct {
+	tx    app.LedgerTx
+	cases map[app.ID]*entry
+	order []app.ID
+}
+
+type entry struct {
+	rec     app.LedgerRecord
+	sag     *app.Sag
+	w       writers // nil until read
+	dirty   bool
+	wDirty  bool
+	missing bool
+}
+
+func newBatch(tx app.LedgerTx) *batch { return &batch{tx: tx, cases: map[app.ID]*entry{}} }
+
+// get returns the case id, or nil when it does not exist.
+func (b *batch) get(id app.ID) (*entry, error) {
+	if e, ok := b.cases[id]; ok {
+		if e.missing {
+			return nil, nil
+		}
+		return e, nil
+	}
+	rec, err := b.tx.Record(app.RecordSag, id)
+	if isNotFound(err) {
+		b.cases[id] = &entry{missing: true}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cs, err := decodeSag(rec)
+	if err != nil {
+		return nil, err
+	}
+	e := &entry{rec: rec, sag: cs}
+	b.cases[id] = e
+	b.order = append(b.order, id)
+	return e, nil
+}
+
+func (b *batch) writers(e *entry) (writers, error) {
+	if e.w == nil {
+		w, err := readWriters(b.tx, e.rec.ID)
+		if err != nil {
+			return nil, err
+		}
+		e.w = w
+	}
+	return e.w, nil
+}
+
+// flush writes every changed case at the next log position.
+func (b *batch) flush() error {
+	for _, id := range b.order {
+		e := b.cases[id]
+		if e.dirty {
+			data, err := json.Marshal(e.sag)
+			if err != nil {
+				return app.Internal(err)
+			}
+			r := e.rec
+			r.Data = data
+			if _, err := b.tx.PutRecord(r); err != nil {
+				return err
+			}
+		}
+		if e.wDirty {
+			data, err := json.Marshal(e.w)
+			if err != nil {
+				return app.Internal(err)
+			}
+			if err := b.tx.PutMeta(writersKey(id), data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// push merges a push frame's commands in order, in one ledger transaction
+// (group commit: the ledger may commit it together with others').
+func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error) {
+	now := s.now()
+	var out *pushOutcome
+	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		out = &pushOutcome{} // Update may run fn again
+		b := newBatch(tx)
+		dev, err := tx.Device(p.device)
+		if isNotFound(err) {
+			dev = app.Device{ID: p.device, Account: p.account, Created: now}
+		} else if err != nil {
+			return err
+		}
+		for _, pc := range cmds {
+			r, err := s.mergeOne(b, p, pc, now, out)
+			if err != nil {
+				return err
+			}
+			out.results = append(out.results, r)
+			dev.PushSeq = max(dev.PushSeq, pc.Seq)
+		}
+		if err := b.flush(); err != nil {
+			return err
+		}
+		if out.skewed {
+			dev.SkewFlagged = true
+		}
+		dev.LastSeen = now
+		if err := tx.PutDevice(dev); err != nil {
+			return err
+		}
+		if len(out.owners) > 0 {
+			out.head, err = tx.Head()
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// commandDigest is the SHA-256 of a command as pushed (its JSON as
+// app.Command writes it, the pushed actor included).
+func commandDigest(c app.Command) ([]byte, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, app.AsError(err)
+	}
+	h := sha256.Sum256(b)
+	return h[:], nil
+}
+
+// mergeOne answers one command: a replay gets its first answer, a new id
+// is decided and its answer remembered.
+func (s *Server) mergeOne(b *batch, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
+	cmd := pc.Command
+	digest, err := commandDigest(cmd)
+	if err != nil {
+		out.n.rejected++
+		return app.AckResult{Command: cmd.ID, Status: app.AckRejected, Error: app.AsError(err), At: now}, nil
+	}
+	prior, err := b.tx.Applied(cmd.ID)
+	switch {
+	case err == nil:
+		if prior.Account != p.account || !bytes.Equal(prior.Digest, digest) {
+			// Another body under a known id, or another account's id:
+			// refused, and not remembered (the first answer stands).
+			out.n.rejected++
+			return app.AckResult{Command: cmd.ID, Status: app.AckRejected, Error: errReplay(), At: now}, nil
+		}
+		r := prior.Result
+		if r.Status == app.AckApplied {
+			r.Status = app.AckDuplicate
+		}
+		out.n.duplicates++
+		return r, nil
+	case !isNotFound(err):
+		return app.AckResult{}, err
+	}
+	r, err := s.decide(b, p, pc, now, out)
+	if err != nil {
+		return app.AckResult{}, err
+	}
+	r.Command, r.At = cmd.ID, now
+	switch r.Status {
+	case app.AckApplied:
+		out.n.applied++
+	case app.AckConflict:
+		out.n.conflicts++
+	default:
+		out.n.rejected++
+	}
+	err = b.tx.PutApplied(app.AppliedCommand{ID: cmd.ID, Sag: cmd.Sag, Account: p.account, Device: p.device, Digest: digest, Result: r, At: now})
+	return r, err
+}
+
+func rejected(e *app.Error) app.AckResult { return app.AckResult{Status: app.AckRejected, Error: e} }
+
+// decide authorises, runs and merges a new command.
+func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
+	cmd := pc.Command
+	// Identity comes from the session: an actor naming someone else is
+	// refused; an empty one is filled in.
+	if cmd.Actor.ID != "" && cmd.Actor.ID != p.account || cmd.Actor.Rolle != "" && cmd.Actor.Rolle != app.RolleSagsbehandler {
+		return rejected(errActor()), nil
+	}
+	cmd.Actor = app.Actor{Rolle: app.RolleSagsbehandler, ID: p.account}
+
+	e, err := b.get(cmd.Sag)
+	if err != nil {
+		return app.AckResult{}, err
+	}
+	if e == nil {
+		return rejected(errNotAssigned()), nil // the same answer as another's case: existence is not told
+	}
+	rec := e.rec
+	handover := false
+	if rec.Owner != p.account {
+		ok, err := madeBeforeHandover(b.tx, cmd.Sag, p.account, pc.Base)
+		if err != nil {
+			return app.AckResult{}, err
+		}
+		if !ok {
+			return rejected(errNotAssigned()), nil
+		}
+		handover = true
+	}
+
+	hlc := pc.HLC
+	if !hlc.IsZero() {
+		hlc.Device = p.device
+		clamped, skewed, err := app.ClampHLC(hlc, now)
+		if err != nil {
+			return rejected(app.AsError(err)), nil
+		}
+		if skewed {
+			out.skewed = true
+		}
+		hlc = clamped
+	}
+
+	cur := e.sag
+	res, err := s.engine.Execute(cur, cmd)
+	if err != nil {
+		e := app.AsError(err)
+		if e.Code == app.CodeInternal {
+			return app.AckResult{}, e
+		}
+		return rejected(e), nil // the domain refuses it on the server's state; later commands go on
+	}
+
+	// Per field: a change made concurrently (the server's field version
+	// is past the command's base) merges by the field's policy.
+	var overwritten []app.Change
+	conflictField, conflictBase := "", int64(0)
+	for _, ch := range res.Changes {
+		base := baseOf(pc, ch.Field)
+		if cur.Versions[ch.Field] <= base {
+			continue
+		}
+		switch ch.Policy {
+		case app.PolicyAppend:
+		case app.PolicyLWW:
+			overwritten = append(overwritten, ch)
+		default:
+			if conflictField == "" {
+				conflictField, conflictBase = ch.Field, base
+			}
+		}
+	}
+	author := app.ConflictSide{Command: cmd.ID, Author: cmd.Actor, Device: p.device, HLC: hlc, At: cmd.At}
+	if conflictField != "" {
+		k, err := s.openConflict(b, e, res.Sag, pc, cmd, conflictField, conflictBase, author, p.device, now)
+		if err != nil {
+			return app.AckResult{}, err
+		}
+		out.conflicts = append(out.conflicts, k)
+		e := app.Errorf(app.CodeConflict, "", "conflict.sync.protected", "felt", conflictField).WithField(conflictField)
+		return app.AckResult{Status: app.AckConflict, Conflict: k.ID, Error: e, Version: rec.Version}, nil
+	}
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, overwritten, now)
+	if err != nil {
+		return app.AckResult{}, err
+	}
+	out.n.lww += int64(len(overwritten))
+	out.owner(rec.Owner)
+	if handover {
+		s.log.Info("command from a previous owner applied", "sag", string(cmd.Sag), "command", string(cmd.ID), "account", string(p.account), "owner", string(rec.Owner))
+	}
+	return app.AckResult{Status: app.AckApplied, Version: v}, nil
+}
+
+// baseOf returns the version of field the command was based on: its own
+// base field version, or the case's base version when it names none.
+func baseOf(pc wire.PushCommand, field string) int64 {
+	if v, ok := pc.BaseFields[field]; ok {
+		return v
+	}
+	return pc.Base
+}
+
+// madeBeforeHandover reports whether a command on a case that left
+// account's scope was made while the case was still in it: its base is
+// below the version at which the case left (issue 9 §5: pending commands
+// of a reassigned case are still accepted).
+func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64) (bool, error) {
+	b, err := tx.Meta(handoverKey(sag, account))
+	if isNotFound(err) || err == nil && len(b) == 0 {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	v, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return false, app.Internal(err)
+	}
+	return base < v, nil
+}
+
+// apply makes the result of a command the case's next version (written
+// at flush): every changed lww or protected field gets the new version, overwritten lww
+// values go to the audit trail, and the writers of protected and lww
+// fields are remembered.
+func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author app.ConflictSide, overwritten []app.Change, now time.Time) (int64, error) {
+	cur := e.sag
+	next := res.Sag
+	next.Version = e.rec.Version + 1
+	next.Versions = maps.Clone(cur.Versions)
+	if next.Versions == nil {
+		next.Versions = map[string]int64{}
+	}
+	for _, ch := range res.Changes {
+		// Append fields never conflict, so their versions are not kept:
+		// a journal of thousands of notes would otherwise carry a version
+		// per note in every copy of the case.
+		if ch.Policy != app.PolicyAppend {
+			next.Versions[ch.Field] = next.Version
+		}
+	}
+	for _, ch := range overwritten {
+		old, _, err := app.FieldValue(cur, ch.Field)
+		if err != nil {
+			return 0, err
+		}
+		a := app.LedgerAudit{
+			Record:      app.AuditRecord{At: now, Actor: author.Author, Action: app.ActionChanged, Sag: e.rec.ID, Command: author.Command, Kind: kind},
+			Field:       ch.Field,
+			Overwritten: old,
+		}
+		if _, err := b.tx.AppendAudit(a); err != nil {
+			return 0, err
+		}
+	}
+	w, err := b.writers(e)
+	if err != nil {
+		return 0, err
+	}
+	for _, ch := range res.Changes {
+		if ch.Policy == app.PolicyAppend {
+			continue
+		}
+		side := author
+		side.Version = next.Version
+		w[ch.Field] = side
+		e.wDirty = true
+	}
+	e.sag, e.rec.Version, e.dirty = next, next.Version, true
+	return next.Version, nil
+}
+
+func readWriters(tx app.LedgerTx, sag app.ID) (writers, error) {
+	w := writers{}
+	b, err := tx.Meta(writersKey(sag))
+	if isNotFound(err) || err == nil && len(b) == 0 {
+		return w, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return nil, app.Internal(err)
+	}
+	return w, nil
+}
+
+// openConflict stores a conflict on a protected field, routed to the
+// case's owner: base is what the pusher had seen, mine what its command
+// makes the field, theirs the server's value with who made it. The
+// command is kept so that "mine" can run it again.
+func (s *Server) openConflict(b *batch, e *entry, mineSag *app.Sag, pc wire.PushCommand, cmd app.Command,
+	field string, base int64, author app.ConflictSide, device app.ID, now time.Time) (app.Conflict, error) {
+	id, err := s.newID()
+	if err != nil {
+		return app.Conflict{}, err
+	}
+	mine := author
+	mine.Version = base
+	if mine.Value, _, err = app.FieldValue(mineSag, field); err != nil {
+		return app.Conflict{}, err
+	}
+	rec, cur := e.rec, e.sag
+	w, err := b.writers(e)
+	if err != nil {
+		return app.Conflict{}, err
+	}
+	theirs := w[field]
+	theirs.Version = cur.Versions[field]
+	if theirs.Value, _, err = app.FieldValue(cur, field); err != nil {
+		return app.Conflict{}, err
+	}
+	k := app.Conflict{ID: id, Sag: rec.ID, Field: field, Policy: app.FieldPolicy(field), Owner: rec.Owner,
+		Base: app.ConflictSide{Version: base}, Mine: mine, Theirs: theirs, Created: now}
+	if err := b.tx.PutConflict(k); err != nil {
+		return app.Conflict{}, err
+	}
+	pc.Command = cmd // with the actor from the session
+	data, err := json.Marshal(pendingConflict{Command: pc, Device: device})
+	if err != nil {
+		return app.Conflict{}, app.Internal(err)
+	}
+	return k, b.tx.PutMeta(conflictKey(id), data)
+}

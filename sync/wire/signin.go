@@ -1,0 +1,53 @@
+package wire
+
+import (
+	"time"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// Sign-in over HTTP (docs/protocol.md §1.1). These are plain JSON bodies,
+// not frames: the websocket opens only after sign-in, with the access
+// token as its bearer token.
+const (
+	PathLogin   = "/v1/login"   // POST LoginRequest → Tokens
+	PathRefresh = "/v1/refresh" // POST RefreshRequest → Tokens
+	PathSync    = "/v1/sync"    // GET, websocket upgrade, Authorization: Bearer <access_token>
+	PathHealth  = "/healthz"    // GET, 200 "ok"
+)
+
+// LoginRequest signs a caseworker in on a device. Device is the id the
+// client minted at its first sign-in (app.NewID); DeviceName is what the
+// device calls itself (shown to administrators).
+type LoginRequest struct {
+	User       app.ID `json:"user"`
+	Password   string `json:"password"`
+	Device     app.ID `json:"device"`
+	DeviceName string `json:"device_name,omitempty"`
+}
+
+// RefreshRequest trades a refresh token for new tokens. The refresh token
+// is bound to Device and rotates: the old one stops working.
+type RefreshRequest struct {
+	Device       app.ID `json:"device"`
+	RefreshToken string `json:"refresh_token"`
+}
+
+// Tokens answers a login or a refresh. ServerKey is the server's X25519
+// public key in standard base64, for sealing outbox entries (empty while
+// the server has none).
+type Tokens struct {
+	Caseworker     app.ID    `json:"caseworker"`
+	Device         app.ID    `json:"device"`
+	AccessToken    string    `json:"access_token"`
+	AccessExpires  time.Time `json:"access_expires"`
+	RefreshToken   string    `json:"refresh_token"`
+	RefreshExpires time.Time `json:"refresh_expires"`
+	ServerKey      string    `json:"server_key"`
+}
+
+// HTTPError is the body of every refusal of the HTTP endpoints (401, 403,
+// 400, 429, 500): the domain's error, never a sentence.
+type HTTPError struct {
+	Error *app.Error `json:"error"`
+}
