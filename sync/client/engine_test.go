@@ -368,6 +368,12 @@ func TestKickPushesWhileLive(t *testing.T) {
 	if r, ok, _ := db.Result(cmd); !ok || r.Status != app.AckApplied {
 		t.Errorf("Result = %+v, %v; want applied", r, ok)
 	}
+	// The applied command is in the log now: the client pulls it back.
+	h.until("the pull after the push", func(client.Status) bool {
+		f := srv.frameTypes()
+		i := slices.Index(f, wire.TypePush)
+		return i >= 0 && slices.Contains(f[i:], wire.TypePull)
+	})
 }
 
 // TestRefusedTokenRefreshes: HTTP 401 at the upgrade and close 4003 each

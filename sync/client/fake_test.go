@@ -276,8 +276,8 @@ func (c *srvConn) ackAll(id app.ID, cmds []wire.PushCommand, status string) {
 	c.send(id, &wire.Ack{Results: res})
 }
 
-// idle keeps the connection open, answering pings and audit uploads,
-// until the client or the test ends it.
+// idle keeps the connection open, answering pings, audit uploads and
+// pulls (with nothing new), until the client or the test ends it.
 func (c *srvConn) idle() {
 	for {
 		_ = c.ws.SetReadDeadline(time.Now().Add(time.Minute))
@@ -300,6 +300,8 @@ func (c *srvConn) idle() {
 			c.f.audit = append(c.f.audit, m.Records...)
 			c.f.mu.Unlock()
 			c.send(fr.ID, &wire.AuditAck{Through: m.Records[len(m.Records)-1].Seq})
+		case *wire.Pull: // nothing new
+			c.send(fr.ID, &wire.Changes{Page: app.Page{Records: []app.Record{}, Cursor: m.Cursor}})
 		default:
 			c.fail("unexpected %s while idle", fr.Body.Type())
 		}

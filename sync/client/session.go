@@ -91,23 +91,30 @@ func (e *Engine) session(ctx context.Context) outcome {
 func (e *Engine) dial(ctx context.Context, token string) (*websocket.Conn, *http.Response, error) {
 	var mu sync.Mutex
 	var raw []net.Conn
+	var cancelled bool
 	d := websocket.Dialer{
 		Proxy:            http.ProxyFromEnvironment,
 		HandshakeTimeout: e.opts.HandshakeTimeout,
 		TLSClientConfig:  e.opts.TLS,
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if err == nil {
-				mu.Lock()
-				raw = append(raw, c)
-				mu.Unlock()
+			if err != nil {
+				return nil, err
 			}
-			return c, err
+			mu.Lock()
+			defer mu.Unlock()
+			if cancelled { // ctx ended while the dial completed
+				_ = c.Close()
+				return nil, context.Canceled
+			}
+			raw = append(raw, c)
+			return c, nil
 		},
 	}
 	stop := context.AfterFunc(ctx, func() {
 		mu.Lock()
 		defer mu.Unlock()
+		cancelled = true
 		for _, c := range raw {
 			_ = c.Close()
 		}
@@ -283,6 +290,7 @@ func (s *sess) request(m wire.Message) (wire.Frame, error) {
 			if !ok {
 				return wire.Frame{}, s.c.rerr
 			}
+			s.e.log.Debug("sync: frame", "type", f.Body.Type(), "id", string(f.ID), "waiting_for", string(id))
 			if f.ID == id && answers(f.Body) {
 				return f, nil
 			}
@@ -502,6 +510,10 @@ func (s *sess) pushOne(p *wire.Push, acked map[app.ID]bool) (done bool, err erro
 			for _, r := range m.Results {
 				acked[r.Command] = true
 			}
+			// The log now holds what was applied: pull it, so the
+			// confirmed state catches up (the server pokes only the
+			// caseworker's other connections).
+			s.needPull = true
 			s.e.refreshPending()
 			return true, nil
 		case *wire.Error:
