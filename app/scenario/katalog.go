@@ -32,8 +32,12 @@ var (
 	numberedPattern = regexp.MustCompile(`^(\d+)\. `)
 	separatorRow    = regexp.MustCompile(`^\|[-| :]+\|?$`)
 	keyCell         = regexp.MustCompile(`^(?:[A-Z]\d+|\d{4})$`)
-	markup          = strings.NewReplacer("**", "", "`", "", "*", "")
 )
+
+// stripMarkup removes Markdown emphasis and code marks.
+func stripMarkup(s string) string {
+	return strings.NewReplacer("**", "", "`", "", "*", "").Replace(s)
+}
 
 // skippedSection reports whether a section holds no rules: a source
 // index, a list of sources or of open questions.
@@ -122,7 +126,7 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 			rows++
 			cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
 			key := "r" + strconv.Itoa(rows)
-			if first := strings.TrimSpace(markup.Replace(cells[0])); keyCell.MatchString(first) && !seen[sec+" "+first] {
+			if first := strings.TrimSpace(stripMarkup(cells[0])); keyCell.MatchString(first) && !seen[sec+" "+first] {
 				key = first
 			}
 			start(n, key, line)
@@ -156,7 +160,7 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 // table bars, at most 90 characters.
 func title(text string) string {
 	t := sourcePattern.ReplaceAllString(text, "")
-	t = markup.Replace(t)
+	t = stripMarkup(t)
 	t = strings.ReplaceAll(t, "|", " ")
 	t = strings.Join(strings.Fields(t), " ")
 	if r := []rune(t); len(r) > 90 {
@@ -165,8 +169,10 @@ func title(text string) string {
 	return t
 }
 
-// catalogueHeader is the header of the rule catalogue.
-var catalogueHeader = []string{"id", "afsnit", "kilder", "koder", "linje", "titel"}
+// catalogueHeader returns the header of the rule catalogue.
+func catalogueHeader() []string {
+	return []string{"id", "afsnit", "kilder", "koder", "linje", "titel"}
+}
 
 // WriteCatalogue writes rules as the catalogue CSV, with a comment on
 // where it comes from.
@@ -176,7 +182,7 @@ func WriteCatalogue(w io.Writer, rules []DomainRule) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(catalogueHeader); err != nil {
+	if err := cw.Write(catalogueHeader()); err != nil {
 		return err
 	}
 	for _, r := range rules {
@@ -191,7 +197,7 @@ func WriteCatalogue(w io.Writer, rules []DomainRule) error {
 
 // ReadCatalogue reads the catalogue WriteCatalogue wrote.
 func ReadCatalogue(r io.Reader) ([]DomainRule, error) {
-	recs, err := readCSV(r, catalogueHeader)
+	recs, err := readCSV(r, catalogueHeader())
 	if err != nil {
 		return nil, fmt.Errorf("rule catalogue: %w", err)
 	}
