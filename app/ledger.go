@@ -194,6 +194,9 @@ type LedgerTx interface {
 	// DeleteSessions removes every session of account on device ("" =
 	// every device) and returns how many.
 	DeleteSessions(account, device ID) (int, error)
+	// PruneSessions removes every session that expired before t (Expires
+	// before t) and returns how many.
+	PruneSessions(before time.Time) (int, error)
 
 	// Meta and PutMeta keep small server settings (the server's sealing
 	// key, the demo flag) by name.

@@ -55,6 +55,14 @@ type Options struct {
 	HelloTimeout time.Duration
 	PingPeriod   time.Duration
 	PongWait     time.Duration
+
+	// PruneEvery is how often the server forgets applied command ids older
+	// than app.AppliedRetention and deletes expired sessions
+	// (DefaultPruneEvery; negative: never, the caller runs Prune itself).
+	// PruneTicks, when set, replaces the timer: a prune runs on each value
+	// received (tests drive it).
+	PruneEvery time.Duration
+	PruneTicks <-chan time.Time
 }
 
 // Defaults of Options.
@@ -67,6 +75,10 @@ const (
 	DefaultRateLimit    = 50.0
 	DefaultRateBurst    = 200
 	DefaultHelloTimeout = 10 * time.Second
+	// DefaultPruneEvery: a prune walks only what expired (applied ids by
+	// their time index) plus every session (two per device), so hourly is
+	// cheap and keeps the ledger near its 60-day floor.
+	DefaultPruneEvery = time.Hour
 	// writeWait bounds one write to a connection.
 	writeWait = 10 * time.Second
 	// closeGrace is how long a closing connection waits for the peer's
@@ -89,6 +101,7 @@ type Server struct {
 	hub       hub
 	stats     counters
 	closed    atomic.Bool
+	done      chan struct{} // closed by Close: background goroutines stop
 	wg        sync.WaitGroup
 }
 
@@ -136,6 +149,9 @@ func New(opts Options) (*Server, error) {
 	if opts.PongWait <= 0 {
 		opts.PongWait = wire.PongWait
 	}
+	if opts.PruneEvery == 0 {
+		opts.PruneEvery = DefaultPruneEvery
+	}
 	if len(opts.RuleSets) == 0 {
 		opts.RuleSets = RuleSetsOf(opts.Engine.Rules())
 	}
@@ -143,7 +159,7 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("server: 1–64 rule sets are required")
 	}
 	s := &Server{opts: opts, ledger: opts.Ledger, engine: opts.Engine, log: opts.Logger, rand: opts.Rand,
-		digest: wire.BundleDigest(opts.RuleFiles)}
+		digest: wire.BundleDigest(opts.RuleFiles), done: make(chan struct{})}
 	s.rand = lockedReader{r: opts.Rand, mu: &s.randMu}
 	s.hub.init()
 	h, err := HashPassword("feltsag-dummy", opts.Password, s.rand)
@@ -154,6 +170,7 @@ func New(opts Options) (*Server, error) {
 	if _, err := wire.SplitRules(opts.RuleSets, opts.RuleFiles); err != nil {
 		return nil, err
 	}
+	s.startPruner()
 	return s, nil
 }
 
@@ -210,6 +227,7 @@ func (s *Server) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	close(s.done)
 	for _, c := range s.hub.all() {
 		c.shut(closeGoingAway, "")
 	}
@@ -223,6 +241,7 @@ type counters struct {
 	pushes, applied, duplicates, rejected, conflicts, lwwOverwrites    atomic.Int64
 	pulls, recordsSent, badFrames, rateLimited, replaced, skewFlagged  atomic.Int64
 	auditRecords, auditBroken, resolved, slowConsumers, internalErrors atomic.Int64
+	prunedApplied, prunedSessions, prunes                              atomic.Int64
 }
 
 // Stats is a snapshot of the server's counters, for cmd/feltsagd to
@@ -250,6 +269,9 @@ type Stats struct {
 	Resolved         int64 `json:"resolved"`
 	SlowConsumers    int64 `json:"slow_consumers"`
 	InternalErrors   int64 `json:"internal_errors"`
+	Prunes           int64 `json:"prunes"`          // prunes run (Prune, by timer or by hand)
+	PrunedApplied    int64 `json:"pruned_applied"`  // applied command ids forgotten
+	PrunedSessions   int64 `json:"pruned_sessions"` // expired sessions deleted
 }
 
 // Stats returns the current counters.
@@ -263,7 +285,8 @@ func (s *Server) Stats() Stats {
 		RecordsSent: c.recordsSent.Load(), BadFrames: c.badFrames.Load(), RateLimited: c.rateLimited.Load(),
 		Replaced: c.replaced.Load(), SkewFlagged: c.skewFlagged.Load(), AuditRecords: c.auditRecords.Load(),
 		AuditBroken: c.auditBroken.Load(), Resolved: c.resolved.Load(), SlowConsumers: c.slowConsumers.Load(),
-		InternalErrors: c.internalErrors.Load(),
+		InternalErrors: c.internalErrors.Load(), Prunes: c.prunes.Load(), PrunedApplied: c.prunedApplied.Load(),
+		PrunedSessions: c.prunedSessions.Load(),
 	}
 }
 
