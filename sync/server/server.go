@@ -35,7 +35,10 @@ type Options struct {
 	RuleFiles  []wire.RuleFile
 	RuleSets   []wire.RuleSetInfo
 	AppVersion string // the server's version in welcome; "0.0.0-dev"
-	ServerKey  string // base64 X25519 public key handed out at sign-in; may be empty
+	// SealingKey is the server's X25519 private key for sealed outbox
+	// entries (its public key goes out at sign-in). nil: the ledger's own
+	// key, made at the first start and kept in the ledger's Meta.
+	SealingKey *[32]byte
 	Password   PasswordParams
 
 	// MaxConnsPerUser is the most live connections one account may hold
@@ -95,9 +98,10 @@ type Server struct {
 	engine    *app.Engine
 	log       *slog.Logger
 	rand      io.Reader
-	randMu    sync.Mutex // guards rand: an injected deterministic source is not safe for concurrent use
-	digest    string     // BundleDigest of opts.RuleFiles
-	dummyHash string     // verified for unknown users
+	randMu    sync.Mutex  // guards rand: an injected deterministic source is not safe for concurrent use
+	digest    string      // BundleDigest of opts.RuleFiles
+	dummyHash string      // verified for unknown users
+	sealing   *sealingKey // the current key; entries sealed to an older one find it in the ledger
 	hub       hub
 	stats     counters
 	closed    atomic.Bool
@@ -170,6 +174,9 @@ func New(opts Options) (*Server, error) {
 	if _, err := wire.SplitRules(opts.RuleSets, opts.RuleFiles); err != nil {
 		return nil, err
 	}
+	if err := s.loadSealingKey(); err != nil {
+		return nil, err
+	}
 	s.startPruner()
 	return s, nil
 }
@@ -203,13 +210,14 @@ func (s *Server) now() time.Time { return s.opts.Now().UTC() }
 func (s *Server) newID() (app.ID, error) { return app.NewID(s.rand) }
 
 // Handler returns the HTTP handler: POST /v1/login, POST /v1/refresh, GET
-// /v1/sync (websocket) and GET /healthz. cmd/feltsagd mounts it (and its
+// /v1/sync (websocket), POST /v1/sealed and GET /healthz. cmd/feltsagd mounts it (and its
 // own /metrics beside it).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+wire.PathLogin, s.handleLogin)
 	mux.HandleFunc("POST "+wire.PathRefresh, s.handleRefresh)
 	mux.HandleFunc("GET "+wire.PathSync, s.handleSync)
+	mux.HandleFunc("POST "+wire.PathSealed, s.handleSealed)
 	mux.HandleFunc("GET "+wire.PathHealth, func(w http.ResponseWriter, _ *http.Request) {
 		if s.closed.Load() {
 			http.Error(w, "closing", http.StatusServiceUnavailable)
@@ -241,7 +249,7 @@ type counters struct {
 	pushes, applied, duplicates, rejected, conflicts, lwwOverwrites    atomic.Int64
 	pulls, recordsSent, badFrames, rateLimited, replaced, skewFlagged  atomic.Int64
 	auditRecords, auditBroken, resolved, slowConsumers, internalErrors atomic.Int64
-	prunedApplied, prunedSessions, prunes                              atomic.Int64
+	prunedApplied, prunedSessions, prunes, sealedEntries               atomic.Int64
 }
 
 // Stats is a snapshot of the server's counters, for cmd/feltsagd to
@@ -272,6 +280,7 @@ type Stats struct {
 	Prunes           int64 `json:"prunes"`          // prunes run (Prune, by timer or by hand)
 	PrunedApplied    int64 `json:"pruned_applied"`  // applied command ids forgotten
 	PrunedSessions   int64 `json:"pruned_sessions"` // expired sessions deleted
+	SealedEntries    int64 `json:"sealed_entries"`  // sealed outbox entries delivered (opened or not)
 }
 
 // Stats returns the current counters.
@@ -286,7 +295,7 @@ func (s *Server) Stats() Stats {
 		Replaced: c.replaced.Load(), SkewFlagged: c.skewFlagged.Load(), AuditRecords: c.auditRecords.Load(),
 		AuditBroken: c.auditBroken.Load(), Resolved: c.resolved.Load(), SlowConsumers: c.slowConsumers.Load(),
 		InternalErrors: c.internalErrors.Load(), Prunes: c.prunes.Load(), PrunedApplied: c.prunedApplied.Load(),
-		PrunedSessions: c.prunedSessions.Load(),
+		PrunedSessions: c.prunedSessions.Load(), SealedEntries: c.sealedEntries.Load(),
 	}
 }
 
