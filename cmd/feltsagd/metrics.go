@@ -54,6 +54,7 @@ func metricsOf() []metric {
 		{"prunes_total", "Prunes of applied command ids and expired sessions run.", false, func(s server.Stats) int64 { return s.Prunes }},
 		{"pruned_applied_total", "Applied command ids forgotten after their retention.", false, func(s server.Stats) int64 { return s.PrunedApplied }},
 		{"pruned_sessions_total", "Expired sessions deleted.", false, func(s server.Stats) int64 { return s.PrunedSessions }},
+		{"handovers_total", "Commands of a previous owner applied after a reassignment and flagged for the new owner.", false, func(s server.Stats) int64 { return s.Handovers }},
 		{"sealed_entries_total", "Sealed outbox entries delivered (opened or refused).", false, func(s server.Stats) int64 { return s.SealedEntries }},
 	}
 }

@@ -111,6 +111,7 @@ func (s *Server) afterPush(from *conn, p principal, out *pushOutcome) {
 	st.rejected.Add(out.n.rejected)
 	st.conflicts.Add(out.n.conflicts)
 	st.lwwOverwrites.Add(out.n.lww)
+	st.handovers.Add(out.n.handovers)
 	if out.skewed {
 		st.skewFlagged.Add(1)
 		s.log.Warn("device clock ahead; timestamps clamped", "device", string(p.device))

@@ -249,7 +249,7 @@ type counters struct {
 	pushes, applied, duplicates, rejected, conflicts, lwwOverwrites    atomic.Int64
 	pulls, recordsSent, badFrames, rateLimited, replaced, skewFlagged  atomic.Int64
 	auditRecords, auditBroken, resolved, slowConsumers, internalErrors atomic.Int64
-	prunedApplied, prunedSessions, prunes, sealedEntries               atomic.Int64
+	prunedApplied, prunedSessions, prunes, sealedEntries, handovers    atomic.Int64
 }
 
 // Stats is a snapshot of the server's counters, for cmd/feltsagd to
@@ -281,6 +281,7 @@ type Stats struct {
 	PrunedApplied    int64 `json:"pruned_applied"`  // applied command ids forgotten
 	PrunedSessions   int64 `json:"pruned_sessions"` // expired sessions deleted
 	SealedEntries    int64 `json:"sealed_entries"`  // sealed outbox entries delivered (opened or not)
+	Handovers        int64 `json:"handovers"`       // previous owners' commands applied after a reassignment, flagged
 }
 
 // Stats returns the current counters.
@@ -296,6 +297,7 @@ func (s *Server) Stats() Stats {
 		AuditBroken: c.auditBroken.Load(), Resolved: c.resolved.Load(), SlowConsumers: c.slowConsumers.Load(),
 		InternalErrors: c.internalErrors.Load(), Prunes: c.prunes.Load(), PrunedApplied: c.prunedApplied.Load(),
 		PrunedSessions: c.prunedSessions.Load(), SealedEntries: c.sealedEntries.Load(),
+		Handovers: c.handovers.Load(),
 	}
 }
 
