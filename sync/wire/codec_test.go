@@ -149,6 +149,7 @@ func badInputs(t testing.TB) []struct {
 		{"null into int", frame("pull", `{"cursor":{"epoch":1,"seq":2},"limit":null}`), "wire.field_type", "body.limit"},
 		{"string into int", frame("pull", `{"cursor":{"epoch":1,"seq":"2"}}`), "wire.field_type", "body.cursor.seq"},
 		{"limit too large", frame("pull", `{"cursor":{"epoch":1,"seq":2},"limit":100000}`), "wire.value", "body.limit"},
+		{"negative total", frame("changes", `{"records":[],"cursor":{"epoch":1,"seq":2},"total":-1}`), "wire.value", "body.total"},
 		{"version 2", replace(t, resolve, `"v":1`, `"v":2`), "wire.version", ""},
 		{"version as text", replace(t, resolve, `"v":1`, `"v":"1"`), "wire.field_type", "v"},
 		{"no version", replace(t, resolve, `"v":1,`, ``), "wire.missing_field", "v"},

@@ -351,9 +351,14 @@ func (s *ScopeDelta) validate(p string) error {
 // says the client should pull again from Cursor. Snapshot marks the first
 // frame of a fresh snapshot: records the replica holds that no frame of
 // the snapshot mentions are no longer in scope.
+//
+// Total, when the server knows it, is how many records the whole snapshot
+// delivers (every frame of it may carry it; 0: unknown). A client shows
+// the progress of a first sync as records received of Total.
 type Changes struct {
 	app.Page
 	Scope *ScopeDelta `json:"scope,omitempty"`
+	Total int         `json:"total,omitempty"`
 }
 
 // Type implements Message.
@@ -377,6 +382,9 @@ func (m *Changes) validate(p string) error {
 	}
 	if prev > m.Cursor.Seq {
 		return refuse(at(at(p, "cursor"), "seq"), "wire.order")
+	}
+	if err := nonNegative(at(p, "total"), int64(m.Total)); err != nil {
+		return err
 	}
 	if m.Scope != nil {
 		return m.Scope.validate(at(p, "scope"))

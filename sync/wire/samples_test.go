@@ -91,7 +91,7 @@ func samples(tb testing.TB) []wire.Frame {
 			Cursor:   app.Cursor{Epoch: 1, Seq: 50},
 			HasMore:  true,
 			Snapshot: true,
-		}, Scope: &wire.ScopeDelta{Added: []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-42", Reason: wire.ReasonAssigned}}, Removed: []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-9", Reason: wire.ReasonReassigned}}}}},
+		}, Scope: &wire.ScopeDelta{Added: []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-42", Reason: wire.ReasonAssigned}}, Removed: []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-9", Reason: wire.ReasonReassigned}}}, Total: 120}},
 		{Body: &wire.Poke{Cursor: app.Cursor{Epoch: 1, Seq: 58}}},
 		{Body: &wire.ConflictNotice{Conflict: app.Conflict{ID: "k-1", Sag: "sag-1", Field: app.FieldKontaktgruppe, Policy: app.PolicyProtected, Owner: "cw-1",
 			Base: side(`2`, 3), Mine: side(`3`, 3), Theirs: side(`{"kg":4,"fra":"2026-03-10"}`, 4), Created: t0}}},

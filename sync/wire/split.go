@@ -82,18 +82,18 @@ func SplitPush(cmds []PushCommand) ([]*Push, error) {
 // SplitChanges cuts one page of the log into changes messages that each
 // answer one pull, in order: the first keeps Snapshot and Scope, each but
 // the last has HasMore and the cursor of its last record, and the last
-// keeps the page's HasMore and Cursor. Errors: invalid
+// keeps the page's HasMore and Cursor; every one keeps Total. Errors: invalid
 // (wire.item_too_large) when one record alone does not fit a frame.
 func SplitChanges(c *Changes) ([]*Changes, error) {
 	if len(c.Records) == 0 {
 		return []*Changes{c}, nil
 	}
 	widest := app.Cursor{Epoch: math.MaxUint64, Seq: math.MaxUint64}
-	over, err := envelopeSize(&Changes{Page: app.Page{Records: []app.Record{}, Cursor: widest, HasMore: true, Snapshot: true}})
+	over, err := envelopeSize(&Changes{Page: app.Page{Records: []app.Record{}, Cursor: widest, HasMore: true, Snapshot: true}, Total: c.Total})
 	if err != nil {
 		return nil, err
 	}
-	withScope, err := envelopeSize(&Changes{Page: app.Page{Records: []app.Record{}, Cursor: widest, HasMore: true, Snapshot: true}, Scope: c.Scope})
+	withScope, err := envelopeSize(&Changes{Page: app.Page{Records: []app.Record{}, Cursor: widest, HasMore: true, Snapshot: true}, Scope: c.Scope, Total: c.Total})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,7 @@ func SplitChanges(c *Changes) ([]*Changes, error) {
 	}
 	out := make([]*Changes, len(groups))
 	for i, g := range groups {
-		m := &Changes{Page: app.Page{Records: g, Cursor: app.Cursor{Epoch: c.Cursor.Epoch, Seq: g[len(g)-1].Seq}, HasMore: true}}
+		m := &Changes{Page: app.Page{Records: g, Cursor: app.Cursor{Epoch: c.Cursor.Epoch, Seq: g[len(g)-1].Seq}, HasMore: true}, Total: c.Total}
 		if i == 0 {
 			m.Snapshot, m.Scope = c.Snapshot, c.Scope
 		}

@@ -83,7 +83,7 @@ func TestSplitChanges(t *testing.T) {
 		recs[i] = record(uint64(10+i), 2048)
 	}
 	scope := &wire.ScopeDelta{Added: []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-10", Reason: wire.ReasonAssigned}}}
-	page := &wire.Changes{Page: app.Page{Records: recs, Cursor: app.Cursor{Epoch: 3, Seq: 200}, HasMore: false, Snapshot: true}, Scope: scope}
+	page := &wire.Changes{Page: app.Page{Records: recs, Cursor: app.Cursor{Epoch: 3, Seq: 200}, HasMore: false, Snapshot: true}, Scope: scope, Total: 100}
 	frames, err := wire.SplitChanges(page)
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +103,9 @@ func TestSplitChanges(t *testing.T) {
 		}
 		if got, want := c.Scope != nil, i == 0; got != want {
 			t.Errorf("frame %d: scope = %v, want %v", i, got, want)
+		}
+		if c.Total != page.Total {
+			t.Errorf("frame %d: total = %d, want %d", i, c.Total, page.Total)
 		}
 		if got, want := c.HasMore, !last; got != want {
 			t.Errorf("frame %d: has_more = %v, want %v", i, got, want)
