@@ -111,13 +111,18 @@ const AppliedRetention = 60 * 24 * time.Hour
 // LedgerAudit is one audit record in the server's ledger: either uploaded
 // from a device (Device and Record.Seq set; stored once per device and
 // sequence) or written by the server itself (Device ""). Field and
-// Overwritten keep a value a last-writer-wins merge replaced.
+// Overwritten keep a value a last-writer-wins merge replaced; Handover
+// flags a previous owner's command that landed after a reassignment.
 type LedgerAudit struct {
 	Seq         uint64          `json:"seq"` // the ledger's own order, given by AppendAudit
 	Device      ID              `json:"device,omitempty"`
 	Record      AuditRecord     `json:"record"`
 	Field       string          `json:"field,omitempty"`
 	Overwritten json.RawMessage `json:"overwritten,omitempty"`
+	// Handover flags a server record of a command that a case's previous
+	// owner made before the case was reassigned and that landed after it:
+	// the owner it is flagged for (issue 9 §5).
+	Handover ID `json:"handover,omitempty"`
 }
 
 // Ledger is the server's storage: accounts, devices, sessions, records
@@ -194,6 +199,9 @@ type LedgerTx interface {
 	// DeleteSessions removes every session of account on device ("" =
 	// every device) and returns how many.
 	DeleteSessions(account, device ID) (int, error)
+	// PruneSessions removes every session that expired before t (Expires
+	// before t) and returns how many.
+	PruneSessions(before time.Time) (int, error)
 
 	// Meta and PutMeta keep small server settings (the server's sealing
 	// key, the demo flag) by name.

@@ -85,6 +85,11 @@ type AckResult struct {
 	Version  int64     `json:"version,omitempty"`  // the case's confirmed version after it, if known
 	Conflict ID        `json:"conflict,omitempty"` // the conflict it opened (AckConflict)
 	At       time.Time `json:"at,omitzero"`        // server receipt time
+	// Handover is set when the command was made on a case that has since
+	// been reassigned (a pending command of the previous owner, accepted
+	// per issue 9 §5): the caseworker whose case it now is and for whom it
+	// is flagged.
+	Handover ID `json:"handover,omitempty"`
 }
 
 // Acked is a recorded ack, kept on the device so that a replayed command id

@@ -51,6 +51,11 @@ func metricsOf() []metric {
 		{"conflicts_resolved_total", "Conflicts resolved.", false, func(s server.Stats) int64 { return s.Resolved }},
 		{"slow_consumers_total", "Connections dropped for not reading.", false, func(s server.Stats) int64 { return s.SlowConsumers }},
 		{"internal_errors_total", "Internal errors.", false, func(s server.Stats) int64 { return s.InternalErrors }},
+		{"prunes_total", "Prunes of applied command ids and expired sessions run.", false, func(s server.Stats) int64 { return s.Prunes }},
+		{"pruned_applied_total", "Applied command ids forgotten after their retention.", false, func(s server.Stats) int64 { return s.PrunedApplied }},
+		{"pruned_sessions_total", "Expired sessions deleted.", false, func(s server.Stats) int64 { return s.PrunedSessions }},
+		{"handovers_total", "Commands of a previous owner applied after a reassignment and flagged for the new owner.", false, func(s server.Stats) int64 { return s.Handovers }},
+		{"sealed_entries_total", "Sealed outbox entries delivered (opened or refused).", false, func(s server.Stats) int64 { return s.SealedEntries }},
 	}
 }
 

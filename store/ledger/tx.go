@@ -645,6 +645,38 @@ func (t *tx) DeleteSessions(account, device app.ID) (int, error) {
 	return len(doomed), nil
 }
 
+// PruneSessions walks every session (there are two per enrolled device)
+// and removes the expired ones with their index entries. Keys are
+// collected first: a bucket must not change under its cursor.
+func (t *tx) PruneSessions(before time.Time) (int, error) {
+	b, by := t.bucket(bktSessions), t.bucket(bktSessionsBy)
+	var doomed []app.Session
+	err := b.ForEach(func(_, v []byte) error {
+		var s app.Session
+		if err := json.Unmarshal(v, &s); err != nil {
+			return damaged("session", err)
+		}
+		if s.Expires.Before(before) {
+			doomed = append(doomed, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range doomed {
+		if ob := by.Bucket([]byte(s.Account)); ob != nil {
+			if err := ob.Delete(join([]byte(s.Device), s.Hash)); err != nil {
+				return 0, err
+			}
+		}
+		if err := b.Delete(s.Hash); err != nil {
+			return 0, err
+		}
+	}
+	return len(doomed), nil
+}
+
 // --- meta ----------------------------------------------------------------
 
 func (t *tx) Meta(key string) ([]byte, error) {

@@ -149,14 +149,17 @@ func errTooManyConns() *app.Error { return app.Errorf(app.CodeUnauthorized, "", 
 func errRequest() *app.Error      { return app.Errorf(app.CodeInvalid, "", "invalid.sync.request") }
 
 // httpStatus maps a refusal to its HTTP status: 403 for a known person who
-// may not (disabled, a device of another account, a foreign Origin), 401
-// for an unknown one, 429 for too many connections.
+// may not (disabled, a device of another account or revoked, a foreign
+// Origin), 401 for an unknown one, 429 for too many connections, 413 for a
+// sealed delivery over its size.
 func httpStatus(e *app.Error) int {
 	switch e.Key {
-	case keyDisabled, keyDeviceOther, keyOrigin:
+	case keyDisabled, keyDeviceOther, keyOrigin, keyRevoked:
 		return http.StatusForbidden
 	case keyTooManyConns:
 		return http.StatusTooManyRequests
+	case keySealedLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	switch e.Code {
 	case app.CodeUnauthorized:
@@ -268,7 +271,7 @@ func (s *Server) issue(account, device app.ID, name string, refresh []byte) (wir
 		return wire.Tokens{}, app.AsError(err)
 	}
 	out := wire.Tokens{Caseworker: account, Device: device, AccessToken: access, AccessExpires: now.Add(s.opts.AccessTTL),
-		RefreshToken: ref, RefreshExpires: now.Add(s.opts.RefreshTTL), ServerKey: s.opts.ServerKey}
+		RefreshToken: ref, RefreshExpires: now.Add(s.opts.RefreshTTL), ServerKey: s.ServerKey()}
 	var refusal *app.Error
 	err = s.ledger.Update(func(tx app.LedgerTx) error {
 		refusal = nil

@@ -1,8 +1,12 @@
 package server_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -58,15 +62,28 @@ func TestLoginAndRefresh(t *testing.T) {
 	if want := t0.Add(server.DefaultAccessTTL); !tok.AccessExpires.Equal(want) {
 		t.Fatalf("access expires %v, want %v", tok.AccessExpires, want)
 	}
-	// The ledger keeps only hashes.
-	_ = r.ledger.View(func(tx app.LedgerTx) error {
-		for k, s := range r.ledger.st.sessions {
-			if strings.Contains(k, tok.AccessToken) || string(s.Hash) == tok.AccessToken {
-				t.Error("the ledger holds a token in clear")
-			}
+	// The ledger keeps only hashes: the file holds neither token, and the
+	// session is found under the SHA-256 of the access token.
+	file, err := os.ReadFile(r.ledger.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range []string{tok.AccessToken, tok.RefreshToken} {
+		raw, _ := base64.RawURLEncoding.DecodeString(tk)
+		if bytes.Contains(file, []byte(tk)) || bytes.Contains(file, raw) {
+			t.Error("the ledger file holds a token in clear")
 		}
-		return nil
-	})
+	}
+	sum := sha256.Sum256([]byte(tok.AccessToken))
+	if err := r.ledger.View(func(tx app.LedgerTx) error {
+		s, err := tx.Session(sum[:])
+		if err == nil && (s.Account != "cw1" || s.Device != "dev-1" || s.Kind != app.SessionAccess) {
+			t.Errorf("session %+v", s)
+		}
+		return err
+	}); err != nil {
+		t.Fatalf("session by the token's SHA-256: %v", err)
+	}
 
 	var e wire.HTTPError
 	unknown := r.post(wire.PathLogin, wire.LoginRequest{User: "nobody", Password: password, Device: "dev-9"}, &e)

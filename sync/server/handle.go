@@ -90,28 +90,37 @@ func (c *conn) onHello(id app.ID, h *wire.Hello) {
 }
 
 func (c *conn) onPush(id app.ID, m *wire.Push) {
-	c.s.stats.pushes.Add(1)
 	out, err := c.s.push(c.p, m.Commands)
 	if err != nil {
 		c.internal(id, err)
 		return
 	}
-	st := &c.s.stats
+	c.reply(id, &wire.Ack{Results: out.results})
+	c.s.afterPush(c, c.p, out)
+}
+
+// afterPush counts a committed push (a push frame, or a delivery of
+// sealed entries) and tells others: each conflict's owner, and every
+// connection but from (which has its answer) of each caseworker whose
+// scope changed.
+func (s *Server) afterPush(from *conn, p principal, out *pushOutcome) {
+	st := &s.stats
+	st.pushes.Add(1)
 	st.applied.Add(out.n.applied)
 	st.duplicates.Add(out.n.duplicates)
 	st.rejected.Add(out.n.rejected)
 	st.conflicts.Add(out.n.conflicts)
 	st.lwwOverwrites.Add(out.n.lww)
+	st.handovers.Add(out.n.handovers)
 	if out.skewed {
 		st.skewFlagged.Add(1)
-		c.s.log.Warn("device clock ahead; timestamps clamped", "device", string(c.p.device))
+		s.log.Warn("device clock ahead; timestamps clamped", "device", string(p.device))
 	}
-	c.reply(id, &wire.Ack{Results: out.results})
 	for _, k := range out.conflicts {
-		c.s.notify(nil, k.Owner, &wire.ConflictNotice{Conflict: k})
+		s.notify(nil, k.Owner, &wire.ConflictNotice{Conflict: k})
 	}
 	if len(out.owners) > 0 {
-		c.s.pokeOwners(c, out.head, out.owners...)
+		s.pokeOwners(from, out.head, out.owners...)
 	}
 }
 

@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/internal/testkit"
+	"feltsag.dk/feltsag/store/ledger"
 	"feltsag.dk/feltsag/sync/server"
 	"feltsag.dk/feltsag/sync/wire"
 )
@@ -47,12 +50,46 @@ type seeded struct{ r *rand.ChaCha8 }
 
 func (s seeded) Read(p []byte) (int, error) { return s.r.Read(p) }
 
-// rig is a real server on a real socket over the test ledger.
+// countingLedger is the real bbolt ledger, counting the Updates that
+// committed (for the one-Update-per-push check).
+type countingLedger struct {
+	*ledger.DB
+	updates atomic.Int64
+}
+
+func (l *countingLedger) Update(fn func(app.LedgerTx) error) error {
+	err := l.DB.Update(fn)
+	if err == nil {
+		l.updates.Add(1)
+	}
+	return err
+}
+
+// Updates returns how many Updates committed.
+func (l *countingLedger) Updates() int { return int(l.updates.Load()) }
+
+// openLedger opens a fresh bbolt ledger in t's temporary folder, closed
+// when t ends (after the server, whose cleanup is registered later).
+func openLedger(t *testing.T) *countingLedger {
+	t.Helper()
+	db, err := ledger.Open(filepath.Join(t.TempDir(), "l.db"), ledger.Options{})
+	if err != nil {
+		t.Fatalf("ledger.Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("ledger Close: %v", err)
+		}
+	})
+	return &countingLedger{DB: db}
+}
+
+// rig is a real server on a real socket over a real ledger file.
 type rig struct {
 	t      *testing.T
 	srv    *server.Server
 	ts     *httptest.Server
-	ledger *memLedger
+	ledger *countingLedger
 	clock  *clock
 }
 
@@ -60,7 +97,7 @@ const password = "korrekt hest batteri hæfteklamme"
 
 func newRig(t *testing.T, change ...func(*server.Options)) *rig {
 	t.Helper()
-	r := &rig{t: t, ledger: newMemLedger(), clock: &clock{t: t0}}
+	r := &rig{t: t, ledger: openLedger(t), clock: &clock{t: t0}}
 	opts := server.Options{
 		Ledger: r.ledger, Engine: testkit.Engine(t), Now: r.clock.Now, Rand: seeded{rand.NewChaCha8([32]byte{7})},
 		AllowedOrigins: []string{"https://feltsag.example"},

@@ -52,7 +52,7 @@ type pushOutcome struct {
 	owners    []app.ID // whose scope changed
 	conflicts []app.Conflict
 	skewed    bool
-	n         struct{ applied, duplicates, rejected, conflicts, lww int64 }
+	n         struct{ applied, duplicates, rejected, conflicts, lww, handovers int64 }
 }
 
 func (o *pushOutcome) owner(id app.ID) {
@@ -330,7 +330,11 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		}
 		out.conflicts = append(out.conflicts, k)
 		e := app.Errorf(app.CodeConflict, "", "conflict.sync.protected", "felt", conflictField).WithField(conflictField)
-		return app.AckResult{Status: app.AckConflict, Conflict: k.ID, Error: e, Version: rec.Version}, nil
+		r := app.AckResult{Status: app.AckConflict, Conflict: k.ID, Error: e, Version: rec.Version}
+		if handover {
+			r.Handover = rec.Owner // the conflict itself is routed to the new owner
+		}
+		return r, nil
 	}
 	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, overwritten, now)
 	if err != nil {
@@ -338,10 +342,21 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 	}
 	out.n.lww += int64(len(overwritten))
 	out.owner(rec.Owner)
-	if handover {
-		s.log.Info("command from a previous owner applied", "sag", string(cmd.Sag), "command", string(cmd.ID), "account", string(p.account), "owner", string(rec.Owner))
+	if !handover {
+		return app.AckResult{Status: app.AckApplied, Version: v}, nil
 	}
-	return app.AckResult{Status: app.AckApplied, Version: v}, nil
+	// A previous owner's pending command landed after the reassignment:
+	// flagged for the new owner in the case's audit trail (and the ack).
+	flag := app.LedgerAudit{
+		Record:   app.AuditRecord{At: now, Actor: cmd.Actor, Action: app.ActionChanged, Sag: cmd.Sag, Command: cmd.ID, Kind: cmd.Body.Kind()},
+		Handover: rec.Owner,
+	}
+	if _, err := b.tx.AppendAudit(flag); err != nil {
+		return app.AckResult{}, err
+	}
+	out.n.handovers++
+	s.log.Info("command from a previous owner applied", "sag", string(cmd.Sag), "command", string(cmd.ID), "account", string(p.account), "owner", string(rec.Owner))
+	return app.AckResult{Status: app.AckApplied, Version: v, Handover: rec.Owner}, nil
 }
 
 // baseOf returns the version of field the command was based on: its own

@@ -313,7 +313,7 @@ func TestPokeAcrossConnections(t *testing.T) {
 	t2 := r.mustLogin("cw1", password, "dev-2")
 	t3 := r.caseworker("cw2", "dev-3")
 	r.seed("sag-1", "cw1")
-	a, _ := r.connect(t1)
+	a, wa := r.connect(t1)
 	b, _ := r.connect(t2)
 	other, _ := r.connect(t3)
 	wantStatus(t, a.push(cmd(1, "c-1", "sag-1", "cw1", 1, notat("x", "n-1")))[0], app.AckApplied, "")
@@ -338,7 +338,7 @@ func TestPokeAcrossConnections(t *testing.T) {
 	}
 	a.readType(wire.TypePoke)
 	other.readType(wire.TypePoke)
-	ch := a.pull(app.Cursor{Epoch: 1, Seq: rec.Seq}, 0)
+	ch := a.pull(app.Cursor{Epoch: wa.Cursor.Epoch, Seq: rec.Seq}, 0) // the ledger's epoch is random
 	if len(ch.Records) != 1 || !ch.Records[0].Removed {
 		t.Fatalf("old owner's pull: %+v, want sag-1 removed", ch.Records)
 	}
@@ -465,4 +465,50 @@ func TestImportedCaseJSON(t *testing.T) {
 		t.Fatalf("assign to an unknown account: %v", err)
 	}
 	_ = time.Second
+}
+
+// TestHandoverFlagged: a pending command of the previous owner that lands
+// after the case was reassigned is applied and flagged for the new owner:
+// in the ack (also when replayed) and as a server audit record of the
+// case naming the new owner. The new owner's own commands are not flagged.
+func TestHandoverFlagged(t *testing.T) {
+	r := newRig(t)
+	t1 := r.caseworker("cw1", "dev-1")
+	t2 := r.caseworker("cw2", "dev-2")
+	r.seed("sag-1", "cw1")
+	a, _ := r.connect(t1)
+	b, _ := r.connect(t2)
+	made := cmd(1, "c-old", "sag-1", "cw1", 1, notat("skrevet før omfordelingen", "n-1"))
+	if err := r.srv.Assign("sag-1", "cw2"); err != nil {
+		t.Fatal(err)
+	}
+	b.readType(wire.TypePoke)
+	res := a.push(made)[0]
+	wantStatus(t, res, app.AckApplied, "")
+	if res.Handover != "cw2" {
+		t.Fatalf("ack %+v: want it flagged for cw2", res)
+	}
+	if again := a.push(made)[0]; again.Status != app.AckDuplicate || again.Handover != "cw2" {
+		t.Fatalf("replayed: %+v, want a duplicate still flagged for cw2", again)
+	}
+	b.readType(wire.TypePoke) // the new owner's scope changed
+	wantStatus(t, b.push(cmd(1, "c-new", "sag-1", "cw2", 3, notat("den nye ejers", "n-2")))[0], app.AckApplied, "")
+	var flagged []app.LedgerAudit
+	_ = r.ledger.View(func(tx app.LedgerTx) error {
+		all, err := tx.AuditFor("sag-1")
+		for _, x := range all {
+			if x.Handover != "" {
+				flagged = append(flagged, x)
+			}
+		}
+		return err
+	})
+	if len(flagged) != 1 {
+		t.Fatalf("%d flagged audit records, want 1: %+v", len(flagged), flagged)
+	}
+	f := flagged[0]
+	if f.Handover != "cw2" || f.Device != "" || f.Record.Command != "c-old" || f.Record.Actor.ID != "cw1" ||
+		f.Record.Action != app.ActionChanged || f.Record.Sag != "sag-1" || f.Record.Kind != "tilfoej_notat" {
+		t.Fatalf("flag %+v, want cw1's c-old on sag-1 flagged for cw2 by the server", f)
+	}
 }

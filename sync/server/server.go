@@ -35,7 +35,10 @@ type Options struct {
 	RuleFiles  []wire.RuleFile
 	RuleSets   []wire.RuleSetInfo
 	AppVersion string // the server's version in welcome; "0.0.0-dev"
-	ServerKey  string // base64 X25519 public key handed out at sign-in; may be empty
+	// SealingKey is the server's X25519 private key for sealed outbox
+	// entries (its public key goes out at sign-in). nil: the ledger's own
+	// key, made at the first start and kept in the ledger's Meta.
+	SealingKey *[32]byte
 	Password   PasswordParams
 
 	// MaxConnsPerUser is the most live connections one account may hold
@@ -55,6 +58,14 @@ type Options struct {
 	HelloTimeout time.Duration
 	PingPeriod   time.Duration
 	PongWait     time.Duration
+
+	// PruneEvery is how often the server forgets applied command ids older
+	// than app.AppliedRetention and deletes expired sessions
+	// (DefaultPruneEvery; negative: never, the caller runs Prune itself).
+	// PruneTicks, when set, replaces the timer: a prune runs on each value
+	// received (tests drive it).
+	PruneEvery time.Duration
+	PruneTicks <-chan time.Time
 }
 
 // Defaults of Options.
@@ -67,6 +78,10 @@ const (
 	DefaultRateLimit    = 50.0
 	DefaultRateBurst    = 200
 	DefaultHelloTimeout = 10 * time.Second
+	// DefaultPruneEvery: a prune walks only what expired (applied ids by
+	// their time index) plus every session (two per device), so hourly is
+	// cheap and keeps the ledger near its 60-day floor.
+	DefaultPruneEvery = time.Hour
 	// writeWait bounds one write to a connection.
 	writeWait = 10 * time.Second
 	// closeGrace is how long a closing connection waits for the peer's
@@ -83,12 +98,14 @@ type Server struct {
 	engine    *app.Engine
 	log       *slog.Logger
 	rand      io.Reader
-	randMu    sync.Mutex // guards rand: an injected deterministic source is not safe for concurrent use
-	digest    string     // BundleDigest of opts.RuleFiles
-	dummyHash string     // verified for unknown users
+	randMu    sync.Mutex  // guards rand: an injected deterministic source is not safe for concurrent use
+	digest    string      // BundleDigest of opts.RuleFiles
+	dummyHash string      // verified for unknown users
+	sealing   *sealingKey // the current key; entries sealed to an older one find it in the ledger
 	hub       hub
 	stats     counters
 	closed    atomic.Bool
+	done      chan struct{} // closed by Close: background goroutines stop
 	wg        sync.WaitGroup
 }
 
@@ -136,6 +153,9 @@ func New(opts Options) (*Server, error) {
 	if opts.PongWait <= 0 {
 		opts.PongWait = wire.PongWait
 	}
+	if opts.PruneEvery == 0 {
+		opts.PruneEvery = DefaultPruneEvery
+	}
 	if len(opts.RuleSets) == 0 {
 		opts.RuleSets = RuleSetsOf(opts.Engine.Rules())
 	}
@@ -143,7 +163,7 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("server: 1–64 rule sets are required")
 	}
 	s := &Server{opts: opts, ledger: opts.Ledger, engine: opts.Engine, log: opts.Logger, rand: opts.Rand,
-		digest: wire.BundleDigest(opts.RuleFiles)}
+		digest: wire.BundleDigest(opts.RuleFiles), done: make(chan struct{})}
 	s.rand = lockedReader{r: opts.Rand, mu: &s.randMu}
 	s.hub.init()
 	h, err := HashPassword("feltsag-dummy", opts.Password, s.rand)
@@ -154,6 +174,10 @@ func New(opts Options) (*Server, error) {
 	if _, err := wire.SplitRules(opts.RuleSets, opts.RuleFiles); err != nil {
 		return nil, err
 	}
+	if err := s.loadSealingKey(); err != nil {
+		return nil, err
+	}
+	s.startPruner()
 	return s, nil
 }
 
@@ -186,13 +210,14 @@ func (s *Server) now() time.Time { return s.opts.Now().UTC() }
 func (s *Server) newID() (app.ID, error) { return app.NewID(s.rand) }
 
 // Handler returns the HTTP handler: POST /v1/login, POST /v1/refresh, GET
-// /v1/sync (websocket) and GET /healthz. cmd/feltsagd mounts it (and its
+// /v1/sync (websocket), POST /v1/sealed and GET /healthz. cmd/feltsagd mounts it (and its
 // own /metrics beside it).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+wire.PathLogin, s.handleLogin)
 	mux.HandleFunc("POST "+wire.PathRefresh, s.handleRefresh)
 	mux.HandleFunc("GET "+wire.PathSync, s.handleSync)
+	mux.HandleFunc("POST "+wire.PathSealed, s.handleSealed)
 	mux.HandleFunc("GET "+wire.PathHealth, func(w http.ResponseWriter, _ *http.Request) {
 		if s.closed.Load() {
 			http.Error(w, "closing", http.StatusServiceUnavailable)
@@ -210,6 +235,7 @@ func (s *Server) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	close(s.done)
 	for _, c := range s.hub.all() {
 		c.shut(closeGoingAway, "")
 	}
@@ -223,6 +249,7 @@ type counters struct {
 	pushes, applied, duplicates, rejected, conflicts, lwwOverwrites    atomic.Int64
 	pulls, recordsSent, badFrames, rateLimited, replaced, skewFlagged  atomic.Int64
 	auditRecords, auditBroken, resolved, slowConsumers, internalErrors atomic.Int64
+	prunedApplied, prunedSessions, prunes, sealedEntries, handovers    atomic.Int64
 }
 
 // Stats is a snapshot of the server's counters, for cmd/feltsagd to
@@ -250,6 +277,11 @@ type Stats struct {
 	Resolved         int64 `json:"resolved"`
 	SlowConsumers    int64 `json:"slow_consumers"`
 	InternalErrors   int64 `json:"internal_errors"`
+	Prunes           int64 `json:"prunes"`          // prunes run (Prune, by timer or by hand)
+	PrunedApplied    int64 `json:"pruned_applied"`  // applied command ids forgotten
+	PrunedSessions   int64 `json:"pruned_sessions"` // expired sessions deleted
+	SealedEntries    int64 `json:"sealed_entries"`  // sealed outbox entries delivered (opened or not)
+	Handovers        int64 `json:"handovers"`       // previous owners' commands applied after a reassignment, flagged
 }
 
 // Stats returns the current counters.
@@ -263,7 +295,9 @@ func (s *Server) Stats() Stats {
 		RecordsSent: c.recordsSent.Load(), BadFrames: c.badFrames.Load(), RateLimited: c.rateLimited.Load(),
 		Replaced: c.replaced.Load(), SkewFlagged: c.skewFlagged.Load(), AuditRecords: c.auditRecords.Load(),
 		AuditBroken: c.auditBroken.Load(), Resolved: c.resolved.Load(), SlowConsumers: c.slowConsumers.Load(),
-		InternalErrors: c.internalErrors.Load(),
+		InternalErrors: c.internalErrors.Load(), Prunes: c.prunes.Load(), PrunedApplied: c.prunedApplied.Load(),
+		PrunedSessions: c.prunedSessions.Load(), SealedEntries: c.sealedEntries.Load(),
+		Handovers: c.handovers.Load(),
 	}
 }
 

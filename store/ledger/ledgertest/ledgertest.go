@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Ledger) {
 		{"Conflicts", testConflicts},
 		{"Audit", testAudit},
 		{"Sessions", testSessions},
+		{"PruneSessions", testPruneSessions},
 		{"AccountsDevices", testAccountsDevices},
 		{"Meta", testMeta},
 		{"NewEpoch", testNewEpoch},
@@ -843,6 +844,62 @@ func testAudit(t *testing.T, l app.Ledger) {
 	}
 	if got := forSag("sag9"); len(got) != 0 {
 		t.Errorf("AuditFor(sag9) = %v, want nothing", got)
+	}
+}
+
+// testPruneSessions: sessions that expired before t go, with their
+// account index (DeleteSessions no longer counts them); the rest stay.
+func testPruneSessions(t *testing.T, l app.Ledger) {
+	mk := func(h string, account, device app.ID, expires int) app.Session {
+		return app.Session{Hash: []byte(h), Kind: app.SessionAccess, Account: account, Device: device, Issued: at(0), Expires: at(expires)}
+	}
+	ss := []app.Session{mk("e1", "cw1", "dev1", 10), mk("e2", "cw1", "dev2", 20), mk("e3", "cw2", "dev3", 30), mk("e4", "cw1", "dev1", 40)}
+	update(t, l, func(tx app.LedgerTx) error {
+		for _, s := range ss {
+			if err := tx.PutSession(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	prune := func(before time.Time) int {
+		var n int
+		update(t, l, func(tx app.LedgerTx) (err error) { n, err = tx.PruneSessions(before); return err })
+		return n
+	}
+	if n := prune(at(0)); n != 0 {
+		t.Errorf("PruneSessions(at 0) = %d, want 0", n)
+	}
+	if n := prune(at(20)); n != 1 { // e1; e2 expires at 20, not before it
+		t.Errorf("PruneSessions(at 20) = %d, want 1", n)
+	}
+	if n := prune(at(31)); n != 2 { // e2, e3
+		t.Errorf("PruneSessions(at 31) = %d, want 2", n)
+	}
+	view(t, l, func(tx app.LedgerTx) error {
+		for h, want := range map[string]bool{"e1": false, "e2": false, "e3": false, "e4": true} {
+			s, err := tx.Session([]byte(h))
+			switch {
+			case want && err != nil:
+				t.Errorf("Session(%s) = %v, want kept", h, err)
+			case want:
+				same(t, "Session("+h+")", s, ss[3])
+			case code(err) != app.CodeNotFound:
+				t.Errorf("Session(%s) after pruning = %v, want not found", h, err)
+			}
+		}
+		return nil
+	})
+	var n1, n2 int
+	update(t, l, func(tx app.LedgerTx) (err error) {
+		if n1, err = tx.DeleteSessions("cw1", ""); err != nil {
+			return err
+		}
+		n2, err = tx.DeleteSessions("cw2", "")
+		return err
+	})
+	if n1 != 1 || n2 != 0 {
+		t.Errorf("DeleteSessions after pruning: cw1 %d, cw2 %d; want 1 (e4) and 0: pruning removes the index entries too", n1, n2)
 	}
 }
 
