@@ -142,6 +142,11 @@ const (
 	ActionPrinted  = "printed"
 	ActionExported = "exported"
 	ActionPurged   = "purged"
+
+	// An administrator's actions on the server (feltsagd admin).
+	ActionAdminAccount = "admin_account" // created, disabled, password set, device revoked (Kind says which)
+	ActionAdminAssign  = "admin_assign"  // a case put in a caseworker's scope
+	ActionAdminBackup  = "admin_backup"  // an online backup of the ledger taken
 )
 
 // AuditRecord is one entry of a device's audit log. Records form a hash

@@ -10,6 +10,7 @@
 //	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
 //
 //	feltsagd serve [flags]           run the sync server (see feltsagd serve -h)
+//	feltsagd admin [flags] CMD       administer a running server (see feltsagd admin -h)
 package main
 
 import (
@@ -57,6 +58,9 @@ Kommandoer:
   demo list            vis demobefolkningen (se feltsagd demo list -h)
   demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
   serve [flag]         start synkroniseringsserveren (se feltsagd serve -h)
+  admin [flag] KOMMANDO
+                       konti, enheder, tildeling, konflikter, adgangslog og
+                       sikkerhedskopi på en kørende server (se feltsagd admin -h)
 `
 
 // run is the whole program, testable end to end.
@@ -76,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDemo(ctx, args[1:], tx, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], tx, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args[1:], getenv, os.Stdin, tx, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -174,7 +174,7 @@ func openServer(path string, origins []string, log *slog.Logger) (*server.Server
 	}
 	srv, err := server.New(server.Options{
 		Ledger: led, Engine: app.NewEngine(rules), Logger: log,
-		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version,
+		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version, Backup: led.Backup,
 	})
 	if err != nil {
 		_ = led.Close()

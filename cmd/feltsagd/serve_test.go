@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -42,29 +44,64 @@ var listening = regexp.MustCompile(`lytter på ws://([0-9.:]+)/v1/sync`)
 // checks what make demo and a client rely on: the printed demo accounts
 // sign in, an upgrade without a token is refused, /healthz and /metrics
 // answer, and the server stops cleanly when its context ends.
-func TestServeDemo(t *testing.T) {
+// demoServer is a running `feltsagd serve --demo`.
+type demoServer struct {
+	addr   string
+	stdout *syncBuffer
+	stderr *syncBuffer
+	stop   func() error
+}
+
+// startDemo starts `feltsagd serve --demo` with size citizens on a free
+// loopback port and waits until it listens.
+func startDemo(t *testing.T, size int) *demoServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	d := &demoServer{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "-demo", "-demo-size", "45", "-demo-dir", t.TempDir(), "-addr", "127.0.0.1:0"},
-			func(string) string { return "da_DK.UTF-8" }, &stdout, &stderr)
+		done <- run(ctx, []string{"serve", "-demo", "-demo-size", strconv.Itoa(size), "-demo-dir", t.TempDir(), "-addr", "127.0.0.1:0"},
+			func(string) string { return "da_DK.UTF-8" }, d.stdout, d.stderr)
 	}()
-	var addr string
-	for deadline := time.Now().Add(60 * time.Second); addr == ""; {
-		if m := listening.FindStringSubmatch(stdout.String()); m != nil {
-			addr = m[1]
-			break
+	stopped := false
+	d.stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			return errors.New("serve did not stop")
+		}
+	}
+	t.Cleanup(func() { _ = d.stop() })
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if m := listening.FindStringSubmatch(d.stdout.String()); m != nil {
+			d.addr = m[1]
+			return d
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("serve stopped: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+			stopped = true
+			t.Fatalf("serve stopped: %v\nstdout:\n%s\nstderr:\n%s", err, d.stdout.String(), d.stderr.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start:\n%s\n%s", stdout.String(), stderr.String())
+			t.Fatalf("serve did not start:\n%s\n%s", d.stdout.String(), d.stderr.String())
 		}
 	}
+}
+
+// TestServeDemo starts `feltsagd serve --demo` on a free loopback port and
+// checks what make demo and a client rely on: the printed demo accounts
+// sign in, an upgrade without a token is refused, /healthz and /metrics
+// answer, and the server stops cleanly when its context ends.
+func TestServeDemo(t *testing.T) {
+	d := startDemo(t, 45)
+	addr, stdout, stderr := d.addr, d.stdout, d.stderr
 	base := "http://" + addr
 	out := stdout.String()
 	m := regexp.MustCompile(`(?m)^  (\S+)\s+(demo-\S+)\s+\S+`).FindAllStringSubmatch(out, -1)
@@ -116,14 +153,8 @@ func TestServeDemo(t *testing.T) {
 		t.Error("a password reached the log")
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after its context ended", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
+	if err := d.stop(); err != nil {
+		t.Errorf("serve returned %v after its context ended", err)
 	}
 }
 

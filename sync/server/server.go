@@ -35,6 +35,9 @@ type Options struct {
 	RuleFiles  []wire.RuleFile
 	RuleSets   []wire.RuleSetInfo
 	AppVersion string // the server's version in welcome; "0.0.0-dev"
+	// Backup writes a consistent copy of the ledger (the admin API's
+	// online backup); nil: the backup endpoint answers not_found.
+	Backup func(w io.Writer) (int64, error)
 	// SealingKey is the server's X25519 private key for sealed outbox
 	// entries (its public key goes out at sign-in). nil: the ledger's own
 	// key, made at the first start and kept in the ledger's Meta.
@@ -218,6 +221,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+wire.PathRefresh, s.handleRefresh)
 	mux.HandleFunc("GET "+wire.PathSync, s.handleSync)
 	mux.HandleFunc("POST "+wire.PathSealed, s.handleSealed)
+	s.adminHandler(mux)
 	mux.HandleFunc("GET "+wire.PathHealth, func(w http.ResponseWriter, _ *http.Request) {
 		if s.closed.Load() {
 			http.Error(w, "closing", http.StatusServiceUnavailable)

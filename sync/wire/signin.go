@@ -14,6 +14,7 @@ const (
 	PathRefresh = "/v1/refresh" // POST RefreshRequest → Tokens
 	PathSync    = "/v1/sync"    // GET, websocket upgrade, Authorization: Bearer <access_token>
 	PathHealth  = "/healthz"    // GET, 200 "ok"
+	PathAdmin   = "/v1/admin/"  // the admin API (docs/protocol.md §1.3), admin role only
 )
 
 // LoginRequest signs a caseworker in on a device. Device is the id the
