@@ -43,6 +43,7 @@ const (
 	GruppeLY  = "LY"  // ledighedsydelse, fleksjob
 	GruppeINT = "INT" // integration
 	GruppeSF  = "SF"  // selvforsørgende / tilmeldt uden ydelse
+	GruppeREV = "REV" // revalidering: a jobplan needs a jobmål [S21]
 )
 
 // Person categories (personkategorier.csv, column kode) with behaviour in Go.
@@ -221,6 +222,7 @@ func RequiredCodes() []Code {
 		g(GruppeLY, "GruppeLY"),
 		g(GruppeINT, "GruppeINT"),
 		g(GruppeSF, "GruppeSF"),
+		g(GruppeREV, "GruppeREV"),
 
 		k(KategoriJobparat, "KategoriJobparat"),
 		k(KategoriAktivitetsparat, "KategoriAktivitetsparat"),

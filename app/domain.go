@@ -180,6 +180,10 @@ type Foer struct {
 	Kategori string `json:"kategori,omitempty"`
 	Tilmeldt bool   `json:"tilmeldt"`
 	TKat     string `json:"tilmeldekategori,omitempty"`
+	// Afmeldes is an afmelding the citizen had planned before the
+	// sickness (up to 30/60 days ahead [S4]); raskmelding keeps it.
+	Afmeldes       Date   `json:"afmeldes,omitzero"`
+	AfmeldesAarsag string `json:"afmeldes_aarsag,omitempty"`
 }
 
 // Samtale status values.

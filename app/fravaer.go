@@ -321,7 +321,8 @@ func afmeldAarsagFor(code string) string {
 // partly unemployed one from day 1 [S45].
 func (x *exec) sygemeldingEffects(f *Fravaer) {
 	t := x.s.Tilmelding
-	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori}
+	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori,
+		Afmeldes: t.Afmeldes, AfmeldesAarsag: t.AfmeldesAarsag}
 	if x.gruppe() != GruppeDP {
 		return
 	}
@@ -437,6 +438,11 @@ func (b *AfslutFravaer) apply(x *exec) error {
 		return RuleError("fravaer-afsluttet", "rule.fravaer-afsluttet", "slut", DateParam(old))
 	}
 	if ft.KraeverSlut {
+		// A raskmelding is a write that needs an active KG (DOMAIN §1.1
+		// p7, 4686) [S4][S10].
+		if err := x.requireKG("4686"); err != nil {
+			return err
+		}
 		if err := raskmeldingDato(ft, b.Slut, x.today); err != nil {
 			return err
 		}
@@ -498,12 +504,25 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		x.doTilmeld(fra, kat, "ledig")
 		return nil
 	}
+	if d := foer.Afmeldes; !d.IsZero() && !fra.Before(d) {
+		// The citizen had set an afmelding that is due by now: the
+		// situation before the sickness is an afmeldt citizen (DOMAIN §3.3,
+		// §3.2 A1) [S7][S1][S4]. No gentilmelding.
+		t := &x.s.Tilmelding
+		t.AfmeldtDato, t.AfmeldAarsag = d, foer.AfmeldesAarsag
+		x.touch(FieldTilmelding)
+		return nil
+	}
 	kat := foer.TKat
 	if kat == "" {
 		kat = KatModtager
 	}
 	x.doTilmeld(fra, kat, "ledig")
 	x.effect("kvittering", fra, "effect.kvittering.elektronisk")
+	if d := foer.Afmeldes; !d.IsZero() {
+		// The planned afmelding from before the sickness still stands.
+		x.afmeld(d, foer.AfmeldesAarsag)
+	}
 	return nil
 }
 
