@@ -21,11 +21,13 @@ import (
 // mutableColumns are the cells the mutation check changes: numbers by +1
 // and −1, ja/nej (and 0/1 parameters) by flipping. Ids, names, codes,
 // dates and sources are left alone.
-var mutableColumns = map[string][]string{
-	"parametre.csv":        {"vaerdi"},
-	"fravaerstyper.csv":    {"selvbetjening", "tilbagedatering_dage", "min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred"},
-	"kontaktgrupper.csv":   {"min_alder", "max_alder", "manuel"},
-	"personkategorier.csv": {"max_alder", "vaelgbar"},
+func mutableColumns() map[string][]string {
+	return map[string][]string{
+		"parametre.csv":        {"vaerdi"},
+		"fravaerstyper.csv":    {"selvbetjening", "tilbagedatering_dage", "min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred"},
+		"kontaktgrupper.csv":   {"min_alder", "max_alder", "manuel"},
+		"personkategorier.csv": {"max_alder", "vaelgbar"},
+	}
 }
 
 // Mutant is one change to one cell of a rule table.
@@ -44,8 +46,8 @@ type Mutant struct {
 // each 0/1 parameter whose unit is ja/nej flipped. A cell that is empty
 // or quoted is not changed.
 func Mutants(fsys fs.FS) ([]Mutant, error) {
-	files := make([]string, 0, len(mutableColumns))
-	for f := range mutableColumns {
+	files := make([]string, 0, len(mutableColumns()))
+	for f := range mutableColumns() {
 		files = append(files, f)
 	}
 	slices.Sort(files)
@@ -55,7 +57,7 @@ func Mutants(fsys fs.FS) ([]Mutant, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms, err := tableMutants(f, b, mutableColumns[f])
+		ms, err := tableMutants(f, b, mutableColumns()[f])
 		if err != nil {
 			return nil, err
 		}
