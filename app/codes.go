@@ -97,6 +97,7 @@ const (
 	ParamSDPBeskaeftigetUndtaget     = "sdp.beskaeftiget_undtaget.uger"
 	ParamSanktionFrist               = "sanktion.frist.mdr"
 	ParamSanktion40aAktivitetsparat  = "sanktion.40a.aktivitetsparat"
+	ParamSanktionVejledningMdr       = "sanktion.vejledning.mdr"
 	ParamUddannelsesplanMaxAlder     = "uddannelsesplan.max_alder"
 	ParamUddannelsespaalaeg          = "uddannelsespaalaeg"
 	ParamUndtagelseMaxPct            = "undtagelse.max_pct"
@@ -265,6 +266,7 @@ func RequiredCodes() []Code {
 		p(ParamSDPBeskaeftigetUndtaget, "ParamSDPBeskaeftigetUndtaget"),
 		p(ParamSanktionFrist, "ParamSanktionFrist"),
 		p(ParamSanktion40aAktivitetsparat, "ParamSanktion40aAktivitetsparat"),
+		p(ParamSanktionVejledningMdr, "ParamSanktionVejledningMdr"),
 		p(ParamUddannelsesplanMaxAlder, "ParamUddannelsesplanMaxAlder"),
 		p(ParamUddannelsespaalaeg, "ParamUddannelsespaalaeg"),
 		p(ParamUndtagelseMaxPct, "ParamUndtagelseMaxPct"),

@@ -18,20 +18,24 @@ type Sag struct {
 	Versions  map[string]int64 `json:"versions,omitempty"`
 	Ansvarlig ID               `json:"ansvarlig,omitempty"` // responsible caseworker
 
-	Borger        Borger         `json:"borger"`
-	Kontaktgruppe *KGForloeb     `json:"kontaktgruppe,omitempty"` // the one open KG, nil if none [S8]
-	KGHistorik    []KGForloeb    `json:"kg_historik,omitempty"`
-	Tilmelding    Tilmelding     `json:"tilmelding"`
-	Visitation    Visitation     `json:"visitation"`
-	Ydelse        YdelsesForhold `json:"ydelse"`
-	Fravaer       []Fravaer      `json:"fravaer,omitempty"`
-	Samtaler      []Samtale      `json:"samtaler,omitempty"`
-	Planer        []Plan         `json:"planer,omitempty"`
-	Notater       []Notat        `json:"notater,omitempty"`
-	Sanktioner    []Sanktion     `json:"sanktioner,omitempty"`
-	Vejledninger  []Vejledning   `json:"vejledninger,omitempty"`
-	TjobMiss      []Date         `json:"tjob_miss,omitempty"` // missed "Tjek jobforslag" deadlines [S29]
-	Tjob          Date           `json:"tjob,omitempty"`      // next TJOB deadline, zero when none
+	Borger        Borger      `json:"borger"`
+	Kontaktgruppe *KGForloeb  `json:"kontaktgruppe,omitempty"` // the one open KG, nil if none [S8]
+	KGHistorik    []KGForloeb `json:"kg_historik,omitempty"`
+	Tilmelding    Tilmelding  `json:"tilmelding"`
+	Visitation    Visitation  `json:"visitation"`
+	// VisitationHistorik holds the categories the citizen had before the
+	// current one, oldest first, so a rule about an earlier event reads
+	// the category of that day (DOMAIN §0).
+	VisitationHistorik []Visitation   `json:"visitation_historik,omitempty"`
+	Ydelse             YdelsesForhold `json:"ydelse"`
+	Fravaer            []Fravaer      `json:"fravaer,omitempty"`
+	Samtaler           []Samtale      `json:"samtaler,omitempty"`
+	Planer             []Plan         `json:"planer,omitempty"`
+	Notater            []Notat        `json:"notater,omitempty"`
+	Sanktioner         []Sanktion     `json:"sanktioner,omitempty"`
+	Vejledninger       []Vejledning   `json:"vejledninger,omitempty"`
+	TjobMiss           []Date         `json:"tjob_miss,omitempty"` // missed "Tjek jobforslag" deadlines [S29]
+	Tjob               Date           `json:"tjob,omitempty"`      // next TJOB deadline, zero when none
 }
 
 // Borger is the citizen. The CPR number is personal data: it is encrypted at
@@ -376,6 +380,7 @@ func (s *Sag) Clone() *Sag {
 		c.Kontaktgruppe = &kg
 	}
 	c.KGHistorik = cloneSlice(s.KGHistorik)
+	c.VisitationHistorik = cloneSlice(s.VisitationHistorik)
 	c.Fravaer = cloneSlice(s.Fravaer)
 	for i := range c.Fravaer {
 		if f := c.Fravaer[i].Foer; f != nil {

@@ -491,8 +491,7 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		return nil // deregistered for another reason during the sickness
 	}
 	if foer.Kategori != x.s.Visitation.Kategori {
-		x.s.Visitation = Visitation{Kategori: foer.Kategori, Dato: x.today, RegelSet: x.rs.Version}
-		x.touch("visitation")
+		x.setVisitation(foer.Kategori)
 	}
 	if !afmeldtAfSygdom {
 		// Not registered before the sickness: a caseworker visited the

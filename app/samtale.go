@@ -142,20 +142,34 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 	}
 	m.Status = SamtaleUdeblevet
 	x.touch(samtaleUdfald(m.ID))
-	for _, f := range x.s.AktiveFravaer(m.Dato) {
-		if x.effekt(f.Type) != "F" {
-			continue
-		}
-		if f.Type == FravaerFerie && !m.Booket.After(f.Registreret) {
-			// An indkaldelse made before the ferie was registered must be
-			// honoured (DOMAIN §8 item 14) [S50b]; samtaleEffects kept it.
-			continue
-		}
+	if f := x.lovligtFravaer(m.Dato, m.Booket); f != nil {
 		m.Konsekvens = konsekvens("konsekvens.lovligt_fravaer", "type", FravaerParam(f.Type))
 		x.effect("lovligt_fravaer", m.Dato, "effect.fravaer", "type", FravaerParam(f.Type))
 		return nil
 	}
 	m.Konsekvens = x.udeblivelseKonsekvens(m, b.Kontakt)
+	return nil
+}
+
+// lovligtFravaer returns a registered fravær that makes an absence from a
+// samtale on day lawful, or nil: one that exempts from jobsamtaler in the
+// citizen's group of that day (DOMAIN §4.3 Table B, §5.3) [S49][S15] —
+// except ferie registered after an indkaldelse booked on booket (zero: no
+// indkaldelse), which must be honoured (DOMAIN §8 item 14) [S50b]. The
+// no-show path and the sanction check (sanktionHindring) share it.
+func (x *exec) lovligtFravaer(day, booket Date) *Fravaer {
+	g := x.gruppePaa(day)
+	rs := x.rsPaa(day)
+	for i := range x.s.Fravaer {
+		f := &x.s.Fravaer[i]
+		if !f.Aktiv(day) || effektFor(rs, f.Type, g, PligtJobsamtaler) != "F" {
+			continue
+		}
+		if f.Type == FravaerFerie && !booket.IsZero() && !booket.After(f.Registreret) {
+			continue
+		}
+		return f
+	}
 	return nil
 }
 
@@ -180,11 +194,19 @@ func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) Konsekvens {
 		return indtil
 	}
 	days := pick("effect.udeblivelse.dage", "effect.udeblivelse.indtil_kontakt")
-	switch g := x.gruppe(); {
+	// The consequence is that of the citizen's group on the day of the
+	// samtale, not of today's (DOMAIN §0) [S49][S46].
+	switch g := x.gruppePaa(m.Dato); {
 	case g == GruppeDP:
 		x.effect("dagpenge_mistet", m.Dato, days, kv...)
 		return konsekvens(pick("konsekvens.ingen_dagpenge", "konsekvens.ingen_dagpenge.indtil_kontakt"), kv...)
 	case isKHLike(g):
+		if err := x.sanktionHindring(m.Dato); err != nil {
+			// The same preconditions as foreslaa_sanktion: without a
+			// recent written vejledning there is no fradrag [S54][S263].
+			x.effect("udeblevet", m.Dato, "effect.udeblivelse.ingen_fradrag", "grund", RawParam(AsError(err).Rule))
+			return konsekvens("konsekvens.udeblevet")
+		}
 		x.effect("fradrag", m.Dato, days, kv...)
 		x.effect("partshoering", x.today, "")
 		return konsekvens(pick("konsekvens.fradrag", "konsekvens.fradrag.indtil_kontakt"), kv...)

@@ -52,8 +52,7 @@ func (b *Visiter) apply(x *exec) error {
 	if err := x.checkKategoriFravaer(kd, b.Begrundelse); err != nil {
 		return err
 	}
-	x.s.Visitation = Visitation{Kategori: kd.Kode, Dato: x.today, RegelSet: x.rs.Version}
-	x.touch("visitation")
+	x.setVisitation(kd.Kode)
 	x.effect("visiteret", x.today, "effect.kategori", "kategori", KategoriParam(kd.Kode))
 	tilmeld := false
 	switch kd.Kode {
@@ -143,4 +142,35 @@ func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
 		return e.WithHint("hint.end_absence_first")
 	}
 	return nil
+}
+
+// setVisitation gives the citizen category kategori from today; the
+// category it replaces goes to the history, so rules about an earlier
+// event read the category of that day (kategoriPaa).
+func (x *exec) setVisitation(kategori string) {
+	if old := x.s.Visitation; old.Kategori != "" || !old.Dato.IsZero() {
+		x.s.VisitationHistorik = append(x.s.VisitationHistorik, old)
+	}
+	x.s.Visitation = Visitation{Kategori: kategori, Dato: x.today, RegelSet: x.rs.Version}
+	x.touch(FieldVisitation)
+}
+
+// kategoriPaa returns the citizen's category on day: the latest
+// visitation dated on or before it (DOMAIN §0: the event's date decides).
+// (A) For a day before every recorded visitation, the oldest one.
+func (x *exec) kategoriPaa(day Date) string {
+	best, oldest := x.s.Visitation, x.s.Visitation
+	found := !best.Dato.After(day)
+	for _, v := range x.s.VisitationHistorik {
+		if v.Dato.Before(oldest.Dato) {
+			oldest = v
+		}
+		if !v.Dato.After(day) && (!found || v.Dato.After(best.Dato)) {
+			best, found = v, true
+		}
+	}
+	if !found {
+		return oldest.Kategori
+	}
+	return best.Kategori
 }
