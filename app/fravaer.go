@@ -231,14 +231,65 @@ func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer)
 }
 
 func (b *RegistrerFravaer) checkDuration(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
-	return x.checkFravaerDuration(ft, f.Periode)
+	return x.checkFravaerDuration(ft, f.Periode, f.ID)
 }
 
-func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period) error {
+// sammenhaengende returns p widened by the registrations of type typ
+// (other than skip, not deleted) that overlap or touch it, transitively:
+// a limit on one period of absence ("max 14 dage", "højst 2 uger ad
+// gangen") holds for the absence, not per registration (issue 8). With
+// overWeekend, registrations separated only by days that are not working
+// days (a weekend, a holiday) count as one period too (A). An open end
+// stays open.
+func (x *exec) sammenhaengende(typ string, p Period, skip ID, overWeekend bool) Period {
+	touches := func(a, b Date) bool { // b is the day after a, or b follows a across non-working days
+		if !b.After(a.AddDays(1)) {
+			return true
+		}
+		if !overWeekend {
+			return false
+		}
+		for d := a.AddDays(1); d.Before(b); d = d.AddDays(1) {
+			if ErArbejdsdag(d) {
+				return false
+			}
+		}
+		return true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, o := range x.s.Fravaer {
+			if o.Slettet || o.Type != typ || o.ID == skip || o.Periode.Start.IsZero() {
+				continue
+			}
+			op := o.Periode
+			before := !op.Slut.IsZero() && op.Slut.Before(p.Start)
+			after := !p.Slut.IsZero() && op.Start.After(p.Slut)
+			switch {
+			case before && !touches(op.Slut, p.Start), after && !touches(p.Slut, op.Start):
+				continue
+			}
+			if op.Start.Before(p.Start) {
+				p.Start, changed = op.Start, true
+			}
+			if !p.Slut.IsZero() && (op.Slut.IsZero() || op.Slut.After(p.Slut)) {
+				p.Slut, changed = op.Slut, true
+			}
+		}
+	}
+	return p
+}
+
+func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period, id ID) error {
 	if p.Slut.IsZero() {
 		return nil
 	}
 	days := p.Days()
+	if ft.MaxDage > 0 {
+		if whole := x.sammenhaengende(ft.Kode, p, id, false); !whole.Slut.IsZero() && whole.Days() > days {
+			days = whole.Days()
+		}
+	}
 	if ft.MaxDage > 0 && days > ft.MaxDage {
 		return RuleError("varighed-max", "rule.varighed-max", "type", FravaerParam(ft.Kode), "max", itoa(ft.MaxDage), "dage", itoa(days))
 	}
@@ -453,7 +504,7 @@ func (b *AfslutFravaer) apply(x *exec) error {
 	if err := text("aarsag", b.Aarsag, 200, false); err != nil {
 		return err
 	}
-	if err := x.checkFravaerDuration(ft, Period{Start: f.Periode.Start, Slut: b.Slut}); err != nil {
+	if err := x.checkFravaerDuration(ft, Period{Start: f.Periode.Start, Slut: b.Slut}, f.ID); err != nil {
 		return err
 	}
 	f.Periode.Slut = b.Slut
