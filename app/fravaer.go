@@ -41,7 +41,7 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 		Registreret: x.today, Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
 		Begrundelse: b.Begrundelse, RegelSet: x.rs.Version}
 	checks := []func(*exec, *FravaerTypeDef, *Fravaer) error{
-		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkUnder18, b.checkDuration, b.checkFerie, b.checkOverlap,
+		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkUnder18, b.checkMaalgruppe, b.checkDuration, b.checkFerie, b.checkOverlap,
 	}
 	for _, check := range checks {
 		if err := check(x, ft, &f); err != nil {
@@ -226,6 +226,27 @@ func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer)
 	if f.Periode.Slut.IsZero() || f.Periode.Slut.After(sidste) {
 		f.Periode.Slut = sidste
 		x.effect("slutdato_sat", sidste, "effect.slutdato_sat.foer_18")
+	}
+	return nil
+}
+
+// checkMaalgruppe refuses a fravær type for a citizen outside its target
+// group by age (DOMAIN §4.2 "Applies to": STU is for young people, "kan
+// ikke få pension" for those past pension age or aktivitetsparate) [S15].
+func (b *RegistrerFravaer) checkMaalgruppe(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	return x.maalgruppe(ft, x.s.Visitation.Kategori, f.Periode.Start)
+}
+
+// maalgruppe checks the age limits of ft (min_alder, max_alder) on day
+// for a citizen of category kategori; a category in alder_undtagen is in
+// the target group at any age. An unknown CPR has no age: not checked.
+func (x *exec) maalgruppe(ft *FravaerTypeDef, kategori string, day Date) error {
+	if ft.MinAlder < 0 && ft.MaxAlder < 0 || contains(ft.AlderUndtagen, kategori) || !x.ageKnown() {
+		return nil
+	}
+	age := x.s.Borger.CPR.Age(day)
+	if ft.MinAlder >= 0 && age < ft.MinAlder || ft.MaxAlder >= 0 && age > ft.MaxAlder {
+		return RuleError("fravaer-maalgruppe", "rule.fravaer-maalgruppe", "type", FravaerParam(ft.Kode), "alder", itoa(age))
 	}
 	return nil
 }

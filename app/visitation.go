@@ -128,6 +128,11 @@ func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
 		if !f.Aktiv(x.today) {
 			continue
 		}
+		if ft := x.rs.Fravaer[f.Type]; ft != nil && x.maalgruppe(ft, kd.Kode, x.today) != nil {
+			// The new category takes the citizen out of the fravær's
+			// target group (DOMAIN §4.2, 4654) [S15][S9].
+			return RuleError("4654", "rule.4654.fravaer", "type", FravaerParam(f.Type), "kategori", KategoriParam(kd.Kode)).WithHint("hint.end_absence_first")
+		}
 		cell, ok := x.rs.Matrix[f.Type][kg]
 		if !ok || !cell.Tilladt || intIn(kd.DFDG, cell.Kategorier) {
 			continue

@@ -24,7 +24,7 @@ import (
 func mutableColumns() map[string][]string {
 	return map[string][]string{
 		"parametre.csv":        {"vaerdi"},
-		"fravaerstyper.csv":    {"selvbetjening", "tilbagedatering_dage", "min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred"},
+		"fravaerstyper.csv":    {"selvbetjening", "tilbagedatering_dage", "min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred", "min_alder", "max_alder"},
 		"kontaktgrupper.csv":   {"min_alder", "max_alder", "manuel"},
 		"personkategorier.csv": {"max_alder", "vaelgbar"},
 	}
