@@ -395,7 +395,9 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 	t := x.s.Tilmelding
 	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori,
 		Afmeldes: t.Afmeldes, AfmeldesAarsag: t.AfmeldesAarsag}
-	if x.gruppe() != GruppeDP {
+	if x.gruppe() != GruppeDP || x.s.Ydelse.Loentilskud {
+		// In løntilskud the citizen is an employee: sick to the employer,
+		// no afmelding and no KG change (DOMAIN §8 nr. 1) [S1][S45].
 		return
 	}
 	from := f.Periode.Start.AddDays(x.rs.P(ParamSDPAkasseDage))
@@ -553,6 +555,11 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 	}
 	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == GruppeSDP {
 		x.switchKG(foer.KG)
+		if x.s.Visitation.Kategori != foer.Kategori {
+			// Back in the KG from before: with its categorisation, never
+			// one given in the sygedagpenge group (DOMAIN §3.3) [S7].
+			x.setVisitation(foer.Kategori)
+		}
 	}
 	t := x.s.Tilmelding
 	if !foer.Tilmeldt || t.ErTilmeldt() {

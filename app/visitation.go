@@ -109,6 +109,13 @@ func (x *exec) opdaterFoer(kategori string, tilmeld bool) {
 		if f.Foer == nil || !f.Aktiv(x.today) {
 			continue
 		}
+		if !x.kategoriPasser(f.Foer.KG, kategori) {
+			// A category the kontaktgruppe before the sickness cannot carry
+			// (sdp2 given in KG25) does not go back with the raskmelding:
+			// DFDG restores the KG and the categorisation from before
+			// (DOMAIN §3.3) [S7][S14].
+			continue
+		}
 		f.Foer.Kategori = kategori
 		switch {
 		case kategori == KategoriAktivitetsparat:
@@ -178,4 +185,15 @@ func (x *exec) kategoriPaa(day Date) string {
 		return oldest.Kategori
 	}
 	return best.Kategori
+}
+
+// kategoriPasser reports whether kontaktgruppe kg can carry category
+// kategori: its profile (A2.3) and its group's categorisation (§2.2).
+func (x *exec) kategoriPasser(kg int, kategori string) bool {
+	def, kd := x.rs.KG[kg], x.rs.Kategorier[kategori]
+	if def == nil || kd == nil {
+		return kategori == ""
+	}
+	allowed := kategoriseringFor(def)
+	return intIn(kd.DFDG, profil(def.Profil)) && (allowed == nil || contains(allowed, kd.Kategorisering))
 }
