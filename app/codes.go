@@ -104,6 +104,7 @@ const (
 	ParamUndtagelseVarighed          = "undtagelse.varighed.mdr"
 	ParamMatchkategoriRevurdering    = "matchkategori.revurdering.mdr"
 	ParamVisitationKHFrist           = "visitation.kh.frist.dage"
+	ParamVisitationKHStartJobparat   = "visitation.kh.start_jobparat"
 	ParamSamtaleDPFoerste            = "samtale.dp.foerste.dage"
 	ParamSamtaleKHFoerste            = "samtale.kh.foerste.dage"
 	ParamFravaerKommentarMax         = "fravaer.kommentar.max"
@@ -273,6 +274,7 @@ func RequiredCodes() []Code {
 		p(ParamUndtagelseVarighed, "ParamUndtagelseVarighed"),
 		p(ParamMatchkategoriRevurdering, "ParamMatchkategoriRevurdering"),
 		p(ParamVisitationKHFrist, "ParamVisitationKHFrist"),
+		p(ParamVisitationKHStartJobparat, "ParamVisitationKHStartJobparat"),
 		p(ParamSamtaleDPFoerste, "ParamSamtaleDPFoerste"),
 		p(ParamSamtaleKHFoerste, "ParamSamtaleKHFoerste"),
 		p(ParamFravaerKommentarMax, "ParamFravaerKommentarMax"),

@@ -128,6 +128,11 @@ func (x *exec) fitVisitation(def *KGDef) {
 	if def.Profil == "K" || def.Profil == "U" {
 		want = KategoriIkkeVisiteret
 	}
+	if def.Gruppe == GruppeKH && x.rs.P(ParamVisitationKHStartJobparat) == 1 {
+		// From 1 January 2027 every kontanthjælpsmodtager starts as jobparat
+		// (DOMAIN §0, §2.2) [S34][S36][S39].
+		want = KategoriJobparat
+	}
 	if cur == want {
 		return
 	}
