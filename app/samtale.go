@@ -147,6 +147,11 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 		x.effect("lovligt_fravaer", m.Dato, "effect.fravaer", "type", FravaerParam(f.Type))
 		return nil
 	}
+	if grund := x.lovligGrund(m); grund != "" {
+		m.Konsekvens = konsekvens("konsekvens.lovligt_fravaer", "type", TextParam(grund))
+		x.effect("lovligt_fravaer", m.Dato, "effect.fravaer", "type", TextParam(grund))
+		return nil
+	}
 	m.Konsekvens = x.udeblivelseKonsekvens(m, b.Kontakt)
 	return nil
 }
@@ -216,4 +221,51 @@ func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) Konsekvens {
 	}
 	x.effect("udeblevet", m.Dato, "")
 	return konsekvens("konsekvens.udeblevet")
+}
+
+// samtaleVarighedMin is how long a samtale is taken to last when two on
+// the same day are compared (A): one hour.
+const samtaleVarighedMin = 60
+
+// lovligGrund returns the catalogue key of a lawful reason for missing m
+// that the case itself shows, or "" (DOMAIN §5.3: "tilbud, another meeting
+// called by jobcenter/a-kasse" [S49]):
+//
+//   - another samtale held at the same time (within an hour; (A) on the
+//     same day when either has no time);
+//   - a tilbud in a published plan running that day; (A) every activity
+//     type but mentor, which does not take the citizen's time.
+func (x *exec) lovligGrund(m *Samtale) string {
+	for i := range x.s.Samtaler {
+		o := &x.s.Samtaler[i]
+		if o.ID == m.ID || o.Status != SamtaleAfholdt || o.Dato != m.Dato {
+			continue
+		}
+		a, oka := minutter(m.Tid)
+		b, okb := minutter(o.Tid)
+		if !oka || !okb || a-b < samtaleVarighedMin && b-a < samtaleVarighedMin {
+			return "konsekvens.lovligt.anden_samtale"
+		}
+	}
+	for _, p := range x.s.Planer {
+		if p.Status != PlanOffentliggjort {
+			continue
+		}
+		for _, a := range p.Aktiviteter {
+			if a.Type != "mentor" && a.Periode.Contains(m.Dato) {
+				return "konsekvens.lovligt.tilbud"
+			}
+		}
+	}
+	return ""
+}
+
+// minutter reads "HH:MM" as minutes after midnight.
+func minutter(t string) (int, bool) {
+	if checkTid(t) != nil || t == "" {
+		return 0, false
+	}
+	h, _ := digits(t[:2])
+	m, _ := digits(t[3:])
+	return h*60 + m, true
 }
