@@ -159,14 +159,15 @@ type Fravaer struct {
 	ID            ID     `json:"id"`
 	Type          string `json:"type"`
 	Periode       Period `json:"periode"`
-	Anmeldt       Date   `json:"anmeldt"`                 // anmeldelsesDato, required [S3]
-	Registreret   Date   `json:"registreret"`             // the day it was registered
-	Kommentar     string `json:"kommentar,omitempty"`     // ≤ 1500 characters [S3]
-	SlutAarsag    string `json:"slut_aarsag,omitempty"`   // fraværsafslutningsårsag (4980) [S4]
-	ForventetRask Date   `json:"forventet_rask,omitzero"` // expected return (reform 2026, < 26 weeks) [S37]
-	AfBorger      bool   `json:"af_borger,omitempty"`     // registered by the citizen (self-service)
-	Begrundelse   string `json:"begrundelse,omitempty"`   // caseworker's override reason
-	Slettet       bool   `json:"slettet,omitempty"`       // deleted with a berigtigelseskommentar [S3]
+	Anmeldt       Date   `json:"anmeldt"`                  // anmeldelsesDato, required [S3]
+	Registreret   Date   `json:"registreret"`              // the day it was registered
+	RegistreretKl string `json:"registreret_kl,omitempty"` // and the time, "HH:MM" Copenhagen ("" = not known)
+	Kommentar     string `json:"kommentar,omitempty"`      // ≤ 1500 characters [S3]
+	SlutAarsag    string `json:"slut_aarsag,omitempty"`    // fraværsafslutningsårsag (4980) [S4]
+	ForventetRask Date   `json:"forventet_rask,omitzero"`  // expected return (reform 2026, < 26 weeks) [S37]
+	AfBorger      bool   `json:"af_borger,omitempty"`      // registered by the citizen (self-service)
+	Begrundelse   string `json:"begrundelse,omitempty"`    // caseworker's override reason
+	Slettet       bool   `json:"slettet,omitempty"`        // deleted with a berigtigelseskommentar [S3]
 	Berigtigelse  string `json:"berigtigelse,omitempty"`
 	Provisorisk   bool   `json:"provisorisk,omitempty"`  // ferie created offline, until DFDG accepts it (A6.5)
 	IngenYdelse   bool   `json:"ingen_ydelse,omitempty"` // ferie without ydelse [S51]
@@ -207,6 +208,7 @@ type Samtale struct {
 	Form       string     `json:"form,omitempty"` // fremmoede, telefon, video, digital
 	Status     string     `json:"status"`
 	Booket     Date       `json:"booket"`              // when the indkaldelse was made [S50b]
+	BooketKl   string     `json:"booket_kl,omitempty"` // and the time, "HH:MM" Copenhagen ("" = not known)
 	Konsekvens Konsekvens `json:"konsekvens,omitzero"` // set with the outcome (udeblevet, aflyst)
 	RegelSet   string     `json:"regelsaet"`
 }

@@ -38,7 +38,7 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 		anmeldt = x.today // a citizen reports today; only the jobcentre records an earlier notification
 	}
 	f := Fravaer{ID: b.FravaerID, Type: b.Type, Periode: Period{Start: b.Start, Slut: b.Slut}, Anmeldt: anmeldt,
-		Registreret: x.today, Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
+		Registreret: x.today, RegistreretKl: x.kl(), Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
 		Begrundelse: b.Begrundelse, RegelSet: x.rs.Version}
 	checks := []func(*exec, *FravaerTypeDef, *Fravaer) error{
 		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkUnder18, b.checkMaalgruppe, b.checkDuration, b.checkFerie, b.checkOverlap,
@@ -438,6 +438,12 @@ func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
 	for i := range x.s.Samtaler {
 		m := &x.s.Samtaler[i]
 		if m.Status != SamtalePlanlagt || !f.Periode.Contains(m.Dato) {
+			continue
+		}
+		if !f.Anmeldt.Before(x.today) && foer(m.Dato, m.Tid, x.today, x.kl()) {
+			// The samtale began before the fravær was reported: sickness
+			// cannot be reported backwards, so it is not cancelled after
+			// the fact (DOMAIN §4.2 [S44], §5.3 [S49]).
 			continue
 		}
 		if eff == "F" && ft.Kode != FravaerFerie {

@@ -41,7 +41,7 @@ func (b *BookSamtale) apply(x *exec) error {
 	if err := checkTid(b.Tid); err != nil {
 		return err
 	}
-	if b.Dato.IsZero() || b.Dato.Before(x.today) {
+	if b.Dato.IsZero() || b.Dato.Before(x.today) || foer(b.Dato, b.Tid, x.today, x.kl()) {
 		return RuleError("samtale-fortid", "rule.samtale-fortid")
 	}
 	if x.today.DaysUntil(b.Dato) > 366 {
@@ -56,7 +56,7 @@ func (b *BookSamtale) apply(x *exec) error {
 		}
 	}
 	x.s.Samtaler = append(x.s.Samtaler, Samtale{ID: b.SamtaleID, Type: b.Type, Dato: b.Dato, Tid: b.Tid, Form: b.Form,
-		Status: SamtalePlanlagt, Booket: x.today, RegelSet: x.rs.Version})
+		Status: SamtalePlanlagt, Booket: x.today, BooketKl: x.kl(), RegelSet: x.rs.Version})
 	x.touch("samtale/" + string(b.SamtaleID))
 	x.effect("samtale_booket", b.Dato, "effect.kode", "kode", b.Type)
 	if t := &x.s.Tilmelding; !t.SelvbookFrist.IsZero() && !b.Dato.After(t.SelvbookFrist) {
@@ -90,7 +90,8 @@ func (x *exec) plannedSamtale(id ID) (*Samtale, error) {
 	if m.Status != SamtalePlanlagt {
 		return nil, RuleError("samtale-status", "rule.samtale-status", "status", m.Status)
 	}
-	if m.Dato.After(x.today) {
+	if m.Dato.After(x.today) || foer(x.today, x.kl(), m.Dato, m.Tid) {
+		// Not before the samtale's start time (DOMAIN §5.3 [S49]).
 		return nil, RuleError("samtale-fremtid", "rule.samtale-fremtid", "dato", DateParam(m.Dato))
 	}
 	return m, nil
@@ -137,12 +138,15 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 	if err := text("grund", b.Grund, 500, false); err != nil {
 		return err
 	}
-	if !b.Kontakt.IsZero() && (b.Kontakt.Before(m.Dato) || b.Kontakt.After(x.today)) {
+	// A contact before the meeting day is a cancellation: it still loses
+	// that day unless the absence is lawful (DOMAIN §5.3 [S49]). (A) Not
+	// before the indkaldelse.
+	if !b.Kontakt.IsZero() && (b.Kontakt.Before(m.Booket) || b.Kontakt.After(x.today)) {
 		return invalidf("kontakt", "invalid.kontakt.contact_date_between")
 	}
 	m.Status = SamtaleUdeblevet
 	x.touch(samtaleUdfald(m.ID))
-	if f := x.lovligtFravaer(m.Dato, m.Booket); f != nil {
+	if f := x.lovligtFravaer(m.Dato, m); f != nil {
 		m.Konsekvens = konsekvens("konsekvens.lovligt_fravaer", "type", FravaerParam(f.Type))
 		x.effect("lovligt_fravaer", m.Dato, "effect.fravaer", "type", FravaerParam(f.Type))
 		return nil
@@ -158,11 +162,14 @@ func (b *RegistrerUdeblivelse) apply(x *exec) error {
 
 // lovligtFravaer returns a registered fravær that makes an absence from a
 // samtale on day lawful, or nil: one that exempts from jobsamtaler in the
-// citizen's group of that day (DOMAIN §4.3 Table B, §5.3) [S49][S15] —
-// except ferie registered after an indkaldelse booked on booket (zero: no
-// indkaldelse), which must be honoured (DOMAIN §8 item 14) [S50b]. The
-// no-show path and the sanction check (sanktionHindring) share it.
-func (x *exec) lovligtFravaer(day, booket Date) *Fravaer {
+// citizen's group of that day (DOMAIN §4.3 Table B, §5.3) [S49][S15]. With
+// a samtale m (nil: none, as for a sanction) the order of events counts:
+// ferie registered after the indkaldelse was made does not excuse it
+// (DOMAIN §8 item 14) [S50b], and a fravær reported on the meeting day
+// after its start time does not either — sickness cannot be reported
+// backwards [S44][S49]. The no-show path and the sanction check
+// (sanktionHindring) share it.
+func (x *exec) lovligtFravaer(day Date, m *Samtale) *Fravaer {
 	g := x.gruppePaa(day)
 	rs := x.rsPaa(day)
 	for i := range x.s.Fravaer {
@@ -170,7 +177,10 @@ func (x *exec) lovligtFravaer(day, booket Date) *Fravaer {
 		if !f.Aktiv(day) || effektFor(rs, f.Type, g, PligtJobsamtaler) != "F" {
 			continue
 		}
-		if f.Type == FravaerFerie && !booket.IsZero() && !booket.After(f.Registreret) {
+		if m != nil && f.Type == FravaerFerie && !foer(f.Registreret, f.RegistreretKl, m.Booket, m.BooketKl) {
+			continue
+		}
+		if m != nil && !f.Anmeldt.Before(m.Dato) && foer(m.Dato, m.Tid, f.Registreret, f.RegistreretKl) {
 			continue
 		}
 		return f
@@ -190,7 +200,7 @@ func (x *exec) lovligtFravaer(day, booket Date) *Fravaer {
 func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) Konsekvens {
 	var kv []string
 	if !kontakt.IsZero() {
-		kv = []string{"dage", itoa(m.Dato.DaysUntil(kontakt) + 1)}
+		kv = []string{"dage", itoa(max(1, m.Dato.DaysUntil(kontakt)+1))}
 	}
 	pick := func(dage, indtil string) string {
 		if kv != nil {

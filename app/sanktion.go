@@ -123,7 +123,7 @@ func (x *exec) sanktionHindring(haendelse Date) error {
 	if !isKHLike(x.gruppePaa(haendelse)) {
 		return RuleError("sanktion-gruppe", "rule.sanktion-gruppe")
 	}
-	if f := x.lovligtFravaer(haendelse, Date{}); f != nil {
+	if f := x.lovligtFravaer(haendelse, nil); f != nil {
 		return RuleError("sanktion-lovligt-fravaer", "rule.sanktion-lovligt-fravaer", "type", FravaerParam(f.Type), "dato", DateParam(haendelse))
 	}
 	if !x.harVejledning("las35", haendelse) {
