@@ -811,7 +811,9 @@ func (c *overblikCalc) fristerPlan() {
 		if pl.Status != PlanOffentliggjort {
 			continue
 		}
-		if d := pl.Opfoelgning; !d.IsZero() && c.afholdt(d, "").IsZero() {
+		// (A) The follow-up is held at a samtale: while an absence suspends
+		// jobsamtaler (DP sick are not called [S44][S43]) it rests.
+		if d := pl.Opfoelgning; !d.IsZero() && c.afholdt(d, "").IsZero() && c.status(PligtJobsamtaler) != PligtFritaget {
 			c.add(FristPlanOpfoelgning, d, "[S56b]")
 		}
 		if paalaeg && pl.Paalaeg != nil {

@@ -1,5 +1,7 @@
 package app
 
+import "time"
+
 // samtaleTyper returns the samtale types BookSamtale accepts; raadighed is
 // the a-kasse's rådighedssamtale.
 func samtaleTyper() []string { return []string{"jobsamtale", "opfoelgning", "raadighed", "forloeb"} }
@@ -213,6 +215,11 @@ func (x *exec) udeblivelseKonsekvens(m *Samtale, kontakt Date) Konsekvens {
 	// samtale, not of today's (DOMAIN §0) [S49][S46].
 	switch g := x.gruppePaa(m.Dato); {
 	case g == GruppeDP:
+		if kv != nil {
+			// (A) Dagpenge are paid per weekday (5 dagpengedage a week):
+			// a Friday no-show with contact on Monday loses two days.
+			kv = []string{"dage", itoa(dagpengedage(m.Dato, kontakt))}
+		}
 		x.effect("dagpenge_mistet", m.Dato, days, kv...)
 		return konsekvens(pick("konsekvens.ingen_dagpenge", "konsekvens.ingen_dagpenge.indtil_kontakt"), kv...)
 	case isKHLike(g):
@@ -278,4 +285,17 @@ func minutter(t string) (int, bool) {
 	h, _ := digits(t[:2])
 	m, _ := digits(t[3:])
 	return h*60 + m, true
+}
+
+// dagpengedage counts the weekdays (Monday–Friday) from the meeting to the
+// contact, both included, and at least 1: the meeting day is always lost
+// (DOMAIN §5.3, §8 nr. 34) [S49].
+func dagpengedage(moede, kontakt Date) int {
+	n := 0
+	for d := moede; !d.After(kontakt); d = d.AddDays(1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return max(1, n)
 }
