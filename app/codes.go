@@ -43,6 +43,7 @@ const (
 	GruppeLY  = "LY"  // ledighedsydelse, fleksjob
 	GruppeINT = "INT" // integration
 	GruppeSF  = "SF"  // selvforsørgende / tilmeldt uden ydelse
+	GruppeREV = "REV" // revalidering: a jobplan needs a jobmål [S21]
 )
 
 // Person categories (personkategorier.csv, column kode) with behaviour in Go.
@@ -96,12 +97,14 @@ const (
 	ParamSDPBeskaeftigetUndtaget     = "sdp.beskaeftiget_undtaget.uger"
 	ParamSanktionFrist               = "sanktion.frist.mdr"
 	ParamSanktion40aAktivitetsparat  = "sanktion.40a.aktivitetsparat"
+	ParamSanktionVejledningMdr       = "sanktion.vejledning.mdr"
 	ParamUddannelsesplanMaxAlder     = "uddannelsesplan.max_alder"
 	ParamUddannelsespaalaeg          = "uddannelsespaalaeg"
 	ParamUndtagelseMaxPct            = "undtagelse.max_pct"
 	ParamUndtagelseVarighed          = "undtagelse.varighed.mdr"
 	ParamMatchkategoriRevurdering    = "matchkategori.revurdering.mdr"
 	ParamVisitationKHFrist           = "visitation.kh.frist.dage"
+	ParamVisitationKHStartJobparat   = "visitation.kh.start_jobparat"
 	ParamSamtaleDPFoerste            = "samtale.dp.foerste.dage"
 	ParamSamtaleKHFoerste            = "samtale.kh.foerste.dage"
 	ParamFravaerKommentarMax         = "fravaer.kommentar.max"
@@ -221,6 +224,7 @@ func RequiredCodes() []Code {
 		g(GruppeLY, "GruppeLY"),
 		g(GruppeINT, "GruppeINT"),
 		g(GruppeSF, "GruppeSF"),
+		g(GruppeREV, "GruppeREV"),
 
 		k(KategoriJobparat, "KategoriJobparat"),
 		k(KategoriAktivitetsparat, "KategoriAktivitetsparat"),
@@ -263,12 +267,14 @@ func RequiredCodes() []Code {
 		p(ParamSDPBeskaeftigetUndtaget, "ParamSDPBeskaeftigetUndtaget"),
 		p(ParamSanktionFrist, "ParamSanktionFrist"),
 		p(ParamSanktion40aAktivitetsparat, "ParamSanktion40aAktivitetsparat"),
+		p(ParamSanktionVejledningMdr, "ParamSanktionVejledningMdr"),
 		p(ParamUddannelsesplanMaxAlder, "ParamUddannelsesplanMaxAlder"),
 		p(ParamUddannelsespaalaeg, "ParamUddannelsespaalaeg"),
 		p(ParamUndtagelseMaxPct, "ParamUndtagelseMaxPct"),
 		p(ParamUndtagelseVarighed, "ParamUndtagelseVarighed"),
 		p(ParamMatchkategoriRevurdering, "ParamMatchkategoriRevurdering"),
 		p(ParamVisitationKHFrist, "ParamVisitationKHFrist"),
+		p(ParamVisitationKHStartJobparat, "ParamVisitationKHStartJobparat"),
 		p(ParamSamtaleDPFoerste, "ParamSamtaleDPFoerste"),
 		p(ParamSamtaleKHFoerste, "ParamSamtaleKHFoerste"),
 		p(ParamFravaerKommentarMax, "ParamFravaerKommentarMax"),

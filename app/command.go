@@ -322,6 +322,23 @@ func (x *exec) touch(field string) {
 
 func (x *exec) borger() bool { return x.cmd.Actor.Rolle == RolleBorger }
 
+// kl returns the command's time of day in Copenhagen, "HH:MM": events on
+// one day are ordered by it (a sygemelding after a missed meeting cannot
+// cancel it, DOMAIN §4.2 [S44]).
+func (x *exec) kl() string { return x.cmd.At.In(Copenhagen()).Format("15:04") }
+
+// foer reports whether the instant (d1, kl1) is before (d2, kl2); times
+// are "HH:MM" and an unknown time ("") compares by the date alone, so
+// two events on one day without times are not ordered (false).
+func foer(d1 Date, kl1 string, d2 Date, kl2 string) bool {
+	if d1 != d2 {
+		return d1.Before(d2)
+	}
+	a, oka := minutter(kl1)
+	b, okb := minutter(kl2)
+	return oka && okb && a < b
+}
+
 // soft applies a rule that a caseworker may override with a reason
 // (DOMAIN A6.2): without a reason it refuses with the rule's code and says
 // how to proceed; a citizen can never override.

@@ -18,20 +18,24 @@ type Sag struct {
 	Versions  map[string]int64 `json:"versions,omitempty"`
 	Ansvarlig ID               `json:"ansvarlig,omitempty"` // responsible caseworker
 
-	Borger        Borger         `json:"borger"`
-	Kontaktgruppe *KGForloeb     `json:"kontaktgruppe,omitempty"` // the one open KG, nil if none [S8]
-	KGHistorik    []KGForloeb    `json:"kg_historik,omitempty"`
-	Tilmelding    Tilmelding     `json:"tilmelding"`
-	Visitation    Visitation     `json:"visitation"`
-	Ydelse        YdelsesForhold `json:"ydelse"`
-	Fravaer       []Fravaer      `json:"fravaer,omitempty"`
-	Samtaler      []Samtale      `json:"samtaler,omitempty"`
-	Planer        []Plan         `json:"planer,omitempty"`
-	Notater       []Notat        `json:"notater,omitempty"`
-	Sanktioner    []Sanktion     `json:"sanktioner,omitempty"`
-	Vejledninger  []Vejledning   `json:"vejledninger,omitempty"`
-	TjobMiss      []Date         `json:"tjob_miss,omitempty"` // missed "Tjek jobforslag" deadlines [S29]
-	Tjob          Date           `json:"tjob,omitempty"`      // next TJOB deadline, zero when none
+	Borger        Borger      `json:"borger"`
+	Kontaktgruppe *KGForloeb  `json:"kontaktgruppe,omitempty"` // the one open KG, nil if none [S8]
+	KGHistorik    []KGForloeb `json:"kg_historik,omitempty"`
+	Tilmelding    Tilmelding  `json:"tilmelding"`
+	Visitation    Visitation  `json:"visitation"`
+	// VisitationHistorik holds the categories the citizen had before the
+	// current one, oldest first, so a rule about an earlier event reads
+	// the category of that day (DOMAIN §0).
+	VisitationHistorik []Visitation   `json:"visitation_historik,omitempty"`
+	Ydelse             YdelsesForhold `json:"ydelse"`
+	Fravaer            []Fravaer      `json:"fravaer,omitempty"`
+	Samtaler           []Samtale      `json:"samtaler,omitempty"`
+	Planer             []Plan         `json:"planer,omitempty"`
+	Notater            []Notat        `json:"notater,omitempty"`
+	Sanktioner         []Sanktion     `json:"sanktioner,omitempty"`
+	Vejledninger       []Vejledning   `json:"vejledninger,omitempty"`
+	TjobMiss           []Date         `json:"tjob_miss,omitempty"` // missed "Tjek jobforslag" deadlines [S29]
+	Tjob               Date           `json:"tjob,omitempty"`      // next TJOB deadline, zero when none
 }
 
 // Borger is the citizen. The CPR number is personal data: it is encrypted at
@@ -155,14 +159,15 @@ type Fravaer struct {
 	ID            ID     `json:"id"`
 	Type          string `json:"type"`
 	Periode       Period `json:"periode"`
-	Anmeldt       Date   `json:"anmeldt"`                 // anmeldelsesDato, required [S3]
-	Registreret   Date   `json:"registreret"`             // the day it was registered
-	Kommentar     string `json:"kommentar,omitempty"`     // ≤ 1500 characters [S3]
-	SlutAarsag    string `json:"slut_aarsag,omitempty"`   // fraværsafslutningsårsag (4980) [S4]
-	ForventetRask Date   `json:"forventet_rask,omitzero"` // expected return (reform 2026, < 26 weeks) [S37]
-	AfBorger      bool   `json:"af_borger,omitempty"`     // registered by the citizen (self-service)
-	Begrundelse   string `json:"begrundelse,omitempty"`   // caseworker's override reason
-	Slettet       bool   `json:"slettet,omitempty"`       // deleted with a berigtigelseskommentar [S3]
+	Anmeldt       Date   `json:"anmeldt"`                  // anmeldelsesDato, required [S3]
+	Registreret   Date   `json:"registreret"`              // the day it was registered
+	RegistreretKl string `json:"registreret_kl,omitempty"` // and the time, "HH:MM" Copenhagen ("" = not known)
+	Kommentar     string `json:"kommentar,omitempty"`      // ≤ 1500 characters [S3]
+	SlutAarsag    string `json:"slut_aarsag,omitempty"`    // fraværsafslutningsårsag (4980) [S4]
+	ForventetRask Date   `json:"forventet_rask,omitzero"`  // expected return (reform 2026, < 26 weeks) [S37]
+	AfBorger      bool   `json:"af_borger,omitempty"`      // registered by the citizen (self-service)
+	Begrundelse   string `json:"begrundelse,omitempty"`    // caseworker's override reason
+	Slettet       bool   `json:"slettet,omitempty"`        // deleted with a berigtigelseskommentar [S3]
 	Berigtigelse  string `json:"berigtigelse,omitempty"`
 	Provisorisk   bool   `json:"provisorisk,omitempty"`  // ferie created offline, until DFDG accepts it (A6.5)
 	IngenYdelse   bool   `json:"ingen_ydelse,omitempty"` // ferie without ydelse [S51]
@@ -180,6 +185,10 @@ type Foer struct {
 	Kategori string `json:"kategori,omitempty"`
 	Tilmeldt bool   `json:"tilmeldt"`
 	TKat     string `json:"tilmeldekategori,omitempty"`
+	// Afmeldes is an afmelding the citizen had planned before the
+	// sickness (up to 30/60 days ahead [S4]); raskmelding keeps it.
+	Afmeldes       Date   `json:"afmeldes,omitzero"`
+	AfmeldesAarsag string `json:"afmeldes_aarsag,omitempty"`
 }
 
 // Samtale status values.
@@ -199,6 +208,7 @@ type Samtale struct {
 	Form       string     `json:"form,omitempty"` // fremmoede, telefon, video, digital
 	Status     string     `json:"status"`
 	Booket     Date       `json:"booket"`              // when the indkaldelse was made [S50b]
+	BooketKl   string     `json:"booket_kl,omitempty"` // and the time, "HH:MM" Copenhagen ("" = not known)
 	Konsekvens Konsekvens `json:"konsekvens,omitzero"` // set with the outcome (udeblevet, aflyst)
 	RegelSet   string     `json:"regelsaet"`
 }
@@ -372,6 +382,7 @@ func (s *Sag) Clone() *Sag {
 		c.Kontaktgruppe = &kg
 	}
 	c.KGHistorik = cloneSlice(s.KGHistorik)
+	c.VisitationHistorik = cloneSlice(s.VisitationHistorik)
 	c.Fravaer = cloneSlice(s.Fravaer)
 	for i := range c.Fravaer {
 		if f := c.Fravaer[i].Foer; f != nil {

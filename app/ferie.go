@@ -31,7 +31,9 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 	if !isKHLike(gruppe) {
 		return nil
 	}
-	if max := x.rs.P(ParamFerieKHMaxSammenhaengende); f.Periode.Days() > max {
+	// "Max 2 weeks at a time" [S51] holds for the ferie, not for one
+	// registration: adjacent ferie, also across a weekend, counts (A).
+	if max := x.rs.P(ParamFerieKHMaxSammenhaengende); !f.Periode.Slut.IsZero() && x.sammenhaengende(FravaerFerie, f.Periode, f.ID, true).Days() > max {
 		return RuleError("ferie-max", "rule.ferie-max", "max", itoa(max))
 	}
 	if reason, kv := x.ferieUdenYdelse(f); reason != "" {

@@ -38,10 +38,10 @@ func (b *RegistrerFravaer) apply(x *exec) error {
 		anmeldt = x.today // a citizen reports today; only the jobcentre records an earlier notification
 	}
 	f := Fravaer{ID: b.FravaerID, Type: b.Type, Periode: Period{Start: b.Start, Slut: b.Slut}, Anmeldt: anmeldt,
-		Registreret: x.today, Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
+		Registreret: x.today, RegistreretKl: x.kl(), Kommentar: b.Kommentar, ForventetRask: b.ForventetRask, AfBorger: x.borger(),
 		Begrundelse: b.Begrundelse, RegelSet: x.rs.Version}
 	checks := []func(*exec, *FravaerTypeDef, *Fravaer) error{
-		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkUnder18, b.checkDuration, b.checkFerie, b.checkOverlap,
+		b.checkPeriod, b.checkMatrix, b.checkBackdating, b.checkUnder18, b.checkMaalgruppe, b.checkDuration, b.checkFerie, b.checkOverlap,
 	}
 	for _, check := range checks {
 		if err := check(x, ft, &f); err != nil {
@@ -230,15 +230,87 @@ func (b *RegistrerFravaer) checkUnder18(x *exec, ft *FravaerTypeDef, f *Fravaer)
 	return nil
 }
 
-func (b *RegistrerFravaer) checkDuration(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
-	return x.checkFravaerDuration(ft, f.Periode)
+// checkMaalgruppe refuses a fravær type for a citizen outside its target
+// group by age (DOMAIN §4.2 "Applies to": STU is for young people, "kan
+// ikke få pension" for those past pension age or aktivitetsparate) [S15].
+func (b *RegistrerFravaer) checkMaalgruppe(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	return x.maalgruppe(ft, x.s.Visitation.Kategori, f.Periode.Start)
 }
 
-func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period) error {
+// maalgruppe checks the age limits of ft (min_alder, max_alder) on day
+// for a citizen of category kategori; a category in alder_undtagen is in
+// the target group at any age. An unknown CPR has no age: not checked.
+func (x *exec) maalgruppe(ft *FravaerTypeDef, kategori string, day Date) error {
+	if ft.MinAlder < 0 && ft.MaxAlder < 0 || contains(ft.AlderUndtagen, kategori) || !x.ageKnown() {
+		return nil
+	}
+	age := x.s.Borger.CPR.Age(day)
+	if ft.MinAlder >= 0 && age < ft.MinAlder || ft.MaxAlder >= 0 && age > ft.MaxAlder {
+		return RuleError("fravaer-maalgruppe", "rule.fravaer-maalgruppe", "type", FravaerParam(ft.Kode), "alder", itoa(age))
+	}
+	return nil
+}
+
+func (b *RegistrerFravaer) checkDuration(x *exec, ft *FravaerTypeDef, f *Fravaer) error {
+	return x.checkFravaerDuration(ft, f.Periode, f.ID)
+}
+
+// sammenhaengende returns p widened by the registrations of type typ
+// (other than skip, not deleted) that overlap or touch it, transitively:
+// a limit on one period of absence ("max 14 dage", "højst 2 uger ad
+// gangen") holds for the absence, not per registration (issue 8). With
+// overWeekend, registrations separated only by days that are not working
+// days (a weekend, a holiday) count as one period too (A). An open end
+// stays open.
+func (x *exec) sammenhaengende(typ string, p Period, skip ID, overWeekend bool) Period {
+	touches := func(a, b Date) bool { // b is the day after a, or b follows a across non-working days
+		if !b.After(a.AddDays(1)) {
+			return true
+		}
+		if !overWeekend {
+			return false
+		}
+		for d := a.AddDays(1); d.Before(b); d = d.AddDays(1) {
+			if ErArbejdsdag(d) {
+				return false
+			}
+		}
+		return true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, o := range x.s.Fravaer {
+			if o.Slettet || o.Type != typ || o.ID == skip || o.Periode.Start.IsZero() {
+				continue
+			}
+			op := o.Periode
+			before := !op.Slut.IsZero() && op.Slut.Before(p.Start)
+			after := !p.Slut.IsZero() && op.Start.After(p.Slut)
+			switch {
+			case before && !touches(op.Slut, p.Start), after && !touches(p.Slut, op.Start):
+				continue
+			}
+			if op.Start.Before(p.Start) {
+				p.Start, changed = op.Start, true
+			}
+			if !p.Slut.IsZero() && (op.Slut.IsZero() || op.Slut.After(p.Slut)) {
+				p.Slut, changed = op.Slut, true
+			}
+		}
+	}
+	return p
+}
+
+func (x *exec) checkFravaerDuration(ft *FravaerTypeDef, p Period, id ID) error {
 	if p.Slut.IsZero() {
 		return nil
 	}
 	days := p.Days()
+	if ft.MaxDage > 0 {
+		if whole := x.sammenhaengende(ft.Kode, p, id, false); !whole.Slut.IsZero() && whole.Days() > days {
+			days = whole.Days()
+		}
+	}
 	if ft.MaxDage > 0 && days > ft.MaxDage {
 		return RuleError("varighed-max", "rule.varighed-max", "type", FravaerParam(ft.Kode), "max", itoa(ft.MaxDage), "dage", itoa(days))
 	}
@@ -321,8 +393,11 @@ func afmeldAarsagFor(code string) string {
 // partly unemployed one from day 1 [S45].
 func (x *exec) sygemeldingEffects(f *Fravaer) {
 	t := x.s.Tilmelding
-	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori}
-	if x.gruppe() != GruppeDP {
+	f.Foer = &Foer{KG: x.s.Kontaktgruppe.KG, Kategori: x.s.Visitation.Kategori, Tilmeldt: t.ErTilmeldt(), TKat: t.Kategori,
+		Afmeldes: t.Afmeldes, AfmeldesAarsag: t.AfmeldesAarsag}
+	if x.gruppe() != GruppeDP || x.s.Ydelse.Loentilskud {
+		// In løntilskud the citizen is an employee: sick to the employer,
+		// no afmelding and no KG change (DOMAIN §8 nr. 1) [S1][S45].
 		return
 	}
 	from := f.Periode.Start.AddDays(x.rs.P(ParamSDPAkasseDage))
@@ -363,6 +438,12 @@ func (x *exec) samtaleEffects(ft *FravaerTypeDef, f *Fravaer) {
 	for i := range x.s.Samtaler {
 		m := &x.s.Samtaler[i]
 		if m.Status != SamtalePlanlagt || !f.Periode.Contains(m.Dato) {
+			continue
+		}
+		if !f.Anmeldt.Before(x.today) && foer(m.Dato, m.Tid, x.today, x.kl()) {
+			// The samtale began before the fravær was reported: sickness
+			// cannot be reported backwards, so it is not cancelled after
+			// the fact (DOMAIN §4.2 [S44], §5.3 [S49]).
 			continue
 		}
 		if eff == "F" && ft.Kode != FravaerFerie {
@@ -437,6 +518,11 @@ func (b *AfslutFravaer) apply(x *exec) error {
 		return RuleError("fravaer-afsluttet", "rule.fravaer-afsluttet", "slut", DateParam(old))
 	}
 	if ft.KraeverSlut {
+		// A raskmelding is a write that needs an active KG (DOMAIN §1.1
+		// p7, 4686) [S4][S10].
+		if err := x.requireKG("4686"); err != nil {
+			return err
+		}
 		if err := raskmeldingDato(ft, b.Slut, x.today); err != nil {
 			return err
 		}
@@ -447,7 +533,7 @@ func (b *AfslutFravaer) apply(x *exec) error {
 	if err := text("aarsag", b.Aarsag, 200, false); err != nil {
 		return err
 	}
-	if err := x.checkFravaerDuration(ft, Period{Start: f.Periode.Start, Slut: b.Slut}); err != nil {
+	if err := x.checkFravaerDuration(ft, Period{Start: f.Periode.Start, Slut: b.Slut}, f.ID); err != nil {
 		return err
 	}
 	f.Periode.Slut = b.Slut
@@ -475,6 +561,11 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 	}
 	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == GruppeSDP {
 		x.switchKG(foer.KG)
+		if x.s.Visitation.Kategori != foer.Kategori {
+			// Back in the KG from before: with its categorisation, never
+			// one given in the sygedagpenge group (DOMAIN §3.3) [S7].
+			x.setVisitation(foer.Kategori)
+		}
 	}
 	t := x.s.Tilmelding
 	if !foer.Tilmeldt || t.ErTilmeldt() {
@@ -485,8 +576,7 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		return nil // deregistered for another reason during the sickness
 	}
 	if foer.Kategori != x.s.Visitation.Kategori {
-		x.s.Visitation = Visitation{Kategori: foer.Kategori, Dato: x.today, RegelSet: x.rs.Version}
-		x.touch("visitation")
+		x.setVisitation(foer.Kategori)
 	}
 	if !afmeldtAfSygdom {
 		// Not registered before the sickness: a caseworker visited the
@@ -498,12 +588,25 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		x.doTilmeld(fra, kat, "ledig")
 		return nil
 	}
+	if d := foer.Afmeldes; !d.IsZero() && !fra.Before(d) {
+		// The citizen had set an afmelding that is due by now: the
+		// situation before the sickness is an afmeldt citizen (DOMAIN §3.3,
+		// §3.2 A1) [S7][S1][S4]. No gentilmelding.
+		t := &x.s.Tilmelding
+		t.AfmeldtDato, t.AfmeldAarsag = d, foer.AfmeldesAarsag
+		x.touch(FieldTilmelding)
+		return nil
+	}
 	kat := foer.TKat
 	if kat == "" {
 		kat = KatModtager
 	}
 	x.doTilmeld(fra, kat, "ledig")
 	x.effect("kvittering", fra, "effect.kvittering.elektronisk")
+	if d := foer.Afmeldes; !d.IsZero() {
+		// The planned afmelding from before the sickness still stands.
+		x.afmeld(d, foer.AfmeldesAarsag)
+	}
 	return nil
 }
 

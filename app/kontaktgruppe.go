@@ -128,11 +128,15 @@ func (x *exec) fitVisitation(def *KGDef) {
 	if def.Profil == "K" || def.Profil == "U" {
 		want = KategoriIkkeVisiteret
 	}
+	if def.Gruppe == GruppeKH && x.rs.P(ParamVisitationKHStartJobparat) == 1 {
+		// From 1 January 2027 every kontanthjælpsmodtager starts as jobparat
+		// (DOMAIN §0, §2.2) [S34][S36][S39].
+		want = KategoriJobparat
+	}
 	if cur == want {
 		return
 	}
-	x.s.Visitation = Visitation{Kategori: want, Dato: x.today, RegelSet: x.rs.Version}
-	x.touch("visitation")
+	x.setVisitation(want)
 	if want == "" {
 		x.effect("visitation_nulstillet", x.today, "effect.ingen_kategori")
 		return
@@ -194,4 +198,47 @@ func intIn(v int, list []int) bool {
 // groupAllowed reports whether a fravær type applies to a KG group.
 func groupAllowed(ft *FravaerTypeDef, gruppe string) bool {
 	return contains(ft.GaelderFor, "*") || contains(ft.GaelderFor, gruppe)
+}
+
+// kgPaa returns the kontaktgruppe period that covered day: the open one or
+// a historic one, or nil.
+func kgPaa(s *Sag, day Date) *KGForloeb {
+	covers := func(p Period) bool {
+		return (p.Start.IsZero() || !day.Before(p.Start)) && (p.Slut.IsZero() || !day.After(p.Slut))
+	}
+	if kg := s.Kontaktgruppe; kg != nil && covers(kg.Periode) {
+		return kg
+	}
+	for i := range s.KGHistorik {
+		if covers(s.KGHistorik[i].Periode) {
+			return &s.KGHistorik[i]
+		}
+	}
+	return nil
+}
+
+// rsPaa returns the rule set in force on day, or today's when none is.
+func (x *exec) rsPaa(day Date) *RuleSet {
+	if rs, err := x.rules.ForDate(day); err == nil {
+		return rs
+	}
+	return x.rs
+}
+
+// gruppePaa returns the citizen's group on day: the group of the
+// kontaktgruppe open that day (DOMAIN §0: the event's date decides). (A)
+// When the case holds no kontaktgruppe for that day (it began before the
+// case's recorded history) the open one's group is used.
+func (x *exec) gruppePaa(day Date) string {
+	kg := kgPaa(x.s, day)
+	if kg == nil {
+		return x.gruppe()
+	}
+	if d := x.rsPaa(day).KG[kg.KG]; d != nil {
+		return d.Gruppe
+	}
+	if d := x.rs.KG[kg.KG]; d != nil {
+		return d.Gruppe
+	}
+	return ""
 }

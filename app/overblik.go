@@ -144,6 +144,11 @@ type overblikCalc struct {
 	gruppe string
 	o      Overblik
 
+	// samtalerFoerUndtagelse is the jobsamtaler status before the 25 %
+	// exemption was applied ("" when it was not): the first samtale is
+	// held with every jobparat citizen, exempted or not [S35][S36][S37].
+	samtalerFoerUndtagelse string
+
 	ferieDone bool // ferieUge computed
 	ferieHel  bool // DP ferie covers Monday–Friday of on's week
 	ferieTil  Date // last day of the joblog exemption by ferie
@@ -247,6 +252,11 @@ func (c *overblikCalc) ydelseFritagelser(ps []PligtStatus) {
 		}
 	}
 	if y.Undtaget && c.undtagetAktiv() {
+		for _, p := range ps {
+			if p.Pligt == PligtJobsamtaler {
+				c.samtalerFoerUndtagelse = p.Status
+			}
+		}
 		apply("undtaget", undtagetEffekt())
 	}
 }
@@ -568,8 +578,13 @@ func (c *overblikCalc) fristCV() {
 // fristFoersteSamtale: dagpenge — the first jobsamtale within 2 weeks of
 // tilmelding; KH/UH — within 1 week of the first henvendelse (LAB § 31
 // stk. 2 and 5) [S20]. Gone once a samtale has been held since.
+//
+// From 1 July 2026 the 25 % exemption does not lift it: "the first samtale
+// must be held with all jobparate" (DOMAIN §5.1) [S35][S36][S37]; (A) the
+// dagpenge first samtale is kept too, as the rule covers the "ledige tæt
+// på arbejdsmarkedet" the exemption applies to.
 func (c *overblikCalc) fristFoersteSamtale() {
-	if !c.skal(PligtJobsamtaler) {
+	if st := c.samtalerFoerUndtagelse; !c.skal(PligtJobsamtaler) && st != PligtGaelder && st != PligtBegraenset {
 		return
 	}
 	var fra Date
@@ -589,6 +604,10 @@ func (c *overblikCalc) fristFoersteSamtale() {
 	c.add(FristFoersteSamtale, fra.AddDays(p.Vaerdi), p.Kilde)
 }
 
+// paalaegSuffix follows a group in the key of the jobsamtale count for
+// citizens of the group with an uddannelsespålæg.
+const paalaegSuffix = ".paalaeg"
+
 // kontaktforloebMdr is the period of the mandated kontaktforløb (LAB § 31:
 // "inden for de første 6 måneder") [S20].
 const kontaktforloebMdr = 6
@@ -603,7 +622,16 @@ func (c *overblikCalc) fristKontaktforloeb() {
 	if !c.skal(PligtJobsamtaler) {
 		return
 	}
-	p, ok := c.gruppeParam("samtale.antal_6mdr.")
+	p, ok := c.gruppeParam(ParamPrefixSamtaleAntal)
+	if c.gruppe == GruppeDP && c.s.Ydelse.Uddannelsespaalaeg {
+		// Dagpenge under 25 with an uddannelsespålæg keep their own count
+		// (LAB § 31 stk. 1: 6 in 6 months) while pålæg exist [S20][S36].
+		// The key is optional (samtale.antal_6mdr.DP.paalaeg): without it,
+		// as from 2027, the DP count applies.
+		if pp, ok2 := c.param(ParamPrefixSamtaleAntal + GruppeDP + paalaegSuffix); ok2 {
+			p, ok = pp, true
+		}
+	}
 	if !ok || p.Vaerdi <= 0 {
 		return
 	}
@@ -783,7 +811,9 @@ func (c *overblikCalc) fristerPlan() {
 		if pl.Status != PlanOffentliggjort {
 			continue
 		}
-		if d := pl.Opfoelgning; !d.IsZero() && c.afholdt(d, "").IsZero() {
+		// (A) The follow-up is held at a samtale: while an absence suspends
+		// jobsamtaler (DP sick are not called [S44][S43]) it rests.
+		if d := pl.Opfoelgning; !d.IsZero() && c.afholdt(d, "").IsZero() && c.status(PligtJobsamtaler) != PligtFritaget {
 			c.add(FristPlanOpfoelgning, d, "[S56b]")
 		}
 		if paalaeg && pl.Paalaeg != nil {

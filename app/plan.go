@@ -181,6 +181,9 @@ func (x *exec) checkPublish(p *Plan) error {
 	if (p.Type == PlanJob || p.Type == PlanUddannelse) && len(p.Jobmaal) == 0 && len(p.Uddannelsesmaal) == 0 {
 		return RuleError("8015", "rule.8015")
 	}
+	if p.Type == PlanJob && len(p.Jobmaal) == 0 && x.kraeverJobmaal() {
+		return RuleError("8015", "rule.8015.jobmaal")
+	}
 	if p.Paalaeg != nil {
 		if x.rs.P(ParamUddannelsespaalaeg) == 0 {
 			return RuleError("paalaeg-afskaffet", "rule.paalaeg-afskaffet")
@@ -196,4 +199,22 @@ func (x *exec) checkPublish(p *Plan) error {
 		return RuleError("8055", "rule.8055")
 	}
 	return nil
+}
+
+// kraeverJobmaal reports whether the citizen's jobplan must have a jobmål
+// (LAB § 41 stk. 2 nr. 1, DOMAIN §6.1 p2) [S21]: dagpenge without an
+// uddannelsespålæg (those have job- og uddannelsesmål, nr. 2), jobparate
+// and aktivitetsparate kontanthjælpsmodtagere, ledighedsydelse and
+// revalidender.
+func (x *exec) kraeverJobmaal() bool {
+	switch x.gruppe() {
+	case GruppeDP:
+		return !x.s.Ydelse.Uddannelsespaalaeg
+	case GruppeKH:
+		k := x.s.Visitation.Kategori
+		return k == KategoriJobparat || k == KategoriAktivitetsparat
+	case GruppeLY, GruppeREV:
+		return true
+	}
+	return false
 }

@@ -94,7 +94,14 @@ type FravaerTypeDef struct {
 	KunFremad       bool   // never registered with a start before today
 	KanOprettes     bool   // false: a historic type, read-only
 	Helbred         bool   // health data (GDPR art. 9)
-	Kilde           string
+	// MinAlder and MaxAlder bound the target group's age on the start
+	// date (-1 = no limit); a citizen whose category is in AlderUndtagen
+	// is in the target group whatever the age (DOMAIN §4.2: "aktivitetsparate
+	// lacking optjening" besides those past pension age) [S15].
+	MinAlder      int
+	MaxAlder      int
+	AlderUndtagen []string
+	Kilde         string
 }
 
 // Celle is one cell of the fravær × kontaktgruppe matrix (docs/domain.md §7).

@@ -326,7 +326,7 @@ func afmelderValues() []string { return []string{"nej", "ja", "undtagen_loentils
 
 func (l *loader) loadFravaer() error {
 	cols := []string{"kode", "dfdg_id", "navn", "navn_en", "gaelder_for", "selvbetjening", "tilbagedatering_dage",
-		"min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred"}
+		"min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred", "min_alder", "max_alder", "alder_undtagen"}
 	return l.eachRow(fileFravaer, cols, func(r row) string { return r.get("kode") }, func(r row, sets []*RuleSet) error {
 		d, err := parseFravaerType(r)
 		if err != nil {
@@ -336,6 +336,11 @@ func (l *loader) loadFravaer() error {
 			for _, g := range d.GaelderFor {
 				if g != "*" && !s.hasGruppe(g) {
 					return gruppeErr(r, "gaelder_for", g, s)
+				}
+			}
+			for _, k := range d.AlderUndtagen {
+				if _, ok := s.Kategorier[k]; !ok {
+					return r.err("alder_undtagen", "table.kategori_unknown", "vaerdi", k, "regelsaet", s.Version)
 				}
 			}
 			s.Fravaer[d.Kode] = d
@@ -350,6 +355,7 @@ func parseFravaerType(r row) (*FravaerTypeDef, error) {
 		return nil, r.err("kode", "table.code_names_missing")
 	}
 	d.GaelderFor = strings.Fields(r.get("gaelder_for"))
+	d.AlderUndtagen = strings.Fields(r.get("alder_undtagen"))
 	if len(d.GaelderFor) == 0 {
 		return nil, r.err("gaelder_for", "table.groups_missing")
 	}
@@ -361,7 +367,8 @@ func parseFravaerType(r row) (*FravaerTypeDef, error) {
 		col   string
 		dst   *int
 		empty int
-	}{{"dfdg_id", &d.DFDG, 0}, {"tilbagedatering_dage", &d.Tilbagedatering, -1}, {"min_dage", &d.MinDage, 0}, {"max_dage", &d.MaxDage, 0}}
+	}{{"dfdg_id", &d.DFDG, 0}, {"tilbagedatering_dage", &d.Tilbagedatering, -1}, {"min_dage", &d.MinDage, 0}, {"max_dage", &d.MaxDage, 0},
+		{"min_alder", &d.MinAlder, -1}, {"max_alder", &d.MaxAlder, -1}}
 	for _, f := range ints {
 		if *f.dst, err = r.int(f.col, f.empty); err != nil {
 			return nil, err

@@ -21,7 +21,9 @@ func TestShippedRulesLoad(t *testing.T) {
 	}{
 		{app.MustDate(2026, 6, 30), "2026-02"},
 		{app.MustDate(2026, 7, 1), "2026-07"},
-		{app.MustDate(2025, 6, 30), "2024-01"},
+		{app.MustDate(2025, 6, 30), "2025-01"},
+		{app.MustDate(2024, 12, 31), "2024-01"},
+		{app.MustDate(2025, 1, 1), "2025-01"},
 		{app.MustDate(2025, 7, 1), "2025-07"},
 		{app.MustDate(2027, 1, 1), "2027-01"},
 	} {

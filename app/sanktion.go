@@ -69,11 +69,8 @@ func (b *ForeslaaSanktion) apply(x *exec) error {
 	if b.Haendelse.IsZero() || b.Haendelse.After(x.today) {
 		return invalidf("haendelse", "invalid.haendelse.date_failure_today")
 	}
-	if !isKHLike(x.gruppe()) {
-		return RuleError("sanktion-gruppe", "rule.sanktion-gruppe")
-	}
-	if !x.harVejledning("las35", b.Haendelse) {
-		return RuleError("sanktion-vejledning", "rule.sanktion-vejledning")
+	if err := x.sanktionHindring(b.Haendelse); err != nil {
+		return err
 	}
 	if deadline := sanktionFrist(b.Haendelse, x.rs.P(ParamSanktionFrist)); x.today.After(deadline) {
 		return RuleError("sanktion-frist", "rule.sanktion-frist", "senest", DateParam(deadline), "mdr", itoa(x.rs.P("sanktion.frist.mdr")))
@@ -107,8 +104,45 @@ func (x *exec) harVejledning(typ string, before Date) bool {
 	return false
 }
 
+// sanktionHindring is the one place that decides whether a failure on
+// haendelse can lead to a fradrag or another sanction on kontanthjælp; the
+// sanction command and the no-show path (udeblivelseKonsekvens) both ask
+// it, so they never disagree (issue 8). It reads the case as it was on the
+// day of the failure (DOMAIN §0: the event date decides) [S54]:
+//
+//   - the citizen's group on that day must be a kontanthjælp group: on
+//     dagpenge only the a-kasse decides [S79] (sanktion-gruppe);
+//   - no lovligt fravær that day: a registered fravær that exempts from
+//     jobsamtaler (midlertidigt arbejde, barsel …) is a lawful reason
+//     [S49][S15] (sanktion-lovligt-fravaer);
+//   - a written vejledning (LAS § 35 stk. 1) given before the failure and
+//     not older than sanktion.vejledning.mdr months: "at the first
+//     jobsamtale, then at least every 6 months" (DOMAIN App. C5.1)
+//     [S54][S263] (sanktion-vejledning).
+func (x *exec) sanktionHindring(haendelse Date) error {
+	if !isKHLike(x.gruppePaa(haendelse)) {
+		return RuleError("sanktion-gruppe", "rule.sanktion-gruppe")
+	}
+	if f := x.lovligtFravaer(haendelse, nil); f != nil {
+		return RuleError("sanktion-lovligt-fravaer", "rule.sanktion-lovligt-fravaer", "type", FravaerParam(f.Type), "dato", DateParam(haendelse))
+	}
+	if !x.harVejledning("las35", haendelse) {
+		return RuleError("sanktion-vejledning", "rule.sanktion-vejledning")
+	}
+	mdr := x.rsPaa(haendelse).P(ParamSanktionVejledningMdr)
+	for _, v := range x.s.Vejledninger {
+		if v.Type == "las35" && !v.Dato.After(haendelse) && !haendelse.After(v.Dato.AddMonths(mdr)) {
+			return nil
+		}
+	}
+	return RuleError("sanktion-vejledning", "rule.sanktion-vejledning.forael", "mdr", itoa(mdr))
+}
+
 func (x *exec) checkSkaerpet(haendelse Date) error {
-	if x.s.Visitation.Kategori == KategoriAktivitetsparat && x.rs.P(ParamSanktion40aAktivitetsparat) == 0 {
+	// The category and the rule set of the failure's day decide, not
+	// today's (DOMAIN §0; LAS § 35: the sanction takes effect from the
+	// day of the failure) [S54][S42].
+	if x.kategoriPaa(haendelse) == KategoriAktivitetsparat && x.rsPaa(haendelse).P(ParamSanktion40aAktivitetsparat) == 0 {
 		return RuleError("sanktion-40a-aktivitetsparat", "rule.sanktion-40a-aktivitetsparat")
 	}
 	if !x.harVejledning("las40a", haendelse) {

@@ -40,6 +40,11 @@ func (b *Tilmeld) apply(x *exec) error {
 	if x.s.Visitation.Kategori == KategoriAktivitetsparat {
 		return RuleError("4656", "rule.4656")
 	}
+	if f := x.afmeldendeFravaer(); f != nil {
+		// A registered absence that deregisters forbids enrollment (4750
+		// [S217]); after a sygemelding the raskmelding re-registers [S7].
+		return RuleError("4750", "rule.4750", "type", FravaerParam(f.Type))
+	}
 	if b.FejlAfmelding {
 		if x.borger() {
 			return Errorf(CodeUnauthorized, "", "unauthorized.only_jobcentre_correct")
@@ -63,12 +68,27 @@ func tilmeldekategorier() []string {
 	return []string{KatAnsoeger, KatModtager, KatUdenYdelse, KatDimittend}
 }
 
+// tilmeldekategoriGruppe returns the tilmeldekategorier that belong to one
+// group only (DOMAIN §3.1 [S1]; App. A1.2 § 88 [S23]): "uden ydelse" is
+// the KG "Uden ydelse" (group SF), "dimittend" is a dagpenge category.
+func tilmeldekategoriGruppe() map[string]string {
+	return map[string]string{KatUdenYdelse: GruppeSF, KatDimittend: GruppeDP}
+}
+
 // tilmeldekategori derives the category: "uden ydelse" for KG SF; a
 // recipient directly when re-registering within 7 days of the previous
 // afmelding [S7]; otherwise an applicant.
 func (x *exec) tilmeldekategori(requested string) (string, error) {
 	if requested != "" && !contains(tilmeldekategorier(), requested) {
 		return "", invalidf("kategori", "invalid.tilmelding.kategori", "kode", requested)
+	}
+	if requested != "" {
+		if g, ok := tilmeldekategoriGruppe()[requested]; ok && g != x.gruppe() {
+			// "Uden ydelse" is the KG of that name, "dimittend" a dagpenge
+			// category (§ 88) [S1][S23]; another group may not enroll in
+			// them (4641 [S217]).
+			return "", RuleError("4641", "rule.4641", "kategori", RawParam(requested), "gruppe", RawParam(x.gruppe()))
+		}
 	}
 	t := x.s.Tilmelding
 	within := !t.AfmeldtDato.IsZero() && t.AfmeldtDato.DaysUntil(x.today) <= x.rs.P(ParamGentilmeldingDirekte)
@@ -270,6 +290,11 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	if !x.s.Tilmelding.ErTilmeldt() {
 		return RuleError("ikke-tilmeldt", "rule.ikke-tilmeldt.citizen_registered_check")
 	}
+	if x.fritagetDag(b.Frist) {
+		// The TJOB deadline skips registered fravær (DOMAIN §3.2 A7) [S29]:
+		// it cannot fall, and so not be missed, on such a day.
+		return RuleError("tjob-fritaget", "rule.tjob-fritaget", "dato", DateParam(b.Frist))
+	}
 	x.touch("tjob")
 	if b.EfterPaamindelse {
 		x.s.Tjob = Date{}
@@ -343,6 +368,13 @@ func (b *ManglendeSelvbooking) apply(x *exec) error {
 	if !x.s.Tilmelding.ErTilmeldt() {
 		return RuleError("ikke-tilmeldt", "rule.ikke-tilmeldt.citizen_registered")
 	}
+	if err := x.checkPligtPaaDag(PligtSelvbook, b.Frist); err != nil {
+		return err
+	}
+	if m := x.selvbookOpfyldt(b.Frist); m != nil {
+		// A samtale booked to be held by the deadline met it [S14][S31].
+		return RuleError("selvbook-opfyldt", "rule.selvbook-opfyldt", "dato", DateParam(m.Dato))
+	}
 	x.afmeld(b.Frist.AddDays(1), AfmeldSelvbook)
 	x.effect("uden_paamindelse", b.Frist.AddDays(1), "effect.uden_paamindelse.selvbook")
 	return nil
@@ -364,6 +396,35 @@ func (x *exec) eventDate(field string, d Date) error {
 	}
 	if t := x.s.Tilmelding; t.ErTilmeldt() && d.Before(t.Siden) {
 		return invalidf(field, "invalid.event_date.before_registration", "siden", DateParam(t.Siden))
+	}
+	return nil
+}
+
+// checkPligtPaaDag refuses a report of a missed duty the citizen did not
+// have on day: the group has no such duty, or a fravær suspended it
+// (DOMAIN §5.2: selvbooking is a dagpenge duty [S30][S31]). It reads the
+// overview of that day, so the duty tables decide, not code.
+func (x *exec) checkPligtPaaDag(pligt string, day Date) error {
+	o, err := x.rules.Overblik(x.s, day)
+	if err != nil {
+		return err
+	}
+	if st := o.Pligt(pligt).Status; st != PligtGaelder && st != PligtBegraenset {
+		return RuleError("pligt-findes-ikke", "rule.pligt-findes-ikke", "pligt", RawParam(pligt), "dato", DateParam(day), "status", RawParam(st))
+	}
+	return nil
+}
+
+// selvbookOpfyldt returns a samtale, not cancelled, booked by the deadline
+// to be held by it since the current tilmelding, or nil.
+func (x *exec) selvbookOpfyldt(frist Date) *Samtale {
+	siden := x.s.Tilmelding.Siden
+	for i := range x.s.Samtaler {
+		m := &x.s.Samtaler[i]
+		if m.Status == SamtaleAflyst || m.Dato.After(frist) || m.Booket.After(frist) || (!siden.IsZero() && m.Dato.Before(siden)) {
+			continue
+		}
+		return m
 	}
 	return nil
 }

@@ -52,8 +52,7 @@ func (b *Visiter) apply(x *exec) error {
 	if err := x.checkKategoriFravaer(kd, b.Begrundelse); err != nil {
 		return err
 	}
-	x.s.Visitation = Visitation{Kategori: kd.Kode, Dato: x.today, RegelSet: x.rs.Version}
-	x.touch("visitation")
+	x.setVisitation(kd.Kode)
 	x.effect("visiteret", x.today, "effect.kategori", "kategori", KategoriParam(kd.Kode))
 	tilmeld := false
 	switch kd.Kode {
@@ -110,6 +109,13 @@ func (x *exec) opdaterFoer(kategori string, tilmeld bool) {
 		if f.Foer == nil || !f.Aktiv(x.today) {
 			continue
 		}
+		if !x.kategoriPasser(f.Foer.KG, kategori) {
+			// A category the kontaktgruppe before the sickness cannot carry
+			// (sdp2 given in KG25) does not go back with the raskmelding:
+			// DFDG restores the KG and the categorisation from before
+			// (DOMAIN §3.3) [S7][S14].
+			continue
+		}
 		f.Foer.Kategori = kategori
 		switch {
 		case kategori == KategoriAktivitetsparat:
@@ -129,6 +135,11 @@ func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
 		if !f.Aktiv(x.today) {
 			continue
 		}
+		if ft := x.rs.Fravaer[f.Type]; ft != nil && x.maalgruppe(ft, kd.Kode, x.today) != nil {
+			// The new category takes the citizen out of the fravær's
+			// target group (DOMAIN §4.2, 4654) [S15][S9].
+			return RuleError("4654", "rule.4654.fravaer", "type", FravaerParam(f.Type), "kategori", KategoriParam(kd.Kode)).WithHint("hint.end_absence_first")
+		}
 		cell, ok := x.rs.Matrix[f.Type][kg]
 		if !ok || !cell.Tilladt || intIn(kd.DFDG, cell.Kategorier) {
 			continue
@@ -143,4 +154,46 @@ func (x *exec) checkKategoriFravaer(kd *KategoriDef, begrundelse string) error {
 		return e.WithHint("hint.end_absence_first")
 	}
 	return nil
+}
+
+// setVisitation gives the citizen category kategori from today; the
+// category it replaces goes to the history, so rules about an earlier
+// event read the category of that day (kategoriPaa).
+func (x *exec) setVisitation(kategori string) {
+	if old := x.s.Visitation; old.Kategori != "" || !old.Dato.IsZero() {
+		x.s.VisitationHistorik = append(x.s.VisitationHistorik, old)
+	}
+	x.s.Visitation = Visitation{Kategori: kategori, Dato: x.today, RegelSet: x.rs.Version}
+	x.touch(FieldVisitation)
+}
+
+// kategoriPaa returns the citizen's category on day: the latest
+// visitation dated on or before it (DOMAIN §0: the event's date decides).
+// (A) For a day before every recorded visitation, the oldest one.
+func (x *exec) kategoriPaa(day Date) string {
+	best, oldest := x.s.Visitation, x.s.Visitation
+	found := !best.Dato.After(day)
+	for _, v := range x.s.VisitationHistorik {
+		if v.Dato.Before(oldest.Dato) {
+			oldest = v
+		}
+		if !v.Dato.After(day) && (!found || v.Dato.After(best.Dato)) {
+			best, found = v, true
+		}
+	}
+	if !found {
+		return oldest.Kategori
+	}
+	return best.Kategori
+}
+
+// kategoriPasser reports whether kontaktgruppe kg can carry category
+// kategori: its profile (A2.3) and its group's categorisation (§2.2).
+func (x *exec) kategoriPasser(kg int, kategori string) bool {
+	def, kd := x.rs.KG[kg], x.rs.Kategorier[kategori]
+	if def == nil || kd == nil {
+		return kategori == ""
+	}
+	allowed := kategoriseringFor(def)
+	return intIn(kd.DFDG, profil(def.Profil)) && (allowed == nil || contains(allowed, kd.Kategorisering))
 }

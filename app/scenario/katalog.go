@@ -26,18 +26,17 @@ type DomainRule struct {
 
 // headingPattern reads a section heading of DOMAIN.md: "### 4.2 Table A",
 // "## 8. Hard cases", "#### C1.6 Registration error codes".
-var headingPattern = regexp.MustCompile(`^#{2,6} (?:(\d+(?:\.\d+)*)|([A-C]\d+(?:\.\d+)*))\.? `)
-
-var (
-	numberedPattern = regexp.MustCompile(`^(\d+)\. `)
-	separatorRow    = regexp.MustCompile(`^\|[-| :]+\|?$`)
-	keyCell         = regexp.MustCompile(`^(?:[A-Z]\d+|\d{4})$`)
-)
-
-// stripMarkup removes Markdown emphasis and code marks.
-func stripMarkup(s string) string {
-	return strings.NewReplacer("**", "", "`", "", "*", "").Replace(s)
+func headingPattern() *regexp.Regexp {
+	return regexp.MustCompile(`^#{2,6} (?:(\d+(?:\.\d+)*)|([A-C]\d+(?:\.\d+)*))\.? `)
 }
+
+// numberedPattern, separatorRow, keyCell and markup read a numbered item,
+// a table's separator row, a row's key cell and strip Markdown emphasis.
+// They return fresh values: the package holds no mutable state.
+func numberedPattern() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\. `) }
+func separatorRow() *regexp.Regexp    { return regexp.MustCompile(`^\|[-| :]+\|?$`) }
+func keyCell() *regexp.Regexp         { return regexp.MustCompile(`^(?:[A-Z]\d+|\d{4})$`) }
+func markup() *strings.Replacer       { return strings.NewReplacer("**", "", "`", "", "*", "") }
 
 // skippedSection reports whether a section holds no rules: a source
 // index, a list of sources or of open questions.
@@ -98,7 +97,7 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 		if strings.HasPrefix(line, "#") {
 			flush()
 			inTable = false
-			if m := headingPattern.FindStringSubmatch(line); m != nil {
+			if m := headingPattern().FindStringSubmatch(line); m != nil {
 				sec = m[2]
 				if m[1] != "" {
 					sec = "§" + m[1]
@@ -116,7 +115,7 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 		switch {
 		case strings.HasPrefix(line, "|"):
 			flush()
-			if separatorRow.MatchString(strings.TrimSpace(line)) {
+			if separatorRow().MatchString(strings.TrimSpace(line)) {
 				continue
 			}
 			if !inTable { // the header row
@@ -126,7 +125,7 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 			rows++
 			cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
 			key := "r" + strconv.Itoa(rows)
-			if first := strings.TrimSpace(stripMarkup(cells[0])); keyCell.MatchString(first) && !seen[sec+" "+first] {
+			if first := strings.TrimSpace(markup().Replace(cells[0])); keyCell().MatchString(first) && !seen[sec+" "+first] {
 				key = first
 			}
 			start(n, key, line)
@@ -135,9 +134,9 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 			inTable = false
 			bullets++
 			start(n, "p"+strconv.Itoa(bullets), line[2:])
-		case numberedPattern.MatchString(line):
+		case numberedPattern().MatchString(line):
 			inTable = false
-			num := numberedPattern.FindStringSubmatch(line)[1]
+			num := numberedPattern().FindStringSubmatch(line)[1]
 			start(n, "nr. "+num, line[len(num)+2:])
 		case cur != nil && strings.HasPrefix(line, " ") && strings.TrimSpace(line) != "":
 			curText.WriteString(" " + strings.TrimSpace(line))
@@ -159,8 +158,8 @@ func ExtractDomainRules(r io.Reader) ([]DomainRule, error) {
 // title returns the start of a rule's text without markup, tags and
 // table bars, at most 90 characters.
 func title(text string) string {
-	t := sourcePattern.ReplaceAllString(text, "")
-	t = stripMarkup(t)
+	t := sourcePattern().ReplaceAllString(text, "")
+	t = markup().Replace(t)
 	t = strings.ReplaceAll(t, "|", " ")
 	t = strings.Join(strings.Fields(t), " ")
 	if r := []rune(t); len(r) > 90 {
@@ -169,7 +168,7 @@ func title(text string) string {
 	return t
 }
 
-// catalogueHeader returns the header of the rule catalogue.
+// catalogueHeader is the header of the rule catalogue.
 func catalogueHeader() []string {
 	return []string{"id", "afsnit", "kilder", "koder", "linje", "titel"}
 }

@@ -20,11 +20,11 @@ import (
 
 // mutableColumns are the cells the mutation check changes: numbers by +1
 // and −1, ja/nej (and 0/1 parameters) by flipping. Ids, names, codes,
-// dates and sources are left alone. It returns a fresh map.
+// dates and sources are left alone.
 func mutableColumns() map[string][]string {
 	return map[string][]string{
 		"parametre.csv":        {"vaerdi"},
-		"fravaerstyper.csv":    {"selvbetjening", "tilbagedatering_dage", "min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred"},
+		"fravaerstyper.csv":    {"selvbetjening", "tilbagedatering_dage", "min_dage", "max_dage", "kraever_slutaarsag", "kraever_slutdato", "afmelder", "kun_fremad", "kan_oprettes", "helbred", "min_alder", "max_alder"},
 		"kontaktgrupper.csv":   {"min_alder", "max_alder", "manuel"},
 		"personkategorier.csv": {"max_alder", "vaelgbar"},
 	}
@@ -46,9 +46,8 @@ type Mutant struct {
 // each 0/1 parameter whose unit is ja/nej flipped. A cell that is empty
 // or quoted is not changed.
 func Mutants(fsys fs.FS) ([]Mutant, error) {
-	cols := mutableColumns()
-	files := make([]string, 0, len(cols))
-	for f := range cols {
+	files := make([]string, 0, len(mutableColumns()))
+	for f := range mutableColumns() {
 		files = append(files, f)
 	}
 	slices.Sort(files)
@@ -58,7 +57,7 @@ func Mutants(fsys fs.FS) ([]Mutant, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms, err := tableMutants(f, b, cols[f])
+		ms, err := tableMutants(f, b, mutableColumns()[f])
 		if err != nil {
 			return nil, err
 		}

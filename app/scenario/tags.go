@@ -27,11 +27,13 @@ import (
 // followed by an item: "nr. 3" (also "nr. 30 og 37", "nr. 1–13", "item 43"),
 // a row of §3.2 ("A7", "A4–A8"), a generated row or bullet ("r5", "p2") or
 // a code-keyed row ("C1.6 4338").
-var refPattern = regexp.MustCompile(`(§\d+(?:\.\d+)*|\b[A-C]\d+(?:\.\d+)*\b)` +
-	`(?: (?:nr\.|item) (\d+(?:(?:, ?| og | and |[–-])\d+\b)*)|` +
-	` (A\d+)(?:[–-]A(\d+))?\b|` +
-	` ([rp]\d+)\b|` +
-	` (\d{4})\b)?`)
+func refPattern() *regexp.Regexp {
+	return regexp.MustCompile(`(§\d+(?:\.\d+)*|\b[A-C]\d+(?:\.\d+)*\b)` +
+		`(?: (?:nr\.|item) (\d+(?:(?:, ?| og | and |[–-])\d+\b)*)|` +
+		` (A\d+)(?:[–-]A(\d+))?\b|` +
+		` ([rp]\d+)\b|` +
+		` (\d{4})\b)?`)
+}
 
 // DomainRefs returns the DOMAIN references in text, each in the form of
 // a DomainRule ID ("§8 nr. 3", "§3.2 A7", "§4.2") or a bare section; lists
@@ -44,7 +46,7 @@ func DomainRefs(text string) []string {
 			out = append(out, s)
 		}
 	}
-	for _, m := range refPattern.FindAllStringSubmatch(text, -1) {
+	for _, m := range refPattern().FindAllStringSubmatch(text, -1) {
 		sec := m[1]
 		if strings.HasPrefix(sec, "§8.") {
 			add("§8 nr. " + strings.TrimPrefix(sec, "§8."))
@@ -98,12 +100,14 @@ func numberList(s string) []int {
 	return out
 }
 
-var sourcePattern = regexp.MustCompile(`\[S(\d+[a-z]?)\]`)
+func sourcePattern() *regexp.Regexp {
+	return regexp.MustCompile(`\[S(\d+[a-z]?)\]`)
+}
 
 // SourceTags returns the source tags in text, written [S45].
 func SourceTags(text string) []string {
 	var out []string
-	for _, m := range sourcePattern.FindAllStringSubmatch(text, -1) {
+	for _, m := range sourcePattern().FindAllStringSubmatch(text, -1) {
 		t := "[S" + m[1] + "]"
 		if !slices.Contains(out, t) {
 			out = append(out, t)
@@ -112,7 +116,9 @@ func SourceTags(text string) []string {
 	return out
 }
 
-var digitsPattern = regexp.MustCompile(`\d+`)
+func digitsPattern() *regexp.Regexp {
+	return regexp.MustCompile(`\d+`)
+}
 
 // RuleCodes returns the DFDG rule numbers in text: four-digit numbers
 // standing alone that are not years (1900–2099), dates or decimals, and
@@ -120,7 +126,7 @@ var digitsPattern = regexp.MustCompile(`\d+`)
 // "BEK 1216", "1500 chars").
 func RuleCodes(text string) []string {
 	var out []string
-	for _, m := range digitsPattern.FindAllStringIndex(text, -1) {
+	for _, m := range digitsPattern().FindAllStringIndex(text, -1) {
 		code := text[m[0]:m[1]]
 		if len(code) != 4 || isYear(code) {
 			continue
@@ -150,7 +156,9 @@ func isYear(s string) bool {
 }
 
 // ruleIDPattern is the form of one rule id in a "regler:" line.
-var ruleIDPattern = regexp.MustCompile(`^(§\d+(?:\.\d+)*|[A-C]\d+(?:\.\d+)*)(?: (?:nr\. \d+|A\d+|[rp]\d+|\d{4}))?$`)
+func ruleIDPattern() *regexp.Regexp {
+	return regexp.MustCompile(`^(§\d+(?:\.\d+)*|[A-C]\d+(?:\.\d+)*)(?: (?:nr\. \d+|A\d+|[rp]\d+|\d{4}))?$`)
+}
 
 // parseRegler reads the rule ids of a "regler:" line: comma-separated,
 // each in the form DomainRefs gives ("§8 nr. 3", "§4.2 r5", "§3.2 A7").
@@ -161,7 +169,7 @@ func parseRegler(rest string) ([]string, error) {
 		if id == "" {
 			continue
 		}
-		if !ruleIDPattern.MatchString(id) {
+		if !ruleIDPattern().MatchString(id) {
 			return nil, fmt.Errorf("»%s« er ikke et regel-id; skriv fx »regler: §8 nr. 3, §4.2 r5, §3.2 A7«", id)
 		}
 		if !slices.Contains(out, id) {
