@@ -50,11 +50,13 @@ const (
 // test fails again if the class comes back).
 type kendtFejl struct {
 	navn     string
-	scenarie string // file:line of the scenario that shows it
+	scenarie string // "09_egenskab.txt E<n>": the scenarios in assets/rules/probe whose navn starts "E<n> "
 	match    func(st *trin, key string) bool
 }
 
-// kendteFejl returns the known defect classes (docs of each in the scenario).
+// kendteFejl returns the known defect classes, each matched narrowly: by
+// the condition broken and the command (or effect) that broke it. The
+// scenarios explain each class and what the fix should give.
 func kendteFejl() []kendtFejl {
 	is := func(kinds ...string) func(*trin, string, ...string) bool {
 		return func(st *trin, key string, keys ...string) bool {
@@ -85,12 +87,6 @@ func kendteFejl() []kendtFejl {
 			return is("afslut_fravaer", "registrer_fravaer")(st, key, app.InvariantKGKategori, app.InvariantTilmeldekategori, app.InvariantIkkeLedig) &&
 				st.res.HasEffect("raskmeldt")
 		}},
-		{"et automatisk kontaktgruppeskift (sletning af en fejlagtig sygemelding) beholder en kategori, den nye gruppe ikke kan have", "09_egenskab.txt E10", func(st *trin, key string) bool {
-			return key == app.InvariantKGKategori && st.res.HasEffect("kg_skift")
-		}},
-		{"DFDG's automatiske skift til KG25 ved sygemelding ser bort fra et fravær, sygedagpengegruppen ikke kan have", "09_egenskab.txt E11", func(st *trin, key string) bool {
-			return key == app.InvariantFravaerKG && st.res.HasEffect("kg_skift")
-		}},
 		{"sygemelding i løntilskud skifter til KG25, og tilmeldingen står med en dagpengekategori", "09_egenskab.txt E7", func(st *trin, key string) bool {
 			return is("registrer_fravaer")(st, key, app.InvariantTilmeldekategori) && st.res.HasEffect("kg_skift") && st.before.Ydelse.Loentilskud
 		}},
@@ -100,6 +96,39 @@ func kendteFejl() []kendtFejl {
 		{"raskmeldingen gentilmelder, mens et andet afmeldende fravær kører", "09_egenskab.txt E9", func(st *trin, key string) bool {
 			return key == app.InvariantAfmeldendeFravaer && st.res.HasEffect("raskmeldt")
 		}},
+		{"et automatisk kontaktgruppeskift (sletning af en fejlagtig sygemelding) beholder en kategori, den nye gruppe ikke kan have", "09_egenskab.txt E10", func(st *trin, key string) bool {
+			return key == app.InvariantKGKategori && st.res.HasEffect("kg_skift")
+		}},
+		{"DFDG's automatiske skift til KG25 ved sygemelding ser bort fra et fravær, sygedagpengegruppen ikke kan have", "09_egenskab.txt E11", func(st *trin, key string) bool {
+			return key == app.InvariantFravaerKG && st.res.HasEffect("kg_skift")
+		}},
+		{"en handling dateret før et registreret dødsfald tilmelder borgeren igen", "09_egenskab.txt E12", func(st *trin, key string) bool {
+			return key == app.InvariantDoed
+		}},
+	}
+}
+
+// TestKendteFejlHarScenarie: every known defect class names scenarios
+// that exist, so an entry cannot outlive (or predate) its description.
+func TestKendteFejlHarScenarie(t *testing.T) {
+	b, err := os.ReadFile("../assets/rules/probe/09_egenskab.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, k := range kendteFejl() {
+		file, id, ok := strings.Cut(k.scenarie, " ")
+		if !ok || file != "09_egenskab.txt" {
+			t.Errorf("%q: scenarie %q, want \"09_egenskab.txt E<n>\"", k.navn, k.scenarie)
+			continue
+		}
+		if seen[id] {
+			t.Errorf("%s is listed twice", id)
+		}
+		seen[id] = true
+		if !strings.Contains(string(b), "\nnavn: "+id+" ") {
+			t.Errorf("%q: no scenario \"navn: %s …\" in 09_egenskab.txt", k.navn, id)
+		}
 	}
 }
 
@@ -216,6 +245,7 @@ type property struct {
 	sag      *app.Sag
 	day      app.Date
 	firstDay app.Date
+	now      app.Date // the latest day a command of the sequence had
 	facts    []string // the starting case as scenario facts ("" when a demo case)
 	start    string   // how the starting case was made
 	snap     []byte   // the case as JSON
@@ -231,7 +261,7 @@ func (p *property) run(starts []demoStart) {
 	} else {
 		p.synthetic()
 	}
-	p.firstDay = p.day
+	p.firstDay, p.now = p.day, p.day
 	if err := p.rules.CheckInvariants(p.sag, p.day); err != nil {
 		p.t.Fatalf("the starting case (%s) is inconsistent: %v", p.start, err)
 	}
@@ -365,7 +395,12 @@ func (p *property) step(i int) bool {
 	}
 	st := &trin{cmd: cmd, day: p.day, before: p.sag, res: res}
 	p.tal.godkendt++
-	if err := p.rules.CheckStep(p.sag, res.Sag, p.day); err != nil {
+	// The case is judged as of the latest day it has seen: a command dated
+	// back (made offline, sent late) changes the case as it stands now.
+	if p.day.After(p.now) {
+		p.now = p.day
+	}
+	if err := p.rules.CheckStep(p.sag, res.Sag, p.now); err != nil {
 		key := app.AsError(err).Key
 		for _, k := range kendteFejl() {
 			if k.match(st, key) {
