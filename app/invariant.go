@@ -197,12 +197,6 @@ func invTilmelding(rs *RuleSet, s *Sag, on Date) *Error {
 	return nil
 }
 
-// tilmeldekategoriGruppe returns the tilmeldekategorier that belong to one
-// group (DOMAIN §3.1 [S1]); the others fit any group.
-func tilmeldekategoriGruppe() map[string]string {
-	return map[string]string{KatUdenYdelse: GruppeSF, KatDimittend: GruppeDP}
-}
-
 // invFravaerForm: every fravær has a unique id, a known type, a start and
 // an end not before it (1003 [S4]); a type that needs an end date has one,
 // a sygemelding ended has its end reason (4980 [S4]), and a closed period

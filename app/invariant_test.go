@@ -83,15 +83,15 @@ func TestCheckInvariants(t *testing.T) {
 		{"barsel max 14 for 15 days", func(s *app.Sag) {
 			s.Fravaer = []app.Fravaer{{ID: "f1", Type: "barsel_max14", Periode: app.Period{Start: today.AddDays(30), Slut: today.AddDays(44)}}}
 		}, app.InvariantFravaerVarighed},
-		{"DP-only fravær ahead in KH", func(s *app.Sag) {
-			s.Kontaktgruppe.KG = 2
-			s.Visitation.Kategori = app.KategoriJobparat
-			s.Fravaer = []app.Fravaer{{ID: "f1", Type: "barsel_max14", Periode: app.Period{Start: today.AddDays(30), Slut: today.AddDays(40)}}}
+		// Barsel is never allowed in KG1 (A4.3, robust); barsel max 14 dage
+		// is (A4.2 row 4), also in KG2 since the probe's decision.
+		{"barsel ahead in KG1", func(s *app.Sag) {
+			s.Tilmelding.Status = app.IkkeTilmeldt // barsel deregisters; this case is about the group
+			s.Fravaer = []app.Fravaer{{ID: "f1", Type: "barsel", Periode: app.Period{Start: today.AddDays(30), Slut: today.AddDays(40)}}}
 		}, app.InvariantFravaerKG},
-		{"a DP-only fravær that has ended does not count", func(s *app.Sag) {
-			s.Kontaktgruppe.KG = 2
-			s.Visitation.Kategori = app.KategoriJobparat
-			s.Fravaer = []app.Fravaer{{ID: "f1", Type: "barsel_max14", Periode: app.Period{Start: today.AddDays(-30), Slut: today.AddDays(-20)}}}
+		{"a barsel in KG1 that has ended does not count", func(s *app.Sag) {
+			s.Tilmelding.Status = app.IkkeTilmeldt
+			s.Fravaer = []app.Fravaer{{ID: "f1", Type: "barsel", Periode: app.Period{Start: today.AddDays(-30), Slut: today.AddDays(-20)}}}
 		}, ""},
 		{"two samtaler with one id", func(s *app.Sag) {
 			m := app.Samtale{ID: "s1", Type: "jobsamtale", Dato: today, Status: app.SamtalePlanlagt}

@@ -70,9 +70,6 @@ func kendteFejl() []kendtFejl {
 		{"kontaktgruppeskift beholder en tilmeldekategori eller ledighedsstatus, den nye gruppe ikke kan have", "09_egenskab.txt E2", func(st *trin, key string) bool {
 			return is("saet_kontaktgruppe")(st, key, app.InvariantTilmeldekategori, app.InvariantIkkeLedig)
 		}},
-		{"tilmelding med en tilmeldekategori, kontaktgruppen ikke har", "09_egenskab.txt E3", func(st *trin, key string) bool {
-			return is("tilmeld")(st, key, app.InvariantTilmeldekategori)
-		}},
 		{"løntilskud ophører under en sygemelding, og borgeren forbliver tilmeldt", "09_egenskab.txt E4", func(st *trin, key string) bool {
 			return is("opdater_ydelse")(st, key, app.InvariantAfmeldendeFravaer)
 		}},
@@ -86,9 +83,6 @@ func kendteFejl() []kendtFejl {
 		{"raskmeldingen genopretter en kategori eller tilmeldekategori, den nuværende kontaktgruppe ikke kan have", "09_egenskab.txt E6", func(st *trin, key string) bool {
 			return is("afslut_fravaer", "registrer_fravaer")(st, key, app.InvariantKGKategori, app.InvariantTilmeldekategori, app.InvariantIkkeLedig) &&
 				st.res.HasEffect("raskmeldt")
-		}},
-		{"sygemelding i løntilskud skifter til KG25, og tilmeldingen står med en dagpengekategori", "09_egenskab.txt E7", func(st *trin, key string) bool {
-			return is("registrer_fravaer")(st, key, app.InvariantTilmeldekategori) && st.res.HasEffect("kg_skift") && st.before.Ydelse.Loentilskud
 		}},
 		{"en planlagt afmelding går tabt, når en anden afmelding eller en raskmelding kommer først", "09_egenskab.txt E8", func(st *trin, key string) bool {
 			return key == app.InvariantAfmeldendeFravaer && !st.before.Tilmelding.Afmeldes.IsZero()
