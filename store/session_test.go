@@ -25,7 +25,7 @@ func TestSessionSealedAcrossReopen(t *testing.T) {
 		t.Fatalf("SetSession: %v", err)
 	}
 	db.Lock()
-	if _, err := db.Session(); app.AsError(err).Rule != store.RuleNotOpen {
+	if _, err := db.Session(); err == nil || app.AsError(err).Rule != store.RuleNotOpen {
 		t.Errorf("Session() while locked = %v, want %s", err, store.RuleNotOpen)
 	}
 	if err := db.Close(); err != nil {

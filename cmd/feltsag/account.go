@@ -140,7 +140,7 @@ func (a *account) SignIn(ctx context.Context, server, user, password string) err
 	opts := a.storeOpts
 	opts.Device = device
 	db, err := store.Create(path, password, opts)
-	if app.AsError(err).Rule == store.RuleExists {
+	if ruleOf(err) == store.RuleExists {
 		db, err = a.openLocked(path, password)
 	}
 	if err != nil {
@@ -163,6 +163,15 @@ func (a *account) SignIn(ctx context.Context, server, user, password string) err
 	a.noAuth = false
 	a.startLocked()
 	return nil
+}
+
+// ruleOf returns the rule id of err ("" for nil or an error without one).
+func ruleOf(err error) string {
+	var e *app.Error
+	if errors.As(err, &e) {
+		return e.Rule
+	}
+	return ""
 }
 
 // openLocked opens and unlocks the replica at path.
@@ -246,7 +255,7 @@ func (a *account) Unlock(password string) error {
 		a.db = db
 	}
 	if err := a.db.Unlock(password); err != nil {
-		if r := app.AsError(err).Rule; r == store.RuleErased || r == store.RuleDamaged {
+		if r := ruleOf(err); r == store.RuleErased || r == store.RuleDamaged {
 			_ = a.db.Close() // the store closed it already; the next start signs in anew
 			a.db = nil
 		}
