@@ -139,8 +139,10 @@ type caseList struct {
 	list      *widget.List
 	content   fyne.CanvasObject
 
-	stopLog func() bool // cancels the pending Search call for the audit log
-	closed  bool
+	stopLog  func() bool // cancels the pending Search call for the audit log
+	selected app.ID      // the case open on the right, kept selected across reloads
+	quiet    bool        // selecting again after a reload: do not open (and log) the case again
+	closed   bool
 }
 
 func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
@@ -158,10 +160,12 @@ func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 	l.count.Importance = widget.LowImportance
 	l.list = widget.NewList(l.length, newCaseRow, l.update)
 	l.list.OnSelected = func(i widget.ListItemID) {
-		if i >= 0 && i < len(l.shown) {
-			c.touch()
-			l.onOpen(l.shown[i].ID)
+		if l.quiet || i < 0 || i >= len(l.shown) {
+			return
 		}
+		c.touch()
+		l.selected = l.shown[i].ID
+		l.onOpen(l.selected)
 	}
 	filters := container.NewVBox(container.NewHBox(l.unsent, l.conflicts), l.kg)
 	l.content = container.NewBorder(container.NewVBox(l.search, filters, l.count), nil, nil, nil, l.list)
@@ -187,8 +191,8 @@ func (l *caseList) reload() {
 		}
 		x := NewCaseIndex(all)
 		fyne.Do(func() {
-			if l.closed {
-				return
+			if l.closed || slices.Equal(all, l.index.cases) {
+				return // nothing changed: keep the list where the caseworker scrolled it
 			}
 			l.index = x
 			l.setKGs(x.KGs())
@@ -258,6 +262,11 @@ func (l *caseList) changed() {
 	l.count.SetText(lang.L("list.count", map[string]any{"Vist": len(l.shown), "I_alt": l.index.Len()}))
 	l.list.UnselectAll()
 	l.list.Refresh()
+	if i := slices.IndexFunc(l.shown, func(c app.CaseSummary) bool { return c.ID == l.selected }); i >= 0 {
+		l.quiet = true
+		l.list.Select(i)
+		l.quiet = false
+	}
 }
 
 // openFirst opens the first case shown (Enter in the search field).
@@ -353,7 +362,7 @@ func (tightVBox) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		h := o.MinSize().Height
 		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
-		y += h - theme.Padding()*1.5
+		y += h - theme.InnerPadding()*1.5
 	}
 }
 
@@ -362,7 +371,7 @@ func (tightVBox) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	for _, o := range objects {
 		m := o.MinSize()
 		w = max(w, m.Width)
-		h += m.Height - theme.Padding()*1.5
+		h += m.Height - theme.InnerPadding()*1.5
 	}
-	return fyne.NewSize(w, h+theme.Padding()*1.5)
+	return fyne.NewSize(w, h+theme.InnerPadding()*1.5)
 }

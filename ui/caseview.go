@@ -235,7 +235,6 @@ func (j *journal) show(s *app.Sag) {
 	for _, n := range notes {
 		head := lang.L("journal.meta", map[string]any{"Dato": formatDate(n.Tid), "Tid": n.Tid.Local().Format("15:04"), "Forfatter": string(n.Forfatter)})
 		h := widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-		h.Importance = widget.LowImportance
 		body := widget.NewLabel(n.Tekst)
 		body.Wrapping = fyne.TextWrapWord
 		j.notes.Add(container.New(&tightVBox{}, h, body))

@@ -46,6 +46,11 @@ type Options struct {
 	// About is the small print under the start screens (version, rule set).
 	About string
 
+	// OnScreen, when set, is told the name of every screen shown:
+	// "sign_in", "first_sync", "unlock", "main" (the smoke test and the
+	// demo wait for "main" in the log).
+	OnScreen func(name string)
+
 	// SignIn fills the first-run form (server address, user name) and,
 	// with a password, submits it at once: the demo signs in this way.
 	SignIn SignInForm
@@ -84,6 +89,9 @@ func New(o Options) *Client {
 	}
 	if o.AfterFunc == nil {
 		o.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
+	if o.OnScreen == nil {
+		o.OnScreen = func(string) {}
 	}
 	if o.NewID == nil {
 		o.NewID = func() (app.ID, error) { return app.NewID(rand.Reader) }
@@ -173,6 +181,7 @@ func (c *Client) showMain() {
 	c.main.syncStatus(c.status)
 	c.main.reload()
 	c.main.focusSearch()
+	c.o.OnScreen("main")
 }
 
 // addShortcuts binds Ctrl+F (search), Ctrl+N (new note) and Ctrl+L (lock).

@@ -72,6 +72,7 @@ func (c *Client) showSignIn() {
 	)
 	intro := wrapped(lang.L("start.first_intro"))
 	c.showStart(s, lang.L("start.first_title"), intro, form, s.submit, s.busy, s.message)
+	c.o.OnScreen("sign_in")
 	switch {
 	case c.o.SignIn.Password != "":
 		c.signIn(s)
@@ -127,6 +128,7 @@ func (c *Client) showFirstSync() {
 	s.onStatus = func(st SyncStatus) { c.firstSync(s, st) }
 	c.showStart(s, lang.L("first_sync.title"), wrapped(lang.L("first_sync.intro")), s.busy, s.progress, s.detail, s.message, s.skip)
 	s.busy.Show()
+	c.o.OnScreen("first_sync")
 	s.syncStatus(c.status)
 }
 
@@ -186,6 +188,7 @@ func (c *Client) showUnlock(why string) {
 	}
 	form := widget.NewForm(widget.NewFormItem(lang.L("start.password"), s.password))
 	c.showStart(s, lang.L("start.unlock_title"), wrapped(intro), form, s.submit, s.busy, s.message)
+	c.o.OnScreen("unlock")
 	c.w.Canvas().Focus(s.password)
 }
 

@@ -140,6 +140,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	c := ui.New(ui.Options{
 		Window: w, Account: acct, Cases: acct, Sync: acct, Rules: rules, Texts: cat,
 		SignIn: form, About: about(version, rules, app.DateOf(time.Now())),
+		OnScreen: func(name string) { log.Info("screen", "name", name) },
 	})
 	c.Start(ctx)
 	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
