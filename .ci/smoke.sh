@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # smoke.sh [BINARY] — start the real desktop client under Xvfb and check that
-# it draws its window.
+# it draws its window (the first sign-in, in a fresh data folder; make demo
+# shows the signed-in case list).
 #
 # Builds bin/feltsag unless BINARY is given, starts Xvfb on a free display,
 # starts the client, waits (polling, up to 30s) for the "Feltsag" window,
@@ -39,14 +40,16 @@ if [[ -z $bin ]]; then
 fi
 
 XVFB_PID='' CLIENT_PID=''
+data=$(mktemp -d) # a fresh data folder: the client shows its first sign-in
 cleanup() {
 	[[ -n $CLIENT_PID ]] && stop_pid "$CLIENT_PID"
 	[[ -n $XVFB_PID ]] && stop_pid "$XVFB_PID"
+	rm -rf "$data"
 }
 trap cleanup EXIT
 
 start_xvfb || fail "could not start Xvfb"
-"$bin" >"$log" 2>&1 &
+"$bin" -data "$data" >"$log" 2>&1 &
 CLIENT_PID=$!
 echo "smoke: started $bin (pid $CLIENT_PID) on display $DISPLAY"
 

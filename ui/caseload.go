@@ -1,6 +1,10 @@
 package ui
 
-import "feltsag.dk/feltsag/app"
+import (
+	"context"
+
+	"feltsag.dk/feltsag/app"
+)
 
 // Caseload is what the case screens need of the caseworker's local data.
 // cmd/feltsag passes the encrypted replica; ui never imports it. Each method
@@ -13,4 +17,26 @@ type Caseload interface {
 	Commit(cmd app.Command) (*app.Result, error)
 	Conflicts(caseID app.ID) ([]app.Conflict, error)
 	Pending() ([]app.PendingCommand, error)
+}
+
+// Account is the caseworker's sign-in and the lock of the local replica.
+// cmd/feltsag implements it over sync/client's Login, the store and the sync
+// engine. Errors are *app.Error values the screens render through the
+// catalogue of texts (a wrong password carries the attempts left).
+type Account interface {
+	// FirstRun reports whether this computer has no replica for the
+	// caseworker yet: the start screen then asks for the server address,
+	// user name and password instead of the password alone.
+	FirstRun() bool
+	// SignIn signs in on the server, creates the encrypted replica and
+	// starts sync (the first sync then runs in the background).
+	SignIn(ctx context.Context, server, user, password string) error
+	// Unlock opens the existing replica with the password, online or
+	// offline, and starts sync.
+	Unlock(password string) error
+	// Lock stops sync and makes the replica forget its keys: nothing of a
+	// citizen can be read until Unlock.
+	Lock()
+	// Actor is the signed-in caseworker, for commands and audit records.
+	Actor() app.Actor
 }

@@ -28,3 +28,37 @@ func LoadTranslations() error {
 	}
 	return nil
 }
+
+// texts renders the domain's keys and errors in the UI's language through
+// the catalogue of texts, with names from the rule tables.
+type texts struct {
+	cat   *text.Catalogue
+	names text.Names
+}
+
+// errText renders err; without a catalogue it shows the error's key.
+func (t texts) errText(err error) string {
+	if t.cat == nil {
+		return err.Error()
+	}
+	return t.cat.Error(Language(), err, t.names)
+}
+
+// message renders a domain text (a duty's or a deadline's line).
+func (t texts) message(m text.Message) string {
+	if t.cat == nil {
+		return m.MessageKey()
+	}
+	return t.cat.Message(Language(), m, t.names)
+}
+
+// name is a rule-table code's name ("kg", "3" → "Kontanthjælpsmodtager"),
+// or the code itself when the tables do not know it.
+func (t texts) name(kind, code string) string {
+	if t.names != nil {
+		if n, ok := t.names.Name(kind, code, Language()); ok {
+			return n
+		}
+	}
+	return code
+}

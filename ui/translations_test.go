@@ -29,10 +29,10 @@ func TestLoadTranslations(t *testing.T) {
 		want   string
 	}{
 		{locale: "da_DK.UTF-8", key: "Cancel", want: "Annuller"},
-		{locale: "da_DK.UTF-8", key: "home.status", want: "Status"},
+		{locale: "da_DK.UTF-8", key: "sync.offline", want: "Offline"},
 		{locale: "da_DK.UTF-8", key: "saturday", want: "lørdag"},
 		{locale: "en_GB.UTF-8", key: "Cancel", want: "Cancel"},
-		{locale: "en_GB.UTF-8", key: "status.sync_later", want: "Server and synchronisation arrive in a later version"},
+		{locale: "en_GB.UTF-8", key: "start.unlock", want: "Unlock"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.locale+"/"+tt.key, func(t *testing.T) {

@@ -1,9 +1,19 @@
 // Command feltsag is Feltsag's desktop client. It is the composition root
 // for the Fyne side: it creates the Fyne application, loads the translations
-// and wires the screens in ui to what they need.
+// and the rules, and wires the encrypted replica (store), the sync engine
+// (sync/client) and the sign-in into the screens of ui (account.go).
 //
-// For now it shows a placeholder home screen with status lines; the case
-// list, sync and the local store arrive with their issues.
+// Flags:
+//
+//	-server URL   fill the first-run form with this server address
+//	-user NAME    and this user name
+//	-data DIR     keep the replica and the settings here instead of the OS's
+//	              application-data folder
+//
+// FELTSAG_DEMO_PASSWORD, when set, signs in at once with -server and -user
+// (make demo does this against feltsagd serve --demo). It is read from the
+// environment so that it never shows in the process list, and it is never
+// logged.
 package main
 
 import (
@@ -12,8 +22,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,6 +38,8 @@ import (
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/app/text"
 	"feltsag.dk/feltsag/assets"
+	"feltsag.dk/feltsag/store"
+	"feltsag.dk/feltsag/sync/wire"
 	"feltsag.dk/feltsag/ui"
 )
 
@@ -51,6 +67,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	flags := flag.NewFlagSet("feltsag", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	showVersion := flags.Bool("version", false, "print the version and exit")
+	server := flags.String("server", "", "fill the sign-in form with this server address")
+	user := flags.String("user", "", "fill the sign-in form with this user name")
+	data := flags.String("data", "", "folder for the replica and settings (default: the OS's application-data folder)")
 	if err := flags.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -64,22 +83,88 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := ui.LoadTranslations(); err != nil {
 		return err
 	}
-	return runWindow(ctx)
+	dir := *data
+	if dir == "" {
+		var err error
+		if dir, err = dataDir(); err != nil {
+			return err
+		}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	form := ui.SignInForm{Server: *server, User: *user, Password: getenv(demoPasswordEnv)}
+	return runWindow(ctx, dir, form, log)
 }
 
-// runWindow shows the home screen and blocks until the window is closed or
-// ctx is cancelled (Ctrl-C, SIGTERM).
-func runWindow(ctx context.Context) error {
+// demoPasswordEnv names the variable make demo passes the demo
+// caseworker's password in.
+const demoPasswordEnv = "FELTSAG_DEMO_PASSWORD"
+
+// dataDir is the folder store.DefaultPath puts replicas in. The ids only
+// name a file in it, which is not used.
+func dataDir() (string, error) {
+	p, err := store.DefaultPath("feltsag", "settings")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(p), nil
+}
+
+// runWindow shows the client and blocks until the window is closed or ctx
+// is cancelled (Ctrl-C, SIGTERM); then it stops sync and closes the replica.
+func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Logger) error {
+	rules, err := app.LoadRules(assets.Rules())
+	if err != nil {
+		return fmt.Errorf("load the rule tables: %s", errorText(err))
+	}
+	files, err := ruleFiles(assets.Rules())
+	if err != nil {
+		return fmt.Errorf("read the rule tables: %w", err)
+	}
+	cat, err := text.Load(assets.I18n(), assets.I18nDir)
+	if err != nil {
+		return err
+	}
+	acct := newAccount(dir, app.NewEngine(rules), store.Options{}, version, wire.BundleDigest(files), log)
+	defer acct.Close()
+	if form.Server == "" && form.User == "" {
+		form.Server, form.User = acct.Prefill()
+	}
+
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("Icon.png", assets.Icon()))
 	w := a.NewWindow(lang.L("app.name"))
-	w.SetContent(ui.NewHome(statusLines(version, app.DateOf(time.Now()))))
-	w.Resize(fyne.NewSize(1000, 700))
+	w.Resize(fyne.NewSize(1280, 760))
 	w.CenterOnScreen()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c := ui.New(ui.Options{
+		Window: w, Account: acct, Cases: acct, Sync: acct, Rules: rules, Texts: cat,
+		SignIn: form, About: about(version, rules, app.DateOf(time.Now())),
+		OnScreen: func(name string) { log.Info("screen", "name", name) },
+	})
+	c.Start(ctx)
 	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stopQuit()
 	w.ShowAndRun()
 	return nil
+}
+
+// ruleFiles returns the rule tables as the rule bundle's files (the CSV
+// tables, as feltsagd serves them), for the digest sent in hello.
+func ruleFiles(fsys fs.FS) ([]wire.RuleFile, error) {
+	var out []wire.RuleFile
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, wire.RuleFile{Name: p, Data: string(b)})
+		return nil
+	})
+	return out, err
 }
 
 // errorText renders err in the UI's language through the catalogue of
@@ -92,20 +177,12 @@ func errorText(err error) string {
 	return cat.Error(ui.Language(), err, nil)
 }
 
-// statusLines are the home screen's status lines, translated: the version,
-// the rule sets the client enforces, and what comes later.
-func statusLines(version string, today app.Date) []string {
-	lines := []string{lang.L("status.version", map[string]any{"Version": version})}
-	rules, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		lines = append(lines, lang.L("status.rules_error", map[string]any{"Fejl": errorText(err)}))
-		return append(lines, lang.L("status.sync_later"))
-	}
-	for _, s := range rules.Sets {
-		lines = append(lines, lang.L("status.rules", map[string]any{"Version": s.Version, "Fra": s.Periode.Start.Dansk(), "Navn": s.Navn}))
-	}
+// about is the start screens' small print: the version and the rule set
+// in force today.
+func about(version string, rules *app.Rules, today app.Date) string {
+	line := lang.L("status.version", map[string]any{"Version": version})
 	if rs, err := rules.ForDate(today); err == nil {
-		lines = append(lines, lang.L("status.rules_today", map[string]any{"Dato": today.Dansk(), "Version": rs.Version}))
+		line += " · " + lang.L("status.rules_today", map[string]any{"Dato": today.Dansk(), "Version": rs.Version})
 	}
-	return append(lines, lang.L("status.pdf"), lang.L("status.sync_later"))
+	return line
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/ui"
 )
 
@@ -42,7 +43,7 @@ func TestRunFlagsWithoutWindow(t *testing.T) {
 	}
 }
 
-func TestStatusLinesAreTranslated(t *testing.T) {
+func TestAboutIsTranslated(t *testing.T) {
 	t.Setenv("LANGUAGE", "")
 	t.Setenv("LC_ALL", "")
 	t.Setenv("LC_MESSAGES", "")
@@ -50,16 +51,13 @@ func TestStatusLinesAreTranslated(t *testing.T) {
 	if err := ui.LoadTranslations(); err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(statusLines("1.2.3", app.MustDate(2026, 7, 1)), "\n")
-	for _, want := range []string{
-		"Version 1.2.3",
-		"Regelsæt 2026-07 gælder fra 01.07.2026",
-		"I dag (01.07.2026) gælder regelsæt 2026-07",
-		"Server og synkronisering kommer i en senere version",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("statusLines() = %q, want a line with %q", got, want)
-		}
+	rules, err := app.LoadRules(assets.Rules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := about("1.2.3", rules, app.MustDate(2026, 7, 1))
+	if want := "Version 1.2.3 · I dag (01.07.2026) gælder regelsæt 2026-07"; got != want {
+		t.Errorf("about() = %q, want %q", got, want)
 	}
 }
 

@@ -1,0 +1,302 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
+)
+
+// DefaultIdleLock is how long the client waits without input before it
+// locks and hides every citizen's data.
+const DefaultIdleLock = 10 * time.Minute
+
+// Options configure New. Window, Account, Cases and Sync are required.
+type Options struct {
+	Window  fyne.Window
+	Account Account
+	Cases   Caseload
+	Sync    Sync
+	// Rules are the rule tables: the Overblik's duties and deadlines and
+	// the names of kontaktgrupper, categories and fravær types.
+	Rules *app.Rules
+	// Texts renders errors, duties and deadlines in the UI's language; nil
+	// shows their keys (tests that do not look at them).
+	Texts *text.Catalogue
+
+	IdleLock time.Duration          // default DefaultIdleLock
+	Now      func() time.Time       // default time.Now
+	NewID    func() (app.ID, error) // default app.NewID(crypto/rand)
+	// Go runs slow work (unlock, sign-in, a search, a commit) off the Fyne
+	// goroutine; default `go f()`. Tests run it in place.
+	Go func(f func())
+	// AfterFunc runs f after d unless stop is called first; default
+	// time.AfterFunc. The search field logs its query with it.
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
+
+	// About is the small print under the start screens (version, rule set).
+	About string
+
+	// OnScreen, when set, is told the name of every screen shown:
+	// "sign_in", "first_sync", "unlock", "main" (the smoke test and the
+	// demo wait for "main" in the log).
+	OnScreen func(name string)
+
+	// SignIn fills the first-run form (server address, user name) and,
+	// with a password, submits it at once: the demo signs in this way.
+	SignIn SignInForm
+}
+
+// SignInForm is what the first-run form is filled with.
+type SignInForm struct {
+	Server, User, Password string
+}
+
+// Client is the desktop client's window: the start screens, the main
+// window with the case list, the case view and the sync status line, and
+// the inactivity lock. Every method runs on the Fyne goroutine.
+type Client struct {
+	o  Options
+	w  fyne.Window
+	tx texts
+
+	lastInput time.Time // last user activity, for the inactivity lock
+	status    SyncStatus
+
+	start *startScreen // the sign-in, first sync or unlock screen shown, else nil
+	main  *mainScreen  // the main window's content while unlocked, else nil
+}
+
+// New returns the client for o.Window; Start shows its first screen.
+func New(o Options) *Client {
+	if o.IdleLock <= 0 {
+		o.IdleLock = DefaultIdleLock
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Go == nil {
+		o.Go = func(f func()) { go f() }
+	}
+	if o.AfterFunc == nil {
+		o.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
+	if o.OnScreen == nil {
+		o.OnScreen = func(string) {}
+	}
+	if o.NewID == nil {
+		o.NewID = func() (app.ID, error) { return app.NewID(rand.Reader) }
+	}
+	c := &Client{o: o, w: o.Window, tx: texts{cat: o.Texts, names: o.Rules}}
+	c.lastInput = o.Now()
+	return c
+}
+
+// Start shows the sign-in screen on a first run, else the unlock screen,
+// and follows the sync engine's status until ctx ends. Call it once, on
+// the Fyne goroutine, before the window is shown.
+func (c *Client) Start(ctx context.Context) {
+	c.addShortcuts()
+	if c.o.Account.FirstRun() {
+		c.showSignIn()
+	} else {
+		c.showUnlock("")
+	}
+	go c.follow(ctx)
+}
+
+// follow hands every sync status change and the inactivity clock to the
+// Fyne goroutine until ctx ends.
+func (c *Client) follow(ctx context.Context) {
+	tick := time.NewTicker(idleTick(c.o.IdleLock))
+	defer tick.Stop()
+	updates := c.o.Sync.Updates()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-updates:
+			st := c.o.Sync.Status()
+			fyne.Do(func() { c.setStatus(st) })
+		case <-tick.C:
+			fyne.Do(c.checkIdle)
+		}
+	}
+}
+
+// idleTick is how often the inactivity lock looks at the clock: a tenth of
+// the limit, between 1 s and 30 s.
+func idleTick(limit time.Duration) time.Duration {
+	return min(max(limit/10, time.Second), 30*time.Second)
+}
+
+// setStatus shows a new sync status on whatever screen is up.
+func (c *Client) setStatus(st SyncStatus) {
+	c.status = st
+	if c.start != nil {
+		c.start.syncStatus(st)
+	}
+	if c.main != nil {
+		c.main.syncStatus(st)
+	}
+}
+
+// touch records user activity for the inactivity lock.
+func (c *Client) touch() { c.lastInput = c.o.Now() }
+
+// checkIdle locks the client when nobody has used it for IdleLock.
+func (c *Client) checkIdle() {
+	if c.main != nil && c.o.Now().Sub(c.lastInput) >= c.o.IdleLock {
+		c.lock(lang.L("lock.idle"))
+	}
+}
+
+// lock forgets every screen that shows a citizen, locks the replica and
+// asks for the password.
+func (c *Client) lock(why string) {
+	if c.main == nil {
+		return
+	}
+	c.main.close()
+	c.main = nil
+	c.o.Account.Lock()
+	c.showUnlock(why)
+}
+
+// showMain replaces the start screens by the main window.
+func (c *Client) showMain() {
+	c.start = nil
+	c.touch()
+	c.main = newMainScreen(c)
+	c.w.SetContent(c.main.content)
+	c.main.syncStatus(c.status)
+	c.main.reload()
+	c.main.focusSearch()
+	c.o.OnScreen("main")
+}
+
+// addShortcuts binds Ctrl+F (search), Ctrl+N (new note) and Ctrl+L (lock).
+func (c *Client) addShortcuts() {
+	cv := c.w.Canvas()
+	add := func(key fyne.KeyName, fn func()) {
+		cv.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+			c.touch()
+			fn()
+		})
+	}
+	add(fyne.KeyF, func() {
+		if c.main != nil {
+			c.main.focusSearch()
+		}
+	})
+	add(fyne.KeyN, func() {
+		if c.main != nil {
+			c.main.focusNote()
+		}
+	})
+	add(fyne.KeyL, func() { c.lock(lang.L("lock.manual")) })
+}
+
+// Lock locks the client now, as Ctrl+L does.
+func (c *Client) Lock() { c.lock(lang.L("lock.manual")) }
+
+// mainScreen is the main window's content while the replica is unlocked.
+type mainScreen struct {
+	c       *Client
+	list    *caseList
+	view    *caseView // the open case, or nil
+	right   *fyne.Container
+	status  *statusBar
+	content fyne.CanvasObject
+}
+
+func newMainScreen(c *Client) *mainScreen {
+	m := &mainScreen{c: c}
+	m.list = newCaseList(c, m.open)
+	m.status = newStatusBar(m.syncNow)
+	m.right = container.NewStack(emptyCase())
+	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), c.Lock)
+	title := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	who := widget.NewLabel(string(c.o.Account.Actor().ID))
+	top := container.NewBorder(nil, widget.NewSeparator(), title, container.NewHBox(who, lockBtn))
+	split := container.NewHSplit(m.list.content, m.right)
+	split.Offset = 0.34
+	m.content = container.NewBorder(top, m.status.box, nil, nil, split)
+	return m
+}
+
+// emptyCase is the right-hand side before a case is chosen.
+func emptyCase() fyne.CanvasObject {
+	l := widget.NewLabel(lang.L("case.none"))
+	l.Alignment = fyne.TextAlignCenter
+	l.Importance = widget.LowImportance
+	return container.NewCenter(l)
+}
+
+func (m *mainScreen) syncNow() {
+	m.c.touch()
+	m.c.o.Sync.Retry()
+}
+
+// syncStatus shows st in the status line and refreshes the case list: a
+// sync may have brought new cases or acknowledged changes.
+func (m *mainScreen) syncStatus(st SyncStatus) {
+	m.status.show(StatusText(st, m.c.o.Now(), m.c.tx.errText))
+	m.reload()
+}
+
+func (m *mainScreen) reload() { m.list.reload() }
+
+func (m *mainScreen) focusSearch() { m.c.w.Canvas().Focus(m.list.search) }
+
+func (m *mainScreen) focusNote() {
+	if m.view != nil {
+		m.view.focusNote()
+	}
+}
+
+// open shows the case id on the right, read (and logged) off the Fyne
+// goroutine.
+func (m *mainScreen) open(id app.ID) {
+	actor := m.c.o.Account.Actor()
+	m.c.o.Go(func() {
+		s, err := m.c.o.Cases.View(id, actor)
+		fyne.Do(func() {
+			if m.c.main != m {
+				return // locked meanwhile: show nothing
+			}
+			if err != nil {
+				m.right.Objects = []fyne.CanvasObject{errorPane(m.c.tx.errText(err))}
+				m.right.Refresh()
+				return
+			}
+			m.view = newCaseView(m.c, s, m.list.reload)
+			m.right.Objects = []fyne.CanvasObject{m.view.content}
+			m.right.Refresh()
+		})
+	})
+}
+
+// close drops every reference to citizen data (the inactivity lock).
+func (m *mainScreen) close() {
+	m.list.close()
+	m.view = nil
+	m.right.Objects = nil
+}
+
+// errorPane shows an error message, wrapped, with a warning icon.
+func errorPane(msg string) fyne.CanvasObject {
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, l)
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Sync is what the screens need of the sync engine. cmd/feltsag adapts
+// sync/client's engine; ui never imports it.
+type Sync interface {
+	// Status returns the current state of sync.
+	Status() SyncStatus
+	// Updates receives a value after the status changed; read Status then.
+	// The channel stays the same for the life of the client, across
+	// sign-ins and locks.
+	Updates() <-chan struct{}
+	// Kick says a command was just saved: push it now when online.
+	Kick()
+	// Retry cuts a wait between connections short ("Synkronisér nu").
+	Retry()
+}
+
+// SyncStatus is what the status line shows about sync.
+type SyncStatus struct {
+	Online        bool      // connected and welcomed by the server
+	Syncing       bool      // pushing or pulling right now
+	LastSync      time.Time // end of the last complete sync; zero before one
+	Pending       int       // commands saved here and not yet acknowledged
+	OldestPending time.Time // when the oldest of them was saved
+	LastError     error     // why the last attempt failed (an *app.Error), nil after a complete sync
+	// FirstSync is set while a snapshot (a first sync) is being pulled:
+	// Received of Total records (Total 0 when the server did not say).
+	FirstSync bool
+	Received  int
+	Total     int
+	Stopped   bool // sync has ended for good (device wiped or replaced, app too old)
+}
+
+// waitWarn is how long a change may wait unsent before the status line says
+// for how many days it has waited.
+const waitWarn = 24 * time.Hour
+
+// StatusText returns the status line for st as of now, e.g. "Offline ·
+// sidst synkroniseret 07.12.2026 kl. 08:14 · 12 ændringer ikke sendt i 3
+// dage", and whether it is a warning (changes have waited a day or more, or
+// the last attempt failed). errText renders the last error.
+func StatusText(st SyncStatus, now time.Time, errText func(error) string) (string, bool) {
+	var parts []string
+	switch {
+	case st.Stopped:
+		parts = append(parts, lang.L("sync.stopped"))
+	case st.Online && st.Syncing:
+		parts = append(parts, lang.L("sync.syncing"))
+	case st.Online:
+		parts = append(parts, lang.L("sync.online"))
+	default:
+		parts = append(parts, lang.L("sync.offline"))
+	}
+	if st.LastSync.IsZero() {
+		parts = append(parts, lang.L("sync.never"))
+	} else {
+		parts = append(parts, lang.L("sync.last", map[string]any{"Dato": formatDate(st.LastSync), "Tid": st.LastSync.Local().Format("15:04")}))
+	}
+	warn := false
+	switch {
+	case st.Pending == 0:
+		parts = append(parts, lang.L("sync.all_sent"))
+	case !st.OldestPending.IsZero() && now.Sub(st.OldestPending) >= waitWarn:
+		warn = true
+		days := int(now.Sub(st.OldestPending) / (24 * time.Hour))
+		varighed := lang.L(countKey("sync.days", days), map[string]any{"Dage": strconv.Itoa(days)})
+		parts = append(parts, lang.L(countKey("sync.pending_days", st.Pending), map[string]any{"Antal": st.Pending, "Varighed": varighed}))
+	default:
+		parts = append(parts, lang.L(countKey("sync.pending", st.Pending), map[string]any{"Antal": st.Pending}))
+	}
+	if st.LastError != nil {
+		warn = true
+		parts = append(parts, errText(st.LastError))
+	}
+	return strings.Join(parts, " · "), warn
+}
+
+// countKey picks the singular or plural form of a key: key.one or
+// key.other.
+func countKey(key string, n int) string {
+	if n == 1 {
+		return key + ".one"
+	}
+	return key + ".other"
+}
+
+// formatDate writes t's local date in the language's date format
+// (format.dato in the catalogue: dd.mm.åååå in Danish).
+func formatDate(t time.Time) string {
+	return t.Local().Format(lang.L("format.dato"))
+}
+
+// statusBar is the always-visible line at the bottom of the main window.
+type statusBar struct {
+	text    *widget.Label
+	icon    *widget.Icon
+	syncNow *widget.Button
+	box     *fyne.Container
+}
+
+func newStatusBar(onSyncNow func()) *statusBar {
+	b := &statusBar{
+		text:    widget.NewLabel(""),
+		icon:    widget.NewIcon(theme.InfoIcon()),
+		syncNow: widget.NewButtonWithIcon(lang.L("sync.now"), theme.ViewRefreshIcon(), onSyncNow),
+	}
+	b.text.Truncation = fyne.TextTruncateEllipsis
+	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, b.syncNow, b.text)
+	return b
+}
+
+// show sets the line; call it on the Fyne goroutine.
+func (b *statusBar) show(line string, warn bool) {
+	b.text.SetText(line)
+	if warn {
+		b.icon.SetResource(theme.WarningIcon())
+		b.text.Importance = widget.WarningImportance
+	} else {
+		b.icon.SetResource(theme.InfoIcon())
+		b.text.Importance = widget.MediumImportance
+	}
+	b.text.Refresh()
+}
