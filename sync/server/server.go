@@ -89,7 +89,12 @@ type Server struct {
 	hub       hub
 	stats     counters
 	closed    atomic.Bool
-	wg        sync.WaitGroup
+	// startMu orders Close against connections starting: a connection
+	// adds to wg under it only while the server is open, and Close sets
+	// closed under it, so wg.Wait never races an Add and no connection
+	// starts after Close.
+	startMu sync.Mutex
+	wg      sync.WaitGroup
 }
 
 // New checks opts and returns a server.
@@ -207,7 +212,10 @@ func (s *Server) Handler() http.Handler {
 // Close closes every live connection (1001 going away) and waits for
 // their goroutines. The ledger stays open: its owner closes it.
 func (s *Server) Close() error {
-	if s.closed.Swap(true) {
+	s.startMu.Lock()
+	was := s.closed.Swap(true)
+	s.startMu.Unlock()
+	if was {
 		return nil
 	}
 	for _, c := range s.hub.all() {
