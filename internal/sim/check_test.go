@@ -146,6 +146,11 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 				return err
 			case k.Sag != sag || k.Mine.Command != id:
 				w.violations = append(w.violations, fmt.Sprintf("conflict %s of command %s names case %s and command %s", k.ID, id, k.Sag, k.Mine.Command))
+			case k.Theirs.Device == k.Mine.Device:
+				// Not a loss (the server value stands, a person decides),
+				// but a finding: the device's own earlier command, made
+				// offline on the same confirmed base, counts as concurrent.
+				w.n.selfConflicts++
 			}
 		}
 	}

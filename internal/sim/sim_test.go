@@ -144,6 +144,7 @@ type counters struct {
 	committed, refusedLocally      int
 	applied, duplicate, rejected   int
 	conflict, lost, sealedVerified int
+	selfConflicts                  int
 	kills, armedKills, restarts    int
 }
 
@@ -1041,6 +1042,7 @@ func (c *counters) add(o counters) {
 	c.duplicate += o.duplicate
 	c.rejected += o.rejected
 	c.conflict += o.conflict
+	c.selfConflicts += o.selfConflicts
 	c.lost += o.lost
 	c.sealedVerified += o.sealedVerified
 	c.kills += o.kills
@@ -1053,9 +1055,9 @@ func (c counters) String() string {
 	for i, n := range c.steps {
 		steps = append(steps, fmt.Sprintf("%s %d (%v)", stepNames[i], n, c.took[i].Round(time.Millisecond)))
 	}
-	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d; "+
+	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d (with the device's own earlier command %d); "+
 		"duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d; quiesce %v, check %v; steps: %s",
-		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.duplicate, c.lost, c.sealedVerified,
+		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.selfConflicts, c.duplicate, c.lost, c.sealedVerified,
 		c.restarts, c.quiesce.Round(time.Millisecond), c.check.Round(time.Millisecond), strings.Join(steps, ", "))
 }
 
