@@ -925,8 +925,10 @@ func (w *world) quiesce() {
 			d.start()
 		}
 		w.gate.open()
-		if w.idle(true) && w.idle(true) {
-			return
+		if w.idle(true) {
+			if w.idle(true) { // still, on a second look: nothing was in flight
+				return
+			}
 		}
 		stopped := false
 		for _, d := range w.devices {
