@@ -333,7 +333,6 @@ func diff(want, got []byte) string {
 	return fmt.Sprintf("at byte %d: want …%s… got …%s…", i, want[from:min(len(want), i+60)], got[from:min(len(got), i+60)])
 }
 
-
 // openSealed opens one sealed outbox entry with the server's private key
 // (docs/store.md §"Sealed outbox": 0x01 ‖ key id (8) ‖ ephemeral public
 // key (32) ‖ nonce (24) ‖ box of {"v":1,"device":…,"pending":…}).
