@@ -469,6 +469,7 @@ func (s *sess) pushAll() error {
 			}
 			continue
 		}
+		sent := 0
 		for _, p := range pushes {
 			done, err := s.pushOne(p, acked)
 			if err != nil {
@@ -477,8 +478,23 @@ func (s *sess) pushAll() error {
 			if !done {
 				break // a command was refused alone: read the outbox again
 			}
+			sent += len(p.Commands)
+			s.showPending(pend[sent:])
 		}
 	}
+}
+
+// showPending shows the commands still to push as the pending count:
+// reading the whole outbox again after every ack frame would decode it
+// once per frame (pushAll reads it again when it is done).
+func (s *sess) showPending(rest []app.PendingCommand) {
+	var oldest time.Time
+	for _, p := range rest {
+		if oldest.IsZero() || p.Saved.Before(oldest) {
+			oldest = p.Saved
+		}
+	}
+	s.e.update(func(st *Status) { st.Pending, st.OldestPending = len(rest), oldest })
 }
 
 // tooLarge marks a command that cannot fit a frame rejected, with the
@@ -526,7 +542,6 @@ func (s *sess) pushOne(p *wire.Push, acked map[app.ID]bool) (done bool, err erro
 			// confirmed state catches up (the server pokes only the
 			// caseworker's other connections).
 			s.needPull = true
-			s.e.refreshPending()
 			return true, nil
 		case *wire.Error:
 			if i, ok := commandIndex(m.Field); ok && i < len(p.Commands) && m.Code == app.CodeInvalid && m.RetryAfterMS == 0 {
