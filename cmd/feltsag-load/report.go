@@ -158,6 +158,30 @@ func runFigures(ctx context.Context, o options, stdout, stderr io.Writer) error 
 
 	// 4. Concurrent clients at a fixed rate; 5. the same beside idle ones.
 	if o.want("load") || o.want("idle") {
+		if err := loadFigures(ctx, e, o, users, idleUsers, statsOK, &sum, pr); err != nil {
+			return err
+		}
+	}
+
+	// 6. The PouchDB peer, once the clients and connections are closed.
+	if o.want("peer") && o.peer != "" {
+		sum.peer = runPeer(ctx, absPath(o.peer), o.cases, o.commands, stderr)
+		if sum.peer.skipped != "" {
+			pr("peer: PouchDB skipped: %s", sum.peer.skipped)
+		} else {
+			for _, l := range sum.peer.lines {
+				pr("peer: %s", l)
+			}
+		}
+	}
+	sum.print(pr, o)
+	return nil
+}
+
+// loadFigures runs the concurrent clients at the fixed rate, then the idle
+// connections and the same rate beside them, and closes them all.
+func loadFigures(ctx context.Context, e env, o options, users, idleUsers []app.ID, statsOK bool, sum *summary, pr func(string, ...any)) error {
+	{
 		t := time.Now()
 		f, err := startFleet(ctx, e, users)
 		if err != nil {
@@ -208,19 +232,6 @@ func runFigures(ctx context.Context, o options, stdout, stderr io.Writer) error 
 			sum.idleLoad = &r
 		}
 	}
-
-	// 6. The PouchDB peer.
-	if o.want("peer") && o.peer != "" {
-		sum.peer = runPeer(ctx, absPath(o.peer), o.cases, o.commands, stderr)
-		if sum.peer.skipped != "" {
-			pr("peer: PouchDB skipped: %s", sum.peer.skipped)
-		} else {
-			for _, l := range sum.peer.lines {
-				pr("peer: %s", l)
-			}
-		}
-	}
-	sum.print(pr, o)
 	return nil
 }
 
@@ -359,8 +370,14 @@ func runPeer(ctx context.Context, dir string, n, edits int, stderr io.Writer) pe
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		why := strings.TrimSpace(errb.String())
-		if i := strings.LastIndex(why, "\n"); i >= 0 && len(why) > 400 {
-			why = why[i+1:]
+		for _, l := range strings.Split(why, "\n") {
+			if strings.Contains(l, "ERR") || strings.Contains(l, "Error") {
+				why = l // bench.js prints "ERR <error>"; npm an "npm error" line
+				break
+			}
+		}
+		if len(why) > 300 {
+			why = why[:300]
 		}
 		if _, statErr := os.Stat(filepath.Join(dir, "node_modules")); statErr != nil {
 			return peerResult{skipped: "npm install failed (no registry?): " + shortName(why)}
