@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"time"
@@ -274,7 +275,7 @@ func (s *Server) uploadAudit(p principal, recs []app.AuditRecord) (*wire.AuditAc
 			if err != nil {
 				return app.Internal(err)
 			}
-			if !bytes.Equal(h, r.Hash) || !bytes.Equal(r.Prev, dev.AuditHash) {
+			if !bytes.Equal(h, r.Hash) || !chainsOn(r.Prev, dev.AuditHash, dev.AuditSeq) {
 				broken++
 			}
 			r.Uploaded = time.Time{}
@@ -294,6 +295,17 @@ func (s *Server) uploadAudit(p principal, recs []app.AuditRecord) (*wire.AuditAc
 		return tx.PutDevice(dev)
 	})
 	return ack, stored, broken, err
+}
+
+// chainsOn reports whether a record's Prev continues a device's chain
+// whose head is hash after seq records. The first record's Prev is the
+// genesis: 32 zero bytes as the store writes it (store.VerifyAudit), or
+// empty.
+func chainsOn(prev, hash []byte, seq uint64) bool {
+	if seq == 0 && len(hash) == 0 {
+		return len(prev) == 0 || bytes.Equal(prev, make([]byte, sha256.Size))
+	}
+	return bytes.Equal(prev, hash)
 }
 
 // resolveOutcome is what a resolve did.
