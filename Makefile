@@ -87,10 +87,17 @@ unit: ## go test -race, all packages
 smoke: client ## start the client under Xvfb and check it draws (bin/smoke.png)
 	@.ci/smoke.sh $(BIN)/feltsag
 
-bench: ## run the benchmarks
-	@if grep -rqE --include='*_test.go' --exclude-dir=$(BIN) '^func Benchmark' .; then \
-		$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...; \
-	else echo "no benchmarks yet"; fi
+# make bench first prints issue 9's figures (cmd/feltsag-load against its
+# own server, with the PouchDB peer in .ci/bench/pouchdb when node and npm
+# are present; LOADFLAGS adds driver flags, e.g. LOADFLAGS='-only sync,push'),
+# then runs every Go benchmark (GOBENCH=0 skips them). The 10,000 idle
+# connections need ~11,000 file descriptors per process.
+LOADFLAGS ?=
+GOBENCH   ?= 1
+bench: ## issue 9's sync figures with the PouchDB ratios (feltsag-load), then the Go benchmarks
+	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/feltsag-load ./cmd/feltsag-load
+	ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; $(BIN)/feltsag-load -peer .ci/bench/pouchdb -profile-out $(BIN)/server-cpu.pprof $(LOADFLAGS)
+	@if [[ "$(GOBENCH)" != 0 ]]; then $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...; fi
 
 fuzz: ## run every fuzz target for FUZZTIME (default 10s) each
 	@TAGS=$(TAGS) .ci/fuzz.sh $(FUZZTIME)

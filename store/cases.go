@@ -38,8 +38,15 @@ func (t txn) view(id app.ID) (*app.Sag, error) {
 	return s, nil
 }
 
-// confirmed returns the confirmed state of a case, or nil when there is none.
+// confirmed returns the confirmed state of a case, or nil when there is
+// none. A state this transaction stored from a pulled record is returned
+// as it was stored (shared: never modify it).
 func (t txn) confirmed(id app.ID) (*app.Sag, error) {
+	if t.fx != nil {
+		if s, ok := t.fx.confirmed[id]; ok {
+			return s, nil
+		}
+	}
 	plain, err := t.get(bConfirmed, []byte(id))
 	if err != nil || plain == nil {
 		return nil, err

@@ -269,6 +269,10 @@ type txEffects struct {
 	// scope; false: purged or back in scope).
 	leaving map[app.ID]bool
 	tip     *auditTip // the last audit record appended
+	// confirmed holds confirmed states this transaction stored from a
+	// pulled record, decoded, so that the rebase after them does not
+	// read and decode them again (see txn.confirmed).
+	confirmed map[app.ID]*app.Sag
 }
 
 // after registers fn to run once the transaction has committed; outside

@@ -44,7 +44,12 @@ func (t txn) purge(id app.ID, now time.Time) error {
 		return nil
 	}
 	steps := []func() error{
-		func() error { return t.del(bConfirmed, []byte(id)) },
+		func() error {
+			if t.fx != nil {
+				delete(t.fx.confirmed, id)
+			}
+			return t.del(bConfirmed, []byte(id))
+		},
 		func() error { return t.del(bView, []byte(id)) },
 		func() error { return t.unindexCase(id) },
 		func() error { return t.deleteWhere(bConflicts, id, conflictCase) },

@@ -211,7 +211,16 @@ func (t txn) applyCase(r app.Record) (bool, error) {
 		}
 		t.markLeaving(r.ID, false)
 	}
-	return true, t.storeConfirmed(s, false)
+	if err := t.storeConfirmed(s, false); err != nil {
+		return false, err
+	}
+	if t.fx != nil { // the rebase after the page reads it from here
+		if t.fx.confirmed == nil {
+			t.fx.confirmed = map[app.ID]*app.Sag{}
+		}
+		t.fx.confirmed[s.ID] = s
+	}
+	return true, nil
 }
 
 // notInSnapshot returns the cases on the device that the finished snapshot

@@ -494,7 +494,10 @@ type harness struct {
 func start(t *testing.T, db *store.DB, srv *fakeServer, o client.Options) *harness {
 	t.Helper()
 	h := &harness{t: t, db: db, srv: srv, clock: newFakeTime(), tokens: &fakeTokens{}, done: make(chan error, 1)}
-	o.Replica, o.URL = db, srv.URL()
+	if o.Replica == nil {
+		o.Replica = db
+	}
+	o.URL = srv.URL()
 	if o.Auth == nil {
 		o.Auth = h.tokens
 	}

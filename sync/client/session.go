@@ -280,10 +280,22 @@ func (s *sess) send(id app.ID, m wire.Message) error {
 // request sends m with a fresh id and waits for the answer with that id,
 // handling whatever else arrives meanwhile.
 func (s *sess) request(m wire.Message) (wire.Frame, error) {
-	id := s.e.nextID()
-	if err := s.send(id, m); err != nil {
+	id, err := s.ask(m)
+	if err != nil {
 		return wire.Frame{}, err
 	}
+	return s.await(id)
+}
+
+// ask sends m with a fresh id and returns the id; await reads its answer.
+func (s *sess) ask(m wire.Message) (app.ID, error) {
+	id := s.e.nextID()
+	return id, s.send(id, m)
+}
+
+// await waits for the answer to request id, handling whatever else
+// arrives meanwhile.
+func (s *sess) await(id app.ID) (wire.Frame, error) {
 	for {
 		select {
 		case f, ok := <-s.c.in:
@@ -457,6 +469,7 @@ func (s *sess) pushAll() error {
 			}
 			continue
 		}
+		sent := 0
 		for _, p := range pushes {
 			done, err := s.pushOne(p, acked)
 			if err != nil {
@@ -465,8 +478,23 @@ func (s *sess) pushAll() error {
 			if !done {
 				break // a command was refused alone: read the outbox again
 			}
+			sent += len(p.Commands)
+			s.showPending(pend[sent:])
 		}
 	}
+}
+
+// showPending shows the commands still to push as the pending count:
+// reading the whole outbox again after every ack frame would decode it
+// once per frame (pushAll reads it again when it is done).
+func (s *sess) showPending(rest []app.PendingCommand) {
+	var oldest time.Time
+	for _, p := range rest {
+		if oldest.IsZero() || p.Saved.Before(oldest) {
+			oldest = p.Saved
+		}
+	}
+	s.e.update(func(st *Status) { st.Pending, st.OldestPending = len(rest), oldest })
 }
 
 // tooLarge marks a command that cannot fit a frame rejected, with the
@@ -514,7 +542,6 @@ func (s *sess) pushOne(p *wire.Push, acked map[app.ID]bool) (done bool, err erro
 			// confirmed state catches up (the server pokes only the
 			// caseworker's other connections).
 			s.needPull = true
-			s.e.refreshPending()
 			return true, nil
 		case *wire.Error:
 			if i, ok := commandIndex(m.Field); ok && i < len(p.Commands) && m.Code == app.CodeInvalid && m.RetryAfterMS == 0 {
@@ -549,10 +576,24 @@ func commandIndex(field string) (int, bool) {
 	return i, err == nil && i >= 0
 }
 
+// applyBatch is how many pulled records the client gathers before it
+// applies them in one transaction. A changes frame carries only as many
+// records as fit 64 KiB (some 25 cases of 2 KB), and a transaction per
+// frame would make a first sync of 10,000 cases 400 commits; gathering up
+// to a full page's worth makes it 20.
+const applyBatch = wire.MaxRecordsPerPage
+
 // pullAll pulls from the replica's cursor until has_more is false. A
 // replica at the zero cursor or in another epoch takes a snapshot from
 // the zero cursor of the server's epoch, the first page marked Snapshot.
 // A page of another epoch than asked returns errNewEpoch.
+//
+// Consecutive pages are gathered into one (the first's Snapshot, the
+// last's cursor and has_more) and applied together once applyBatch records
+// are in, at the end, or before a page that repeats a gathered record; the
+// next pull is sent before a gathered batch is applied, so the server and
+// the connection work meanwhile. The replica's cursor only moves with the
+// data: a session that ends with pages gathered pulls them again.
 func (s *sess) pullAll() error {
 	cur, err := s.r.Cursor()
 	if err != nil {
@@ -569,20 +610,40 @@ func (s *sess) pullAll() error {
 		s.e.update(func(st *Status) { st.FirstSync = Progress{Active: true} })
 	}
 	active := snapshot || s.e.Status().FirstSync.Active
-	for first := true; ; first = false {
-		f, err := s.request(&wire.Pull{Cursor: from, Limit: s.e.opts.PageLimit})
+	b := pageBatch{ids: map[app.ID]bool{}}
+	apply := func() error {
+		if err := b.apply(s.r); err != nil {
+			return endWith(app.AsError(err))
+		}
+		return nil
+	}
+	id, err := s.ask(&wire.Pull{Cursor: from, Limit: s.e.opts.PageLimit})
+	if err != nil {
+		return err
+	}
+	for first := true; ; {
+		f, err := s.await(id)
 		if err != nil {
 			return err
 		}
 		ch, ok := f.Body.(*wire.Changes)
 		if !ok {
+			if err := apply(); err != nil {
+				return err
+			}
 			retry, err := s.refusal(f)
 			if !retry {
+				return err
+			}
+			if id, err = s.ask(&wire.Pull{Cursor: from, Limit: s.e.opts.PageLimit}); err != nil {
 				return err
 			}
 			continue
 		}
 		if ch.Cursor.Epoch != from.Epoch {
+			if err := apply(); err != nil {
+				return err
+			}
 			s.epoch, s.head = ch.Cursor.Epoch, ch.Cursor
 			return errNewEpoch
 		}
@@ -593,9 +654,13 @@ func (s *sess) pullAll() error {
 		if first && snapshot {
 			page.Snapshot = true
 		}
-		if err := s.r.ApplyPage(page); err != nil {
-			return endWith(app.AsError(err))
+		if b.repeats(page) {
+			if err := apply(); err != nil {
+				return err
+			}
 		}
+		b.add(page)
+		first = false
 		if active {
 			n, total := len(ch.Records), ch.Total
 			s.e.update(func(st *Status) {
@@ -612,10 +677,67 @@ func (s *sess) pullAll() error {
 		if !ch.HasMore {
 			break
 		}
+		if id, err = s.ask(&wire.Pull{Cursor: from, Limit: s.e.opts.PageLimit}); err != nil {
+			return err
+		}
+		if len(b.page.Records) >= applyBatch {
+			if err := apply(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := apply(); err != nil {
+		return err
 	}
 	if active {
 		s.e.update(func(st *Status) { st.FirstSync = Progress{} })
 	}
+	return nil
+}
+
+// pageBatch gathers consecutive pages of one pull into one page.
+type pageBatch struct {
+	page app.Page
+	have bool
+	ids  map[app.ID]bool
+}
+
+// repeats reports whether p has a record the batch holds: the record
+// moved in the log between two pulls, and the two must be applied in
+// order (a removal and a return to scope in one page would purge the
+// returned case).
+func (b *pageBatch) repeats(p app.Page) bool {
+	for _, r := range p.Records {
+		if b.ids[r.ID] {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *pageBatch) add(p app.Page) {
+	for _, r := range p.Records {
+		b.ids[r.ID] = true
+	}
+	if !b.have {
+		b.page, b.have = p, true
+		b.page.Records = append([]app.Record(nil), p.Records...)
+		return
+	}
+	b.page.Records = append(b.page.Records, p.Records...)
+	b.page.Cursor, b.page.HasMore = p.Cursor, p.HasMore
+}
+
+// apply applies the gathered page, if any, and empties the batch.
+func (b *pageBatch) apply(r Replica) error {
+	if !b.have {
+		return nil
+	}
+	if err := r.ApplyPage(b.page); err != nil {
+		return err
+	}
+	b.page, b.have = app.Page{}, false
+	clear(b.ids)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"time"
@@ -140,14 +141,18 @@ func (c *conn) onPull(id app.ID, m *wire.Pull) {
 		if m.Cursor.Epoch != head.Epoch || after > head.Seq {
 			after = 0 // another epoch, or a cursor the log never reached: a fresh snapshot
 		}
-		recs, err := tx.Changes(c.p.account, after, limit+1)
+		recs, full, err := pullRecords(tx, c.p.account, after, limit)
 		if err != nil {
 			return err
 		}
 		page = app.Page{Records: recs, Cursor: head, Snapshot: after == 0}
-		if len(recs) > limit {
+		switch {
+		case len(recs) > limit:
 			page.Records, page.HasMore = recs[:limit], true
 			page.Cursor = app.Cursor{Epoch: head.Epoch, Seq: recs[limit-1].Seq}
+		case full:
+			page.HasMore = true
+			page.Cursor = app.Cursor{Epoch: head.Epoch, Seq: recs[len(recs)-1].Seq}
 		}
 		return nil
 	})
@@ -167,6 +172,42 @@ func (c *conn) onPull(id app.ID, m *wire.Pull) {
 	// first frame's cursor.
 	c.s.stats.recordsSent.Add(int64(len(parts[0].Records)))
 	c.reply(id, parts[0])
+}
+
+// pullChunk is how many records pullRecords reads at a time.
+const pullChunk = 32
+
+// pullRecords reads the records of owner's scope after position after
+// that one changes frame can carry: at most limit+1 (one more than limit
+// says there are more), and no more once their data alone fills a frame
+// (full: there are more, the frame carries the first of them). Reading
+// limit+1 records of ~2 KB each to send the ~25 that fit would read and
+// encode twenty times what is sent. A pull from 0 is a snapshot: as the
+// ledger's own Changes from 0, it lists no removals.
+func pullRecords(tx app.LedgerTx, owner app.ID, after uint64, limit int) (recs []app.Record, full bool, err error) {
+	from, size := after, 0
+	for len(recs) <= limit {
+		n := min(pullChunk, limit+1-len(recs))
+		part, err := tx.Changes(owner, from, n)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, r := range part {
+			if after == 0 && r.Removed {
+				continue
+			}
+			recs = append(recs, r)
+			size += len(r.Data) + len(r.ID) + len(r.Kind)
+		}
+		if len(part) < n {
+			return recs, false, nil // the end of the log
+		}
+		from = part[len(part)-1].Seq
+		if size > wire.MaxFrame && len(recs) <= limit {
+			return recs, true, nil
+		}
+	}
+	return recs, false, nil
 }
 
 func (c *conn) onResolve(id app.ID, m *wire.Resolve) {
@@ -243,7 +284,7 @@ func (s *Server) uploadAudit(p principal, recs []app.AuditRecord) (*wire.AuditAc
 			if err != nil {
 				return app.Internal(err)
 			}
-			if !bytes.Equal(h, r.Hash) || !bytes.Equal(r.Prev, dev.AuditHash) {
+			if !bytes.Equal(h, r.Hash) || !chainsOn(r.Prev, dev.AuditHash, dev.AuditSeq) {
 				broken++
 			}
 			r.Uploaded = time.Time{}
@@ -263,6 +304,17 @@ func (s *Server) uploadAudit(p principal, recs []app.AuditRecord) (*wire.AuditAc
 		return tx.PutDevice(dev)
 	})
 	return ack, stored, broken, err
+}
+
+// chainsOn reports whether a record's Prev continues a device's chain
+// whose head is hash after seq records. The first record's Prev is the
+// genesis: 32 zero bytes as the store writes it (store.VerifyAudit), or
+// empty.
+func chainsOn(prev, hash []byte, seq uint64) bool {
+	if seq == 0 && len(hash) == 0 {
+		return len(prev) == 0 || bytes.Equal(prev, make([]byte, sha256.Size))
+	}
+	return bytes.Equal(prev, hash)
 }
 
 // resolveOutcome is what a resolve did.

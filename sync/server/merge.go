@@ -421,13 +421,13 @@ func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author 
 			return 0, err
 		}
 	}
-	w, err := b.writers(e)
-	if err != nil {
-		return 0, err
-	}
 	for _, ch := range res.Changes {
 		if ch.Policy == app.PolicyAppend {
-			continue
+			continue // read the writers only for a field that keeps one
+		}
+		w, err := b.writers(e)
+		if err != nil {
+			return 0, err
 		}
 		side := author
 		side.Version = next.Version

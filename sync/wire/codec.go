@@ -63,7 +63,7 @@ func Decode(b []byte) (Frame, error) {
 	if err := w.walk(body, typeOfMessage(msg)); err != nil {
 		return Frame{}, err
 	}
-	if err := decodeBody(b, msg); err != nil {
+	if err := decodeBody(b, body, msg); err != nil {
 		return Frame{}, err
 	}
 	if err := msg.validate("body"); err != nil {
@@ -138,17 +138,21 @@ func clip(s string) string {
 	return "…"
 }
 
-// decodeBody decodes the body of frame b into msg. The walker has checked
-// the shape already; this is encoding/json doing the assignment, with
-// unknown fields refused as a second line of defence.
-func decodeBody(b []byte, msg Message) error {
-	var env struct {
-		Body json.RawMessage `json:"body"`
+// decodeBody decodes the body of frame b, parsed as body, into msg. The
+// walker has checked the shape already; this is encoding/json doing the
+// assignment, with unknown fields refused as a second line of defence.
+func decodeBody(b []byte, body *node, msg Message) error {
+	raw := b[body.span[0]:body.span[1]]
+	if body.span[1] == 0 { // not an object: the walker refuses it first
+		var env struct {
+			Body json.RawMessage `json:"body"`
+		}
+		if err := json.Unmarshal(b, &env); err != nil {
+			return decodeErr(err, "")
+		}
+		raw = env.Body
 	}
-	if err := json.Unmarshal(b, &env); err != nil {
-		return decodeErr(err, "")
-	}
-	dec := json.NewDecoder(bytes.NewReader(env.Body))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(msg); err != nil {
 		return decodeErr(err, "body")
