@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -424,5 +423,3 @@ func parallel(ctx context.Context, n, workers int, f func(i int) error) error {
 	}
 	return nil
 }
-
-var errNoStats = errors.New("the server has no /bench/stats")
