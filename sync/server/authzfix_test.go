@@ -67,3 +67,40 @@ func TestAdminRefusalStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditUploadActorFromSession: a device's audit records name its own
+// caseworker (or its system, for a purge); a record in another
+// caseworker's name is refused (it was stored, and the citizen's access
+// log showed the other caseworker).
+func TestAuditUploadActorFromSession(t *testing.T) {
+	r := newRig(t)
+	tok := r.caseworker("cw1", "dev-1")
+	r.caseworker("cw2", "dev-2")
+	r.seed("sag-2", "cw2")
+	p, _ := r.connect(tok)
+	rec := app.AuditRecord{Seq: 1, At: t0, Actor: app.Actor{Rolle: app.RolleSagsbehandler, ID: "cw2"}, Action: app.ActionViewed, Sag: "sag-2"}
+	rec.Hash, _ = rec.ChainHash()
+	p.send("a1", &wire.AuditUpload{Device: "dev-1", Records: []app.AuditRecord{rec}})
+	f := p.readType(wire.TypeError)
+	if e := f.Body.(*wire.Error); f.ID != "a1" || e.Key != "unauthorized.sync.actor" || e.Field != "body.records[0].actor" {
+		t.Fatalf("upload in cw2's name: %s %+v, want unauthorized.sync.actor", f.ID, e)
+	}
+	var held []app.LedgerAudit
+	_ = r.ledger.View(func(tx app.LedgerTx) error {
+		var err error
+		held, err = tx.AuditFor("sag-2")
+		return err
+	})
+	if len(held) != 0 {
+		t.Fatalf("the ledger holds %+v", held)
+	}
+	// The device's own records, and its system's, are taken.
+	own := app.AuditRecord{Seq: 1, At: t0, Actor: app.Actor{Rolle: app.RolleSagsbehandler, ID: "cw1"}, Action: app.ActionViewed, Sag: "sag-2"}
+	own.Hash, _ = own.ChainHash()
+	sys := app.AuditRecord{Seq: 2, At: t0, Actor: app.Actor{Rolle: app.RolleSystem}, Action: app.ActionPurged, Sag: "sag-2", Prev: own.Hash}
+	sys.Hash, _ = sys.ChainHash()
+	p.send("a2", &wire.AuditUpload{Device: "dev-1", Records: []app.AuditRecord{own, sys}})
+	if ack := p.readType(wire.TypeAuditAck).Body.(*wire.AuditAck); ack.Through != 2 {
+		t.Fatalf("own records: through %d, want 2", ack.Through)
+	}
+}

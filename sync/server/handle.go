@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -202,6 +203,17 @@ func (c *conn) onAudit(id app.ID, m *wire.AuditUpload) {
 	if m.Device != c.p.device {
 		c.refuse(id, app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.device").WithField("body.device"))
 		return
+	}
+	// Identity comes from the session: a device writes its audit records
+	// in its caseworker's name, or its system's (a purge). A record in
+	// anybody else's name would show them in a citizen's access log.
+	for i, r := range m.Records {
+		own := r.Actor.Rolle == app.RolleSagsbehandler && r.Actor.ID == c.p.account
+		system := r.Actor.Rolle == app.RolleSystem && r.Actor.ID == ""
+		if !own && !system {
+			c.refuse(id, errActor().WithField("body.records["+strconv.Itoa(i)+"].actor"))
+			return
+		}
 	}
 	ack, n, broken, err := c.s.uploadAudit(c.p, m.Records)
 	if err != nil {
