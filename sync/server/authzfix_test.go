@@ -104,3 +104,43 @@ func TestAuditUploadActorFromSession(t *testing.T) {
 		t.Fatalf("own records: through %d, want 2", ack.Through)
 	}
 }
+
+// TestReassignReroutesConflicts: an open conflict follows its case to the
+// new owner. Before, it stayed with the previous owner, who was sent it at
+// every hello and could still resolve it "mine" on a case no longer theirs.
+func TestReassignReroutesConflicts(t *testing.T) {
+	r := newRig(t)
+	t1 := r.caseworker("cw1", "dev-1")
+	t2 := r.caseworker("cw2", "dev-2")
+	r.seed("sag-1", "cw1")
+	a, _ := r.connect(t1)
+	wantStatus(t, a.push(cmd(1, "c-1", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match2"}))[0], app.AckApplied, "")
+	res := a.push(cmd(2, "c-2", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match3"}))[0]
+	wantStatus(t, res, app.AckConflict, "")
+	b, _ := r.connect(t2)
+	if err := r.srv.Assign("sag-1", "cw2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.readType(wire.TypeConflict).Body.(*wire.ConflictNotice); got.Conflict.ID != res.Conflict || got.Conflict.Owner != "cw2" {
+		t.Fatalf("new owner's notice %+v, want conflict %s routed to cw2", got.Conflict, res.Conflict)
+	}
+	if ks, _ := r.srv.Conflicts("cw1"); len(ks) != 0 {
+		t.Errorf("cw1 still has %d conflicts", len(ks))
+	}
+	if ks, _ := r.srv.Conflicts("cw2"); len(ks) != 1 || ks[0].ID != res.Conflict {
+		t.Errorf("cw2's conflicts %+v, want %s", ks, res.Conflict)
+	}
+	before, _ := r.record("sag-1")
+	a.send("r1", &wire.Resolve{Conflict: res.Conflict, Decision: app.ResolveTakeMine})
+	f := a.readType(wire.TypeError)
+	if e := f.Body.(*wire.Error); f.ID != "r1" || e.Key != "not_found.sync.conflict" {
+		t.Fatalf("previous owner's resolve: %+v, want not_found.sync.conflict", e)
+	}
+	if after, _ := r.record("sag-1"); after.Version != before.Version {
+		t.Fatalf("previous owner's resolve changed the case to v%d", after.Version)
+	}
+	b.send("r2", &wire.Resolve{Conflict: res.Conflict, Decision: app.ResolveKeepTheirs})
+	if got := b.readType(wire.TypeResolved).Body.(*wire.Resolved); got.Error != nil {
+		t.Fatalf("new owner's resolve: %+v", got)
+	}
+}

@@ -310,6 +310,12 @@ func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Er
 		if e == nil {
 			return app.Internal(errors.New("conflict on a case the ledger does not hold"))
 		}
+		if e.rec.Owner != p.account {
+			// Only the case's owner decides (Assign routes its conflicts
+			// to the new owner; this guards a conflict left behind).
+			refusal = app.Errorf(app.CodeNotFound, "", "not_found.sync.conflict").WithField("body.conflict")
+			return nil
+		}
 		out.resolved.Version, out.owner = e.rec.Version, e.rec.Owner
 		if m.Decision == app.ResolveTakeMine {
 			if err := s.takeMine(b, p, k, e, now, out); err != nil {
