@@ -49,7 +49,7 @@ type sess struct {
 
 	needPull, needPush bool
 	sent               bool // a frame was sent since the last ping tick
-	healthy            bool // a sync completed
+	healthy            bool // a sync completed, or a page or an ack was recorded: the session made progress
 	wiping             bool
 	wipeReason         string
 	serverErr          *app.Error    // an error frame about the session
@@ -507,6 +507,7 @@ func (s *sess) pushOne(p *wire.Push, acked map[app.ID]bool) (done bool, err erro
 			if err := s.r.Ack(m.Results...); err != nil {
 				return false, endWith(app.AsError(err))
 			}
+			s.healthy = s.healthy || len(m.Results) > 0
 			for _, r := range m.Results {
 				acked[r.Command] = true
 			}
@@ -596,6 +597,7 @@ func (s *sess) pullAll() error {
 		if err := s.r.ApplyPage(page); err != nil {
 			return endWith(app.AsError(err))
 		}
+		s.healthy = s.healthy || len(page.Records) > 0
 		if active {
 			n, total := len(ch.Records), ch.Total
 			s.e.update(func(st *Status) {
