@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -789,6 +790,13 @@ func (w *world) httpVerdict(method, path, token string, body any) verdict {
 			return verdict{HTTP: status(resp), Key: httpKey(w.t, resp)}
 		}
 		_ = p.ws.Close()
+		// The server registers the connection after the 101 has gone out:
+		// wait until it has come and gone, so that the test's end does not
+		// close the server in the middle of it (see the report: Close and a
+		// late upgrade race on the server's WaitGroup).
+		for st := w.srv.Stats(); st.ConnectionsTotal == 0 || st.Connections != 0; st = w.srv.Stats() {
+			runtime.Gosched()
+		}
 		return verdict{Allow: true, HTTP: status(resp)}
 	}
 	var rd io.Reader
