@@ -17,8 +17,9 @@ import (
 
 // Reconnect policy (docs/protocol.md §8): exponential backoff with full
 // jitter. The n-th reconnect in a row waits a uniformly random time in
-// [0, min(BackoffMax, BackoffBase·2ⁿ)); a session that completed a sync
-// starts the count again.
+// [0, min(BackoffMax, BackoffBase·2ⁿ)); a session that completed a sync,
+// or made progress (applied a page, recorded an ack), starts the count
+// again.
 const (
 	DefaultBackoffBase = 500 * time.Millisecond
 	DefaultBackoffMax  = 60 * time.Second
@@ -222,7 +223,7 @@ func (e *Engine) refreshPending() {
 type outcome struct {
 	err        *app.Error    // for Status.LastError; nil after a clean end
 	stop       bool          // Run returns
-	healthy    bool          // the session completed a sync: the backoff starts again
+	healthy    bool          // the session completed a sync or made progress: the backoff starts again
 	retryAfter time.Duration // the server asked for this wait
 	refreshed  bool          // the token was refused and renewed: reconnect at once
 	wiped      bool          // call OnWipe(wipeReason)

@@ -49,7 +49,7 @@ type sess struct {
 
 	needPull, needPush bool
 	sent               bool // a frame was sent since the last ping tick
-	healthy            bool // a sync completed
+	healthy            bool // a sync completed, or a page or an ack was recorded: the session made progress
 	wiping             bool
 	wipeReason         string
 	serverErr          *app.Error    // an error frame about the session
@@ -535,6 +535,7 @@ func (s *sess) pushOne(p *wire.Push, acked map[app.ID]bool) (done bool, err erro
 			if err := s.r.Ack(m.Results...); err != nil {
 				return false, endWith(app.AsError(err))
 			}
+			s.healthy = s.healthy || len(m.Results) > 0
 			for _, r := range m.Results {
 				acked[r.Command] = true
 			}
@@ -612,9 +613,12 @@ func (s *sess) pullAll() error {
 	active := snapshot || s.e.Status().FirstSync.Active
 	b := pageBatch{ids: map[app.ID]bool{}}
 	apply := func() error {
+		n := len(b.page.Records)
 		if err := b.apply(s.r); err != nil {
 			return endWith(app.AsError(err))
 		}
+		// Records applied: the session made progress (the backoff starts again).
+		s.healthy = s.healthy || n > 0
 		return nil
 	}
 	id, err := s.ask(&wire.Pull{Cursor: from, Limit: s.e.opts.PageLimit})
@@ -624,6 +628,11 @@ func (s *sess) pullAll() error {
 	for first := true; ; {
 		f, err := s.await(id)
 		if err != nil {
+			// The connection went: keep the pages that arrived whole, so a
+			// link cut often still moves forward (resume, not restart).
+			if aerr := apply(); aerr != nil {
+				return aerr
+			}
 			return err
 		}
 		ch, ok := f.Body.(*wire.Changes)
@@ -678,6 +687,9 @@ func (s *sess) pullAll() error {
 			break
 		}
 		if id, err = s.ask(&wire.Pull{Cursor: from, Limit: s.e.opts.PageLimit}); err != nil {
+			if aerr := apply(); aerr != nil {
+				return aerr
+			}
 			return err
 		}
 		if len(b.page.Records) >= applyBatch {

@@ -151,7 +151,8 @@ func errRequest() *app.Error      { return app.Errorf(app.CodeInvalid, "", "inva
 // httpStatus maps a refusal to its HTTP status: 403 for a known person who
 // may not (disabled, a device of another account or revoked, a foreign
 // Origin), 401 for an unknown one, 429 for too many connections, 413 for a
-// sealed delivery over its size.
+// sealed delivery over its size, 404 for what does not exist and 409 for
+// what exists already (the admin API).
 func httpStatus(e *app.Error) int {
 	switch e.Key {
 	case keyDisabled, keyDeviceOther, keyOrigin, keyRevoked:
@@ -166,6 +167,10 @@ func httpStatus(e *app.Error) int {
 		return http.StatusUnauthorized
 	case app.CodeInvalid:
 		return http.StatusBadRequest
+	case app.CodeNotFound:
+		return http.StatusNotFound
+	case app.CodeConflict:
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -244,6 +245,17 @@ func (c *conn) onAudit(id app.ID, m *wire.AuditUpload) {
 		c.refuse(id, app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.device").WithField("body.device"))
 		return
 	}
+	// Identity comes from the session: a device writes its audit records
+	// in its caseworker's name, or its system's (a purge). A record in
+	// anybody else's name would show them in a citizen's access log.
+	for i, r := range m.Records {
+		own := r.Actor.Rolle == app.RolleSagsbehandler && r.Actor.ID == c.p.account
+		system := r.Actor.Rolle == app.RolleSystem && r.Actor.ID == ""
+		if !own && !system {
+			c.refuse(id, errActor().WithField("body.records["+strconv.Itoa(i)+"].actor"))
+			return
+		}
+	}
 	ack, n, broken, err := c.s.uploadAudit(c.p, m.Records)
 	if err != nil {
 		c.internal(id, err)
@@ -349,6 +361,12 @@ func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Er
 		}
 		if e == nil {
 			return app.Internal(errors.New("conflict on a case the ledger does not hold"))
+		}
+		if e.rec.Owner != p.account {
+			// Only the case's owner decides (Assign routes its conflicts
+			// to the new owner; this guards a conflict left behind).
+			refusal = app.Errorf(app.CodeNotFound, "", "not_found.sync.conflict").WithField("body.conflict")
+			return nil
 		}
 		out.resolved.Version, out.owner = e.rec.Version, e.rec.Owner
 		if m.Decision == app.ResolveTakeMine {

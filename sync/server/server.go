@@ -427,13 +427,15 @@ func handoverKey(sag, account app.ID) string {
 // Assign puts a case in owner's scope ("" = nobody's): the record is
 // stored again with the new owner at the next log position (so the
 // previous owner's scope gets a removal), the case's version goes up by
-// one, and both caseworkers' devices are poked. Errors: not_found for an
-// unknown case or owner.
+// one, the case's open conflicts are routed to the new owner (and sent to
+// their live connections), and both caseworkers' devices are poked.
+// Errors: not_found for an unknown case or owner.
 func (s *Server) Assign(sag, owner app.ID) error {
 	var prev app.ID
 	var head app.Cursor
+	var moved []app.Conflict
 	err := s.ledger.Update(func(tx app.LedgerTx) error {
-		head = app.Cursor{}
+		head, moved = app.Cursor{}, nil
 		rec, err := tx.Record(app.RecordSag, sag)
 		if err != nil {
 			return err
@@ -465,11 +467,29 @@ func (s *Server) Assign(sag, owner app.ID) error {
 		if _, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: sag, Version: cs.Version, Owner: owner, Data: data}); err != nil {
 			return err
 		}
+		// A conflict is the case owner's to decide: it follows the case.
+		open, err := tx.Conflicts("")
+		if err != nil {
+			return err
+		}
+		for _, k := range open {
+			if k.Sag != sag || k.Owner == owner {
+				continue
+			}
+			k.Owner = owner
+			if err := tx.PutConflict(k); err != nil {
+				return err
+			}
+			moved = append(moved, k)
+		}
 		head, err = tx.Head()
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	for _, k := range moved {
+		s.notify(nil, owner, &wire.ConflictNotice{Conflict: k})
 	}
 	if !head.IsZero() {
 		s.pokeOwners(nil, head, prev, owner)

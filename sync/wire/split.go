@@ -183,7 +183,9 @@ func SplitRules(versions []RuleSetInfo, files []RuleFile) ([]*RulesBundle, error
 // the digest of the files. Errors: invalid (wire.rules_digest) for a
 // missing, repeated or foreign part or a digest that does not match.
 func Assemble(parts []*RulesBundle) ([]RuleFile, error) {
-	if len(parts) == 0 {
+	// The count comes from the peer: bounded before it sizes anything (a
+	// negative one panicked, a huge one allocated without limit).
+	if len(parts) == 0 || parts[0].Parts < 1 || parts[0].Parts > MaxRuleFiles {
 		return nil, frameErr("wire.rules_digest")
 	}
 	byPart := make([]*RulesBundle, parts[0].Parts)
