@@ -85,14 +85,22 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := &conn{s: s, p: p, ws: ws, send: make(chan outFrame, sendQueue), dead: make(chan struct{}), tokens: float64(s.opts.RateBurst), last: time.Now()}
+	s.startMu.Lock()
+	if s.closed.Load() { // Close came during the upgrade
+		s.startMu.Unlock()
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeGoingAway, ""), time.Now().Add(time.Second))
+		_ = ws.Close()
+		return
+	}
+	s.wg.Add(2)
 	old, ok := s.hub.add(c, s.opts.MaxConnsPerUser)
+	s.startMu.Unlock()
 	if old != nil {
 		s.stats.replaced.Add(1)
 		old.shut(wire.CloseReplaced, "")
 	}
 	s.stats.conns.Add(1)
 	s.stats.connsTotal.Add(1)
-	s.wg.Add(2)
 	go c.writeLoop()
 	go c.readLoop()
 	if !ok {

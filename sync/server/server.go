@@ -109,7 +109,12 @@ type Server struct {
 	stats     counters
 	closed    atomic.Bool
 	done      chan struct{} // closed by Close: background goroutines stop
-	wg        sync.WaitGroup
+	// startMu orders Close against connections starting: a connection
+	// adds to wg under it only while the server is open, and Close sets
+	// closed under it, so wg.Wait never races an Add and no connection
+	// starts after Close.
+	startMu sync.Mutex
+	wg      sync.WaitGroup
 }
 
 // New checks opts and returns a server.
@@ -236,7 +241,10 @@ func (s *Server) Handler() http.Handler {
 // Close closes every live connection (1001 going away) and waits for
 // their goroutines. The ledger stays open: its owner closes it.
 func (s *Server) Close() error {
-	if s.closed.Swap(true) {
+	s.startMu.Lock()
+	was := s.closed.Swap(true)
+	s.startMu.Unlock()
+	if was {
 		return nil
 	}
 	close(s.done)
