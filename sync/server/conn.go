@@ -51,6 +51,7 @@ type conn struct {
 	pokeQueued bool
 
 	hello atomic.Bool // hello was answered (read by the writer for pokes)
+	seq   uint64      // the hub's number of the upgrade (set by hub.add, then fixed)
 
 	// Reader-only state.
 	welcomed bool
@@ -93,12 +94,8 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wg.Add(2)
-	old, ok := s.hub.add(c, s.opts.MaxConnsPerUser)
+	ok := s.hub.add(c, s.opts.MaxConnsPerUser)
 	s.startMu.Unlock()
-	if old != nil {
-		s.stats.replaced.Add(1)
-		old.shut(wire.CloseReplaced, "")
-	}
 	s.stats.conns.Add(1)
 	s.stats.connsTotal.Add(1)
 	go c.writeLoop()

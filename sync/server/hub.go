@@ -8,10 +8,20 @@ import (
 )
 
 // hub is the registry of live connections, by account and by device.
+//
+// A connection joins its account at the upgrade but becomes its
+// device's connection only at its hello (claim): an upgrade proves
+// nothing about its sender being alive (a killed app's or an abandoned
+// handshake's upgrade may complete after the device's next connection
+// was welcomed), a hello does. Upgrades are numbered; of two connections
+// of a device the one upgraded later wins, whichever says hello first:
+// a client dials its next connection only after giving up the previous
+// one, so the later upgrade is the live one.
 type hub struct {
 	mu        sync.Mutex
-	byAccount map[app.ID]map[*conn]struct{}
-	byDevice  map[app.ID]*conn
+	byAccount map[app.ID]map[*conn]struct{} // every connection, welcomed or not
+	byDevice  map[app.ID]*conn              // the device's welcomed connection
+	seq       uint64                        // upgrades so far
 }
 
 func (h *hub) init() {
@@ -19,25 +29,53 @@ func (h *hub) init() {
 	h.byDevice = map[app.ID]*conn{}
 }
 
-// add registers c. A live connection of the same device is replaced (and
-// returned, for the caller to close with 4009); otherwise an account
-// already holding max connections is refused.
-func (h *hub) add(c *conn, max int) (old *conn, ok bool) {
+// add registers c at its upgrade and numbers it. It is refused when its
+// account already has connections of max other devices, or its device
+// already has max connections (most not yet welcomed: stale upgrades
+// waiting for their hello timeout).
+func (h *hub) add(c *conn, max int) (ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	set := h.byAccount[c.p.account]
-	old = h.byDevice[c.p.device]
-	if old == nil && len(set) >= max {
-		return nil, false
+	others, mine := map[app.ID]bool{}, 0
+	for o := range set {
+		if o.p.device == c.p.device {
+			mine++
+		} else {
+			others[o.p.device] = true
+		}
 	}
-	if old != nil {
-		delete(h.byAccount[old.p.account], old)
+	if len(others) >= max || mine >= max {
+		return false
 	}
 	if set == nil {
 		set = map[*conn]struct{}{}
 		h.byAccount[c.p.account] = set
 	}
+	h.seq++
+	c.seq = h.seq
 	set[c] = struct{}{}
+	return true
+}
+
+// claim makes c, which has said hello, its device's connection. The
+// device's welcomed connection, when it was upgraded before c, is
+// replaced: it leaves the hub and is returned for the caller to close
+// with 4009. When it was upgraded after c, c is the stale one: ok is
+// false and the caller closes c with 4009.
+func (h *hub) claim(c *conn) (old *conn, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old = h.byDevice[c.p.device]
+	if old == c {
+		return nil, true
+	}
+	if old != nil && old.seq > c.seq {
+		return nil, false
+	}
+	if old != nil {
+		delete(h.byAccount[old.p.account], old)
+	}
 	h.byDevice[c.p.device] = c
 	return old, true
 }
@@ -67,10 +105,20 @@ func (h *hub) ofAccount(id app.ID) []*conn {
 	return out
 }
 
-func (h *hub) ofDevice(id app.ID) *conn {
+// ofDevice returns every connection of device, welcomed or not (a
+// revocation must reach one that has not said hello yet).
+func (h *hub) ofDevice(id app.ID) []*conn {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.byDevice[id]
+	var out []*conn
+	for _, set := range h.byAccount {
+		for c := range set {
+			if c.p.device == id {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func (h *hub) all() []*conn {
