@@ -2,6 +2,7 @@ package server
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/sync/wire"
@@ -13,15 +14,16 @@ import (
 // device's connection only at its hello (claim): an upgrade proves
 // nothing about its sender being alive (a killed app's or an abandoned
 // handshake's upgrade may complete after the device's next connection
-// was welcomed), a hello does. Upgrades are numbered; of two connections
-// of a device the one upgraded later wins, whichever says hello first:
-// a client dials its next connection only after giving up the previous
-// one, so the later upgrade is the live one.
+// was welcomed), a hello does. Upgrades are numbered before the server
+// answers them; of two connections of a device the one numbered later
+// wins, whichever says hello first: a client dials its next connection
+// only after giving up the previous one, so the later upgrade is the live
+// one.
 type hub struct {
 	mu        sync.Mutex
 	byAccount map[app.ID]map[*conn]struct{} // every connection, welcomed or not
 	byDevice  map[app.ID]*conn              // the device's welcomed connection
-	seq       uint64                        // upgrades so far
+	seq       atomic.Uint64                 // upgrades numbered so far
 }
 
 func (h *hub) init() {
@@ -29,7 +31,11 @@ func (h *hub) init() {
 	h.byDevice = map[app.ID]*conn{}
 }
 
-// add registers c at its upgrade and numbers it. It is refused when its
+// number numbers an upgrade, before it is answered: a client can only
+// send a hello, or dial its next connection, after the answer.
+func (h *hub) number() uint64 { return h.seq.Add(1) }
+
+// add registers c at its upgrade. It is refused when its
 // account already has connections of max other devices, or its device
 // already has max connections (most not yet welcomed: stale upgrades
 // waiting for their hello timeout).
@@ -52,8 +58,6 @@ func (h *hub) add(c *conn, max int) (ok bool) {
 		set = map[*conn]struct{}{}
 		h.byAccount[c.p.account] = set
 	}
-	h.seq++
-	c.seq = h.seq
 	set[c] = struct{}{}
 	return true
 }
