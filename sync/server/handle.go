@@ -359,7 +359,7 @@ func (s *Server) takeMine(b *batch, p principal, k app.Conflict, e *entry, now t
 			over = append(over, ch)
 		}
 	}
-	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, over, now)
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, 0, over, now) // a person's decision: no device sequence
 	if err != nil {
 		return err
 	}
