@@ -95,8 +95,11 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wg.Add(2)
-	ok := s.hub.add(c, s.opts.MaxConnsPerUser)
+	evicted, ok := s.hub.add(c, s.opts.MaxConnsPerUser)
 	s.startMu.Unlock()
+	if evicted != nil {
+		evicted.fail("", errTooManyConns(), wire.CloseRateLimited)
+	}
 	s.stats.conns.Add(1)
 	s.stats.connsTotal.Add(1)
 	go c.writeLoop()

@@ -35,41 +35,58 @@ func (h *hub) init() {
 // send a hello, or dial its next connection, after the answer.
 func (h *hub) number() uint64 { return h.seq.Add(1) }
 
-// add registers c at its upgrade. It is refused when its
-// account already has connections of max other devices, or its device
-// already has max connections (most not yet welcomed: stale upgrades
-// waiting for their hello timeout).
-func (h *hub) add(c *conn, max int) (ok bool) {
+// add registers c at its upgrade. It is refused when its account already
+// has connections of max other devices. A device that already has max
+// connections that have not said hello (stale upgrades waiting for their
+// hello timeout) gives up the oldest of them, which leaves the hub and is
+// returned for the caller to close: the newest upgrade is the likeliest
+// to be live, and a device is never locked out by its own stale ones. Its
+// welcomed connection does not count: c replaces it at its hello.
+func (h *hub) add(c *conn, max int) (evicted *conn, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	set := h.byAccount[c.p.account]
-	others, mine := map[app.ID]bool{}, 0
+	others, pending := map[app.ID]bool{}, 0
 	for o := range set {
-		if o.p.device == c.p.device {
-			mine++
-		} else {
+		switch {
+		case o.p.device != c.p.device:
 			others[o.p.device] = true
+		case o != h.byDevice[c.p.device]:
+			pending++
+			if evicted == nil || o.seq < evicted.seq {
+				evicted = o
+			}
 		}
 	}
-	if len(others) >= max || mine >= max {
-		return false
+	if len(others) >= max {
+		return nil, false
+	}
+	if pending < max {
+		evicted = nil
+	}
+	if evicted != nil {
+		delete(set, evicted)
 	}
 	if set == nil {
 		set = map[*conn]struct{}{}
 		h.byAccount[c.p.account] = set
 	}
 	set[c] = struct{}{}
-	return true
+	return evicted, true
 }
 
 // claim makes c, which has said hello, its device's connection. The
 // device's welcomed connection, when it was upgraded before c, is
 // replaced: it leaves the hub and is returned for the caller to close
 // with 4009. When it was upgraded after c, c is the stale one: ok is
-// false and the caller closes c with 4009.
+// false and the caller closes c with 4009 (as it does c that has left the
+// hub meanwhile: it is closing already).
 func (h *hub) claim(c *conn) (old *conn, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if _, in := h.byAccount[c.p.account][c]; !in {
+		return nil, false // evicted (add) or replaced meanwhile: it is closing
+	}
 	old = h.byDevice[c.p.device]
 	if old == c {
 		return nil, true

@@ -3,6 +3,7 @@ package server_test
 import (
 	"runtime"
 	"testing"
+	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/sync/server"
@@ -13,8 +14,10 @@ import (
 // a connection once the hub has taken it).
 func (r *rig) waitConns(n int64) {
 	r.t.Helper()
-	for r.srv.Stats().Connections != n {
-		runtime.Gosched()
+	for end := time.Now().Add(5 * time.Second); r.srv.Stats().Connections != n; runtime.Gosched() {
+		if time.Now().After(end) {
+			r.t.Fatalf("%d connections, want %d", r.srv.Stats().Connections, n)
+		}
 	}
 }
 
@@ -142,4 +145,47 @@ func TestConnectionLimitCountsDevices(t *testing.T) {
 	}
 	live.alive("ping1")
 	other.alive("ping2")
+}
+
+// TestStaleUpgradesEvicted: a device's upgrades that never say hello are
+// bounded (the account's limit): the next one evicts the oldest of them
+// (4029), never the device's welcomed connection, and never the new one:
+// a device is not locked out by its own stale upgrades.
+func TestStaleUpgradesEvicted(t *testing.T) {
+	r := newRig(t, func(o *server.Options) { o.MaxConnsPerUser = 2 })
+	tok := r.caseworker("cw1", "dev-1")
+	live, _ := r.connect(tok)
+	var stale []*peer
+	for i := range 3 {
+		p, _, err := r.dial(tok.AccessToken, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stale = append(stale, p)
+		if i < 2 {
+			r.waitConns(int64(2 + i)) // numbered and registered in this order
+		}
+	}
+	if code, _ := stale[0].closed(); code != wire.CloseRateLimited {
+		t.Fatalf("the oldest stale upgrade: close %d, want 4029", code)
+	}
+	live.alive("ping1")
+	next, _ := r.connect(tok)
+	if code, _ := live.closed(); code != wire.CloseReplaced {
+		t.Fatalf("the welcomed connection: close %d after a new hello, want 4009", code)
+	}
+	next.alive("ping2")
+}
+
+// TestOneConnectionPerUser: with a limit of one, a device's new
+// connection still replaces its welcomed one (which may be dead).
+func TestOneConnectionPerUser(t *testing.T) {
+	r := newRig(t, func(o *server.Options) { o.MaxConnsPerUser = 1 })
+	tok := r.caseworker("cw1", "dev-1")
+	first, _ := r.connect(tok)
+	second, _ := r.connect(tok)
+	if code, _ := first.closed(); code != wire.CloseReplaced {
+		t.Fatalf("older connection closed with %d, want 4009", code)
+	}
+	second.alive("ping1")
 }

@@ -45,9 +45,10 @@ type Options struct {
 	Password   PasswordParams
 
 	// MaxConnsPerUser is the most devices one account may have connected
-	// at once, and the most connections one device may hold (welcomed or
-	// not) (DefaultMaxConnsPerUser). A device's connection that says
-	// hello replaces the device's connection upgraded before it.
+	// at once (DefaultMaxConnsPerUser), and the most connections of one
+	// device that have not said hello (a further one evicts the oldest).
+	// A device's connection that says hello replaces the device's
+	// connection upgraded before it.
 	MaxConnsPerUser int
 	// RateLimit and RateBurst are the per-connection token bucket for
 	// frames: RateLimit frames per second on average, RateBurst at once
