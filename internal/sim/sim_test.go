@@ -1115,13 +1115,9 @@ func simDir(t *testing.T) string {
 // while the class is open. Remove a class when its fix lands: its seeds
 // must then pass.
 var knownFailures = []struct{ name, signature string }{
-	// A device stops for good with close 4009 (another connection of
-	// this device took over) although it runs one engine: an upgrade its
-	// killed or cancelled predecessor left in flight reaches the hub after
-	// the live connection and replaces it (the hub registers at the
-	// upgrade, not at hello), and the client stops on 4009 by its policy
-	// (docs/protocol.md §8). Its outbox is then never pushed.
-	{"stale upgrade replaces the live connection (4009)", "stopped true error conflict: conflict.sync.replaced"},
+	// None open. Fixed: "stale upgrade replaces the live connection
+	// (4009)" (the hub now replaces a device's connection at its hello;
+	// stale_test.go).
 }
 
 func knownClass(violations []string) string {

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -23,13 +22,13 @@ import (
 	"feltsag.dk/feltsag/sync/wire"
 )
 
-// TestStaleUpgradeReplacesLive pins down the known failure class the
-// simulator skips ("stale upgrade replaces the live connection (4009)"):
-// an upgrade of a device that arrives after the device's live, welcomed
-// connection (its sender gone: a killed app, an abandoned handshake)
-// replaces the live one with 4009, and the client then stops for good.
-// The test skips while the class is open; SIM_KNOWN=1 makes it fail, for
-// whoever fixes it (then drop the class from knownFailures and the skip).
+// TestStaleUpgradeReplacesLive pins down a failure class the simulator
+// found ("stale upgrade replaces the live connection (4009)"): an upgrade
+// of a device that arrives after the device's live, welcomed connection
+// (its sender gone: a killed app, an abandoned handshake) replaced the
+// live one with 4009, and the client then stopped for good. The server
+// now makes a connection its device's at the hello, not at the upgrade
+// (sync/server hub.claim).
 func TestStaleUpgradeReplacesLive(t *testing.T) {
 	led, err := ledger.Open(filepath.Join(t.TempDir(), "ledger.db"), ledger.Options{})
 	if err != nil {
@@ -87,9 +86,6 @@ func TestStaleUpgradeReplacesLive(t *testing.T) {
 	_, _, err = live.ReadMessage()
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) && ce.Code == wire.CloseReplaced {
-		if os.Getenv("SIM_KNOWN") == "" {
-			t.Skip("known failure class \"stale upgrade replaces the live connection (4009)\": the live connection was closed with 4009")
-		}
 		t.Fatal("the live, welcomed connection was replaced (4009) by a stale upgrade of the same device")
 	}
 	var ne net.Error

@@ -51,6 +51,7 @@ type conn struct {
 	pokeQueued bool
 
 	hello atomic.Bool // hello was answered (read by the writer for pokes)
+	seq   uint64      // the hub's number of the upgrade, taken before answering it
 
 	// Reader-only state.
 	welcomed bool
@@ -80,11 +81,12 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		WriteBufferSize: 4096,
 		CheckOrigin:     func(*http.Request) bool { return true }, // checked above, before authentication
 	}
+	seq := s.hub.number() // before the answer: see hub
 	ws, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered
 	}
-	c := &conn{s: s, p: p, ws: ws, send: make(chan outFrame, sendQueue), dead: make(chan struct{}), tokens: float64(s.opts.RateBurst), last: time.Now()}
+	c := &conn{s: s, p: p, ws: ws, seq: seq, send: make(chan outFrame, sendQueue), dead: make(chan struct{}), tokens: float64(s.opts.RateBurst), last: time.Now()}
 	s.startMu.Lock()
 	if s.closed.Load() { // Close came during the upgrade
 		s.startMu.Unlock()
@@ -93,11 +95,10 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wg.Add(2)
-	old, ok := s.hub.add(c, s.opts.MaxConnsPerUser)
+	evicted, ok := s.hub.add(c, s.opts.MaxConnsPerUser)
 	s.startMu.Unlock()
-	if old != nil {
-		s.stats.replaced.Add(1)
-		old.shut(wire.CloseReplaced, "")
+	if evicted != nil {
+		evicted.fail("", errTooManyConns(), wire.CloseRateLimited)
 	}
 	s.stats.conns.Add(1)
 	s.stats.connsTotal.Add(1)

@@ -81,6 +81,18 @@ func (c *conn) onHello(id app.ID, h *wire.Hello) {
 		c.failAfter(id, app.Internal(err), websocket.CloseTryAgainLater, 5*time.Second)
 		return
 	}
+	// The hello proves the connection live: only now does it become the
+	// device's connection (a stale upgrade never gets this far).
+	old, ok := c.s.hub.claim(c)
+	if !ok {
+		c.s.stats.replaced.Add(1)
+		c.shut(wire.CloseReplaced, "") // a newer connection of the device was welcomed meanwhile
+		return
+	}
+	if old != nil {
+		c.s.stats.replaced.Add(1)
+		old.shut(wire.CloseReplaced, "")
+	}
 	c.welcomed = true
 	c.hello.Store(true)
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.s.opts.PongWait))
@@ -417,7 +429,7 @@ func (s *Server) takeMine(b *batch, p principal, k app.Conflict, e *entry, now t
 			over = append(over, ch)
 		}
 	}
-	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, over, now)
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, 0, over, now) // a person's decision: no device sequence
 	if err != nil {
 		return err
 	}

@@ -2,16 +2,28 @@ package server
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/sync/wire"
 )
 
 // hub is the registry of live connections, by account and by device.
+//
+// A connection joins its account at the upgrade but becomes its
+// device's connection only at its hello (claim): an upgrade proves
+// nothing about its sender being alive (a killed app's or an abandoned
+// handshake's upgrade may complete after the device's next connection
+// was welcomed), a hello does. Upgrades are numbered before the server
+// answers them; of two connections of a device the one numbered later
+// wins, whichever says hello first: a client dials its next connection
+// only after giving up the previous one, so the later upgrade is the live
+// one.
 type hub struct {
 	mu        sync.Mutex
-	byAccount map[app.ID]map[*conn]struct{}
-	byDevice  map[app.ID]*conn
+	byAccount map[app.ID]map[*conn]struct{} // every connection, welcomed or not
+	byDevice  map[app.ID]*conn              // the device's welcomed connection
+	seq       atomic.Uint64                 // upgrades numbered so far
 }
 
 func (h *hub) init() {
@@ -19,25 +31,72 @@ func (h *hub) init() {
 	h.byDevice = map[app.ID]*conn{}
 }
 
-// add registers c. A live connection of the same device is replaced (and
-// returned, for the caller to close with 4009); otherwise an account
-// already holding max connections is refused.
-func (h *hub) add(c *conn, max int) (old *conn, ok bool) {
+// number numbers an upgrade, before it is answered: a client can only
+// send a hello, or dial its next connection, after the answer.
+func (h *hub) number() uint64 { return h.seq.Add(1) }
+
+// add registers c at its upgrade. It is refused when its account already
+// has connections of max other devices. A device that already has max
+// connections that have not said hello (stale upgrades waiting for their
+// hello timeout) gives up the oldest of them, which leaves the hub and is
+// returned for the caller to close: the newest upgrade is the likeliest
+// to be live, and a device is never locked out by its own stale ones. Its
+// welcomed connection does not count: c replaces it at its hello.
+func (h *hub) add(c *conn, max int) (evicted *conn, ok bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	set := h.byAccount[c.p.account]
-	old = h.byDevice[c.p.device]
-	if old == nil && len(set) >= max {
+	others, pending := map[app.ID]bool{}, 0
+	for o := range set {
+		switch {
+		case o.p.device != c.p.device:
+			others[o.p.device] = true
+		case o != h.byDevice[c.p.device]:
+			pending++
+			if evicted == nil || o.seq < evicted.seq {
+				evicted = o
+			}
+		}
+	}
+	if len(others) >= max {
 		return nil, false
 	}
-	if old != nil {
-		delete(h.byAccount[old.p.account], old)
+	if pending < max {
+		evicted = nil
+	}
+	if evicted != nil {
+		delete(set, evicted)
 	}
 	if set == nil {
 		set = map[*conn]struct{}{}
 		h.byAccount[c.p.account] = set
 	}
 	set[c] = struct{}{}
+	return evicted, true
+}
+
+// claim makes c, which has said hello, its device's connection. The
+// device's welcomed connection, when it was upgraded before c, is
+// replaced: it leaves the hub and is returned for the caller to close
+// with 4009. When it was upgraded after c, c is the stale one: ok is
+// false and the caller closes c with 4009 (as it does c that has left the
+// hub meanwhile: it is closing already).
+func (h *hub) claim(c *conn) (old *conn, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, in := h.byAccount[c.p.account][c]; !in {
+		return nil, false // evicted (add) or replaced meanwhile: it is closing
+	}
+	old = h.byDevice[c.p.device]
+	if old == c {
+		return nil, true
+	}
+	if old != nil && old.seq > c.seq {
+		return nil, false
+	}
+	if old != nil {
+		delete(h.byAccount[old.p.account], old)
+	}
 	h.byDevice[c.p.device] = c
 	return old, true
 }
@@ -67,10 +126,20 @@ func (h *hub) ofAccount(id app.ID) []*conn {
 	return out
 }
 
-func (h *hub) ofDevice(id app.ID) *conn {
+// ofDevice returns every connection of device, welcomed or not (a
+// revocation must reach one that has not said hello yet).
+func (h *hub) ofDevice(id app.ID) []*conn {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.byDevice[id]
+	var out []*conn
+	for _, set := range h.byAccount {
+		for c := range set {
+			if c.p.device == id {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func (h *hub) all() []*conn {

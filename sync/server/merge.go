@@ -33,9 +33,18 @@ func writersKey(sag app.ID) string       { return "writers/" + string(sag) }
 func conflictKey(conflict app.ID) string { return "conflict/" + string(conflict) }
 
 // writers records, per field of a case, who made its current value: the
-// "theirs" side of a later conflict (the Sag itself does not say).
+// "theirs" side of a later conflict (the Sag itself does not say), and
+// whether a later command of the same device follows it (ownEarlier).
 // Append fields are not kept: they never conflict.
-type writers map[string]app.ConflictSide
+type writers map[string]writer
+
+// writer is who made a field's current value: the conflict side, and the
+// command's outbox sequence on its device (0: not known — a value written
+// by a conflict's resolution, or before the sequence was kept).
+type writer struct {
+	app.ConflictSide
+	Seq uint64 `json:"seq,omitempty"`
+}
 
 // pendingConflict is what the server keeps of the command that opened a
 // conflict, to run it again when the owner decides "mine".
@@ -304,16 +313,23 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 	}
 
 	// Per field: a change made concurrently (the server's field version
-	// is past the command's base) merges by the field's policy.
+	// is past the command's base, and not by the device's own earlier
+	// command) merges by the field's policy.
 	var overwritten []app.Change
 	conflictField, conflictBase := "", int64(0)
 	for _, ch := range res.Changes {
 		base := baseOf(pc, ch.Field)
-		if cur.Versions[ch.Field] <= base {
+		if cur.Versions[ch.Field] <= base || ch.Policy == app.PolicyAppend {
+			continue
+		}
+		own, err := b.ownEarlier(e, ch.Field, p.device, pc.Seq)
+		if err != nil {
+			return app.AckResult{}, err
+		}
+		if own {
 			continue
 		}
 		switch ch.Policy {
-		case app.PolicyAppend:
 		case app.PolicyLWW:
 			overwritten = append(overwritten, ch)
 		default:
@@ -336,7 +352,7 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		}
 		return r, nil
 	}
-	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, overwritten, now)
+	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, pc.Seq, overwritten, now)
 	if err != nil {
 		return app.AckResult{}, err
 	}
@@ -357,6 +373,23 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 	out.n.handovers++
 	s.log.Info("command from a previous owner applied", "sag", string(cmd.Sag), "command", string(cmd.ID), "account", string(p.account), "owner", string(rec.Owner))
 	return app.AckResult{Status: app.AckApplied, Version: v, Handover: rec.Owner}, nil
+}
+
+// ownEarlier reports whether field's current value was made by an
+// earlier command of device's outbox (a lower seq) than the one with seq.
+// A device that changes a field twice while offline sends both with the
+// confirmed version as base, but it made the second on top of the first:
+// that change since the base is not concurrent. Any other writer — another
+// device, or the same device's later or unknown command — leaves it
+// concurrent; so does a record whose version is not the field's current
+// one (the value changed in a way the writers do not know of).
+func (b *batch) ownEarlier(e *entry, field string, device app.ID, seq uint64) (bool, error) {
+	w, err := b.writers(e)
+	if err != nil {
+		return false, err
+	}
+	x, ok := w[field]
+	return ok && x.Device == device && x.Seq > 0 && x.Seq < seq && x.Version == e.sag.Versions[field], nil
 }
 
 // baseOf returns the version of field the command was based on: its own
@@ -390,8 +423,9 @@ func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64) (bool,
 // apply makes the result of a command the case's next version (written
 // at flush): every changed lww or protected field gets the new version, overwritten lww
 // values go to the audit trail, and the writers of protected and lww
-// fields are remembered.
-func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author app.ConflictSide, overwritten []app.Change, now time.Time) (int64, error) {
+// fields are remembered (with seq, the command's outbox sequence; 0 when
+// not known).
+func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author app.ConflictSide, seq uint64, overwritten []app.Change, now time.Time) (int64, error) {
 	cur := e.sag
 	next := res.Sag
 	next.Version = e.rec.Version + 1
@@ -431,7 +465,7 @@ func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author 
 		}
 		side := author
 		side.Version = next.Version
-		w[ch.Field] = side
+		w[ch.Field] = writer{ConflictSide: side, Seq: seq}
 		e.wDirty = true
 	}
 	e.sag, e.rec.Version, e.dirty = next, next.Version, true
@@ -473,7 +507,7 @@ func (s *Server) openConflict(b *batch, e *entry, mineSag *app.Sag, pc wire.Push
 	if err != nil {
 		return app.Conflict{}, err
 	}
-	theirs := w[field]
+	theirs := w[field].ConflictSide
 	theirs.Version = cur.Versions[field]
 	if theirs.Value, _, err = app.FieldValue(cur, field); err != nil {
 		return app.Conflict{}, err

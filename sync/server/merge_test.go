@@ -132,12 +132,15 @@ func TestHLCAYearAheadIsClampedAndFlagged(t *testing.T) {
 	tok := r.caseworker("cw1", "dev-1")
 	r.seed("sag-1", "cw1")
 	p, _ := r.connect(tok)
+	other, _ := r.connect(r.mustLogin("cw1", password, "dev-2"))
 	c := cmd(1, "c-1", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match2"})
 	c.HLC = app.HLC{Wall: t0.AddDate(1, 0, 0).UnixMilli(), Device: "forged-dev"}
 	wantStatus(t, p.push(c)[0], app.AckApplied, "")
-	// A concurrent change shows the stored (clamped) stamp as theirs.
-	c2 := cmd(2, "c-2", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match3"})
-	res := p.push(c2)[0]
+	// A concurrent change (another device's: the same device's next
+	// command would follow its first) shows the stored (clamped) stamp as
+	// theirs.
+	c2 := cmd(1, "c-2", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match3"})
+	res := other.push(c2)[0]
 	wantStatus(t, res, app.AckConflict, "conflict.sync.protected")
 	ks, _ := r.srv.Conflicts("cw1")
 	if len(ks) != 1 {
@@ -510,5 +513,159 @@ func TestHandoverFlagged(t *testing.T) {
 	if f.Handover != "cw2" || f.Device != "" || f.Record.Command != "c-old" || f.Record.Actor.ID != "cw1" ||
 		f.Record.Action != app.ActionChanged || f.Record.Sag != "sag-1" || f.Record.Kind != "tilfoej_notat" {
 		t.Fatalf("flag %+v, want cw1's c-old on sag-1 flagged for cw2 by the server", f)
+	}
+}
+
+// TestOwnEarlierEditIsNotConcurrent: a device that changes a field twice
+// while offline sends both commands with the confirmed version as base;
+// the second follows the first on the device, so it is not concurrent
+// with it (no conflict with oneself, no audit of one's own value as
+// overwritten). A change by another device in between still is: A edits,
+// B edits on top of that, A's second edit with the old base conflicts
+// with (protected) or overwrites and audits (lww) B's.
+func TestOwnEarlierEditIsNotConcurrent(t *testing.T) {
+	visit := func(k string) app.Body { return &app.Visiter{Kategori: k} }
+	name := func(n string) app.Body {
+		return &app.OpdaterBorger{Navn: n, Adresse: app.Adresse{Vej: "Vej 1", Postnr: "8000", By: "Aarhus C"}}
+	}
+	// step is one command: by device a or b, on the case's first version
+	// (stale) or on the current one (seen), with its outbox seq and the
+	// ack status wanted.
+	type step struct {
+		dev    string
+		seq    uint64
+		id     app.ID
+		body   app.Body
+		seen   bool
+		status string
+	}
+	tests := []struct {
+		name      string
+		steps     []step
+		onePush   bool   // a's commands in one push frame
+		kategori  string // the visitation afterwards ("" = not checked)
+		navn      string // the citizen's name afterwards ("" = not checked)
+		notes     int
+		conflicts int
+		theirs    app.ID   // the open conflict's theirs command
+		audited   []string // overwritten values in the audit, in order
+	}{
+		{name: "protected, own sequence", steps: []step{
+			{"a", 1, "a-1", visit("match2"), false, app.AckApplied},
+			{"a", 2, "a-2", visit("match3"), false, app.AckApplied},
+		}, kategori: "match3"},
+		{name: "protected, own sequence in one push", onePush: true, steps: []step{
+			{"a", 1, "a-1", visit("match2"), false, app.AckApplied},
+			{"a", 2, "a-2", visit("match3"), false, app.AckApplied},
+		}, kategori: "match3"},
+		{name: "lww, own sequence", steps: []step{
+			{"a", 1, "a-1", name("Navn A1"), false, app.AckApplied},
+			{"a", 2, "a-2", name("Navn A2"), false, app.AckApplied},
+			{"a", 3, "a-3", name("Navn A3"), false, app.AckApplied},
+		}, navn: "Navn A3"},
+		{name: "protected, a b a", steps: []step{
+			{"a", 1, "a-1", visit("match2"), false, app.AckApplied},
+			{"b", 1, "b-1", visit("match3"), true, app.AckApplied},
+			{"a", 2, "a-2", visit("match2"), false, app.AckConflict},
+		}, kategori: "match3", conflicts: 1, theirs: "b-1"},
+		{name: "lww, a b a", steps: []step{
+			{"a", 1, "a-1", name("Navn A1"), false, app.AckApplied},
+			{"b", 1, "b-1", name("Navn B"), true, app.AckApplied},
+			{"a", 2, "a-2", name("Navn A2"), false, app.AckApplied},
+			{"a", 3, "a-3", name("Navn A3"), false, app.AckApplied},
+		}, navn: "Navn A3", audited: []string{"Navn B"}},
+		{name: "lww, b concurrent with a's first", steps: []step{
+			{"a", 1, "a-1", name("Navn A1"), false, app.AckApplied},
+			{"b", 1, "b-1", name("Navn B"), false, app.AckApplied},
+			{"a", 2, "a-2", name("Navn A2"), false, app.AckApplied},
+		}, navn: "Navn A2", audited: []string{"Navn A1", "Navn B"}},
+		{name: "protected, own later command arrived first", steps: []step{
+			{"a", 2, "a-2", visit("match3"), false, app.AckApplied},
+			{"a", 1, "a-1", visit("match2"), false, app.AckConflict},
+		}, kategori: "match3", conflicts: 1, theirs: "a-2"},
+		{name: "append unaffected", steps: []step{
+			{"a", 1, "a-1", notat("a1", "n-a1"), false, app.AckApplied},
+			{"b", 1, "b-1", notat("b1", "n-b1"), false, app.AckApplied},
+			{"a", 2, "a-2", notat("a2", "n-a2"), false, app.AckApplied},
+		}, notes: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t)
+			t1 := r.caseworker("cw1", "dev-1")
+			t2 := r.mustLogin("cw1", password, "dev-2")
+			r.seed("sag-1", "cw1")
+			a, _ := r.connect(t1)
+			b, _ := r.connect(t2)
+			peers := map[string]*peer{"a": a, "b": b}
+			pc := func(st step) wire.PushCommand {
+				base := int64(1)
+				if st.seen {
+					rec, _ := r.record("sag-1")
+					base = rec.Version
+				}
+				c := cmd(st.seq, st.id, "sag-1", "cw1", base, st.body)
+				if !st.seen {
+					c.BaseFields = map[string]int64{app.FieldBorger: 0, app.FieldVisitation: 0}
+				}
+				return c
+			}
+			if tt.onePush {
+				var cs []wire.PushCommand
+				for _, st := range tt.steps {
+					cs = append(cs, pc(st))
+				}
+				for i, res := range a.push(cs...) {
+					wantStatus(t, res, tt.steps[i].status, "")
+				}
+			} else {
+				for _, st := range tt.steps {
+					wantStatus(t, peers[st.dev].push(pc(st))[0], st.status, "")
+				}
+			}
+			_, s := r.record("sag-1")
+			if tt.kategori != "" && s.Visitation.Kategori != tt.kategori {
+				t.Errorf("visitation %q, want %q", s.Visitation.Kategori, tt.kategori)
+			}
+			if tt.navn != "" && s.Borger.Navn != tt.navn {
+				t.Errorf("name %q, want %q", s.Borger.Navn, tt.navn)
+			}
+			if len(s.Notater) != tt.notes {
+				t.Errorf("%d notes, want %d", len(s.Notater), tt.notes)
+			}
+			ks, err := r.srv.Conflicts("cw1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ks) != tt.conflicts {
+				t.Fatalf("%d conflicts %+v, want %d", len(ks), ks, tt.conflicts)
+			}
+			if tt.conflicts > 0 && ks[0].Theirs.Command != tt.theirs {
+				t.Errorf("theirs %+v, want command %s", ks[0].Theirs, tt.theirs)
+			}
+			var audit []app.LedgerAudit
+			_ = r.ledger.View(func(tx app.LedgerTx) error {
+				var err error
+				audit, err = tx.AuditFor("sag-1")
+				return err
+			})
+			var got []string
+			for _, x := range audit {
+				if x.Field != "" {
+					var v struct{ Navn string }
+					_ = json.Unmarshal(x.Overwritten, &v)
+					got = append(got, v.Navn)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.audited, "|") {
+				t.Errorf("overwritten in the audit %q, want %q", got, tt.audited)
+			}
+			// A ping answered after the acks: each push's counters are in.
+			a.alive("sync-a")
+			b.alive("sync-b")
+			if n := r.srv.Stats().LWWOverwrites; n != int64(len(tt.audited)) {
+				t.Errorf("%d lww overwrites counted, want %d", n, len(tt.audited))
+			}
+		})
 	}
 }

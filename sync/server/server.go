@@ -44,9 +44,11 @@ type Options struct {
 	SealingKey *[32]byte
 	Password   PasswordParams
 
-	// MaxConnsPerUser is the most live connections one account may hold
-	// (DefaultMaxConnsPerUser); a newer connection of the same device
-	// replaces the older and does not count twice.
+	// MaxConnsPerUser is the most devices one account may have connected
+	// at once (DefaultMaxConnsPerUser), and the most connections of one
+	// device that have not said hello (a further one evicts the oldest).
+	// A device's connection that says hello replaces the device's
+	// connection upgraded before it.
 	MaxConnsPerUser int
 	// RateLimit and RateBurst are the per-connection token bucket for
 	// frames: RateLimit frames per second on average, RateBurst at once
@@ -411,7 +413,7 @@ func (s *Server) RevokeDevice(id app.ID) error {
 	if err != nil {
 		return err
 	}
-	if c := s.hub.ofDevice(id); c != nil {
+	for _, c := range s.hub.ofDevice(id) {
 		c.wipe()
 	}
 	return nil
