@@ -176,12 +176,14 @@ func newWorld(t *testing.T) *worldTemplate {
 	w.seed(sagO, "cw2")
 	w.seed(sagU, "cw2")
 	p1, _ := w.connect(w.cw1)
-	w.conflicts[sagA] = openConflict(t, p1, "cw1", sagA)
-	w.conflicts[sagR] = openConflict(t, p1, "cw1", sagR)
+	p1b, _ := w.connect(w.mustLogin("cw1", password, "dev-1b"))
+	w.conflicts[sagA] = openConflict(t, p1b, p1, "cw1", sagA)
+	w.conflicts[sagR] = openConflict(t, p1b, p1, "cw1", sagR)
 	w.before = p1.pull(app.Cursor{}, 0).Cursor
 	p2, _ := w.connect(w.cw2)
-	w.conflicts[sagO] = openConflict(t, p2, "cw2", sagO)
-	w.conflicts[sagU] = openConflict(t, p2, "cw2", sagU)
+	p2b, _ := w.connect(w.mustLogin("cw2", password, "dev-2b"))
+	w.conflicts[sagO] = openConflict(t, p2b, p2, "cw2", sagO)
+	w.conflicts[sagU] = openConflict(t, p2b, p2, "cw2", sagU)
 	if err := w.srv.Assign(sagR, "cw2"); err != nil {
 		t.Fatal(err)
 	}
@@ -237,10 +239,12 @@ func (tm *worldTemplate) open(t *testing.T) *world {
 }
 
 // openConflict makes a conflict on the protected visitation of sag (at
-// version 1): one change applies, a second from the same base conflicts.
-func openConflict(t *testing.T, p *peer, cw, sag app.ID) app.ID {
+// version 1): a change from another device of the caseworker (other)
+// applies, and a second from p on the same base conflicts. (Two changes
+// from one device are its own sequence, not concurrent.)
+func openConflict(t *testing.T, other, p *peer, cw, sag app.ID) app.ID {
 	t.Helper()
-	wantStatus(t, p.push(cmd(1, "k1-"+sag, sag, cw, 1, &app.Visiter{Kategori: "match2"}))[0], app.AckApplied, "")
+	wantStatus(t, other.push(cmd(1, "k1-"+sag, sag, cw, 1, &app.Visiter{Kategori: "match2"}))[0], app.AckApplied, "")
 	res := p.push(cmd(2, "k2-"+sag, sag, cw, 1, &app.Visiter{Kategori: "match3"}))[0]
 	wantStatus(t, res, app.AckConflict, "")
 	return res.Conflict

@@ -114,7 +114,8 @@ func TestReassignReroutesConflicts(t *testing.T) {
 	t2 := r.caseworker("cw2", "dev-2")
 	r.seed("sag-1", "cw1")
 	a, _ := r.connect(t1)
-	wantStatus(t, a.push(cmd(1, "c-1", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match2"}))[0], app.AckApplied, "")
+	a2, _ := r.connect(r.mustLogin("cw1", password, "dev-1b")) // concurrent: another device of cw1
+	wantStatus(t, a2.push(cmd(1, "c-1", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match2"}))[0], app.AckApplied, "")
 	res := a.push(cmd(2, "c-2", "sag-1", "cw1", 1, &app.Visiter{Kategori: "match3"}))[0]
 	wantStatus(t, res, app.AckConflict, "")
 	b, _ := r.connect(t2)
