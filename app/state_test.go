@@ -99,21 +99,13 @@ func TestNoPackageState(t *testing.T) {
 }
 
 // isErrorsNew reports whether e is a call errors.New(...).
-func isErrorsNew(e ast.Expr) bool {
-	call, ok := e.(*ast.CallExpr)
-	if !ok {
-		return false
-	}
-	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return false
-	}
-	pkg, ok := sel.X.(*ast.Ident)
-	return ok && pkg.Name == "errors" && sel.Sel.Name == "New"
-}
+func isErrorsNew(e ast.Expr) bool { return isCall(e, "errors", "New") }
 
 // isRegexp reports whether e is regexp.MustCompile(…).
-func isRegexp(e ast.Expr) bool {
+func isRegexp(e ast.Expr) bool { return isCall(e, "regexp", "MustCompile") }
+
+// isCall reports whether e is a call of pkg.name.
+func isCall(e ast.Expr, pkg, name string) bool {
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
 		return false
@@ -122,8 +114,8 @@ func isRegexp(e ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	pkg, ok := sel.X.(*ast.Ident)
-	return ok && pkg.Name == "regexp" && sel.Sel.Name == "MustCompile"
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == pkg && sel.Sel.Name == name
 }
 
 // rootIdent returns the variable an assignment target writes into: x for

@@ -22,12 +22,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -116,7 +114,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	if err != nil {
 		return fmt.Errorf("load the rule tables: %s", errorText(err))
 	}
-	files, err := ruleFiles(assets.Rules())
+	files, err := wire.RuleFilesOf(assets.Rules())
 	if err != nil {
 		return fmt.Errorf("read the rule tables: %w", err)
 	}
@@ -147,24 +145,6 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	defer stopQuit()
 	w.ShowAndRun()
 	return nil
-}
-
-// ruleFiles returns the rule tables as the rule bundle's files (the CSV
-// tables, as feltsagd serves them), for the digest sent in hello.
-func ruleFiles(fsys fs.FS) ([]wire.RuleFile, error) {
-	var out []wire.RuleFile
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		out = append(out, wire.RuleFile{Name: p, Data: string(b)})
-		return nil
-	})
-	return out, err
 }
 
 // errorText renders err in the UI's language through the catalogue of

@@ -6,14 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -164,7 +161,7 @@ func openServer(path string, origins []string, log *slog.Logger) (*server.Server
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := ruleFiles(assets.Rules())
+	files, err := wire.RuleFilesOf(assets.Rules())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -181,23 +178,4 @@ func openServer(path string, origins []string, log *slog.Logger) (*server.Server
 		return nil, nil, err
 	}
 	return srv, led, nil
-}
-
-// ruleFiles returns the rule tables as the rule bundle's files, in name
-// order (the CSV tables only: scenarios are for rule maintainers).
-func ruleFiles(fsys fs.FS) ([]wire.RuleFile, error) {
-	var out []wire.RuleFile
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		out = append(out, wire.RuleFile{Name: p, Data: string(b)})
-		return nil
-	})
-	slices.SortFunc(out, func(a, b wire.RuleFile) int { return strings.Compare(a.Name, b.Name) })
-	return out, err
 }

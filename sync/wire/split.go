@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"io/fs"
 	"math"
 	"slices"
 	"strconv"
@@ -211,4 +212,26 @@ func Assemble(parts []*RulesBundle) ([]RuleFile, error) {
 		return nil, frameErr("wire.rules_digest")
 	}
 	return files, nil
+}
+
+// RuleFilesOf returns the rule tables in fsys (every .csv file, the
+// scenarios left out: they are for rule maintainers) as the rule bundle's
+// files in name order. The server serves them and the client computes the
+// digest it sends in hello from them, so both must build the list the
+// same way: this is the one place that does.
+func RuleFilesOf(fsys fs.FS) ([]RuleFile, error) {
+	var out []RuleFile
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, RuleFile{Name: p, Data: string(b)})
+		return nil
+	})
+	slices.SortFunc(out, func(a, b RuleFile) int { return strings.Compare(a.Name, b.Name) })
+	return out, err
 }
