@@ -110,7 +110,7 @@ func invKategori(rs *RuleSet, s *Sag, _ Date) *Error {
 		return nil
 	}
 	def := rs.KG[s.Kontaktgruppe.KG]
-	if !intIn(id, profil(def.Profil)) {
+	if !def.AllowsKategori(id) {
 		return invariantErr(InvariantKGKategori, "kg", itoa(def.ID), "kgnavn", KGParam(def.ID), "kategori", kategoriOrNone(kat))
 	}
 	return nil

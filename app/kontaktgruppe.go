@@ -120,7 +120,7 @@ func (x *exec) checkKGFravaer(def *KGDef) error {
 func (x *exec) fitVisitation(def *KGDef) {
 	cur := x.s.Visitation.Kategori
 	if cur != "" {
-		if kd, ok := x.rs.Kategorier[cur]; ok && intIn(kd.DFDG, profil(def.Profil)) {
+		if kd, ok := x.rs.Kategorier[cur]; ok && def.AllowsKategori(kd.DFDG) {
 			return
 		}
 	}

@@ -302,11 +302,11 @@ func (p *property) synthetic() {
 	born := p.day.AddYears(-age).AddDays(-100)
 	var kats []string
 	for _, kd := range sortedKategorier(rs) {
-		if intIn(kd.DFDG, profilIDs(def.Profil)) && (kd.MaxAlder < 0 || age <= kd.MaxAlder) {
+		if def.AllowsKategori(kd.DFDG) && (kd.MaxAlder < 0 || age <= kd.MaxAlder) {
 			kats = append(kats, kd.Kode)
 		}
 	}
-	if intIn(0, profilIDs(def.Profil)) {
+	if def.AllowsKategori(0) {
 		kats = append([]string{""}, kats...)
 	}
 	kat := kats[0]
@@ -670,7 +670,7 @@ func (p *property) body() (string, app.Body) {
 		if def := p.rs.KG[kgOf(s)]; def != nil && !p.oneIn(4, "kategori_frit") {
 			var fit []string
 			for _, kd := range sortedKategorier(p.rs) {
-				if intIn(kd.DFDG, profilIDs(def.Profil)) && kd.Vaelgbar && kategoriseringPasser(def, kd) {
+				if def.AllowsKategori(kd.DFDG) && kd.Vaelgbar && kategoriseringPasser(def, kd) {
 					fit = append(fit, kd.Kode)
 				}
 			}
@@ -878,24 +878,6 @@ func sortedKategorier(rs *app.RuleSet) []*app.KategoriDef {
 	sort.Slice(out, func(i, j int) bool { return out[i].DFDG < out[j].DFDG })
 	return out
 }
-
-// profilIDs are the category ids a KG profile can carry (docs/rules.md
-// §1.2; 0 = no category), as the engine reads kontaktgrupper.csv's profil.
-func profilIDs(profil string) []int {
-	switch profil {
-	case "D":
-		return []int{0, 9, 10, 11}
-	case "K":
-		return []int{4, 5, 8}
-	case "U":
-		return []int{5, 6, 7, 8}
-	case "A":
-		return []int{0, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
-	}
-	return []int{0}
-}
-
-func intIn(v int, list []int) bool { return slices.Contains(list, v) }
 
 // handling writes a command as a scenario line (docs/rules.md §5.4).
 func handling(c app.Command, day app.Date, hh, mm int) string {

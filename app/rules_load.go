@@ -269,6 +269,11 @@ func (l *loader) loadKG() error {
 	})
 }
 
+// AllowsKategori reports whether a citizen in the KG may carry the person
+// category with DFDG id dfdg (0 = no category), by the KG's profile
+// (DOMAIN A2.3, kontaktgrupper.csv's profil).
+func (d *KGDef) AllowsKategori(dfdg int) bool { return intIn(dfdg, profil(d.Profil)) }
+
 // profil returns the person-category ids a KG of profile p can carry
 // (DOMAIN A2.3), 0 standing for null (no category), or nil for an unknown
 // profile. The slice is fresh on every call.

@@ -136,24 +136,9 @@ func buildCoverage(fsys fs.FS) (scenario.Coverage, error) {
 		return cov, err
 	}
 	impls = append(impls, goImpls...)
-	files, err := fs.Glob(fsys, path.Join(dirScenarios, "*.txt"))
+	scenarios, err := readScenarioDir(fsys)
 	if err != nil {
 		return cov, err
-	}
-	if len(files) == 0 {
-		return cov, fmt.Errorf("no scenario files in %s", dirScenarios)
-	}
-	var scenarios []*scenario.Scenario
-	for _, file := range files {
-		b, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			return cov, err
-		}
-		ss, err := scenario.Parse(path.Base(file), strings.NewReader(string(b)))
-		if err != nil {
-			return cov, err
-		}
-		scenarios = append(scenarios, ss...)
 	}
 	return scenario.BuildCoverage(rules, impls, scenarios, exceptions), nil
 }
