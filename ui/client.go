@@ -43,6 +43,10 @@ type Options struct {
 	// time.AfterFunc. The search field logs its query with it.
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 
+	// Settings keeps the caseworker's choices (the language); nil hides
+	// the settings button.
+	Settings Settings
+
 	// About is the small print under the start screens (version, rule set).
 	About string
 
@@ -227,7 +231,14 @@ func newMainScreen(c *Client) *mainScreen {
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), c.Lock)
 	title := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabel(string(c.o.Account.Actor().ID))
-	top := container.NewBorder(nil, widget.NewSeparator(), title, container.NewHBox(who, lockBtn))
+	right := container.NewHBox(who, lockBtn)
+	if c.o.Settings != nil {
+		right.Add(widget.NewButtonWithIcon(lang.L("settings.button"), theme.SettingsIcon(), func() {
+			c.touch()
+			c.showSettings()
+		}))
+	}
+	top := container.NewBorder(nil, widget.NewSeparator(), title, right)
 	split := container.NewHSplit(m.list.content, m.right)
 	split.Offset = 0.34
 	m.content = container.NewBorder(top, m.status.box, nil, nil, split)

@@ -72,3 +72,9 @@ func (c *Client) Journal() (*widget.Entry, *widget.Button, *widget.Label) {
 	j := c.main.view.journal
 	return j.entry, j.add, j.saved
 }
+
+// ApplyLanguage is the settings dialog's Gem with code chosen.
+func (c *Client) ApplyLanguage(code string) error { return c.applyLanguage(code) }
+
+// ShowSettings opens the settings dialog.
+func (c *Client) ShowSettings() { c.showSettings() }

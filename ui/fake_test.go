@@ -208,6 +208,16 @@ type harness struct {
 	cases ui.Caseload
 	sync  *fakeSync
 	clock *fakeClock
+	prefs *fakeSettings
+}
+
+// fakeSettings keeps the settings in memory.
+type fakeSettings struct{ language string }
+
+func (s *fakeSettings) Language() string { return s.language }
+func (s *fakeSettings) SetLanguage(code string) error {
+	s.language = code
+	return nil
 }
 
 // newHarness starts a client in a 1280×760 test window with the Danish
@@ -219,14 +229,14 @@ func newHarness(t *testing.T, acct *fakeAccount, cases ui.Caseload, form ui.Sign
 	if err := ui.LoadTranslations(); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, acct: acct, cases: cases, sync: newFakeSync(), clock: &fakeClock{t: testNow}}
+	h := &harness{t: t, acct: acct, cases: cases, sync: newFakeSync(), clock: &fakeClock{t: testNow}, prefs: &fakeSettings{}}
 	h.w = test.NewWindow(nil)
 	t.Cleanup(h.w.Close)
 	h.w.Resize(fyne.NewSize(1280, 760))
 	n := 0
 	h.c = ui.New(ui.Options{
 		Window: h.w, Account: acct, Cases: cases, Sync: h.sync,
-		Rules: testkit.Rules(t), Texts: testkit.Catalogue(t),
+		Rules: testkit.Rules(t), Texts: testkit.Catalogue(t), Settings: h.prefs,
 		Now: h.clock.Now, Go: synchronously, AfterFunc: atOnce, SignIn: form,
 		NewID: func() (app.ID, error) { n++; return app.ID("id-" + strconv.Itoa(n)), nil },
 	})

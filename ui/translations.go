@@ -9,11 +9,17 @@ import (
 	"feltsag.dk/feltsag/assets"
 )
 
-// Language returns the catalogue language the UI shows ("da" or "en"),
-// from the same system locale Fyne's lang package uses, so that errors,
-// duties and deadlines rendered through the catalogue of texts match the
-// screens' language. Pass it wherever a text is rendered; never "da".
+// Language returns the catalogue language the UI shows ("da" or "en"):
+// the one lang.L speaks (each translation file names itself under
+// meta.language), so errors, duties and deadlines rendered through the
+// catalogue of texts match the screens' language, also after SetLanguage.
+// Before any translations are loaded it follows the system locale. Pass it
+// wherever a text is rendered; never "da".
 func Language() string {
+	switch l := lang.L("meta.language"); l {
+	case "da", "en":
+		return l
+	}
 	return text.Lang(lang.SystemLocale().LanguageString())
 }
 
@@ -21,12 +27,15 @@ func Language() string {
 // translation bundle and picks the closest one to the user's locale (LANG,
 // LC_ALL, LANGUAGE). Fyne ships no Danish strings, so assets' da.json also
 // covers the toolkit's own ("OK", "Cancel", weekday names). Call it once at
-// start-up, before any screen is built.
+// start-up, before any screen is built, then SetLanguage with the
+// caseworker's choice.
 func LoadTranslations() error {
 	if err := lang.AddTranslationsFS(assets.I18n(), assets.I18nDir); err != nil {
 		return fmt.Errorf("load translations from assets/%s: %w", assets.I18nDir, err)
 	}
-	return nil
+	// A language chosen before (SetLanguage) stays registered under the
+	// computer's locale: start again from the computer's own.
+	return SetLanguage("")
 }
 
 // texts renders the domain's keys and errors in the UI's language through

@@ -78,9 +78,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := fmt.Fprintln(stdout, version)
 		return err
 	}
-	if err := ui.LoadTranslations(); err != nil {
-		return err
-	}
 	dir := *data
 	if dir == "" {
 		var err error
@@ -89,8 +86,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	prefs, err := loadSettings(dir)
+	if err != nil {
+		log.Warn("settings", "err", err)
+	}
+	if err := ui.LoadTranslations(); err != nil {
+		return err
+	}
+	if err := ui.SetLanguage(prefs.Language()); err != nil {
+		return err
+	}
 	form := ui.SignInForm{Server: *server, User: *user, Password: getenv(demoPasswordEnv)}
-	return runWindow(ctx, dir, form, log)
+	return runWindow(ctx, dir, form, prefs, log)
 }
 
 // demoPasswordEnv names the variable make demo passes the demo
@@ -109,7 +116,7 @@ func dataDir() (string, error) {
 
 // runWindow shows the client and blocks until the window is closed or ctx
 // is cancelled (Ctrl-C, SIGTERM); then it stops sync and closes the replica.
-func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Logger) error {
+func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Settings, log *slog.Logger) error {
 	rules, err := app.LoadRules(assets.Rules())
 	if err != nil {
 		return fmt.Errorf("load the rule tables: %s", errorText(err))
@@ -136,7 +143,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := ui.New(ui.Options{
-		Window: w, Account: acct, Cases: acct, Sync: acct, Rules: rules, Texts: cat,
+		Window: w, Account: acct, Cases: acct, Sync: acct, Rules: rules, Texts: cat, Settings: prefs,
 		SignIn: form, About: about(version, rules, app.DateOf(time.Now())),
 		OnScreen: func(name string) { log.Info("screen", "name", name) },
 	})

@@ -12,4 +12,5 @@ import (
 var (
 	_ ui.Caseload    = (*store.DB)(nil)
 	_ client.Replica = (*store.DB)(nil)
+	_ ui.Settings    = (*settings)(nil)
 )
