@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,10 +15,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/pdf"
 	"feltsag.dk/feltsag/sync/client"
 	"feltsag.dk/feltsag/sync/server"
 	"feltsag.dk/feltsag/sync/wire"
@@ -39,7 +44,8 @@ Kommandoer:
   device revoke ENHED                          tilbagekald en enhed; den slettes ved næste kontakt
   assign SAG BRUGER                            flyt en sag til en sagsbehandler ("-" = ingen)
   conflicts [BRUGER]                           vis åbne konflikter (JSON)
-  accesslog SAG [FIL|-]                        en borgers adgangslog (aktindsigt) som CSV
+  accesslog SAG [FIL|-]                        en borgers adgangslog (aktindsigt) som CSV;
+                                               som PDF når FIL ender på .pdf (sprog: FELTSAG_LANG)
   backup FIL                                   sikkerhedskopi af serverens data, mens den kører
 `
 
@@ -79,7 +85,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return errors.New(tx.err(err, nil))
 	}
-	a := adminClient{hc: hc, base: strings.TrimRight(*base, "/"), token: sess.AccessToken, tx: tx}
+	a := adminClient{hc: hc, base: strings.TrimRight(*base, "/"), token: sess.AccessToken, tx: tx, user: *user}
 	if err := a.run(ctx, rest, stdout); err != nil {
 		return err
 	}
@@ -91,6 +97,7 @@ type adminClient struct {
 	base  string
 	token string
 	tx    texts
+	user  string // the administrator, named on an exported document
 }
 
 func (a adminClient) run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -178,6 +185,9 @@ func (a adminClient) run(ctx context.Context, args []string, stdout io.Writer) e
 		if len(args) > 2 {
 			dest = args[2]
 		}
+		if strings.EqualFold(filepath.Ext(dest), ".pdf") {
+			return a.accessLogPDF(ctx, app.ID(args[1]), dest, time.Now())
+		}
 		return a.download(ctx, "accesslog/"+url.PathEscape(args[1]), dest, stdout)
 	case args[0] == "backup":
 		if err := need(2); err != nil {
@@ -253,6 +263,59 @@ func (a adminClient) download(ctx context.Context, path, dest string, stdout io.
 		return err
 	}
 	return writeFile(dest, buf.Bytes())
+}
+
+// accessLogPDF fetches a case's access log as CSV and writes it to dest
+// as a PDF document in the administrator's language (aktindsigt on
+// paper). The server audits the export as it does the CSV's.
+func (a adminClient) accessLogPDF(ctx context.Context, sag app.ID, dest string, now time.Time) error {
+	if err := sag.Validate(); err != nil {
+		return errors.New(a.tx.err(err, nil))
+	}
+	var buf bytes.Buffer
+	if err := a.download(ctx, "accesslog/"+url.PathEscape(string(sag)), "-", &buf); err != nil {
+		return err
+	}
+	entries, err := parseAccessLog(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("feltsagd admin accesslog: serverens svar kan ikke læses: %w", err)
+	}
+	r, err := pdf.New(a.tx.cat)
+	if err != nil {
+		return err
+	}
+	var doc bytes.Buffer
+	if _, err := r.AccessLog(&doc, pdf.AccessLogInput{Sag: sag, Entries: entries, Printed: now, PrintedBy: a.user, Lang: a.tx.lang}); err != nil {
+		return errors.New(a.tx.err(err, nil))
+	}
+	return writeFile(dest, doc.Bytes())
+}
+
+// parseAccessLog reads the aktindsigt CSV (server.AccessLogHeader's
+// columns, in that order).
+func parseAccessLog(b []byte) ([]pdf.AccessEntry, error) {
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	head := server.AccessLogHeader()
+	if len(rows) == 0 || !slices.Equal(rows[0], head) {
+		return nil, fmt.Errorf("the header is not %q", strings.Join(head, ","))
+	}
+	var out []pdf.AccessEntry
+	for i, r := range rows[1:] {
+		at, err := time.Parse(time.RFC3339, r[0])
+		if err != nil {
+			return nil, fmt.Errorf("row %d: time %q: %w", i+2, r[0], err)
+		}
+		seq, err := strconv.ParseUint(r[8], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("row %d: position %q: %w", i+2, r[8], err)
+		}
+		out = append(out, pdf.AccessEntry{At: at, Action: r[1], Role: r[2], User: app.ID(r[3]), Device: app.ID(r[4]),
+			Command: app.ID(r[5]), Kind: r[6], Field: r[7], Seq: seq})
+	}
+	return out, nil
 }
 
 // newPassword returns a random password of 20 characters.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,6 +109,17 @@ func TestAdmin(t *testing.T) {
 	}
 	if !assigned {
 		t.Errorf("the assignment is not in the case's access log:\n%s", out)
+	}
+	pdfPath := filepath.Join(t.TempDir(), "adgangslog.pdf")
+	if out, err := d.admin(t, DemoAdmin, adminPW, "accesslog", string(sag), pdfPath); err != nil {
+		t.Fatalf("accesslog as PDF: %v %s", err, out)
+	}
+	if doc, err := os.ReadFile(pdfPath); err != nil || !bytes.HasPrefix(doc, []byte("%PDF-")) {
+		t.Errorf("accesslog %s is not a PDF: %v", pdfPath, err)
+	} else if text, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output(); err == nil {
+		if flat := strings.Join(strings.Fields(string(text)), " "); !strings.Contains(flat, "Sag "+string(sag)) || !strings.Contains(flat, "Tildelt") {
+			t.Errorf("the access log PDF lacks the case or the assignment:\n%s", flat)
+		}
 	}
 
 	dest := filepath.Join(t.TempDir(), "backup.db")
