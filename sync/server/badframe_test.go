@@ -133,3 +133,45 @@ func TestDrainFiveThousandCommands(t *testing.T) {
 	}
 	t.Logf("5,000 commands over 50 cases in %d pushes: %v", len(pushes), time.Since(start))
 }
+
+// TestPullsHaveTheirOwnBucket: a first sync of 20,000 cases is 800 pulls
+// back to back; with the default limits none is refused and the frame
+// bucket stays full (a push after them is applied). A flood of pulls past
+// the pull bucket is still cut off with 4029 and retry_after_ms.
+func TestPullsHaveTheirOwnBucket(t *testing.T) {
+	t.Run("first sync", func(t *testing.T) {
+		r := newRig(t) // default limits
+		tok := r.caseworker("cw1", "dev-1")
+		r.seed("sag-1", "cw1")
+		p, _ := r.connect(tok)
+		for i := range 800 {
+			if ch := p.pull(app.Cursor{}, 1); ch == nil {
+				t.Fatalf("pull %d got no changes", i+1)
+			}
+		}
+		wantStatus(t, p.push(cmd(1, "c-1", "sag-1", "cw1", 1, notat("efter", "n-1")))[0], app.AckApplied, "")
+		_ = p.ws.Close()
+	})
+	t.Run("flood", func(t *testing.T) {
+		r := newRig(t, func(o *server.Options) { o.PullRateLimit, o.PullRateBurst = 1, 50 })
+		tok := r.caseworker("cw1", "dev-1")
+		p, _ := r.connect(tok)
+		pull, err := wire.Encode(wire.Frame{ID: "p-1", Body: &wire.Pull{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 60 {
+			if err := p.ws.WriteMessage(websocket.TextMessage, pull); err != nil {
+				break
+			}
+		}
+		code, frames := p.closed()
+		if len(frames) == 0 {
+			t.Fatalf("closed %d with no frames, want an error with retry_after_ms", code)
+		}
+		last, ok := frames[len(frames)-1].Body.(*wire.Error)
+		if code != wire.CloseRateLimited || !ok || last.RetryAfterMS <= 0 {
+			t.Fatalf("close %d after %+v, want 4029 with retry_after_ms", code, frames[len(frames)-1].Body)
+		}
+	})
+}

@@ -55,8 +55,8 @@ type conn struct {
 
 	// Reader-only state.
 	welcomed bool
-	tokens   float64
-	last     time.Time
+	frames   bucket // every frame but a pull
+	pulls    bucket // pull frames: their frame token is given back, and one taken here
 }
 
 // handleSync serves GET /v1/sync: authenticate, check Origin, upgrade.
@@ -86,7 +86,9 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered
 	}
-	c := &conn{s: s, p: p, ws: ws, seq: seq, send: make(chan outFrame, sendQueue), dead: make(chan struct{}), tokens: float64(s.opts.RateBurst), last: time.Now()}
+	c := &conn{s: s, p: p, ws: ws, seq: seq, send: make(chan outFrame, sendQueue), dead: make(chan struct{}),
+		frames: bucket{tokens: float64(s.opts.RateBurst), last: time.Now()},
+		pulls:  bucket{tokens: float64(s.opts.PullRateBurst), last: time.Now()}}
 	s.startMu.Lock()
 	if s.closed.Load() { // Close came during the upgrade
 		s.startMu.Unlock()
@@ -302,6 +304,15 @@ func (c *conn) readLoop() {
 			c.fail("", e, code)
 			continue
 		}
+		if _, ok := f.Body.(*wire.Pull); ok {
+			// A pull goes on the pull bucket: give back the frame token.
+			c.frames.tokens = min(float64(c.s.opts.RateBurst), c.frames.tokens+1)
+			if wait, ok := c.pulls.take(c.s.opts.PullRateLimit, float64(c.s.opts.PullRateBurst)); !ok {
+				c.s.stats.rateLimited.Add(1)
+				c.failAfter(f.ID, app.Errorf(app.CodeInvalid, "", "invalid.sync.rate"), wire.CloseRateLimited, wait)
+				continue
+			}
+		}
 		c.handle(f)
 	}
 }
@@ -334,18 +345,30 @@ func (c *conn) drain() {
 	_, _ = io.Copy(io.Discard, nc)
 }
 
-// allow takes one token from the connection's bucket, or reports how long
-// to wait for the next.
+// allow takes one token from the connection's frame bucket, or reports
+// how long to wait for the next.
 func (c *conn) allow() (time.Duration, bool) {
+	return c.frames.take(c.s.opts.RateLimit, float64(c.s.opts.RateBurst))
+}
+
+// bucket is a token bucket read and written by the connection's reader
+// goroutine only.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// take refills the bucket at rate up to burst, takes one token, or
+// reports how long to wait for the next.
+func (b *bucket) take(rate, burst float64) (time.Duration, bool) {
 	now := time.Now() // real time: an injected test clock must not stop the bucket refilling
-	rate, burst := c.s.opts.RateLimit, float64(c.s.opts.RateBurst)
-	c.tokens = min(burst, c.tokens+now.Sub(c.last).Seconds()*rate)
-	c.last = now
-	if c.tokens >= 1 {
-		c.tokens--
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
 		return 0, true
 	}
-	wait := time.Duration((1 - c.tokens) / rate * float64(time.Second))
+	wait := time.Duration((1 - b.tokens) / rate * float64(time.Second))
 	return max(wait, time.Millisecond), false
 }
 

@@ -56,6 +56,13 @@ type Options struct {
 	// error with retry_after_ms and is closed with 4029.
 	RateLimit float64
 	RateBurst int
+	// PullRateLimit and PullRateBurst are a second bucket for pull frames
+	// (DefaultPullRateLimit, DefaultPullRateBurst), which then take
+	// nothing from the first: a first sync is one pull per page of ~25
+	// cases, so a caseload of 20,000 is 800 pulls in a few seconds, far
+	// over what any other frame needs.
+	PullRateLimit float64
+	PullRateBurst int
 	// HelloTimeout is how long a new connection may take to send hello
 	// (DefaultHelloTimeout); PingPeriod how often the server sends a
 	// websocket ping (wire.PingPeriod); PongWait how long a silent
@@ -80,9 +87,14 @@ const (
 	// days offline drain 5,000 commands (20 push frames) at once and keep
 	// pulling at 50 frames a second, while one flooding connection is cut
 	// off after a few hundred frames.
-	DefaultRateLimit    = 50.0
-	DefaultRateBurst    = 200
-	DefaultHelloTimeout = 10 * time.Second
+	DefaultRateLimit = 50.0
+	DefaultRateBurst = 200
+	// DefaultPullRateLimit and DefaultPullRateBurst let a first sync of
+	// 20,000 cases (800 pages) run at full speed: 1,000 pulls at once,
+	// then 500 a second.
+	DefaultPullRateLimit = 500.0
+	DefaultPullRateBurst = 1000
+	DefaultHelloTimeout  = 10 * time.Second
 	// DefaultPruneEvery: a prune walks only what expired (applied ids by
 	// their time index) plus every session (two per device), so hourly is
 	// cheap and keeps the ledger near its 60-day floor.
@@ -153,6 +165,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RateBurst <= 0 {
 		opts.RateBurst = DefaultRateBurst
+	}
+	if opts.PullRateLimit <= 0 {
+		opts.PullRateLimit = DefaultPullRateLimit
+	}
+	if opts.PullRateBurst <= 0 {
+		opts.PullRateBurst = DefaultPullRateBurst
 	}
 	if opts.HelloTimeout <= 0 {
 		opts.HelloTimeout = DefaultHelloTimeout
