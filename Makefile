@@ -32,7 +32,7 @@ export FELTSAG_SOAK := $(SOAK)
 export FELTSAG_REQUIRE_TOOLS := 1
 TEST_TIMEOUT := $(if $(SOAK),120m,20m)
 
-.PHONY: help deps deps-build build client test fmt vet staticcheck layercheck rules coverage mutants unit smoke bench fuzz demo clean
+.PHONY: help deps deps-build build client package test fmt vet staticcheck layercheck rules coverage mutants unit smoke bench fuzz demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-10s %s\n", $$1, $$2 }'
@@ -48,6 +48,10 @@ build: deps-build ## build the programs into ./bin/
 
 client: deps-build
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/feltsag ./cmd/feltsag
+
+package: ## the Linux archive and the Windows .exe of the client into dist/ (fyne package, mingw-w64)
+	@.ci/deps.sh package
+	@GO=$(GO) .ci/package.sh
 
 test: deps fmt vet staticcheck layercheck rules coverage mutants smoke unit ## everything CI runs; go test's output comes last
 

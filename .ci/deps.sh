@@ -3,6 +3,7 @@
 #
 #   build  make, a C compiler and the X11/OpenGL headers Fyne's desktop driver links
 #   test   build + Xvfb, x11-utils, ImageMagick, poppler-utils and qpdf
+#   package  build + the mingw-w64 cross compiler for the Windows .exe and xz
 #
 # On Debian/Ubuntu it checks with dpkg first (fast when all is there), runs
 # apt-get update once only if something is missing, and installs as root or
@@ -14,12 +15,14 @@ profile=${1:-test}
 build_pkgs=(make ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev)
 test_pkgs=(xvfb x11-utils libgl1-mesa-dri imagemagick poppler-utils qpdf)
+package_pkgs=(gcc-mingw-w64-x86-64 xz-utils)
 
 case $profile in
 build) pkgs=("${build_pkgs[@]}") ;;
 test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+package) pkgs=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
 *)
-	echo "deps.sh: unknown profile '$profile' (want build or test)" >&2
+	echo "deps.sh: unknown profile '$profile' (want build, test or package)" >&2
 	exit 2
 	;;
 esac
