@@ -26,6 +26,9 @@ type Options struct {
 	Account Account
 	Cases   Caseload
 	Sync    Sync
+	// Documents prints the plan, saves it as PDF and previews it; nil
+	// disables those buttons.
+	Documents Documents
 	// Rules are the rule tables: the Overblik's duties and deadlines and
 	// the names of kontaktgrupper, categories and fravær types.
 	Rules *app.Rules
@@ -184,7 +187,8 @@ func (c *Client) showMain() {
 	c.o.OnScreen("main")
 }
 
-// addShortcuts binds Ctrl+F (search), Ctrl+N (new note) and Ctrl+L (lock).
+// addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock)
+// and Ctrl+P (print the open case's plan).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
 	add := func(key fyne.KeyName, fn func()) {
@@ -204,6 +208,11 @@ func (c *Client) addShortcuts() {
 		}
 	})
 	add(fyne.KeyL, func() { c.lock(lang.L("lock.manual")) })
+	add(fyne.KeyP, func() {
+		if c.main != nil && c.main.view != nil {
+			c.main.view.plan.onPrint()
+		}
+	})
 }
 
 // Lock locks the client now, as Ctrl+L does.

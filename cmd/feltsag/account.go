@@ -473,3 +473,12 @@ func (a *account) Pending() ([]app.PendingCommand, error) {
 	}
 	return db.Pending()
 }
+
+// History implements ui.Caseload.
+func (a *account) History(id app.ID, limit int) ([]app.AuditRecord, error) {
+	db, err := a.replica()
+	if err != nil {
+		return nil, err
+	}
+	return db.History(id, limit)
+}

@@ -1,0 +1,181 @@
+package ui_test
+
+import (
+	"bytes"
+	"image"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/ui"
+)
+
+// fakeDocs records what the Plan tab asks Documents for; cmd/feltsag's
+// tests render and print real PDFs.
+type fakeDocs struct {
+	prints, saves, previews []app.ID // plan ids
+	printedVersion          []int
+}
+
+func (d *fakeDocs) Print(s *app.Sag, planID app.ID, _ app.Actor) error {
+	d.prints = append(d.prints, planID)
+	d.printedVersion = append(d.printedVersion, s.Planer[s.FindPlan(planID)].Version)
+	return nil
+}
+
+func (d *fakeDocs) Save(_ *app.Sag, planID app.ID, _ app.Actor, w io.Writer) error {
+	d.saves = append(d.saves, planID)
+	_, err := io.WriteString(w, "%PDF-1.7 fake")
+	return err
+}
+
+func (d *fakeDocs) Preview(_ *app.Sag, planID app.ID) ([]image.Image, error) {
+	d.previews = append(d.previews, planID)
+	return []image.Image{image.NewGray(image.Rect(0, 0, 210, 297)), image.NewGray(image.Rect(0, 0, 210, 297))}, nil
+}
+
+// nopCloser is a file the fake save dialog hands out.
+type nopCloser struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (n *nopCloser) Close() error { n.closed = true; return nil }
+
+// openPlan unlocks, opens Ida's case and shows its Plan tab.
+func openPlan(t *testing.T) (*harness, *fakeCases, *fakeDocs, ui.PlanForm) {
+	t.Helper()
+	cases := threeCases(t)
+	h := unlocked(t, cases)
+	docs := &fakeDocs{}
+	h.c.SetDocuments(docs)
+	test.Type(h.c.SearchEntry(), "ida")
+	h.c.SearchEntry().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if id, _ := h.c.OpenCase(); id != "sag-bb" {
+		t.Fatalf("open case = %q", id)
+	}
+	return h, cases, docs, h.c.Plan()
+}
+
+// TestPlanRefusalInline: publishing a plan without a responsible
+// caseworker is refused by the dry run, in Danish, and nothing is saved.
+func TestPlanRefusalInline(t *testing.T) {
+	_, cases, docs, p := openPlan(t)
+	if !strings.Contains(p.Title.Text, "ingen plan") {
+		t.Errorf("title without a plan = %q", p.Title.Text)
+	}
+	if !p.Print.Disabled() {
+		t.Error("print is enabled without a plan")
+	}
+	test.Type(p.Jobmaal, "Lagermedarbejder")
+	test.Tap(p.Publish)
+	if want := "Planen skal have en ansvarlig sagsbehandler."; p.Message.Text != want {
+		t.Errorf("refusal = %q, want %q", p.Message.Text, want)
+	}
+	if len(cases.commits) != 0 {
+		t.Errorf("a refused publish saved %d commands", len(cases.commits))
+	}
+	test.Type(p.KontaktDato, "31.02.2026")
+	test.Tap(p.Check)
+	if !strings.Contains(p.Message.Text, "findes ikke") {
+		t.Errorf("a bad date: %q", p.Message.Text)
+	}
+	if len(docs.prints) != 0 {
+		t.Errorf("prints = %v", docs.prints)
+	}
+}
+
+// TestPlanPublishPrintAndSave: a new plan is checked (the dry run says it
+// can be published), published as GemPlan + OffentliggoerPlan, printed
+// with Ctrl+P and saved as PDF through the file dialog; the preview
+// shows the pages.
+func TestPlanPublishPrintAndSave(t *testing.T) {
+	h, cases, docs, p := openPlan(t)
+	test.Type(p.Jobmaal, "Lagermedarbejder\nChauffør")
+	test.Type(p.Antal, "3")
+	test.Type(p.KontaktDato, "01.10.2026")
+	test.Type(p.Ansvarlig, "Kåre Sørensen")
+	test.Type(p.Jobcenter, "Jobcenter Aarhus")
+	test.Tap(p.Check)
+	if !labelled(p.Result, "Planen kan offentliggøres.") || len(cases.commits) != 0 {
+		t.Fatalf("check: %q, %q; %d commits", p.Message.Text, labelTexts(p.Result), len(cases.commits))
+	}
+	test.Tap(p.Publish)
+	var kinds []string
+	for _, c := range cases.commits {
+		kinds = append(kinds, c.Body.Kind())
+	}
+	if !slices.Equal(kinds, []string{"gem_plan", "offentliggoer_plan"}) {
+		t.Fatalf("commits = %q; message %q", kinds, p.Message.Text)
+	}
+	g := cases.commits[0].Body.(*app.GemPlan)
+	if g.Type != app.PlanJob || !slices.Equal(g.Indhold.Jobmaal, []string{"Lagermedarbejder", "Chauffør"}) ||
+		g.Indhold.Jobsoegning.AntalPrUge != 3 || g.Indhold.NaesteKontakt.Dato.Dansk() != "01.10.2026" ||
+		g.Indhold.Ansvarlig.Navn != "Kåre Sørensen" || g.Indhold.Ansvarlig.ID != "cw1" {
+		t.Errorf("GemPlan = %+v", g)
+	}
+	if !strings.HasPrefix(p.Message.Text, "Planen er offentliggjort") || !strings.Contains(p.Title.Text, "offentliggjort 14.09.2026") {
+		t.Errorf("after publishing: %q / %q", p.Message.Text, p.Title.Text)
+	}
+	if h.sync.kicks != 1 {
+		t.Errorf("kicks = %d", h.sync.kicks)
+	}
+	test.Tap(p.Publish)
+	if len(cases.commits) != 2 || !strings.HasPrefix(p.Message.Text, "Ingen ændringer") {
+		t.Errorf("publishing again: %d commits, %q", len(cases.commits), p.Message.Text)
+	}
+
+	ctrlP := &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	h.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrlP)
+	if !slices.Equal(docs.prints, []app.ID{g.PlanID}) || docs.printedVersion[0] != 1 {
+		t.Fatalf("Ctrl+P printed %v (versions %v), want %s", docs.prints, docs.printedVersion, g.PlanID)
+	}
+	if p.Message.Text != "Planen er sendt til udskrivning." {
+		t.Errorf("after printing: %q", p.Message.Text)
+	}
+
+	file := &nopCloser{}
+	var asked string
+	h.c.SetSaveDialog(func(name string, done func(io.WriteCloser, error)) { asked = name; done(file, nil) })
+	test.Tap(p.SavePDF)
+	if asked != "Min plan 14.09.2026.pdf" || !strings.HasPrefix(file.String(), "%PDF") || !file.closed {
+		t.Errorf("save as PDF: name %q, file %q, closed %v", asked, file.String(), file.closed)
+	}
+	if !slices.Equal(docs.saves, []app.ID{g.PlanID}) || p.Message.Text != "Planen er gemt som PDF." {
+		t.Errorf("saves = %v, message %q", docs.saves, p.Message.Text)
+	}
+
+	h.c.ShowPlanPreview()
+	if !slices.Equal(docs.previews, []app.ID{g.PlanID}) || !labelled(p.Pages, "Side 2 af 2") {
+		t.Errorf("preview: %v, %q", docs.previews, labelTexts(p.Pages))
+	}
+}
+
+// TestHistoryListsChangeAndView: the Historik tab shows the case's view
+// and a change, newest first, with who, when and from where (the fake
+// has no outbox: cmd/feltsag's test sees "Ikke sendt" over the real one).
+func TestHistoryListsChangeAndView(t *testing.T) {
+	h, _, _, p := openPlan(t)
+	test.Type(p.Jobmaal, "Lagermedarbejder")
+	test.Tap(p.Save)
+	if !strings.HasPrefix(p.Message.Text, "Udkastet er gemt") {
+		t.Fatalf("save: %q", p.Message.Text)
+	}
+	intro, rows := h.c.History()
+	want := [][2]string{
+		{"14.09.2026 kl. 10:30 · cw1 · denne computer", "Ændring: Plan gemt"},
+		{"14.09.2026 kl. 10:30 · cw1 · denne computer", "Sagen vist"},
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("history rows = %q, want %q", rows, want)
+	}
+	if !strings.HasPrefix(intro, "2 hændelser") {
+		t.Errorf("intro = %q", intro)
+	}
+}
