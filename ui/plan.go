@@ -37,7 +37,7 @@ type Documents interface {
 	// Preview renders the plan's pages as images for the window: the
 	// same document Print prints. No images and no error: this computer
 	// cannot draw a PDF (the preview then says how to see it).
-	Preview(s *app.Sag, planID app.ID) ([]image.Image, error)
+	Preview(s *app.Sag, planID app.ID, actor app.Actor) ([]image.Image, error)
 }
 
 // planTab is the Plan tab: Min Plan's content as a form (goals,
@@ -726,7 +726,7 @@ func (p *planTab) renderPreview() {
 	s := p.v.sag
 	start := time.Now()
 	c.o.Go(func() {
-		imgs, err := c.o.Documents.Preview(s, id)
+		imgs, err := c.o.Documents.Preview(s, id, c.o.Account.Actor())
 		fyne.Do(func() {
 			p.pages.RemoveAll()
 			switch {

@@ -35,7 +35,7 @@ func (d *fakeDocs) Save(_ *app.Sag, planID app.ID, _ app.Actor, w io.Writer) err
 	return err
 }
 
-func (d *fakeDocs) Preview(_ *app.Sag, planID app.ID) ([]image.Image, error) {
+func (d *fakeDocs) Preview(_ *app.Sag, planID app.ID, _ app.Actor) ([]image.Image, error) {
 	d.previews = append(d.previews, planID)
 	return []image.Image{image.NewGray(image.Rect(0, 0, 210, 297)), image.NewGray(image.Rect(0, 0, 210, 297))}, nil
 }

@@ -124,6 +124,8 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	}
 	acct := newAccount(dir, app.NewEngine(rules), store.Options{}, version, wire.BundleDigest(files), log)
 	defer acct.Close()
+	docs := newDocuments(cat, rules, acct, acct.User)
+	defer docs.Close()
 	if form.Server == "" && form.User == "" {
 		form.Server, form.User = acct.Prefill()
 	}
@@ -136,7 +138,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := ui.New(ui.Options{
-		Window: w, Account: acct, Cases: acct, Sync: acct, Rules: rules, Texts: cat,
+		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, Texts: cat,
 		SignIn: form, About: about(version, rules, app.DateOf(time.Now())),
 		OnScreen: func(name string) { log.Info("screen", "name", name) },
 	})
