@@ -49,7 +49,8 @@ type planTab struct {
 	v *caseView
 
 	title   *widget.Label  // "Jobplan · version 3 · offentliggjort 12.05.2026"
-	typ     *widget.Select // the new plan's type; hidden once the plan exists
+	typ     *widget.Select // the new plan's type
+	typForm *widget.Form   // its row, hidden once the plan exists
 	typOf   map[string]string
 	jobmaal *widget.Entry
 	uddmaal *widget.Entry
@@ -93,6 +94,7 @@ var aktivitetsTyper = []string{"vejledning_opkvalificering", "virksomhedspraktik
 func newPlanTab(v *caseView) *planTab {
 	p := &planTab{v: v, message: widget.NewLabel(""), result: container.NewVBox()}
 	p.message.Wrapping = fyne.TextWrapWord
+	p.message.Hide() // until there is something to say
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.typOf = map[string]string{}
 	var typNames []string
@@ -180,8 +182,9 @@ func (p *planTab) form() fyne.CanvasObject {
 		p.v.c.touch()
 		p.addAktivitet(app.Aktivitet{Type: aktivitetsTyper[0]})
 	})
+	p.typForm = f(item(lang.L("plan.type"), p.typ))
 	return container.NewVBox(
-		f(item(lang.L("plan.type"), p.typ)),
+		p.typForm,
 		heading(lang.L("plan.goals")),
 		f(item(lang.L("plan.jobmaal"), p.jobmaal), item(lang.L("plan.uddannelsesmaal"), p.uddmaal)),
 		heading(lang.L("plan.jobsearch")),
@@ -288,10 +291,10 @@ func (p *planTab) show(s *app.Sag) {
 	var in app.PlanIndhold
 	if pl != nil {
 		in = pl.PlanIndhold
-		p.typ.Hide()
+		p.typForm.Hide()
 		p.title.SetText(p.planTitle(pl))
 	} else {
-		p.typ.Show()
+		p.typForm.Show()
 		p.title.SetText(lang.L("plan.none"))
 	}
 	p.jobmaal.SetText(strings.Join(in.Jobmaal, "\n"))
@@ -577,6 +580,7 @@ func (p *planTab) refused(err error) {
 func (p *planTab) say(s string, imp widget.Importance) {
 	p.message.Importance = imp
 	p.message.SetText(s)
+	p.message.Show()
 }
 
 func (p *planTab) onSave()    { p.commit(false) }
@@ -744,12 +748,16 @@ func (p *planTab) renderPreview() {
 	})
 }
 
-// page is one page image, as wide as the tab allows.
+// previewWidth is how wide a preview page is drawn: A4 at about 75 %,
+// readable, and narrow enough for the case view of a 1024-pixel window.
+const previewWidth = 640
+
+// page is one page image.
 func (p *planTab) page(img image.Image, n, of int) fyne.CanvasObject {
 	im := canvas.NewImageFromImage(img)
 	im.FillMode = canvas.ImageFillContain
 	b := img.Bounds()
-	w := float32(560)
+	w := float32(previewWidth)
 	im.SetMinSize(fyne.NewSize(w, w*float32(b.Dy())/float32(max(1, b.Dx()))))
 	cap := lowLabel(lang.L("plan.preview.page", map[string]any{"Side": n, "Af": of}))
 	return container.NewVBox(container.NewCenter(im), container.NewCenter(cap))

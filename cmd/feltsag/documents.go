@@ -129,7 +129,7 @@ func (d *documents) Print(s *app.Sag, planID app.ID, actor app.Actor) error {
 		return err
 	}
 	if err := d.handoff(path); err != nil {
-		return app.Errorf(app.CodeInternal, "", "internal.print_failed", "fejl", err.Error())
+		return app.Errorf(app.CodeInternal, "", "internal.print_failed", "fejl", strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	return nil
 }
@@ -205,9 +205,10 @@ func (d *documents) Close() {
 // names show in print queues and recent-file lists.
 func fileName(k pdf.Kind) string { return strings.ReplaceAll(string(k), "_", "-") }
 
-// previewDPI is the preview's resolution: an A4 page 662 pixels wide,
-// sharp at the preview's width and quick to draw.
-const previewDPI = 80
+// previewDPI is the preview's resolution: an A4 page 827 pixels wide,
+// drawn smaller in the window (sharp also on a scaled display) and quick
+// to rasterise.
+const previewDPI = 100
 
 // pdftoppm draws every page of path as dir/page-N.png.
 func pdftoppm(bin, path, dir string) ([]string, error) {
