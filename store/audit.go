@@ -113,14 +113,16 @@ func (db *DB) LogKind(actor app.Actor, action string, caseID app.ID, kind string
 
 // History returns the audit records that concern the case (AuditRecord.
 // Concerns: its views, changes, prints and exports, and the searches that
-// found it), newest first, at most limit of them (limit <= 0: all). It
-// reads the log backwards from its end and stops at limit, so the cost is
-// the number of records written since the limit-th one about the case; a
-// case with fewer records than limit costs a scan of the whole log (see
-// docs/store.md, "History"). Reading the history writes no record: it
-// shows ids, times and actions, no citizen data.
+// found it), newest first, at most limit of them (limit <= 0: all).
 //
-// Errors: unauthorized (RuleNotOpen); internal (RuleDamaged).
+// It reads them through an index in memory (auditIndex): the first call
+// after an unlock reads the whole log once to build it, every later call
+// reads only the records appended since, then decrypts the case's own
+// records (docs/store.md, "History"). Reading the history writes no
+// record: it shows ids, times and actions, no citizen data.
+//
+// Errors: invalid (a malformed case id); unauthorized (RuleNotOpen);
+// internal (RuleDamaged).
 func (db *DB) History(caseID app.ID, limit int) ([]app.AuditRecord, error) {
 	if err := caseID.Validate(); err != nil {
 		return nil, err
@@ -131,15 +133,29 @@ func (db *DB) History(caseID app.ID, limit int) ([]app.AuditRecord, error) {
 		if err != nil {
 			return err
 		}
+		ix := db.cache.auditIndex()
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
 		c := b.Cursor()
-		for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
+		for k, v := c.Seek(seqKey(ix.seq + 1)); k != nil; k, v = c.Next() {
 			r, err := openAudit(t, k, v)
 			if err != nil {
 				return err
 			}
-			if r.Concerns(caseID) {
-				out = append(out, *r)
+			ix.add(r)
+		}
+		seqs := ix.byCase[caseID]
+		for i := len(seqs) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+			k := seqKey(seqs[i])
+			v := b.Get(k)
+			if v == nil {
+				continue // indexed by a newer read than this one
 			}
+			r, err := openAudit(t, k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, *r)
 		}
 		return nil
 	})

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
@@ -80,4 +81,72 @@ func TestHistoryErrors(t *testing.T) {
 	wantRule(t, db.LogKind(caseworker, app.ActionPrinted, "", long), app.CodeInvalid, "")
 	db.Lock()
 	wantRule(t, func() error { _, err := db.History("sag-1", 0); return err }(), app.CodeUnauthorized, store.RuleNotOpen)
+}
+
+// BenchmarkHistory reads a case's newest 500 records from a log of 50,000
+// (a caseworker's months of views, changes and searches), one in 50 of
+// them about the case. "cold" is the first call after an unlock (it reads
+// the whole log to build the index), "warm" every later one (it reads the
+// records appended since, here none).
+func BenchmarkHistory(b *testing.B) {
+	opts, _ := testOptions(b)
+	path := filepath.Join(b.TempDir(), "h.db")
+	db := MustCreate(b, path, opts)
+	const n = 50_000
+	id := app.ID("sag-bench")
+	for start := 0; start < n; start += 5000 {
+		rs := make([]app.AuditRecord, 0, 5000)
+		for i := start; i < start+5000; i++ {
+			r := app.AuditRecord{Actor: caseworker, Action: app.ActionViewed, Sag: "sag-other"}
+			if i%50 == 0 {
+				r.Sag = id
+			}
+			rs = append(rs, r)
+		}
+		mustNoErr(b, db.AppendAudit(rs), "AppendAudit")
+	}
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			db.Lock()
+			mustNoErr(b, db.Unlock(testPassword), "Unlock")
+			b.StartTimer()
+			if _, err := db.History(id, 500); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		for b.Loop() {
+			if got, err := db.History(id, 500); err != nil || len(got) != 500 {
+				b.Fatalf("History = %d records, %v", len(got), err)
+			}
+		}
+	})
+}
+
+// TestHistoryFollowsTheLog: the index History keeps sees records written
+// after it was built, by every writer, and is rebuilt after Lock/Unlock.
+func TestHistoryFollowsTheLog(t *testing.T) {
+	db := MustOpen(t)
+	a := seed(t, db, canaryCPR, canaryName)
+	count := func(want int, when string) {
+		t.Helper()
+		got, err := db.History(a.ID, 0)
+		mustNoErr(t, err, "History")
+		if len(got) != want {
+			t.Errorf("%s: History has %d records, want %d: %+v", when, len(got), want, got)
+		}
+	}
+	count(0, "before any")
+	_, err := db.View(a.ID, caseworker)
+	mustNoErr(t, err, "View")
+	count(1, "after a view")
+	mustCommit(t, db, notat(t, a.ID, "Ringede"))
+	mustNoErr(t, db.LogKind(caseworker, app.ActionPrinted, a.ID, "min_plan"), "LogKind")
+	mustNoErr(t, db.AppendAudit([]app.AuditRecord{{Action: app.ActionSearched, Sager: []app.ID{"sag-x", a.ID}, Hits: 2}}), "AppendAudit")
+	count(4, "after a commit, a print and a search")
+	db.Lock()
+	mustNoErr(t, db.Unlock(testPassword), "Unlock")
+	count(4, "after Lock and Unlock")
 }
