@@ -321,14 +321,12 @@ func (p *planTab) show(s *app.Sag) {
 	p.statusTekst.SetText(in.StatusTekst)
 	p.ansvarlig.SetText(in.Ansvarlig.Navn)
 	p.jobcenter.SetText(in.Ansvarlig.Organisation)
-	if pl == nil {
-		p.print.Disable()
-		p.savePDF.Disable()
-		p.showPrev.Disable()
-	} else if p.v.c.o.Documents != nil {
-		p.print.Enable()
-		p.savePDF.Enable()
-		p.showPrev.Enable()
+	for _, b := range []*widget.Button{p.print, p.savePDF, p.showPrev} {
+		if pl != nil && p.v.c.o.Documents != nil {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
 	}
 	p.pages.RemoveAll()
 	p.result.RemoveAll()

@@ -179,3 +179,34 @@ func TestHistoryListsChangeAndView(t *testing.T) {
 		t.Errorf("intro = %q", intro)
 	}
 }
+
+// outboxCases is a fake caseload whose every saved command is still in
+// the outbox.
+type outboxCases struct{ *fakeCases }
+
+func (o outboxCases) Pending() ([]app.PendingCommand, error) {
+	out := make([]app.PendingCommand, len(o.commits))
+	for i, c := range o.commits {
+		out[i] = app.PendingCommand{Seq: uint64(i + 1), Command: c, Status: app.StatusPending}
+	}
+	return out, nil
+}
+
+// TestHistoryMarksUnsentChanges: a change still in the outbox says
+// "Ikke sendt" in the Historik tab.
+func TestHistoryMarksUnsentChanges(t *testing.T) {
+	cases := threeCases(t)
+	h := newHarness(t, &fakeAccount{left: 10}, outboxCases{cases}, ui.SignInForm{})
+	_, _, password, submit, _ := h.c.StartForm()
+	test.Type(password, rightPassword)
+	test.Tap(submit)
+	test.Type(h.c.SearchEntry(), "ida")
+	h.c.SearchEntry().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	entry, add, _ := h.c.Journal()
+	test.Type(entry, "Ringede om CV")
+	test.Tap(add)
+	_, rows := h.c.History()
+	if len(rows) != 2 || rows[0][1] != "Ændring: Notat tilføjet · Ikke sendt" || rows[1][1] != "Sagen vist" {
+		t.Errorf("history rows = %q", rows)
+	}
+}
