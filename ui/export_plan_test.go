@@ -34,6 +34,9 @@ func (c *Client) Plan() PlanForm {
 // ShowPlanPreview selects the Plan tab's preview.
 func (c *Client) ShowPlanPreview() { c.main.view.plan.sub.SelectIndex(1) }
 
+// ShowPlanEdit selects the Plan tab's edit form.
+func (c *Client) ShowPlanEdit() { c.main.view.plan.sub.SelectIndex(0) }
+
 // SetSaveDialog replaces the file dialog of "Gem som PDF".
 func (c *Client) SetSaveDialog(f func(name string, done func(io.WriteCloser, error))) {
 	c.main.view.plan.saveDialog = f

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -77,6 +78,7 @@ type planTab struct {
 	result                   *fyne.Container // the dry run's consequences or refusal
 
 	pages   *fyne.Container // the preview's page images
+	shown   string          // the plan and version the pages show, "" for none
 	preview *container.Scroll
 	sub     *container.AppTabs // Redigér | Forhåndsvisning
 	content fyne.CanvasObject
@@ -169,6 +171,7 @@ func newPlanTab(v *caseView) *planTab {
 			done(w, nil)
 		}, v.c.w)
 		d.SetFileName(name)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		d.Show()
 	}
 	return p
@@ -329,6 +332,7 @@ func (p *planTab) show(s *app.Sag) {
 		}
 	}
 	p.pages.RemoveAll()
+	p.shown = ""
 	p.result.RemoveAll()
 	if p.sub.SelectedIndex() == 1 {
 		p.renderPreview()
@@ -719,6 +723,14 @@ func (p *planTab) onSavePDF() {
 func (p *planTab) renderPreview() {
 	c := p.v.c
 	id := p.planID()
+	key := ""
+	if pl := current(p.v.sag); pl != nil {
+		key = string(pl.ID) + "/" + strconv.Itoa(pl.Version) + "/" + pl.Status
+	}
+	if key != "" && key == p.shown {
+		return // these pages are up
+	}
+	p.shown = ""
 	p.pages.RemoveAll()
 	if c.o.Documents == nil || id == "" {
 		p.pages.Add(lowLabel(lang.L("plan.preview.none")))
@@ -739,6 +751,9 @@ func (p *planTab) renderPreview() {
 			}
 			for i, img := range imgs {
 				p.pages.Add(p.page(img, i+1, len(imgs)))
+			}
+			if err == nil && len(imgs) > 0 {
+				p.shown = key
 			}
 			p.pages.Add(lowLabel(lang.L("plan.preview.pages", map[string]any{"Sider": len(imgs), "Ms": time.Since(start).Milliseconds()})))
 			p.pages.Refresh()

@@ -155,6 +155,12 @@ func TestPlanPublishPrintAndSave(t *testing.T) {
 	if !slices.Equal(docs.previews, []app.ID{g.PlanID}) || !labelled(p.Pages, "Side 2 af 2") {
 		t.Errorf("preview: %v, %q", docs.previews, labelTexts(p.Pages))
 	}
+	h.c.Plan() // away to the edit form and back: the same version is not drawn again
+	h.c.ShowPlanEdit()
+	h.c.ShowPlanPreview()
+	if len(docs.previews) != 1 || !labelled(p.Pages, "Side 2 af 2") {
+		t.Errorf("previews after coming back = %v, %q", docs.previews, labelTexts(p.Pages))
+	}
 }
 
 // TestHistoryListsChangeAndView: the Historik tab shows the case's view
