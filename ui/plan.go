@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -159,8 +158,11 @@ func newPlanTab(v *caseView) *planTab {
 			p.renderPreview()
 		}
 	}
-	actions := container.NewHBox(p.check, p.save, p.publish, layout.NewSpacer(), p.showPrev, p.print, p.savePDF)
-	top := container.NewVBox(p.title, actions, p.message, p.result)
+	// Two rows, so the tab fits the case view of a 1024-pixel window: the
+	// plan's title with the paper's buttons, then the record's.
+	p.title.Truncation = fyne.TextTruncateEllipsis
+	paper := container.NewBorder(nil, nil, nil, container.NewHBox(p.showPrev, p.print, p.savePDF), p.title)
+	top := container.NewVBox(paper, container.NewHBox(p.check, p.save, p.publish), p.message, p.result)
 	p.content = container.NewBorder(top, nil, nil, nil, p.sub)
 	p.saveDialog = func(name string, done func(io.WriteCloser, error)) {
 		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
