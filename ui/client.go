@@ -46,6 +46,10 @@ type Options struct {
 	// time.AfterFunc. The search field logs its query with it.
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 
+	// DeviceName names this computer in the Historik tab (the replica's
+	// audit records are all this computer's); "" says "this computer".
+	DeviceName string
+
 	// About is the small print under the start screens (version, rule set).
 	About string
 

@@ -13,6 +13,9 @@ import (
 // harness builds its Options without one); cases opened later use it.
 func (c *Client) SetDocuments(d Documents) { c.o.Documents = d }
 
+// SetDeviceName names this computer as Options.DeviceName does.
+func (c *Client) SetDeviceName(n string) { c.o.DeviceName = n }
+
 // PlanForm is the Plan tab's widgets.
 type PlanForm struct {
 	Jobmaal, Antal, KontaktDato, Ansvarlig, Jobcenter *widget.Entry

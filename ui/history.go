@@ -92,7 +92,7 @@ func (h *historyTab) lines(r app.AuditRecord) (head, what string) {
 		who = lang.L("history.system")
 	}
 	head = lang.L("history.meta", map[string]any{"Dato": formatDate(r.At), "Tid": r.At.Local().Format("15:04"),
-		"Hvem": who, "Enhed": lang.L("history.this_device")})
+		"Hvem": who, "Enhed": h.device()})
 	switch r.Action {
 	case app.ActionViewed:
 		what = lang.L("history.viewed")
@@ -113,6 +113,14 @@ func (h *historyTab) lines(r app.AuditRecord) (head, what string) {
 		what = r.Action
 	}
 	return head, what
+}
+
+// device names the computer the records are from: the replica's own.
+func (h *historyTab) device() string {
+	if n := h.v.c.o.DeviceName; n != "" {
+		return lang.L("history.this_device_named", map[string]any{"Navn": n})
+	}
+	return lang.L("history.this_device")
 }
 
 // kindText names a command kind ("gem_plan" → "Plan gemt"), or the kind.

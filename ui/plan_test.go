@@ -199,7 +199,7 @@ func (o outboxCases) Pending() ([]app.PendingCommand, error) {
 }
 
 // TestHistoryMarksUnsentChanges: a change still in the outbox says
-// "Ikke sendt" in the Historik tab.
+// "Ikke sendt" in the Historik tab, and the rows name this computer.
 func TestHistoryMarksUnsentChanges(t *testing.T) {
 	cases := threeCases(t)
 	h := newHarness(t, &fakeAccount{left: 10}, outboxCases{cases}, ui.SignInForm{})
@@ -211,8 +211,10 @@ func TestHistoryMarksUnsentChanges(t *testing.T) {
 	entry, add, _ := h.c.Journal()
 	test.Type(entry, "Ringede om CV")
 	test.Tap(add)
+	h.c.SetDeviceName("laptop-KS-03")
 	_, rows := h.c.History()
-	if len(rows) != 2 || rows[0][1] != "Ændring: Notat tilføjet · Ikke sendt" || rows[1][1] != "Sagen vist" {
+	if len(rows) != 2 || rows[0][1] != "Ændring: Notat tilføjet · Ikke sendt" || rows[1][1] != "Sagen vist" ||
+		!strings.HasSuffix(rows[0][0], "· cw1 · denne computer (laptop-KS-03)") {
 		t.Errorf("history rows = %q", rows)
 	}
 }

@@ -139,7 +139,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, log *slog.Lo
 	defer cancel()
 	c := ui.New(ui.Options{
 		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, Texts: cat,
-		SignIn: form, About: about(version, rules, app.DateOf(time.Now())),
+		SignIn: form, About: about(version, rules, app.DateOf(time.Now())), DeviceName: acct.deviceName,
 		OnScreen: func(name string) { log.Info("screen", "name", name) },
 	})
 	c.Start(ctx)
