@@ -21,7 +21,9 @@ type PlanForm struct {
 	Jobmaal, Antal, KontaktDato, Ansvarlig, Jobcenter *widget.Entry
 	Check, Save, Publish, Print, SavePDF              *widget.Button
 	Title, Message                                    *widget.Label
+	Plans, Type                                       *widget.Select
 	Result, Pages                                     *fyne.Container
+	TypeRow                                           fyne.CanvasObject // shown for a new plan only
 }
 
 // Plan returns the open case's Plan tab after selecting it.
@@ -31,7 +33,7 @@ func (c *Client) Plan() PlanForm {
 	p := v.plan
 	return PlanForm{Jobmaal: p.jobmaal, Antal: p.antal, KontaktDato: p.kontaktDato, Ansvarlig: p.ansvarlig, Jobcenter: p.jobcenter,
 		Check: p.check, Save: p.save, Publish: p.publish, Print: p.print, SavePDF: p.savePDF,
-		Title: p.title, Message: p.message, Result: p.result, Pages: p.pages}
+		Title: p.title, Message: p.message, Result: p.result, Pages: p.pages, Plans: p.plans, Type: p.typ, TypeRow: p.typForm}
 }
 
 // ShowPlanPreview selects the Plan tab's preview.

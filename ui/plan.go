@@ -49,6 +49,10 @@ type planTab struct {
 	v *caseView
 
 	title   *widget.Label  // "Jobplan · version 3 · offentliggjort 12.05.2026"
+	plans   *widget.Select // which of the case's plans the form edits, or a new one
+	planIDs []app.ID       // the plans in plans' order; "" for "Ny plan"
+	choice  app.ID         // the plan the form edits; "" for a new plan
+	newPlan bool           // the caseworker chose "Ny plan"
 	typ     *widget.Select // the new plan's type
 	typForm *widget.Form   // its row, hidden once the plan exists
 	typOf   map[string]string
@@ -106,6 +110,7 @@ func newPlanTab(v *caseView) *planTab {
 	}
 	p.typ = widget.NewSelect(typNames, nil)
 	p.typ.SetSelectedIndex(0)
+	p.plans = widget.NewSelect(nil, nil)
 	multi := func(ph string) *widget.Entry {
 		e := widget.NewMultiLineEntry()
 		e.SetPlaceHolder(ph)
@@ -189,6 +194,7 @@ func (p *planTab) form() fyne.CanvasObject {
 	})
 	p.typForm = f(item(lang.L("plan.type"), p.typ))
 	return container.NewVBox(
+		f(item(lang.L("plan.which"), p.plans)),
 		p.typForm,
 		heading(lang.L("plan.goals")),
 		f(item(lang.L("plan.jobmaal"), p.jobmaal), item(lang.L("plan.uddannelsesmaal"), p.uddmaal)),
@@ -277,9 +283,8 @@ func hoursText(h, m int) string {
 	return fmt.Sprintf("%d:%02d", h, m)
 }
 
-// current is the plan the tab edits: the newest of the case's plans, nil
-// when it has none.
-func current(s *app.Sag) *app.Plan {
+// newest is the case's most recently changed plan, nil when it has none.
+func newest(s *app.Sag) *app.Plan {
 	var cur *app.Plan
 	for i := range s.Planer {
 		pl := &s.Planer[i]
@@ -290,9 +295,46 @@ func current(s *app.Sag) *app.Plan {
 	return cur
 }
 
-// show fills the form with the case's current plan (or an empty one).
+// current is the plan the form edits, nil for a new one.
+func (p *planTab) current() *app.Plan {
+	if i := p.v.sag.FindPlan(p.choice); p.choice != "" && i >= 0 {
+		return &p.v.sag.Planer[i]
+	}
+	return nil
+}
+
+// show lists the case's plans and fills the form with the chosen one:
+// the one chosen before, else the newest; an empty form for a new plan.
 func (p *planTab) show(s *app.Sag) {
-	pl := current(s)
+	if p.choice == "" || s.FindPlan(p.choice) < 0 {
+		p.choice = ""
+		if pl := newest(s); pl != nil && !p.newPlan {
+			p.choice = pl.ID
+		}
+	}
+	var names []string
+	p.planIDs = p.planIDs[:0]
+	for i := range s.Planer {
+		names = append(names, p.planTitle(&s.Planer[i]))
+		p.planIDs = append(p.planIDs, s.Planer[i].ID)
+	}
+	names = append(names, lang.L("plan.new"))
+	p.planIDs = append(p.planIDs, "")
+	p.plans.OnChanged = nil
+	p.plans.SetOptions(names)
+	p.plans.SetSelectedIndex(slices.Index(p.planIDs, p.choice))
+	p.plans.OnChanged = func(string) {
+		p.v.c.touch()
+		p.choice = p.planIDs[p.plans.SelectedIndex()]
+		p.newPlan = p.choice == ""
+		p.fill()
+	}
+	p.fill()
+}
+
+// fill puts the chosen plan's content in the form (or empties it).
+func (p *planTab) fill() {
+	pl := p.current()
 	var in app.PlanIndhold
 	if pl != nil {
 		in = pl.PlanIndhold
@@ -301,6 +343,9 @@ func (p *planTab) show(s *app.Sag) {
 	} else {
 		p.typForm.Show()
 		p.title.SetText(lang.L("plan.none"))
+		if len(p.v.sag.Planer) > 0 {
+			p.title.SetText(lang.L("plan.new_title"))
+		}
 	}
 	p.jobmaal.SetText(strings.Join(in.Jobmaal, "\n"))
 	p.uddmaal.SetText(strings.Join(in.Uddannelsesmaal, "\n"))
@@ -415,7 +460,7 @@ func hours(s string) (h, m int, err error) {
 // such as a pålæg or the sygedagpenge agreement, stay as they are).
 func (p *planTab) indhold() (app.PlanIndhold, error) {
 	var in app.PlanIndhold
-	if pl := current(p.v.sag); pl != nil {
+	if pl := p.current(); pl != nil {
 		in = pl.PlanIndhold
 	}
 	in.Jobmaal = lines(p.jobmaal.Text)
@@ -479,7 +524,7 @@ func (p *planTab) commands(publish bool) ([]app.Command, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := current(p.v.sag)
+	pl := p.current()
 	var bodies []app.Body
 	var planID app.ID
 	if pl != nil {
@@ -626,6 +671,9 @@ func (p *planTab) commit(publish bool) {
 		fyne.Do(func() {
 			p.save.Enable()
 			p.publish.Enable()
+			if g, ok := cmds[0].Body.(*app.GemPlan); ok && g.Type != "" && last != nil {
+				p.choice, p.newPlan = g.PlanID, false // the new plan is the one to go on with
+			}
 			if last != nil && last.Sag != nil {
 				p.v.show(last.Sag)
 				p.v.changed()
@@ -645,7 +693,7 @@ func (p *planTab) commit(publish bool) {
 
 // planID is the saved plan the documents are made of, or "" (none yet).
 func (p *planTab) planID() app.ID {
-	if pl := current(p.v.sag); pl != nil {
+	if pl := p.current(); pl != nil {
 		return pl.ID
 	}
 	return ""
@@ -726,7 +774,7 @@ func (p *planTab) renderPreview() {
 	c := p.v.c
 	id := p.planID()
 	key := ""
-	if pl := current(p.v.sag); pl != nil {
+	if pl := p.current(); pl != nil {
 		key = string(pl.ID) + "/" + strconv.Itoa(pl.Version) + "/" + pl.Status
 	}
 	if key != "" && key == p.shown {

@@ -218,3 +218,37 @@ func TestHistoryMarksUnsentChanges(t *testing.T) {
 		t.Errorf("history rows = %q", rows)
 	}
 }
+
+// TestSecondPlan: "Ny plan …" empties the form and asks for the type; the
+// new plan is saved with a new id next to the first, and the form then
+// edits it.
+func TestSecondPlan(t *testing.T) {
+	_, cases, _, p := openPlan(t)
+	test.Type(p.Jobmaal, "Lagermedarbejder")
+	test.Type(p.Ansvarlig, "Kåre Sørensen")
+	test.Tap(p.Save)
+	if len(cases.commits) != 1 || p.TypeRow.Visible() {
+		t.Fatalf("first plan: %d commits, type row visible %v; %q", len(cases.commits), p.TypeRow.Visible(), p.Message.Text)
+	}
+	first := cases.commits[0].Body.(*app.GemPlan).PlanID
+	if got := p.Plans.Options; len(got) != 2 || got[1] != "Ny plan …" || p.Plans.SelectedIndex() != 0 {
+		t.Fatalf("plans = %q, selected %d", got, p.Plans.SelectedIndex())
+	}
+	p.Plans.SetSelectedIndex(1)
+	if p.Jobmaal.Text != "" || !p.TypeRow.Visible() || !strings.HasPrefix(p.Title.Text, "Ny plan") {
+		t.Fatalf("after Ny plan: jobmål %q, type visible %v, title %q", p.Jobmaal.Text, p.TypeRow.Visible(), p.Title.Text)
+	}
+	p.Type.SetSelected("Uddannelsesplan")
+	test.Type(p.Jobmaal, "Pædagogmedhjælper")
+	test.Tap(p.Save)
+	if len(cases.commits) != 2 {
+		t.Fatalf("commits = %d; %q", len(cases.commits), p.Message.Text)
+	}
+	g := cases.commits[1].Body.(*app.GemPlan)
+	if g.PlanID == first || g.Type != app.PlanUddannelse {
+		t.Errorf("second GemPlan = %+v", g)
+	}
+	if !strings.HasPrefix(p.Title.Text, "Uddannelsesplan · version 1 · udkast") || len(p.Plans.Options) != 3 || p.Jobmaal.Text != "Pædagogmedhjælper" {
+		t.Errorf("after saving: title %q, plans %q, jobmål %q", p.Title.Text, p.Plans.Options, p.Jobmaal.Text)
+	}
+}
