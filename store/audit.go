@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"strconv"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -85,6 +86,80 @@ func (db *DB) Log(actor app.Actor, action string, caseID app.ID) error {
 	return db.update(func(t txn) error {
 		return t.appendAudit(app.AuditRecord{At: db.now(), Actor: actor, Action: action, Sag: caseID})
 	})
+}
+
+// LogKind is Log with a kind: the document a print or a saved PDF was
+// (pdf's Kind, e.g. "min_plan"), so the case's history says what left the
+// computer.
+//
+// Errors: as Log; invalid for a kind longer than 64 bytes (the sync
+// protocol's limit).
+func (db *DB) LogKind(actor app.Actor, action string, caseID app.ID, kind string) error {
+	if action == "" {
+		return app.Errorf(app.CodeInvalid, "", "invalid.action_log_missing").WithField("action")
+	}
+	if len(kind) > 64 {
+		return app.Errorf(app.CodeInvalid, "", "invalid.text.too_long", "felt", "kind", "antal", strconv.Itoa(len(kind)), "max", "64").WithField("kind")
+	}
+	if caseID != "" {
+		if err := caseID.Validate(); err != nil {
+			return err
+		}
+	}
+	return db.update(func(t txn) error {
+		return t.appendAudit(app.AuditRecord{At: db.now(), Actor: actor, Action: action, Sag: caseID, Kind: kind})
+	})
+}
+
+// History returns the audit records that concern the case (AuditRecord.
+// Concerns: its views, changes, prints and exports, and the searches that
+// found it), newest first, at most limit of them (limit <= 0: all).
+//
+// It reads them through an index in memory (auditIndex): the first call
+// after an unlock reads the whole log once to build it, every later call
+// reads only the records appended since, then decrypts the case's own
+// records (docs/store.md, "History"). Reading the history writes no
+// record: it shows ids, times and actions, no citizen data.
+//
+// Errors: invalid (a malformed case id); unauthorized (RuleNotOpen);
+// internal (RuleDamaged).
+func (db *DB) History(caseID app.ID, limit int) ([]app.AuditRecord, error) {
+	if err := caseID.Validate(); err != nil {
+		return nil, err
+	}
+	var out []app.AuditRecord
+	err := db.read(func(t txn) error {
+		b, err := t.bucket(bAudit)
+		if err != nil {
+			return err
+		}
+		ix := db.cache.auditIndex()
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+		c := b.Cursor()
+		for k, v := c.Seek(seqKey(ix.seq + 1)); k != nil; k, v = c.Next() {
+			r, err := openAudit(t, k, v)
+			if err != nil {
+				return err
+			}
+			ix.add(r)
+		}
+		seqs := ix.byCase[caseID]
+		for i := len(seqs) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+			k := seqKey(seqs[i])
+			v := b.Get(k)
+			if v == nil {
+				continue // indexed by a newer read than this one
+			}
+			r, err := openAudit(t, k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, *r)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Audit returns up to limit audit records with a sequence above after, in

@@ -15,6 +15,51 @@ type viewCache struct {
 	m   map[app.ID]*app.Sag
 	max int
 	tip *auditTip // the last committed audit record, see appendAudit
+	// hist lists each case's audit records for History; nil until the
+	// first History after a reset.
+	hist *auditIndex
+}
+
+// auditIndex lists, per case, the sequences of the audit records that
+// concern it (app.AuditRecord.Concerns) up to seq, so History decrypts a
+// case's records only, not the whole log. History builds it from the log
+// at its first call after a reset (Unlock, Lock, Purge) and brings it up
+// to date at every call by reading the records appended since; nothing
+// else writes it. It holds opaque case ids and sequences, no citizen data.
+type auditIndex struct {
+	mu     sync.Mutex
+	seq    uint64
+	byCase map[app.ID][]uint64
+}
+
+// add indexes r, the record after ix.seq.
+func (ix *auditIndex) add(r *app.AuditRecord) {
+	put := func(id app.ID) {
+		if id == "" {
+			return
+		}
+		if l := ix.byCase[id]; len(l) == 0 || l[len(l)-1] != r.Seq {
+			ix.byCase[id] = append(l, r.Seq)
+		}
+	}
+	put(r.Sag)
+	for _, id := range r.Sager {
+		put(id)
+	}
+	ix.seq = r.Seq
+}
+
+// auditIndex returns the audit index, creating an empty one after a reset.
+func (c *viewCache) auditIndex() *auditIndex {
+	if c == nil {
+		return &auditIndex{byCase: map[app.ID][]uint64{}}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hist == nil {
+		c.hist = &auditIndex{byCase: map[app.ID][]uint64{}}
+	}
+	return c.hist
 }
 
 // auditTip is the sequence and hash of the last audit record, so that
@@ -81,4 +126,5 @@ func (c *viewCache) reset() {
 	defer c.mu.Unlock()
 	clear(c.m)
 	c.tip = nil
+	c.hist = nil
 }

@@ -17,6 +17,10 @@ type Caseload interface {
 	Commit(cmd app.Command) (*app.Result, error)
 	Conflicts(caseID app.ID) ([]app.Conflict, error)
 	Pending() ([]app.PendingCommand, error)
+	// History is the case's audit records, newest first, at most limit
+	// (limit <= 0: all): the Historik tab. Reading it is not logged: it
+	// shows ids, times and actions, no citizen data.
+	History(caseID app.ID, limit int) ([]app.AuditRecord, error)
 }
 
 // Account is the caseworker's sign-in and the lock of the local replica.

@@ -25,6 +25,8 @@ type caseView struct {
 	tabs     *container.AppTabs
 	overblik *container.Scroll
 	journal  *journal
+	plan     *planTab
+	history  *historyTab
 	content  fyne.CanvasObject
 }
 
@@ -34,16 +36,23 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.header.Truncation = fyne.TextTruncateEllipsis
 	v.overblik = container.NewVScroll(widget.NewLabel(""))
 	v.journal = newJournal(v)
+	v.plan = newPlanTab(v)
+	v.history = newHistoryTab(v)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
 		container.NewTabItem(lang.L("case.tab.journal"), v.journal.content),
 		comingTab("case.tab.fravaer"),
 		comingTab("case.tab.samtaler"),
-		comingTab("case.tab.plan"),
-		comingTab("case.tab.historik"),
+		container.NewTabItem(lang.L("case.tab.plan"), v.plan.content),
+		container.NewTabItem(lang.L("case.tab.historik"), v.history.content),
 		comingTab("case.tab.konflikter"),
 	)
-	v.tabs.OnSelected = func(*container.TabItem) { c.touch() }
+	v.tabs.OnSelected = func(it *container.TabItem) {
+		c.touch()
+		if it.Content == v.history.content {
+			v.history.load()
+		}
+	}
 	v.content = container.NewBorder(v.header, nil, nil, nil, v.tabs)
 	v.show(s)
 	return v
@@ -68,6 +77,10 @@ func (v *caseView) show(s *app.Sag) {
 	v.overblik.Content = v.overblikContent(s)
 	v.overblik.Refresh()
 	v.journal.show(s)
+	v.plan.show(s)
+	if v.tabs.Selected() != nil && v.tabs.Selected().Content == v.history.content {
+		v.history.load()
+	}
 }
 
 // today is the caseworker's date (Copenhagen, as the domain counts).

@@ -26,6 +26,9 @@ type Options struct {
 	Account Account
 	Cases   Caseload
 	Sync    Sync
+	// Documents prints the plan, saves it as PDF and previews it; nil
+	// disables those buttons.
+	Documents Documents
 	// Rules are the rule tables: the Overblik's duties and deadlines and
 	// the names of kontaktgrupper, categories and fravær types.
 	Rules *app.Rules
@@ -46,6 +49,9 @@ type Options struct {
 	// Settings keeps the caseworker's choices (the language); nil hides
 	// the settings button.
 	Settings Settings
+	// DeviceName names this computer in the Historik tab (the replica's
+	// audit records are all this computer's); "" says "this computer".
+	DeviceName string
 
 	// About is the small print under the start screens (version, rule set).
 	About string
@@ -188,7 +194,8 @@ func (c *Client) showMain() {
 	c.o.OnScreen("main")
 }
 
-// addShortcuts binds Ctrl+F (search), Ctrl+N (new note) and Ctrl+L (lock).
+// addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock)
+// and Ctrl+P (print the open case's plan).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
 	add := func(key fyne.KeyName, fn func()) {
@@ -208,6 +215,11 @@ func (c *Client) addShortcuts() {
 		}
 	})
 	add(fyne.KeyL, func() { c.lock(lang.L("lock.manual")) })
+	add(fyne.KeyP, func() {
+		if c.main != nil && c.main.view != nil {
+			c.main.view.plan.onPrint()
+		}
+	})
 }
 
 // Lock locks the client now, as Ctrl+L does.

@@ -70,6 +70,7 @@ type fakeCases struct {
 	searches []string
 	views    []app.ID
 	commits  []app.Command
+	audit    []app.AuditRecord // views and commits, oldest first (History)
 }
 
 func newFakeCases(t *testing.T, cases ...*app.Sag) *fakeCases {
@@ -114,6 +115,7 @@ func (f *fakeCases) find(id app.ID) *app.Sag {
 
 func (f *fakeCases) View(id app.ID, _ app.Actor) (*app.Sag, error) {
 	f.views = append(f.views, id)
+	f.audit = append(f.audit, app.AuditRecord{Seq: uint64(len(f.audit) + 1), At: testNow, Action: app.ActionViewed, Sag: id, Actor: app.Actor{Rolle: app.RolleSagsbehandler, ID: "cw1"}})
 	if s := f.find(id); s != nil {
 		return s.Clone(), nil
 	}
@@ -130,9 +132,22 @@ func (f *fakeCases) Commit(cmd app.Command) (*app.Result, error) {
 		return nil, err
 	}
 	f.commits = append(f.commits, cmd)
+	f.audit = append(f.audit, app.AuditRecord{Seq: uint64(len(f.audit) + 1), At: cmd.At, Actor: cmd.Actor, Action: app.ActionChanged, Sag: cmd.Sag, Command: cmd.ID, Kind: cmd.Body.Kind()})
 	*s = *res.Sag.Clone()
 	f.pending[cmd.Sag]++
 	return res, nil
+}
+
+// History returns the case's views and commits, newest first, as the
+// replica's audit log would.
+func (f *fakeCases) History(id app.ID, limit int) ([]app.AuditRecord, error) {
+	var out []app.AuditRecord
+	for i := len(f.audit) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+		if f.audit[i].Concerns(id) {
+			out = append(out, f.audit[i])
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeCases) Conflicts(app.ID) ([]app.Conflict, error) { return nil, nil }

@@ -473,3 +473,29 @@ func (a *account) Pending() ([]app.PendingCommand, error) {
 	}
 	return db.Pending()
 }
+
+// History implements ui.Caseload.
+func (a *account) History(id app.ID, limit int) ([]app.AuditRecord, error) {
+	db, err := a.replica()
+	if err != nil {
+		return nil, err
+	}
+	return db.History(id, limit)
+}
+
+// LogKind records a print or a saved PDF in the replica's audit log
+// (documents' auditLog).
+func (a *account) LogKind(actor app.Actor, action string, id app.ID, kind string) error {
+	db, err := a.replica()
+	if err != nil {
+		return err
+	}
+	return db.LogKind(actor, action, id, kind)
+}
+
+// User is the user name of the sign-in, named in a printed plan's footer.
+func (a *account) User() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg.User
+}
