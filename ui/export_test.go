@@ -44,6 +44,9 @@ func (c *Client) Filters() (unsent, conflicts *widget.Check, kg *widget.Select) 
 	return l.unsent, l.conflicts, l.kg
 }
 
+// OverdueFilter is the case list's "deadline passed" filter.
+func (c *Client) OverdueFilter() *widget.Check { return c.main.list.overdue }
+
 // Shown returns the names of the cases the list shows.
 func (c *Client) Shown() []string {
 	var names []string
