@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"feltsag.dk/feltsag/app"
@@ -74,4 +75,9 @@ func (c *Client) OpenCase() (app.ID, string) {
 func (c *Client) Journal() (*widget.Entry, *widget.Button, *widget.Label) {
 	j := c.main.view.journal
 	return j.entry, j.add, j.saved
+}
+
+// TimelineWidget is the Overblik's timeline widget for tl.
+func TimelineWidget(tl Timeline, names func(kind, code string) string) fyne.Widget {
+	return newTimeline(tl, names)
 }

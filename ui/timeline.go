@@ -1,0 +1,438 @@
+package ui
+
+import (
+	"image/color"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// The Overblik's timeline (issue 10 §2): a citizen's last six months and
+// next three in one look. TimelineOf maps a case to what is drawn (no
+// Fyne); timelineWidget draws it with the theme's colours.
+
+// Months of the timeline before and after today.
+const (
+	timelineBefore = 6
+	timelineAfter  = 3
+)
+
+// Timeline is what the Overblik's timeline shows of one case: its window
+// (From to To, both inclusive), today, month ticks and, per row, the
+// periods and marks that fall in the window, clipped to it.
+type Timeline struct {
+	From, To, Today app.Date
+	Months          []app.Date // the first day of every month in the window
+
+	KG       []Band // kontaktgruppe periods; Code is the KG number
+	Tilmeldt []Band // tilmelding periods
+	Fravaer  []Band // fravær; Kind is BandFerie, BandSygdom or BandAndet, Code the type
+	Samtaler []Mark // Kind is the samtale's status (afholdt, udeblevet, planlagt)
+	Frister  []Mark // Kind is the deadline's status, Code its name
+}
+
+// Band is a period on the timeline, clipped to the window. Open means it
+// goes on after To (no end date, or one after the window).
+type Band struct {
+	Start, Slut app.Date
+	Open        bool
+	Kind, Code  string
+}
+
+// Mark is one date on the timeline.
+type Mark struct {
+	Dato       app.Date
+	Kind, Code string
+}
+
+// Fravær kinds on the timeline: ferie and sickness have their own colour,
+// the other types share one.
+const (
+	BandFerie  = "ferie"
+	BandSygdom = "sygdom"
+	BandAndet  = "andet"
+)
+
+// TimelineOf maps the case s to its timeline on today: kontaktgruppe
+// periods (the history and the open one), the tilmelding, every fravær not
+// deleted, the samtaler held, missed and planned (cancelled ones are left
+// out), and the deadlines the rules compute for today (frister, from
+// Rules.Overblik). Only what touches the window is kept.
+//
+// The case holds only the current tilmelding (since Siden); an earlier
+// period of the same ledighedsperiode (from FoersteDato) is drawn when a
+// sygemelding that deregistered the citizen says where it ended.
+func TimelineOf(s *app.Sag, frister []app.Frist, today app.Date) Timeline {
+	tl := Timeline{From: today.AddMonths(-timelineBefore), To: today.AddMonths(timelineAfter), Today: today}
+	y, m, _ := tl.From.YMD()
+	for d := app.MustDate(y, m, 1); !d.After(tl.To); d = d.AddMonths(1) {
+		if !d.Before(tl.From) {
+			tl.Months = append(tl.Months, d)
+		}
+	}
+	kgs := append([]app.KGForloeb(nil), s.KGHistorik...)
+	if s.Kontaktgruppe != nil {
+		kgs = append(kgs, *s.Kontaktgruppe)
+	}
+	for _, kg := range kgs {
+		if kg.KG > 0 {
+			tl.addBand(&tl.KG, kg.Periode, "kg", strconv.Itoa(kg.KG))
+		}
+	}
+	for _, p := range tilmeldingPeriods(s) {
+		tl.addBand(&tl.Tilmeldt, p, "tilmeldt", "")
+	}
+	for _, f := range s.Fravaer {
+		if !f.Slettet && !f.Periode.Start.IsZero() {
+			tl.addBand(&tl.Fravaer, f.Periode, fravaerKind(f.Type), f.Type)
+		}
+	}
+	for _, sm := range s.Samtaler {
+		switch sm.Status {
+		case app.SamtaleAfholdt, app.SamtaleUdeblevet, app.SamtalePlanlagt:
+			tl.addMark(&tl.Samtaler, sm.Dato, sm.Status, sm.Type)
+		}
+	}
+	for _, f := range frister {
+		tl.addMark(&tl.Frister, f.Dato, f.Status, f.Navn)
+	}
+	return tl
+}
+
+// tilmeldingPeriods returns the registration periods the case records.
+func tilmeldingPeriods(s *app.Sag) []app.Period {
+	t := s.Tilmelding
+	var cur app.Period
+	switch {
+	case t.ErTilmeldt() && !t.Siden.IsZero():
+		cur = app.Period{Start: t.Siden}
+		if !t.Afmeldes.IsZero() {
+			cur.Slut = t.Afmeldes.AddDays(-1) // a planned afmelding
+		}
+	case !t.ErTilmeldt() && !t.Siden.IsZero() && !t.AfmeldtDato.IsZero() && !t.AfmeldtDato.Before(t.Siden):
+		cur = app.Period{Start: t.Siden, Slut: t.AfmeldtDato.AddDays(-1)}
+	default:
+		return nil
+	}
+	out := []app.Period{cur}
+	if first := t.FoersteDato; !first.IsZero() && first.Before(cur.Start) {
+		var end app.Date
+		for _, f := range s.Fravaer {
+			st := f.Periode.Start
+			if !f.Slettet && f.Type == app.FravaerSygemelding && f.Foer != nil && f.Foer.Tilmeldt &&
+				st.After(first) && st.Before(cur.Start) && st.After(end) {
+				end = st
+			}
+		}
+		if !end.IsZero() {
+			out = append([]app.Period{{Start: first, Slut: end.AddDays(-1)}}, out...)
+		}
+	}
+	return out
+}
+
+func fravaerKind(typ string) string {
+	switch typ {
+	case app.FravaerFerie:
+		return BandFerie
+	case app.FravaerSygemelding:
+		return BandSygdom
+	}
+	return BandAndet
+}
+
+// addBand clips p to the window and adds it unless it lies outside.
+func (tl *Timeline) addBand(to *[]Band, p app.Period, kind, code string) {
+	start, slut := p.Start, p.Slut
+	if start.IsZero() || start.Before(tl.From) {
+		start = tl.From
+	}
+	open := slut.IsZero() || slut.After(tl.To)
+	if open {
+		slut = tl.To
+	}
+	if start.After(tl.To) || slut.Before(tl.From) || slut.Before(start) {
+		return
+	}
+	*to = append(*to, Band{Start: start, Slut: slut, Open: open, Kind: kind, Code: code})
+}
+
+func (tl *Timeline) addMark(to *[]Mark, d app.Date, kind, code string) {
+	if !d.IsZero() && !d.Before(tl.From) && !d.After(tl.To) {
+		*to = append(*to, Mark{Dato: d, Kind: kind, Code: code})
+	}
+}
+
+// timelineWidget draws a Timeline on the canvas: a row per kind of fact
+// with its name on the left, month ticks on top, a line for today, and a
+// legend below. Colours are the theme's, read on every refresh, so the
+// timeline follows a switch between light and dark.
+type timelineWidget struct {
+	widget.BaseWidget
+	tl    Timeline
+	names func(kind, code string) string // rule-table names: "kg", "3" → "Kontanthjælpsmodtager"
+}
+
+func newTimeline(tl Timeline, names func(kind, code string) string) *timelineWidget {
+	w := &timelineWidget{tl: tl, names: names}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// CreateRenderer implements fyne.Widget.
+func (w *timelineWidget) CreateRenderer() fyne.WidgetRenderer {
+	r := &timelineRenderer{w: w, legend: timelineLegend(w)}
+	r.build(fyne.NewSize(0, 0))
+	return r
+}
+
+// Geometry of the timeline, in Fyne units.
+const (
+	tlRowHeight = 24
+	tlAxis      = 22  // the month labels above the rows
+	tlMinWidth  = 480 // the rows' minimum width, gutter excluded
+)
+
+// timelineRows are the rows, top to bottom, by catalogue key.
+func timelineRows() [5]string {
+	return [...]string{lang.L("timeline.kg"), lang.L("timeline.tilmeldt"), lang.L("timeline.fravaer"), lang.L("timeline.samtaler"), lang.L("timeline.frister")}
+}
+
+type timelineRenderer struct {
+	w       *timelineWidget
+	legend  fyne.CanvasObject
+	objects []fyne.CanvasObject
+	size    fyne.Size
+}
+
+func (r *timelineRenderer) Destroy() {}
+
+func (r *timelineRenderer) Objects() []fyne.CanvasObject { return r.objects }
+
+func (r *timelineRenderer) Layout(size fyne.Size) { r.build(size) }
+
+func (r *timelineRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(r.gutter()+tlMinWidth, r.chartHeight()+r.legend.MinSize().Height)
+}
+
+func (r *timelineRenderer) Refresh() {
+	r.legend = timelineLegend(r.w)
+	r.build(r.size)
+	canvas.Refresh(r.w)
+}
+
+func (r *timelineRenderer) chartHeight() float32 {
+	return tlAxis + tlRowHeight*float32(len(timelineRows())) + 2*r.textSize() + theme.Padding()
+}
+
+func (r *timelineRenderer) textSize() float32 {
+	return theme.SizeForWidget(theme.SizeNameCaptionText, r.w)
+}
+
+func (r *timelineRenderer) color(name fyne.ThemeColorName) color.Color {
+	return theme.ColorForWidget(name, r.w)
+}
+
+// gutter is the width of the row names.
+func (r *timelineRenderer) gutter() float32 {
+	w := float32(0)
+	for _, name := range timelineRows() {
+		w = max(w, fyne.MeasureText(name, r.textSize(), fyne.TextStyle{Bold: true}).Width)
+	}
+	return w + 2*theme.Padding()
+}
+
+// build makes every canvas object for size: cheap for the few dozen a
+// case has, and it reads the theme's colours afresh.
+func (r *timelineRenderer) build(size fyne.Size) {
+	r.size = size
+	r.objects = r.objects[:0]
+	g := r.gutter()
+	width := max(size.Width-g-theme.Padding(), 1)
+	days := float32(r.w.tl.From.DaysUntil(r.w.tl.To) + 1)
+	x := func(d app.Date) float32 { return g + width*float32(r.w.tl.From.DaysUntil(d))/days }
+	rowY := func(i int) float32 { return tlAxis + tlRowHeight*float32(i) }
+	rows := timelineRows()
+	bottom := rowY(len(rows))
+
+	for i, name := range rows {
+		if i%2 == 1 { // a light stripe behind every other row
+			r.rect(fyne.NewPos(0, rowY(i)), fyne.NewSize(size.Width, tlRowHeight), r.color(theme.ColorNameHover))
+		}
+		r.text(name, fyne.NewPos(theme.Padding(), rowY(i)+(tlRowHeight-r.textSize())/2-2), r.color(theme.ColorNameForeground), true)
+	}
+	for _, m := range r.w.tl.Months {
+		mx := x(m)
+		r.line(fyne.NewPos(mx, tlAxis-4), fyne.NewPos(mx, bottom), r.color(theme.ColorNameSeparator), 1)
+		r.text(shortDate(m), fyne.NewPos(mx+2, 2), r.color(theme.ColorNamePlaceHolder), false)
+	}
+	tl := r.w.tl
+	// Today's line goes behind the bands, so it never hides their names.
+	tx := x(tl.Today) + width/days/2
+	r.line(fyne.NewPos(tx, tlAxis-4), fyne.NewPos(tx, bottom), r.color(theme.ColorNamePrimary), 2)
+	r.bands(tl.KG, 0, x, rowY)
+	r.bands(tl.Tilmeldt, 1, x, rowY)
+	r.bands(tl.Fravaer, 2, x, rowY)
+	for _, m := range tl.Samtaler {
+		r.samtale(m, x(m.Dato)+width/days/2, rowY(3)+tlRowHeight/2)
+	}
+	for _, m := range tl.Frister {
+		r.frist(m, x(m.Dato)+width/days/2, rowY(4))
+	}
+	today := lang.L("timeline.i_dag")
+	tw := fyne.MeasureText(today, r.textSize(), fyne.TextStyle{}).Width
+	r.text(today, fyne.NewPos(tx-tw/2, bottom+1), r.color(theme.ColorNamePrimary), false)
+
+	r.legend.Move(fyne.NewPos(0, r.chartHeight()))
+	r.legend.Resize(fyne.NewSize(size.Width, r.legend.MinSize().Height))
+	r.objects = append(r.objects, r.legend)
+}
+
+// bands draws one row's periods, labelled where the band is wide enough.
+func (r *timelineRenderer) bands(bs []Band, row int, x func(app.Date) float32, rowY func(int) float32) {
+	for _, b := range bs {
+		x0, x1 := x(b.Start), x(b.Slut.AddDays(1))
+		y := rowY(row) + 4
+		fill, fg := r.bandColors(b.Kind)
+		r.rect(fyne.NewPos(x0, y), fyne.NewSize(max(x1-x0, 2), tlRowHeight-8), fill)
+		label := r.bandLabel(b)
+		if label == "" {
+			continue
+		}
+		if fyne.MeasureText(label, r.textSize(), fyne.TextStyle{}).Width+6 > x1-x0 {
+			continue // too narrow: the legend and the lists say what it is
+		}
+		t := r.text(label, fyne.NewPos(x0+3, y+(tlRowHeight-8-r.textSize())/2-2), fg, false)
+		t.TextSize = r.textSize()
+	}
+}
+
+func (r *timelineRenderer) bandLabel(b Band) string {
+	switch {
+	case b.Kind == "kg":
+		return "KG" + b.Code + " " + r.w.names("kg", b.Code)
+	case b.Kind == BandFerie || b.Kind == BandSygdom || b.Kind == BandAndet:
+		return r.w.names("fravaer", b.Code)
+	}
+	return ""
+}
+
+// bandColors are a band's fill and the colour of text on it.
+func (r *timelineRenderer) bandColors(kind string) (fill, fg color.Color) {
+	switch kind {
+	case "kg":
+		return r.color(theme.ColorNamePrimary), r.color(theme.ColorNameForegroundOnPrimary)
+	case "tilmeldt":
+		return r.color(theme.ColorNameSuccess), r.color(theme.ColorNameForegroundOnSuccess)
+	case BandFerie:
+		return r.color(theme.ColorNameWarning), r.color(theme.ColorNameForegroundOnWarning)
+	case BandSygdom:
+		return r.color(theme.ColorNameError), r.color(theme.ColorNameForegroundOnError)
+	}
+	return r.color(theme.ColorNamePlaceHolder), r.color(theme.ColorNameBackground)
+}
+
+// samtale draws a meeting: a dot (held), a ring (planned) or a cross
+// (udeblevet, in the error colour).
+func (r *timelineRenderer) samtale(m Mark, cx, cy float32) {
+	const rad = 5
+	fg := r.color(theme.ColorNameForeground)
+	switch m.Kind {
+	case app.SamtaleUdeblevet:
+		c := r.color(theme.ColorNameError)
+		r.line(fyne.NewPos(cx-rad, cy-rad), fyne.NewPos(cx+rad, cy+rad), c, 2)
+		r.line(fyne.NewPos(cx-rad, cy+rad), fyne.NewPos(cx+rad, cy-rad), c, 2)
+	case app.SamtalePlanlagt:
+		c := canvas.NewCircle(color.Transparent)
+		c.StrokeColor, c.StrokeWidth = fg, 1.5
+		r.place(c, fyne.NewPos(cx-rad, cy-rad), fyne.NewSize(2*rad, 2*rad))
+	default:
+		r.place(canvas.NewCircle(fg), fyne.NewPos(cx-rad, cy-rad), fyne.NewSize(2*rad, 2*rad))
+	}
+}
+
+// frist draws a deadline as a flag on a pole with its short name: red when
+// passed, the warning colour on the day.
+func (r *timelineRenderer) frist(m Mark, px, top float32) {
+	c := r.color(theme.ColorNameForeground)
+	switch m.Kind {
+	case app.FristOverskredet:
+		c = r.color(theme.ColorNameError)
+	case app.FristIDag:
+		c = r.color(theme.ColorNameWarning)
+	}
+	r.line(fyne.NewPos(px, top+3), fyne.NewPos(px, top+tlRowHeight-3), c, 1.5)
+	r.rect(fyne.NewPos(px, top+3), fyne.NewSize(8, 6), c)
+	t := r.text(fristName(m.Code), fyne.NewPos(px+10, top+(tlRowHeight-r.textSize())/2-2), c, false)
+	t.TextSize = r.textSize()
+}
+
+func (r *timelineRenderer) place(o fyne.CanvasObject, pos fyne.Position, size fyne.Size) {
+	o.Move(pos)
+	o.Resize(size)
+	r.objects = append(r.objects, o)
+}
+
+func (r *timelineRenderer) rect(pos fyne.Position, size fyne.Size, c color.Color) {
+	rc := canvas.NewRectangle(c)
+	rc.CornerRadius = 2
+	r.place(rc, pos, size)
+}
+
+func (r *timelineRenderer) line(a, b fyne.Position, c color.Color, width float32) {
+	l := canvas.NewLine(c)
+	l.StrokeWidth = width
+	l.Position1, l.Position2 = a, b
+	r.objects = append(r.objects, l)
+}
+
+func (r *timelineRenderer) text(s string, pos fyne.Position, c color.Color, bold bool) *canvas.Text {
+	t := canvas.NewText(s, c)
+	t.TextSize = r.textSize()
+	t.TextStyle = fyne.TextStyle{Bold: bold}
+	r.place(t, pos, t.MinSize())
+	return t
+}
+
+// timelineLegend says what the colours and marks mean.
+func timelineLegend(w *timelineWidget) fyne.CanvasObject {
+	col := func(n fyne.ThemeColorName) color.Color { return theme.ColorForWidget(n, w) }
+	size := theme.SizeForWidget(theme.SizeNameCaptionText, w)
+	item := func(swatch fyne.CanvasObject, key string) fyne.CanvasObject {
+		t := canvas.NewText(lang.L(key), col(theme.ColorNameForeground))
+		t.TextSize = size
+		return container.NewHBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(size), swatch)), t)
+	}
+	box := func(n fyne.ThemeColorName) fyne.CanvasObject {
+		r := canvas.NewRectangle(col(n))
+		r.CornerRadius = 2
+		return r
+	}
+	ring := canvas.NewCircle(color.Transparent)
+	ring.StrokeColor, ring.StrokeWidth = col(theme.ColorNameForeground), 1.5
+	cross := container.NewWithoutLayout(crossLine(col(theme.ColorNameError), 0, 0, size, size), crossLine(col(theme.ColorNameError), 0, size, size, 0))
+	return container.NewGridWrap(fyne.NewSize(150, size+2*theme.Padding()),
+		item(box(theme.ColorNameWarning), "timeline.legend.ferie"),
+		item(box(theme.ColorNameError), "timeline.legend.sygdom"),
+		item(box(theme.ColorNamePlaceHolder), "timeline.legend.andet"),
+		item(canvas.NewCircle(col(theme.ColorNameForeground)), "timeline.legend.afholdt"),
+		item(cross, "timeline.legend.udeblevet"),
+		item(ring, "timeline.legend.planlagt"),
+		item(box(theme.ColorNameForeground), "timeline.legend.frist"),
+		item(box(theme.ColorNameError), "timeline.legend.frist_overskredet"),
+	)
+}
+
+func crossLine(c color.Color, x0, y0, x1, y1 float32) *canvas.Line {
+	l := canvas.NewLine(c)
+	l.StrokeWidth = 2
+	l.Position1, l.Position2 = fyne.NewPos(x0, y0), fyne.NewPos(x1, y1)
+	return l
+}
