@@ -348,19 +348,29 @@ func (r *caseRow) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.New(&tightVBox{}, top, bottom))
 }
 
+// set shows c in the row. A label is refreshed only when its text or
+// colour changes: refreshing a label shapes its text again, and the list
+// refreshes every visible row on each keystroke in the search field and
+// each selection.
 func (r *caseRow) set(c *app.CaseSummary, today app.Date) {
-	r.name.SetText(c.Navn)
-	r.cpr.SetText(c.CPR)
-	r.kg.SetText("")
+	setLabel(r.name, c.Navn, widget.MediumImportance)
+	setLabel(r.cpr, c.CPR, widget.MediumImportance)
+	kg := ""
 	if c.KG > 0 {
-		r.kg.SetText(kgLabel(c.KG))
+		kg = kgLabel(c.KG)
 	}
+	setLabel(r.kg, kg, widget.MediumImportance)
 	text, imp := badgesOf(c)
-	r.badges.Importance = imp
-	r.badges.SetText(text)
+	setLabel(r.badges, text, imp)
 	text, imp = fristOf(c, today)
-	r.frist.Importance = imp
-	r.frist.SetText(text)
+	setLabel(r.frist, text, imp)
+}
+
+func setLabel(l *widget.Label, text string, imp widget.Importance) {
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
 }
 
 // fristOf is the row's deadline: the earliest one missed, in the danger
