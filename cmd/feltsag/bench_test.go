@@ -188,7 +188,7 @@ func BenchmarkClient5000(b *testing.B) {
 	dir := benchReplica(b, rules)
 
 	b.Run("cold-start", func(b *testing.B) {
-		var total, cpu, startup, kdf []time.Duration
+		var total, cpu, startup, kdf, check, load []time.Duration
 		for b.Loop() {
 			t0, c0 := time.Now(), cpuTime()
 			rules, err := app.LoadRules(assets.Rules())
@@ -205,7 +205,9 @@ func BenchmarkClient5000(b *testing.B) {
 			bc := newBenchClient(b, dir, rules, cat)
 			t1 := time.Now()
 			bc.unlock(b)
-			k := bc.a.db.Stats().KDF
+			st := bc.a.db.Stats()
+			k := st.KDF
+			check, load = append(check, st.Check), append(load, st.Load)
 			total, cpu = append(total, time.Since(t0)-k), append(cpu, cpuTime()-c0-k)
 			startup, kdf = append(startup, t1.Sub(t0)), append(kdf, k)
 			bc.close()
@@ -215,6 +217,8 @@ func BenchmarkClient5000(b *testing.B) {
 		b.ReportMetric(ms(p(cpu, 50)), "cpu-p50-ms")
 		b.ReportMetric(ms(p(startup, 50)), "rules+texts-p50-ms")
 		b.ReportMetric(ms(p(kdf, 50)), "kdf-excluded-p50-ms")
+		b.ReportMetric(ms(p(check, 50)), "store-check-p50-ms")
+		b.ReportMetric(ms(p(load, 50)), "store-load-p50-ms")
 	})
 
 	bc := newBenchClient(b, dir, rules, cat)
