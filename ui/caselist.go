@@ -377,10 +377,10 @@ func setLabel(l *widget.Label, text string, imp widget.Importance) {
 // colour (the missed-deadline badge), else the next one; "" without one.
 func fristOf(c *app.CaseSummary, today app.Date) (string, widget.Importance) {
 	if f, ok := Missed(c, today); ok {
-		return lang.L("list.frist_overskredet", map[string]any{"Hvad": fristName(f.Navn), "Dato": shortDate(f.Dato)}), widget.DangerImportance
+		return lang.L("list.frist_overskredet", map[string]any{"Hvad": fristName(f.Navn), "Dato": rowDate(f.Dato, today)}), widget.DangerImportance
 	}
 	if f, ok := Next(c, today); ok {
-		return lang.L("list.frist", map[string]any{"Hvad": fristName(f.Navn), "Dato": shortDate(f.Dato)}), widget.MediumImportance
+		return lang.L("list.frist", map[string]any{"Hvad": fristName(f.Navn), "Dato": rowDate(f.Dato, today)}), widget.MediumImportance
 	}
 	return "", widget.MediumImportance
 }
@@ -397,6 +397,20 @@ func fristName(navn string) string {
 
 // shortDate writes a date without its year (dd.mm in Danish).
 func shortDate(d app.Date) string { return d.Time().Format(lang.L("format.dato_kort")) }
+
+// rowDate writes a deadline's date in a list row: without the year when it
+// is today's year, else in full.
+func rowDate(d, today app.Date) string {
+	if y, _, _ := d.YMD(); y != yearOf(today) {
+		return dateText(d)
+	}
+	return shortDate(d)
+}
+
+func yearOf(d app.Date) int {
+	y, _, _ := d.YMD()
+	return y
+}
 
 // badgesOf says what needs attention in a case: conflicts, rejected and
 // unsent changes, read-only.

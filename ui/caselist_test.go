@@ -108,3 +108,25 @@ func (h *harness) summary(s *app.Sag) app.CaseSummary {
 	h.t.Fatalf("%s not in the list", s.ID)
 	return app.CaseSummary{}
 }
+
+func TestRowDate(t *testing.T) {
+	test.NewTempApp(t)
+	setLocale(t, "da_DK.UTF-8")
+	if err := ui.LoadTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	today := app.MustDate(2026, 12, 7)
+	for _, tc := range []struct {
+		d    app.Date
+		want string
+	}{
+		{app.MustDate(2026, 12, 9), "09.12"},
+		{app.MustDate(2026, 1, 19), "19.01"},
+		{app.MustDate(2027, 3, 24), "24.03.2027"}, // another year: in full
+		{app.MustDate(2025, 11, 30), "30.11.2025"},
+	} {
+		if got := ui.RowDate(tc.d, today); got != tc.want {
+			t.Errorf("RowDate(%s) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}

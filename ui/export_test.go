@@ -81,3 +81,6 @@ func (c *Client) Journal() (*widget.Entry, *widget.Button, *widget.Label) {
 func TimelineWidget(tl Timeline, names func(kind, code string) string) fyne.Widget {
 	return newTimeline(tl, names)
 }
+
+// RowDate is a deadline's date as a case list row writes it.
+func RowDate(d, today app.Date) string { return rowDate(d, today) }

@@ -271,7 +271,10 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	for _, m := range r.w.tl.Months {
 		mx := x(m)
 		r.line(fyne.NewPos(mx, tlAxis-4), fyne.NewPos(mx, bottom), r.color(theme.ColorNameSeparator), 1)
-		r.text(shortDate(m), fyne.NewPos(mx+2, 2), r.color(theme.ColorNamePlaceHolder), false)
+		label := shortDate(m)
+		if mx+2+fyne.MeasureText(label, r.textSize(), fyne.TextStyle{}).Width <= size.Width {
+			r.text(label, fyne.NewPos(mx+2, 2), r.color(theme.ColorNamePlaceHolder), false)
+		}
 	}
 	tl := r.w.tl
 	// Today's line goes behind the bands, so it never hides their names.
@@ -283,8 +286,12 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	for _, m := range tl.Samtaler {
 		r.samtale(m, x(m.Dato)+width/days/2, rowY(3)+tlRowHeight/2)
 	}
-	for _, m := range tl.Frister {
-		r.frist(m, x(m.Dato)+width/days/2, rowY(4))
+	for i, m := range tl.Frister {
+		room := size.Width - x(m.Dato) // a flag's name may use the room up to the next flag
+		if i+1 < len(tl.Frister) {
+			room = x(tl.Frister[i+1].Dato) - x(m.Dato)
+		}
+		r.frist(m, x(m.Dato)+width/days/2, rowY(4), room-14)
 	}
 	today := lang.L("timeline.i_dag")
 	tw := fyne.MeasureText(today, r.textSize(), fyne.TextStyle{}).Width
@@ -302,15 +309,9 @@ func (r *timelineRenderer) bands(bs []Band, row int, x func(app.Date) float32, r
 		y := rowY(row) + 4
 		fill, fg := r.bandColors(b.Kind)
 		r.rect(fyne.NewPos(x0, y), fyne.NewSize(max(x1-x0, 2), tlRowHeight-8), fill)
-		label := r.bandLabel(b)
-		if label == "" {
-			continue
+		if label := r.fit(r.bandLabel(b), x1-x0-6); label != "" {
+			r.text(label, fyne.NewPos(x0+3, y+(tlRowHeight-8-r.textSize())/2-2), fg, false)
 		}
-		if fyne.MeasureText(label, r.textSize(), fyne.TextStyle{}).Width+6 > x1-x0 {
-			continue // too narrow: the legend and the lists say what it is
-		}
-		t := r.text(label, fyne.NewPos(x0+3, y+(tlRowHeight-8-r.textSize())/2-2), fg, false)
-		t.TextSize = r.textSize()
 	}
 }
 
@@ -360,7 +361,7 @@ func (r *timelineRenderer) samtale(m Mark, cx, cy float32) {
 
 // frist draws a deadline as a flag on a pole with its short name: red when
 // passed, the warning colour on the day.
-func (r *timelineRenderer) frist(m Mark, px, top float32) {
+func (r *timelineRenderer) frist(m Mark, px, top, room float32) {
 	c := r.color(theme.ColorNameForeground)
 	switch m.Kind {
 	case app.FristOverskredet:
@@ -370,8 +371,25 @@ func (r *timelineRenderer) frist(m Mark, px, top float32) {
 	}
 	r.line(fyne.NewPos(px, top+3), fyne.NewPos(px, top+tlRowHeight-3), c, 1.5)
 	r.rect(fyne.NewPos(px, top+3), fyne.NewSize(8, 6), c)
-	t := r.text(fristName(m.Code), fyne.NewPos(px+10, top+(tlRowHeight-r.textSize())/2-2), c, false)
-	t.TextSize = r.textSize()
+	if label := r.fit(fristName(m.Code), room); label != "" {
+		r.text(label, fyne.NewPos(px+10, top+(tlRowHeight-r.textSize())/2-2), c, false)
+	}
+}
+
+// fit shortens s with an ellipsis to width w; "" when not even two
+// letters fit (the legend and the lists below say what it is).
+func (r *timelineRenderer) fit(s string, w float32) string {
+	measure := func(s string) float32 { return fyne.MeasureText(s, r.textSize(), fyne.TextStyle{}).Width }
+	if s == "" || measure(s) <= w {
+		return s
+	}
+	runes := []rune(s)
+	for n := len(runes) - 1; n >= 2; n-- {
+		if t := string(runes[:n]) + "…"; measure(t) <= w {
+			return t
+		}
+	}
+	return ""
 }
 
 func (r *timelineRenderer) place(o fyne.CanvasObject, pos fyne.Position, size fyne.Size) {

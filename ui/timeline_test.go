@@ -117,7 +117,7 @@ func TestTimelineTilmelding(t *testing.T) {
 
 // timelineWindow shows the timeline of timelineCase in a test window with
 // the Danish texts.
-func timelineWindow(t *testing.T) (fyne.Window, fyne.Widget) {
+func timelineWindow(t *testing.T, width float32) (fyne.Window, fyne.Widget) {
 	t.Helper()
 	test.NewTempApp(t)
 	setLocale(t, "da_DK.UTF-8")
@@ -129,15 +129,22 @@ func timelineWindow(t *testing.T) (fyne.Window, fyne.Widget) {
 	tw := ui.TimelineWidget(ui.TimelineOf(s, frister, app.MustDate(2026, 9, 14)), func(kind, code string) string { return names[kind+"/"+code] })
 	w := test.NewWindow(tw)
 	t.Cleanup(w.Close)
-	w.Resize(fyne.NewSize(900, tw.MinSize().Height+8))
+	w.Resize(fyne.NewSize(width, tw.MinSize().Height+8))
 	return w, tw
 }
 
 // TestTimelineMarkup is the timeline's golden markup for timelineCase
-// (testdata/timeline.xml; a failure writes testdata/failed/timeline.xml).
+// (testdata/timeline*.xml; a failure writes testdata/failed/), wide and
+// at the narrowest the case view gets at 1024 × 600, where names that do
+// not fit are shortened or left to the legend.
 func TestTimelineMarkup(t *testing.T) {
-	w, _ := timelineWindow(t)
-	test.AssertRendersToMarkup(t, "timeline.xml", w.Canvas())
+	for _, tc := range []struct {
+		width  float32
+		master string
+	}{{900, "timeline.xml"}, {560, "timeline_narrow.xml"}} {
+		w, _ := timelineWindow(t, tc.width)
+		test.AssertRendersToMarkup(t, tc.master, w.Canvas())
+	}
 }
 
 // variantTheme is a theme with its variant fixed: light or dark whatever
@@ -155,7 +162,7 @@ func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Co
 // colour the timeline draws is one of the theme's, so it stays readable in
 // both and follows a switch.
 func TestTimelineUsesThemeColours(t *testing.T) {
-	w, tw := timelineWindow(t)
+	w, tw := timelineWindow(t, 900)
 	names := []fyne.ThemeColorName{theme.ColorNameForeground, theme.ColorNameBackground, theme.ColorNamePrimary,
 		theme.ColorNameForegroundOnPrimary, theme.ColorNameSuccess, theme.ColorNameForegroundOnSuccess, theme.ColorNameWarning,
 		theme.ColorNameForegroundOnWarning, theme.ColorNameError, theme.ColorNameForegroundOnError, theme.ColorNameDisabled,
