@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -38,12 +39,14 @@ type Timeline struct {
 	Frister  []Mark // Kind is the deadline's status, Code its name
 }
 
-// Band is a period on the timeline, clipped to the window. Open means it
-// goes on after To (no end date, or one after the window).
+// Band is a period on the timeline, clipped to the window (Start, Slut);
+// Periode is the whole period, for its detail. Open means it goes on after
+// To (no end date, or one after the window).
 type Band struct {
 	Start, Slut app.Date
 	Open        bool
 	Kind, Code  string
+	Periode     app.Period
 }
 
 // Mark is one date on the timeline.
@@ -161,7 +164,7 @@ func (tl *Timeline) addBand(to *[]Band, p app.Period, kind, code string) {
 	if start.After(tl.To) || slut.Before(tl.From) || slut.Before(start) {
 		return
 	}
-	*to = append(*to, Band{Start: start, Slut: slut, Open: open, Kind: kind, Code: code})
+	*to = append(*to, Band{Start: start, Slut: slut, Open: open, Kind: kind, Code: code, Periode: p})
 }
 
 func (tl *Timeline) addMark(to *[]Mark, d app.Date, kind, code string) {
@@ -173,17 +176,158 @@ func (tl *Timeline) addMark(to *[]Mark, d app.Date, kind, code string) {
 // timelineWidget draws a Timeline on the canvas: a row per kind of fact
 // with its name on the left, month ticks on top, a line for today, and a
 // legend below. Colours are the theme's, read on every refresh, so the
-// timeline follows a switch between light and dark.
+// timeline follows a switch between light and dark. Pointing at a band or
+// a mark, or stepping through them with the arrow keys after Tab, shows
+// its detail in the line under the rows.
 type timelineWidget struct {
 	widget.BaseWidget
 	tl    Timeline
 	names func(kind, code string) string // rule-table names: "kg", "3" → "Kontanthjælpsmodtager"
+
+	hits    []timelineHit // what is drawn where, in row and date order (set by the renderer)
+	sel     int           // the hit whose detail shows; -1 none
+	focused bool
+}
+
+// timelineHit is a band or mark as drawn: its box and its detail.
+type timelineHit struct {
+	pos    fyne.Position
+	size   fyne.Size
+	detail string
 }
 
 func newTimeline(tl Timeline, names func(kind, code string) string) *timelineWidget {
-	w := &timelineWidget{tl: tl, names: names}
+	orCode := func(kind, code string) string {
+		if n := names(kind, code); n != "" {
+			return n
+		}
+		return code
+	}
+	w := &timelineWidget{tl: tl, names: orCode, sel: -1}
 	w.ExtendBaseWidget(w)
 	return w
+}
+
+// hitAt returns the hit under p (with a few units of slack for the small
+// marks), or -1.
+func (w *timelineWidget) hitAt(p fyne.Position) int {
+	const slack = 4
+	for i, h := range w.hits {
+		if p.X >= h.pos.X-slack && p.X <= h.pos.X+h.size.Width+slack && p.Y >= h.pos.Y && p.Y <= h.pos.Y+h.size.Height {
+			return i
+		}
+	}
+	return -1
+}
+
+func (w *timelineWidget) selectHit(i int) {
+	if i != w.sel {
+		w.sel = i
+		w.Refresh()
+	}
+}
+
+// MouseIn implements desktop.Hoverable.
+func (w *timelineWidget) MouseIn(e *desktop.MouseEvent) { w.MouseMoved(e) }
+
+// MouseMoved shows the detail of what the pointer is on.
+func (w *timelineWidget) MouseMoved(e *desktop.MouseEvent) {
+	if i := w.hitAt(e.Position); i >= 0 || !w.focused {
+		w.selectHit(i)
+	}
+}
+
+// MouseOut clears the detail unless the keyboard is stepping through.
+func (w *timelineWidget) MouseOut() {
+	if !w.focused {
+		w.selectHit(-1)
+	}
+}
+
+// Tapped shows the detail of what was tapped and takes the keyboard.
+func (w *timelineWidget) Tapped(e *fyne.PointEvent) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(w); c != nil {
+		c.Focus(w)
+	}
+	if i := w.hitAt(e.Position); i >= 0 {
+		w.selectHit(i)
+	}
+}
+
+// FocusGained implements fyne.Focusable: the first band or mark shows.
+func (w *timelineWidget) FocusGained() {
+	w.focused = true
+	if w.sel < 0 && len(w.hits) > 0 {
+		w.sel = 0
+	}
+	w.Refresh()
+}
+
+// FocusLost implements fyne.Focusable.
+func (w *timelineWidget) FocusLost() {
+	w.focused = false
+	w.selectHit(-1)
+}
+
+// TypedRune implements fyne.Focusable.
+func (w *timelineWidget) TypedRune(rune) {}
+
+// TypedKey steps to the next (→, ↓) or previous (←, ↑) band or mark.
+func (w *timelineWidget) TypedKey(e *fyne.KeyEvent) {
+	if len(w.hits) == 0 {
+		return
+	}
+	switch e.Name {
+	case fyne.KeyRight, fyne.KeyDown:
+		w.selectHit((w.sel + 1) % len(w.hits))
+	case fyne.KeyLeft, fyne.KeyUp:
+		w.selectHit((max(w.sel, 0) + len(w.hits) - 1) % len(w.hits))
+	}
+}
+
+// samtaleName is a samtale type's word ("jobsamtale", "opfølgningssamtale"),
+// as the printed plan writes it, or the code.
+func samtaleName(typ string) string {
+	key := "pdf.samtaletype." + typ
+	if s := lang.L(key); s != key {
+		return s
+	}
+	return typ
+}
+
+// bandDetail is a band's detail: "Ferie 05.10.2026–09.10.2026".
+func (w *timelineWidget) bandDetail(b Band) string {
+	var what string
+	switch b.Kind {
+	case "kg":
+		what = "KG" + b.Code + " " + w.names("kg", b.Code)
+	case "tilmeldt":
+		what = lang.L("timeline.tilmeldt")
+	default:
+		what = w.names("fravaer", b.Code)
+	}
+	start := b.Periode.Start
+	if start.IsZero() {
+		start = b.Start
+	}
+	if b.Periode.Slut.IsZero() {
+		return lang.L("timeline.detail.open", map[string]any{"Hvad": what, "Fra": dateText(start)})
+	}
+	return lang.L("timeline.detail.period", map[string]any{"Hvad": what, "Fra": dateText(start), "Til": dateText(b.Periode.Slut)})
+}
+
+// markDetail is a mark's detail: "Frist overskredet: 1. jobsamtale 01.09.2026".
+func (w *timelineWidget) markDetail(m Mark, frist bool) string {
+	var status, what string
+	switch {
+	case !frist:
+		status, what = "timeline.legend."+m.Kind, samtaleName(m.Code)
+	case m.Kind == app.FristOverskredet:
+		status, what = "timeline.legend.frist_overskredet", fristName(m.Code)
+	default:
+		status, what = "timeline.legend.frist", fristName(m.Code)
+	}
+	return lang.L("timeline.detail.mark", map[string]any{"Status": lang.L(status), "Hvad": what, "Dato": dateText(m.Dato)})
 }
 
 // CreateRenderer implements fyne.Widget.
@@ -229,7 +373,7 @@ func (r *timelineRenderer) Refresh() {
 }
 
 func (r *timelineRenderer) chartHeight() float32 {
-	return tlAxis + tlRowHeight*float32(len(timelineRows())) + 2*r.textSize() + theme.Padding()
+	return tlAxis + tlRowHeight*float32(len(timelineRows())) + 3.5*r.textSize() + theme.Padding()
 }
 
 func (r *timelineRenderer) textSize() float32 {
@@ -254,6 +398,7 @@ func (r *timelineRenderer) gutter() float32 {
 func (r *timelineRenderer) build(size fyne.Size) {
 	r.size = size
 	r.objects = r.objects[:0]
+	r.w.hits = r.w.hits[:0]
 	g := r.gutter()
 	width := max(size.Width-g-theme.Padding(), 1)
 	days := float32(r.w.tl.From.DaysUntil(r.w.tl.To) + 1)
@@ -284,18 +429,23 @@ func (r *timelineRenderer) build(size fyne.Size) {
 	r.bands(tl.Tilmeldt, 1, x, rowY)
 	r.bands(tl.Fravaer, 2, x, rowY)
 	for _, m := range tl.Samtaler {
-		r.samtale(m, x(m.Dato)+width/days/2, rowY(3)+tlRowHeight/2)
+		cx := x(m.Dato) + width/days/2
+		r.samtale(m, cx, rowY(3)+tlRowHeight/2)
+		r.hit(fyne.NewPos(cx-6, rowY(3)), fyne.NewSize(12, tlRowHeight), r.w.markDetail(m, false))
 	}
 	for i, m := range tl.Frister {
 		room := size.Width - x(m.Dato) // a flag's name may use the room up to the next flag
 		if i+1 < len(tl.Frister) {
 			room = x(tl.Frister[i+1].Dato) - x(m.Dato)
 		}
-		r.frist(m, x(m.Dato)+width/days/2, rowY(4), room-14)
+		px := x(m.Dato) + width/days/2
+		r.frist(m, px, rowY(4), room-14)
+		r.hit(fyne.NewPos(px-2, rowY(4)), fyne.NewSize(12, tlRowHeight), r.w.markDetail(m, true))
 	}
 	today := lang.L("timeline.i_dag")
 	tw := fyne.MeasureText(today, r.textSize(), fyne.TextStyle{}).Width
 	r.text(today, fyne.NewPos(tx-tw/2, bottom+1), r.color(theme.ColorNamePrimary), false)
+	r.selection(g, bottom+1.6*r.textSize())
 
 	r.legend.Move(fyne.NewPos(0, r.chartHeight()))
 	r.legend.Resize(fyne.NewSize(size.Width, r.legend.MinSize().Height))
@@ -309,6 +459,7 @@ func (r *timelineRenderer) bands(bs []Band, row int, x func(app.Date) float32, r
 		y := rowY(row) + 4
 		fill, fg := r.bandColors(b.Kind)
 		r.rect(fyne.NewPos(x0, y), fyne.NewSize(max(x1-x0, 2), tlRowHeight-8), fill)
+		r.hit(fyne.NewPos(x0, rowY(row)), fyne.NewSize(max(x1-x0, 2), tlRowHeight), r.w.bandDetail(b))
 		if label := r.fit(r.bandLabel(b), x1-x0-6); label != "" {
 			r.text(label, fyne.NewPos(x0+3, y+(tlRowHeight-8-r.textSize())/2-2), fg, false)
 		}
@@ -390,6 +541,26 @@ func (r *timelineRenderer) fit(s string, w float32) string {
 		}
 	}
 	return ""
+}
+
+// hit records where a band or mark is, for pointing and the arrow keys.
+func (r *timelineRenderer) hit(pos fyne.Position, size fyne.Size, detail string) {
+	r.w.hits = append(r.w.hits, timelineHit{pos: pos, size: size, detail: detail})
+}
+
+// selection outlines the band or mark whose detail shows and writes the
+// detail at y; without one, how to get one.
+func (r *timelineRenderer) selection(x, y float32) {
+	i := r.w.sel
+	if i < 0 || i >= len(r.w.hits) {
+		r.text(lang.L("timeline.hint"), fyne.NewPos(x, y), r.color(theme.ColorNamePlaceHolder), false)
+		return
+	}
+	h := r.w.hits[i]
+	box := canvas.NewRectangle(color.Transparent)
+	box.StrokeColor, box.StrokeWidth, box.CornerRadius = r.color(theme.ColorNameFocus), 2, 3
+	r.place(box, h.pos.SubtractXY(2, 0), h.size.AddWidthHeight(4, 0))
+	r.text(h.detail, fyne.NewPos(x, y), r.color(theme.ColorNameForeground), false)
 }
 
 func (r *timelineRenderer) place(o fyne.CanvasObject, pos fyne.Position, size fyne.Size) {

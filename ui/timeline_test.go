@@ -3,10 +3,12 @@ package ui_test
 import (
 	"image/color"
 	"reflect"
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -60,18 +62,18 @@ func TestTimelineOf(t *testing.T) {
 		From: from, To: to, Today: d(2026, 9, 14),
 		Months: []app.Date{d(2026, 4, 1), d(2026, 5, 1), d(2026, 6, 1), d(2026, 7, 1), d(2026, 8, 1), d(2026, 9, 1), d(2026, 10, 1), d(2026, 11, 1), d(2026, 12, 1)},
 		KG: []ui.Band{
-			{Start: from, Slut: d(2026, 5, 31), Kind: "kg", Code: "1"}, // clipped at the window's start
-			{Start: d(2026, 6, 1), Slut: d(2026, 7, 31), Kind: "kg", Code: "25"},
-			{Start: d(2026, 8, 1), Slut: to, Open: true, Kind: "kg", Code: "1"},
+			{Start: from, Slut: d(2026, 5, 31), Kind: "kg", Code: "1", Periode: app.Period{Start: d(2026, 1, 5), Slut: d(2026, 5, 31)}}, // clipped at the window's start
+			{Start: d(2026, 6, 1), Slut: d(2026, 7, 31), Kind: "kg", Code: "25", Periode: app.Period{Start: d(2026, 6, 1), Slut: d(2026, 7, 31)}},
+			{Start: d(2026, 8, 1), Slut: to, Open: true, Kind: "kg", Code: "1", Periode: app.Period{Start: d(2026, 8, 1)}},
 		},
 		Tilmeldt: []ui.Band{
-			{Start: from, Slut: d(2026, 5, 31), Kind: "tilmeldt"}, // until the sygemelding deregistered the citizen
-			{Start: d(2026, 8, 1), Slut: to, Open: true, Kind: "tilmeldt"},
+			{Start: from, Slut: d(2026, 5, 31), Kind: "tilmeldt", Periode: app.Period{Start: d(2026, 1, 5), Slut: d(2026, 5, 31)}}, // until the sygemelding deregistered the citizen
+			{Start: d(2026, 8, 1), Slut: to, Open: true, Kind: "tilmeldt", Periode: app.Period{Start: d(2026, 8, 1)}},
 		},
 		Fravaer: []ui.Band{
-			{Start: d(2026, 6, 1), Slut: d(2026, 7, 31), Kind: ui.BandSygdom, Code: app.FravaerSygemelding},
-			{Start: d(2026, 10, 5), Slut: d(2026, 10, 9), Kind: ui.BandFerie, Code: app.FravaerFerie},
-			{Start: d(2026, 12, 1), Slut: to, Open: true, Kind: ui.BandAndet, Code: "barsel"},
+			{Start: d(2026, 6, 1), Slut: d(2026, 7, 31), Kind: ui.BandSygdom, Code: app.FravaerSygemelding, Periode: app.Period{Start: d(2026, 6, 1), Slut: d(2026, 7, 31)}},
+			{Start: d(2026, 10, 5), Slut: d(2026, 10, 9), Kind: ui.BandFerie, Code: app.FravaerFerie, Periode: app.Period{Start: d(2026, 10, 5), Slut: d(2026, 10, 9)}},
+			{Start: d(2026, 12, 1), Slut: to, Open: true, Kind: ui.BandAndet, Code: "barsel", Periode: app.Period{Start: d(2026, 12, 1)}},
 		},
 		Samtaler: []ui.Mark{
 			{Dato: d(2026, 4, 10), Kind: app.SamtaleAfholdt, Code: "jobsamtale"},
@@ -98,13 +100,13 @@ func TestTimelineTilmelding(t *testing.T) {
 	}{
 		{name: "never registered"},
 		{name: "registered, afmelding planned", t: app.Tilmelding{Status: app.Tilmeldt, Siden: d(2026, 8, 1), Afmeldes: d(2026, 10, 1)},
-			want: []ui.Band{{Start: d(2026, 8, 1), Slut: d(2026, 9, 30), Kind: "tilmeldt"}}},
+			want: []ui.Band{{Start: d(2026, 8, 1), Slut: d(2026, 9, 30), Kind: "tilmeldt", Periode: app.Period{Start: d(2026, 8, 1), Slut: d(2026, 9, 30)}}}},
 		{name: "deregistered", t: app.Tilmelding{Status: app.IkkeTilmeldt, Siden: d(2026, 4, 1), AfmeldtDato: d(2026, 6, 15)},
-			want: []ui.Band{{Start: d(2026, 4, 1), Slut: d(2026, 6, 14), Kind: "tilmeldt"}}},
+			want: []ui.Band{{Start: d(2026, 4, 1), Slut: d(2026, 6, 14), Kind: "tilmeldt", Periode: app.Period{Start: d(2026, 4, 1), Slut: d(2026, 6, 14)}}}},
 		{name: "earlier period without a known end is left out", t: app.Tilmelding{Status: app.Tilmeldt, Siden: d(2026, 8, 1), FoersteDato: d(2026, 4, 1)},
-			want: []ui.Band{{Start: d(2026, 8, 1), Slut: d(2026, 12, 14), Open: true, Kind: "tilmeldt"}}},
+			want: []ui.Band{{Start: d(2026, 8, 1), Slut: d(2026, 12, 14), Open: true, Kind: "tilmeldt", Periode: app.Period{Start: d(2026, 8, 1)}}}},
 		{name: "registered long ago", t: app.Tilmelding{Status: app.Tilmeldt, Siden: d(2020, 1, 1)},
-			want: []ui.Band{{Start: d(2026, 3, 14), Slut: d(2026, 12, 14), Open: true, Kind: "tilmeldt"}}},
+			want: []ui.Band{{Start: d(2026, 3, 14), Slut: d(2026, 12, 14), Open: true, Kind: "tilmeldt", Periode: app.Period{Start: d(2020, 1, 1)}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ui.TimelineOf(&app.Sag{ID: "x", Tilmelding: tc.t}, nil, today).Tilmeldt
@@ -166,7 +168,7 @@ func TestTimelineUsesThemeColours(t *testing.T) {
 	names := []fyne.ThemeColorName{theme.ColorNameForeground, theme.ColorNameBackground, theme.ColorNamePrimary,
 		theme.ColorNameForegroundOnPrimary, theme.ColorNameSuccess, theme.ColorNameForegroundOnSuccess, theme.ColorNameWarning,
 		theme.ColorNameForegroundOnWarning, theme.ColorNameError, theme.ColorNameForegroundOnError, theme.ColorNameDisabled,
-		theme.ColorNameSeparator, theme.ColorNamePlaceHolder, theme.ColorNameHover}
+		theme.ColorNameSeparator, theme.ColorNamePlaceHolder, theme.ColorNameHover, theme.ColorNameFocus}
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
 		th := variantTheme{theme.DefaultTheme(), v}
 		fyne.CurrentApp().Settings().SetTheme(th)
@@ -210,4 +212,44 @@ func coloursOf(o fyne.CanvasObject) []color.Color {
 		return []color.Color{o.FillColor, o.StrokeColor}
 	}
 	return nil
+}
+
+// TestTimelineDetail: pointing at a band or a mark shows its detail under
+// the rows; Tab and the arrow keys step through them.
+func TestTimelineDetail(t *testing.T) {
+	w, tw := timelineWindow(t, 900)
+	detail := func() string {
+		t.Helper()
+		for _, o := range test.LaidOutObjects(w.Content()) {
+			if tx, ok := o.(*canvas.Text); ok && tx.Position().Y > 150 && tx.Position().Y < 170 {
+				return tx.Text
+			}
+		}
+		return ""
+	}
+	if got, want := detail(), "Peg på et felt eller en markering, eller brug Tab og piletasterne, for at se detaljer"; got != want {
+		t.Errorf("before pointing: %q, want the hint %q", got, want)
+	}
+	hover := tw.(desktop.Hoverable)
+	// The ferie 05.10–09.10 in the Fravær row (the third, y 70–94); the
+	// window is 14.03–14.12, the rows start after the names.
+	hover.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(680, 82)}})
+	if got, want := detail(), "Ferie 05.10.2026–09.10.2026"; got != want {
+		t.Errorf("pointing at the ferie: %q, want %q", got, want)
+	}
+	hover.MouseOut()
+	w.Canvas().Focus(tw.(fyne.Focusable))
+	if got, want := detail(), "KG1 Dagpengemodtager 05.01.2026–31.05.2026"; got != want {
+		t.Errorf("after Tab: %q, want the first band, %q", got, want)
+	}
+	var seen []string
+	for range 13 {
+		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+		seen = append(seen, detail())
+	}
+	for _, want := range []string{"Tilmeldt fra 01.08.2026", "Barsel fra 01.12.2026", "Udeblevet: jobsamtale 12.05.2026", "Frist overskredet: 1. jobsamtale 01.09.2026", "Frist: Kontaktforløb 02.11.2026"} {
+		if !slices.Contains(seen, want) {
+			t.Errorf("the arrow keys never showed %q; saw %q", want, seen)
+		}
+	}
 }
