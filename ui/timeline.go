@@ -35,7 +35,7 @@ type Timeline struct {
 	KG       []Band // kontaktgruppe periods; Code is the KG number
 	Tilmeldt []Band // tilmelding periods
 	Fravaer  []Band // fravær; Kind is BandFerie, BandSygdom or BandAndet, Code the type
-	Samtaler []Mark // Kind is the samtale's status (afholdt, udeblevet, planlagt)
+	Samtaler []Mark // Kind is the samtale's status (afholdt, udeblevet, planlagt) or MarkUdenUdfald
 	Frister  []Mark // Kind is the deadline's status, Code its name
 }
 
@@ -54,6 +54,10 @@ type Mark struct {
 	Dato       app.Date
 	Kind, Code string
 }
+
+// MarkUdenUdfald is a samtale still planned on a day before today: its
+// outcome has not been registered.
+const MarkUdenUdfald = "uden_udfald"
 
 // Fravær kinds on the timeline: ferie and sickness have their own colour,
 // the other types share one.
@@ -98,8 +102,10 @@ func TimelineOf(s *app.Sag, frister []app.Frist, today app.Date) Timeline {
 		}
 	}
 	for _, sm := range s.Samtaler {
-		switch sm.Status {
-		case app.SamtaleAfholdt, app.SamtaleUdeblevet, app.SamtalePlanlagt:
+		switch {
+		case sm.Status == app.SamtalePlanlagt && sm.Dato.Before(today):
+			tl.addMark(&tl.Samtaler, sm.Dato, MarkUdenUdfald, sm.Type)
+		case sm.Status == app.SamtaleAfholdt, sm.Status == app.SamtaleUdeblevet, sm.Status == app.SamtalePlanlagt:
 			tl.addMark(&tl.Samtaler, sm.Dato, sm.Status, sm.Type)
 		}
 	}
@@ -491,7 +497,8 @@ func (r *timelineRenderer) bandColors(kind string) (fill, fg color.Color) {
 	return r.color(theme.ColorNamePlaceHolder), r.color(theme.ColorNameBackground)
 }
 
-// samtale draws a meeting: a dot (held), a ring (planned) or a cross
+// samtale draws a meeting: a dot (held), a ring (planned; in the warning
+// colour when its day has passed without an outcome) or a cross
 // (udeblevet, in the error colour).
 func (r *timelineRenderer) samtale(m Mark, cx, cy float32) {
 	const rad = 5
@@ -501,9 +508,12 @@ func (r *timelineRenderer) samtale(m Mark, cx, cy float32) {
 		c := r.color(theme.ColorNameError)
 		r.line(fyne.NewPos(cx-rad, cy-rad), fyne.NewPos(cx+rad, cy+rad), c, 2)
 		r.line(fyne.NewPos(cx-rad, cy+rad), fyne.NewPos(cx+rad, cy-rad), c, 2)
-	case app.SamtalePlanlagt:
+	case app.SamtalePlanlagt, MarkUdenUdfald:
 		c := canvas.NewCircle(color.Transparent)
 		c.StrokeColor, c.StrokeWidth = fg, 1.5
+		if m.Kind == MarkUdenUdfald {
+			c.StrokeColor, c.StrokeWidth = r.color(theme.ColorNameWarning), 2.5
+		}
 		r.place(c, fyne.NewPos(cx-rad, cy-rad), fyne.NewSize(2*rad, 2*rad))
 	default:
 		r.place(canvas.NewCircle(fg), fyne.NewPos(cx-rad, cy-rad), fyne.NewSize(2*rad, 2*rad))
@@ -606,6 +616,8 @@ func timelineLegend(w *timelineWidget) fyne.CanvasObject {
 	}
 	ring := canvas.NewCircle(color.Transparent)
 	ring.StrokeColor, ring.StrokeWidth = col(theme.ColorNameForeground), 1.5
+	pastRing := canvas.NewCircle(color.Transparent)
+	pastRing.StrokeColor, pastRing.StrokeWidth = col(theme.ColorNameWarning), 2.5
 	cross := container.NewWithoutLayout(crossLine(col(theme.ColorNameError), 0, 0, size, size), crossLine(col(theme.ColorNameError), 0, size, size, 0))
 	return container.NewGridWrap(fyne.NewSize(150, size+2*theme.Padding()),
 		item(box(theme.ColorNameWarning), "timeline.legend.ferie"),
@@ -614,6 +626,7 @@ func timelineLegend(w *timelineWidget) fyne.CanvasObject {
 		item(canvas.NewCircle(col(theme.ColorNameForeground)), "timeline.legend.afholdt"),
 		item(cross, "timeline.legend.udeblevet"),
 		item(ring, "timeline.legend.planlagt"),
+		item(pastRing, "timeline.legend.uden_udfald"),
 		item(box(theme.ColorNameForeground), "timeline.legend.frist"),
 		item(box(theme.ColorNameError), "timeline.legend.frist_overskredet"),
 	)

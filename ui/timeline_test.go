@@ -41,6 +41,7 @@ func timelineCase() (*app.Sag, []app.Frist) {
 			{ID: "m1", Type: "jobsamtale", Dato: d(2026, 4, 10), Status: app.SamtaleAfholdt},
 			{ID: "m2", Type: "jobsamtale", Dato: d(2026, 5, 12), Status: app.SamtaleUdeblevet},
 			{ID: "m3", Type: "jobsamtale", Dato: d(2026, 9, 20), Status: app.SamtaleAflyst},
+			{ID: "m5", Type: "opfoelgning", Dato: d(2026, 8, 24), Status: app.SamtalePlanlagt}, // its day passed without an outcome
 			{ID: "m4", Type: "jobsamtale", Dato: d(2026, 10, 20), Status: app.SamtalePlanlagt},
 		},
 	}
@@ -78,6 +79,7 @@ func TestTimelineOf(t *testing.T) {
 		Samtaler: []ui.Mark{
 			{Dato: d(2026, 4, 10), Kind: app.SamtaleAfholdt, Code: "jobsamtale"},
 			{Dato: d(2026, 5, 12), Kind: app.SamtaleUdeblevet, Code: "jobsamtale"},
+			{Dato: d(2026, 8, 24), Kind: ui.MarkUdenUdfald, Code: "opfoelgning"},
 			{Dato: d(2026, 10, 20), Kind: app.SamtalePlanlagt, Code: "jobsamtale"},
 		},
 		Frister: []ui.Mark{
@@ -243,11 +245,11 @@ func TestTimelineDetail(t *testing.T) {
 		t.Errorf("after Tab: %q, want the first band, %q", got, want)
 	}
 	var seen []string
-	for range 13 {
+	for range 14 {
 		w.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
 		seen = append(seen, detail())
 	}
-	for _, want := range []string{"Tilmeldt fra 01.08.2026", "Barsel fra 01.12.2026", "Udeblevet: jobsamtale 12.05.2026", "Frist overskredet: 1. jobsamtale 01.09.2026", "Frist: Kontaktforløb 02.11.2026"} {
+	for _, want := range []string{"Tilmeldt fra 01.08.2026", "Barsel fra 01.12.2026", "Udeblevet: jobsamtale 12.05.2026", "Planlagt, uden udfald: opfølgningssamtale 24.08.2026", "Frist overskredet: 1. jobsamtale 01.09.2026", "Frist: Kontaktforløb 02.11.2026"} {
 		if !slices.Contains(seen, want) {
 			t.Errorf("the arrow keys never showed %q; saw %q", want, seen)
 		}
