@@ -139,8 +139,8 @@ func timelineWindow(t *testing.T, width float32) (fyne.Window, fyne.Widget) {
 
 // TestTimelineMarkup is the timeline's golden markup for timelineCase
 // (testdata/timeline*.xml; a failure writes testdata/failed/), wide and
-// at the narrowest the case view gets at 1024 × 600, where names that do
-// not fit are shortened or left to the legend.
+// narrower than the case view at 1024 × 600, where names that do not fit
+// are shortened or left to the legend.
 func TestTimelineMarkup(t *testing.T) {
 	for _, tc := range []struct {
 		width  float32
