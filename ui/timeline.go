@@ -339,8 +339,8 @@ func (w *timelineWidget) markDetail(m Mark, frist bool) string {
 // CreateRenderer implements fyne.Widget.
 func (w *timelineWidget) CreateRenderer() fyne.WidgetRenderer {
 	r := &timelineRenderer{w: w, legend: timelineLegend(w)}
-	r.build(fyne.NewSize(0, 0))
-	return r
+	r.measure()
+	return r // the objects are made at the first Layout, when the size is known
 }
 
 // Geometry of the timeline, in Fyne units.
@@ -360,52 +360,60 @@ type timelineRenderer struct {
 	legend  fyne.CanvasObject
 	objects []fyne.CanvasObject
 	size    fyne.Size
+	built   bool    // objects made for size
+	textSz  float32 // the theme's caption text size
+	gutterW float32 // the width of the row names
 }
 
 func (r *timelineRenderer) Destroy() {}
 
 func (r *timelineRenderer) Objects() []fyne.CanvasObject { return r.objects }
 
-func (r *timelineRenderer) Layout(size fyne.Size) { r.build(size) }
+// Layout makes the objects for size; the layout of the case view asks
+// again with the same size, which changes nothing.
+func (r *timelineRenderer) Layout(size fyne.Size) {
+	if !r.built || size != r.size {
+		r.build(size)
+	}
+}
 
 func (r *timelineRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(r.gutter()+tlMinWidth, r.chartHeight()+r.legend.MinSize().Height)
+	return fyne.NewSize(r.gutterW+tlMinWidth, r.chartHeight()+r.legend.MinSize().Height)
 }
 
 func (r *timelineRenderer) Refresh() {
 	r.legend = timelineLegend(r.w)
+	r.measure()
 	r.build(r.size)
 	canvas.Refresh(r.w)
+}
+
+// measure takes the measures that depend on the theme only.
+func (r *timelineRenderer) measure() {
+	r.textSz = theme.SizeForWidget(theme.SizeNameCaptionText, r.w)
+	r.gutterW = 0
+	for _, name := range timelineRows() {
+		r.gutterW = max(r.gutterW, fyne.MeasureText(name, r.textSz, fyne.TextStyle{Bold: true}).Width)
+	}
+	r.gutterW += 2 * theme.Padding()
 }
 
 func (r *timelineRenderer) chartHeight() float32 {
 	return tlAxis + tlRowHeight*float32(len(timelineRows())) + 3.5*r.textSize() + theme.Padding()
 }
 
-func (r *timelineRenderer) textSize() float32 {
-	return theme.SizeForWidget(theme.SizeNameCaptionText, r.w)
-}
+func (r *timelineRenderer) textSize() float32 { return r.textSz }
 
 func (r *timelineRenderer) color(name fyne.ThemeColorName) color.Color {
 	return theme.ColorForWidget(name, r.w)
 }
 
-// gutter is the width of the row names.
-func (r *timelineRenderer) gutter() float32 {
-	w := float32(0)
-	for _, name := range timelineRows() {
-		w = max(w, fyne.MeasureText(name, r.textSize(), fyne.TextStyle{Bold: true}).Width)
-	}
-	return w + 2*theme.Padding()
-}
-
 // build makes every canvas object for size: cheap for the few dozen a
 // case has, and it reads the theme's colours afresh.
 func (r *timelineRenderer) build(size fyne.Size) {
-	r.size = size
-	r.objects = r.objects[:0]
-	r.w.hits = r.w.hits[:0]
-	g := r.gutter()
+	r.size, r.built = size, true
+	r.objects, r.w.hits = nil, nil
+	g := r.gutterW
 	width := max(size.Width-g-theme.Padding(), 1)
 	days := float32(r.w.tl.From.DaysUntil(r.w.tl.To) + 1)
 	x := func(d app.Date) float32 { return g + width*float32(r.w.tl.From.DaysUntil(d))/days }
@@ -544,13 +552,22 @@ func (r *timelineRenderer) fit(s string, w float32) string {
 	if s == "" || measure(s) <= w {
 		return s
 	}
+	// The longest prefix that fits with the ellipsis, by bisection: each
+	// measure shapes the text.
 	runes := []rune(s)
-	for n := len(runes) - 1; n >= 2; n-- {
-		if t := string(runes[:n]) + "…"; measure(t) <= w {
-			return t
+	lo, hi := 1, len(runes)-1 // runes[:lo] is known to fit, or lo is 1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if measure(string(runes[:mid])+"…") <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
 	}
-	return ""
+	if lo < 2 || measure(string(runes[:lo])+"…") > w {
+		return ""
+	}
+	return string(runes[:lo]) + "…"
 }
 
 // hit records where a band or mark is, for pointing and the arrow keys.
