@@ -23,6 +23,14 @@ type CaseSummary struct {
 	Tilmeldt bool   `json:"tilmeldt,omitempty"`
 	Version  int64  `json:"version"`
 
+	// Frist is the earliest deadline that had not passed on the day the
+	// summary was made, and Overskredet the earliest that had (see
+	// Rules.Summary); both are zero without one. The case list compares
+	// their dates with today, so a deadline that passed since still shows
+	// as passed.
+	Frist       FristRef `json:"frist,omitzero"`
+	Overskredet FristRef `json:"overskredet,omitzero"`
+
 	Pending   int  `json:"-"` // commands saved here and not yet acknowledged
 	Rejected  int  `json:"-"` // of those, how many no longer apply locally
 	Conflicts int  `json:"-"` // open conflicts
@@ -37,6 +45,48 @@ func SummaryOf(s *Sag) CaseSummary {
 	}
 	return sum
 }
+
+// FristRef names one deadline of a case: its stable name (Frist.Navn) and
+// its date. The case list shows it without the case.
+type FristRef struct {
+	Navn string `json:"navn,omitempty"`
+	Dato Date   `json:"dato,omitzero"`
+}
+
+// IsZero reports whether r names no deadline.
+func (r FristRef) IsZero() bool { return r.Navn == "" && r.Dato.IsZero() }
+
+// Summary returns the list line of a case with its deadlines as the rules
+// compute them on the date on: the earliest not yet passed (Frist) and the
+// earliest already passed (Overskredet). A case the rules cannot evaluate
+// on that date (no rule set in force) gets no deadlines rather than an
+// error: the list line must never fail.
+func (r *Rules) Summary(s *Sag, on Date) CaseSummary {
+	sum := SummaryOf(s)
+	if r == nil {
+		return sum
+	}
+	o, err := r.Overblik(s, on)
+	if err != nil {
+		return sum
+	}
+	for _, f := range o.Frister { // sorted by date
+		ref := FristRef{Navn: f.Navn, Dato: f.Dato}
+		switch {
+		case f.Dato.Before(on):
+			if sum.Overskredet.IsZero() {
+				sum.Overskredet = ref
+			}
+		case sum.Frist.IsZero():
+			sum.Frist = ref
+		}
+	}
+	return sum
+}
+
+// Summary returns the list line of a case with its deadlines on the date
+// on (see Rules.Summary); the replica stores it with the case.
+func (e *Engine) Summary(s *Sag, on Date) CaseSummary { return e.rules.Summary(s, on) }
 
 // Pending command status values.
 const (

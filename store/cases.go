@@ -58,15 +58,21 @@ func (t txn) confirmed(id app.ID) (*app.Sag, error) {
 	return s, nil
 }
 
-func (t txn) putView(s *app.Sag) error {
-	b, err := encodeView(s)
+// putView stores the view of a case with its list line in front and
+// returns that line for the in-memory index.
+func (t txn) putView(s *app.Sag) (app.CaseSummary, error) {
+	sum := app.SummaryOf(s)
+	if t.summary != nil {
+		sum = t.summary(s)
+	}
+	b, err := encodeView(s, sum)
 	if err != nil {
-		return err
+		return sum, err
 	}
 	if t.fx != nil {
 		t.fx.views[s.ID] = s
 	}
-	return t.put(bView, []byte(s.ID), b)
+	return sum, t.put(bView, []byte(s.ID), b)
 }
 
 // View returns the local view of a case for display and, in the same

@@ -32,13 +32,13 @@ func (db *DB) Commit(cmd app.Command) (*app.Result, error) {
 	}
 	var res *app.Result
 	err := db.update(func(t txn) error {
-		r, err := t.commit(db.opts.Engine, cmd, db.now(), db.clock)
+		r, sum, err := t.commit(db.opts.Engine, cmd, db.now(), db.clock)
 		if err != nil {
 			return err
 		}
 		res = r
 		t.after(func() {
-			db.idx.put(app.SummaryOf(r.Sag))
+			db.idx.put(sum)
 			db.idx.addPending(cmd.Sag, 1, 0)
 		})
 		return nil
@@ -51,43 +51,46 @@ func (db *DB) Commit(cmd app.Command) (*app.Result, error) {
 	return &out, nil
 }
 
-func (t txn) commit(engine Executor, cmd app.Command, now time.Time, clock *app.Clock) (*app.Result, error) {
+// commit runs cmd on the view and writes view, outbox entry and audit
+// record; it returns the engine's result and the case's new list line.
+func (t txn) commit(engine Executor, cmd app.Command, now time.Time, clock *app.Clock) (*app.Result, app.CaseSummary, error) {
 	known, err := t.knownCommand(cmd.ID)
 	if err != nil {
-		return nil, err
+		return nil, app.CaseSummary{}, err
 	}
 	if known {
-		return nil, errDuplicate()
+		return nil, app.CaseSummary{}, errDuplicate()
 	}
 	if t.readOnly(cmd.Sag) {
-		return nil, errReadOnly()
+		return nil, app.CaseSummary{}, errReadOnly()
 	}
 	cur, err := t.view(cmd.Sag)
 	if err != nil {
-		return nil, err
+		return nil, app.CaseSummary{}, err
 	}
 	r, err := engine.Execute(cur, cmd)
 	if err != nil {
-		return nil, app.AsError(err)
+		return nil, app.CaseSummary{}, app.AsError(err)
 	}
 	if r == nil || r.Sag == nil || r.Sag.ID != cur.ID {
-		return nil, app.Internal(fmt.Errorf("engine returned no state for %s", cmd.ID))
+		return nil, app.CaseSummary{}, app.Internal(fmt.Errorf("engine returned no state for %s", cmd.ID))
 	}
-	if err := t.putView(r.Sag); err != nil {
-		return nil, err
+	sum, err := t.putView(r.Sag)
+	if err != nil {
+		return nil, app.CaseSummary{}, err
 	}
 	if err := t.reindex(cur, r.Sag); err != nil {
-		return nil, err
+		return nil, app.CaseSummary{}, err
 	}
 	e := app.PendingCommand{Command: cmd, Base: cur.Version, BaseFields: baseFields(cur, r), Status: app.StatusPending, Saved: now}
 	if clock != nil {
 		e.HLC = clock.Now()
 	}
 	if _, err := t.appendOutbox(e); err != nil {
-		return nil, err
+		return nil, app.CaseSummary{}, err
 	}
 	rec := app.AuditRecord{At: now, Actor: cmd.Actor, Action: app.ActionChanged, Sag: cmd.Sag, Command: cmd.ID, Kind: cmd.Body.Kind()}
-	return r, t.appendAudit(rec)
+	return r, sum, t.appendAudit(rec)
 }
 
 // baseFields returns the confirmed version of every field the command
@@ -193,10 +196,11 @@ func (t txn) rebase(engine Executor, id app.ID, entries []*app.PendingCommand) (
 			return rebased{}, err
 		}
 	}
-	if err := t.putView(s); err != nil {
+	sum, err := t.putView(s)
+	if err != nil {
 		return rebased{}, err
 	}
-	return rebased{sum: app.SummaryOf(s), counts: c}, t.reindex(old, s)
+	return rebased{sum: sum, counts: c}, t.reindex(old, s)
 }
 
 // reapply runs one pending command; on refusal the state is unchanged.

@@ -25,6 +25,24 @@ type Executor interface {
 
 var _ Executor = (*app.Engine)(nil)
 
+// summarizer is what an Executor may offer to put a case's deadlines in
+// its list line (*app.Engine does, from the rule tables): the case list
+// then shows them from the in-memory index without decoding the cases.
+type summarizer interface {
+	Summary(s *app.Sag, on app.Date) app.CaseSummary
+}
+
+var _ summarizer = (*app.Engine)(nil)
+
+// summary is the list line of a case as the store keeps it: with its
+// deadlines on today's date when the engine computes them.
+func (db *DB) summary(s *app.Sag) app.CaseSummary {
+	if e, ok := db.opts.Engine.(summarizer); ok {
+		return e.Summary(s, app.DateOf(db.now()))
+	}
+	return app.SummaryOf(s)
+}
+
 // Options configure Create, Open and Salvage. The zero value is usable
 // except for Engine, which Commit, Rebase, PutConfirmed and Ack need.
 type Options struct {
@@ -257,6 +275,9 @@ type txn struct {
 	keys  *keyring
 	fx    *txEffects
 	cache *viewCache
+	// summary makes the list line stored with a view (DB.summary); nil
+	// in transactions that write no view.
+	summary func(*app.Sag) app.CaseSummary
 }
 
 // txEffects collects what a write transaction's commit makes true, applied
@@ -397,7 +418,9 @@ func (db *DB) update(fn func(t txn) error) error {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	fx := &txEffects{views: map[app.ID]*app.Sag{}}
-	err := db.bolt.Update(func(tx *bolt.Tx) error { return fn(txn{tx: tx, keys: db.keys, fx: fx, cache: db.cache}) })
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return fn(txn{tx: tx, keys: db.keys, fx: fx, cache: db.cache, summary: db.summary})
+	})
 	if err != nil {
 		return writeErr(err)
 	}

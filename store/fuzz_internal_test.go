@@ -66,7 +66,7 @@ func FuzzRecord(f *testing.F) {
 func recordSeeds(f *testing.F) [][]byte {
 	at := time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)
 	sag := &app.Sag{ID: "sag1", Borger: app.Borger{Navn: "Test"}}
-	view, err := encodeView(sag)
+	view, err := encodeView(sag, app.SummaryOf(sag))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -15,8 +15,8 @@ var errRecord = errors.New("undecodable record")
 
 // encodeView frames the summary before the case, so loading the case list
 // decodes only the small summary: uvarint(len(summary)) summary sag.
-func encodeView(s *app.Sag) ([]byte, error) {
-	sum, err := json.Marshal(app.SummaryOf(s))
+func encodeView(s *app.Sag, summary app.CaseSummary) ([]byte, error) {
+	sum, err := json.Marshal(summary)
 	if err != nil {
 		return nil, err
 	}

@@ -22,9 +22,11 @@ const searchLogDelay = 400 * time.Millisecond
 
 // Filter narrows the case list.
 type Filter struct {
-	Unsent    bool // only cases with changes not yet sent
-	Conflicts bool // only cases with an open conflict
-	KG        int  // only this kontaktgruppe; 0 = all
+	Unsent    bool     // only cases with changes not yet sent
+	Conflicts bool     // only cases with an open conflict
+	Overdue   bool     // only cases with a deadline passed before Today
+	KG        int      // only this kontaktgruppe; 0 = all
+	Today     app.Date // the caseworker's date, for Overdue
 }
 
 // CaseIndex is the case list in a form that filters fast: the summaries
@@ -93,7 +95,33 @@ func (m matcher) matches(x *CaseIndex, i int) bool {
 }
 
 func (f Filter) keeps(c *app.CaseSummary) bool {
+	if f.Overdue {
+		if _, ok := Missed(c, f.Today); !ok {
+			return false
+		}
+	}
 	return (!f.Unsent || c.Pending > 0) && (!f.Conflicts || c.Conflicts > 0) && (f.KG == 0 || c.KG == f.KG)
+}
+
+// Missed returns the earliest deadline of the case that passed before
+// today: the one passed when the summary was made, else its next deadline
+// if that has passed since.
+func Missed(c *app.CaseSummary, today app.Date) (app.FristRef, bool) {
+	switch {
+	case !c.Overskredet.IsZero():
+		return c.Overskredet, true
+	case !c.Frist.IsZero() && c.Frist.Dato.Before(today):
+		return c.Frist, true
+	}
+	return app.FristRef{}, false
+}
+
+// Next returns the case's next deadline on or after today.
+func Next(c *app.CaseSummary, today app.Date) (app.FristRef, bool) {
+	if c.Frist.IsZero() || c.Frist.Dato.Before(today) {
+		return app.FristRef{}, false
+	}
+	return c.Frist, true
 }
 
 // KGs returns the kontaktgrupper that occur in the index, in order.
@@ -134,6 +162,7 @@ type caseList struct {
 	search    *widget.Entry
 	unsent    *widget.Check
 	conflicts *widget.Check
+	overdue   *widget.Check
 	kg        *widget.Select
 	count     *widget.Label
 	list      *widget.List
@@ -154,6 +183,7 @@ func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 	l.search.OnSubmitted = l.openFirst
 	l.unsent = widget.NewCheck(lang.L("list.filter_unsent"), func(on bool) { c.touch(); l.flt.Unsent = on; l.changed() })
 	l.conflicts = widget.NewCheck(lang.L("list.filter_conflicts"), func(on bool) { c.touch(); l.flt.Conflicts = on; l.changed() })
+	l.overdue = widget.NewCheck(lang.L("list.filter_overdue"), func(on bool) { c.touch(); l.flt.Overdue = on; l.changed() })
 	l.kg = widget.NewSelect(nil, l.onKG)
 	l.kg.PlaceHolder = lang.L("list.all_kg")
 	l.count = widget.NewLabel("")
@@ -167,7 +197,7 @@ func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 		l.selected = l.shown[i].ID
 		l.onOpen(l.selected)
 	}
-	filters := container.NewVBox(container.NewHBox(l.unsent, l.conflicts), l.kg)
+	filters := container.NewGridWithColumns(2, l.overdue, l.conflicts, l.unsent, l.kg)
 	l.content = container.NewBorder(container.NewVBox(l.search, filters, l.count), nil, nil, nil, l.list)
 	return l
 }
@@ -176,7 +206,7 @@ func (l *caseList) length() int { return len(l.shown) }
 
 func (l *caseList) update(i widget.ListItemID, o fyne.CanvasObject) {
 	if i < len(l.shown) {
-		o.(*caseRow).set(&l.shown[i])
+		o.(*caseRow).set(&l.shown[i], l.flt.Today)
 	}
 }
 
@@ -258,6 +288,7 @@ func (l *caseList) onSearch(q string) {
 
 // changed filters the index again and shows the result.
 func (l *caseList) changed() {
+	l.flt.Today = app.DateOf(l.c.o.Now())
 	l.shown = l.index.Filter(l.query, l.flt, l.found)
 	l.count.SetText(lang.L("list.count", map[string]any{"Vist": len(l.shown), "I_alt": l.index.Len()}))
 	l.list.UnselectAll()
@@ -289,10 +320,10 @@ func (l *caseList) close() {
 func kgLabel(kg int) string { return "KG" + strconv.Itoa(kg) }
 
 // caseRow is one row of the case list: name and kontaktgruppe, then the
-// masked CPR number and the badges.
+// masked CPR number, the deadline that needs attention and the badges.
 type caseRow struct {
 	widget.BaseWidget
-	name, kg, cpr, badges *widget.Label
+	name, kg, cpr, frist, badges *widget.Label
 }
 
 func newCaseRow() fyne.CanvasObject {
@@ -300,9 +331,11 @@ func newCaseRow() fyne.CanvasObject {
 		name:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		kg:     widget.NewLabel(""),
 		cpr:    widget.NewLabel(""),
+		frist:  widget.NewLabel(""),
 		badges: widget.NewLabel(""),
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.frist.Truncation = fyne.TextTruncateEllipsis
 	r.badges.Alignment = fyne.TextAlignTrailing
 	r.ExtendBaseWidget(r)
 	return r
@@ -311,20 +344,72 @@ func newCaseRow() fyne.CanvasObject {
 // CreateRenderer lays the row out in two lines.
 func (r *caseRow) CreateRenderer() fyne.WidgetRenderer {
 	top := container.NewBorder(nil, nil, nil, r.kg, r.name)
-	bottom := container.NewBorder(nil, nil, r.cpr, nil, r.badges)
+	bottom := container.NewBorder(nil, nil, r.cpr, r.badges, r.frist)
 	return widget.NewSimpleRenderer(container.New(&tightVBox{}, top, bottom))
 }
 
-func (r *caseRow) set(c *app.CaseSummary) {
-	r.name.SetText(c.Navn)
-	r.cpr.SetText(c.CPR)
-	r.kg.SetText("")
+// set shows c in the row. A label is refreshed only when its text or
+// colour changes: refreshing a label shapes its text again, and the list
+// refreshes every visible row on each keystroke in the search field and
+// each selection.
+func (r *caseRow) set(c *app.CaseSummary, today app.Date) {
+	setLabel(r.name, c.Navn, widget.MediumImportance)
+	setLabel(r.cpr, c.CPR, widget.MediumImportance)
+	kg := ""
 	if c.KG > 0 {
-		r.kg.SetText(kgLabel(c.KG))
+		kg = kgLabel(c.KG)
 	}
+	setLabel(r.kg, kg, widget.MediumImportance)
 	text, imp := badgesOf(c)
-	r.badges.Importance = imp
-	r.badges.SetText(text)
+	setLabel(r.badges, text, imp)
+	text, imp = fristOf(c, today)
+	setLabel(r.frist, text, imp)
+}
+
+func setLabel(l *widget.Label, text string, imp widget.Importance) {
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+}
+
+// fristOf is the row's deadline: the earliest one missed, in the danger
+// colour (the missed-deadline badge), else the next one; "" without one.
+func fristOf(c *app.CaseSummary, today app.Date) (string, widget.Importance) {
+	if f, ok := Missed(c, today); ok {
+		return lang.L("list.frist_overskredet", map[string]any{"Hvad": fristName(f.Navn), "Dato": rowDate(f.Dato, today)}), widget.DangerImportance
+	}
+	if f, ok := Next(c, today); ok {
+		return lang.L("list.frist", map[string]any{"Hvad": fristName(f.Navn), "Dato": rowDate(f.Dato, today)}), widget.MediumImportance
+	}
+	return "", widget.MediumImportance
+}
+
+// fristName is a deadline's short name ("CV", "1. jobsamtale"), or its code
+// when the catalogue has none.
+func fristName(navn string) string {
+	key := "frist." + navn
+	if s := lang.L(key); s != key {
+		return s
+	}
+	return navn
+}
+
+// shortDate writes a date without its year (dd.mm in Danish).
+func shortDate(d app.Date) string { return d.Time().Format(lang.L("format.dato_kort")) }
+
+// rowDate writes a deadline's date in a list row: without the year when it
+// is today's year, else in full.
+func rowDate(d, today app.Date) string {
+	if y, _, _ := d.YMD(); y != yearOf(today) {
+		return dateText(d)
+	}
+	return shortDate(d)
+}
+
+func yearOf(d app.Date) int {
+	y, _, _ := d.YMD()
+	return y
 }
 
 // badgesOf says what needs attention in a case: conflicts, rejected and

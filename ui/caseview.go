@@ -90,6 +90,8 @@ func (v *caseView) today() app.Date { return app.DateOf(v.c.o.Now()) }
 // and deadlines the rules derive for today.
 func (v *caseView) overblikContent(s *app.Sag) fyne.CanvasObject {
 	today := v.today()
+	o, err := v.c.o.Rules.Overblik(s, today)
+	timeline := newTimeline(TimelineOf(s, o.Frister, today), v.c.tx.name)
 	facts := container.New(layout.NewFormLayout())
 	add := func(key, value string) {
 		facts.Add(widget.NewLabelWithStyle(lang.L(key), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
@@ -101,8 +103,7 @@ func (v *caseView) overblikContent(s *app.Sag) fyne.CanvasObject {
 	add("case.tilmelding", v.tilmeldingText(s))
 	add("case.visitation", v.visitationText(s))
 	add("case.fravaer", v.fravaerText(s, today))
-	box := container.NewVBox(facts)
-	o, err := v.c.o.Rules.Overblik(s, today)
+	box := container.NewVBox(timeline, widget.NewSeparator(), facts)
 	if err != nil {
 		box.Add(errorPane(v.c.tx.errText(err)))
 		return box

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"feltsag.dk/feltsag/app"
@@ -44,6 +45,9 @@ func (c *Client) Filters() (unsent, conflicts *widget.Check, kg *widget.Select) 
 	return l.unsent, l.conflicts, l.kg
 }
 
+// OverdueFilter is the case list's "deadline passed" filter.
+func (c *Client) OverdueFilter() *widget.Check { return c.main.list.overdue }
+
 // Shown returns the names of the cases the list shows.
 func (c *Client) Shown() []string {
 	var names []string
@@ -78,3 +82,11 @@ func (c *Client) ApplyLanguage(code string) error { return c.applyLanguage(code)
 
 // ShowSettings opens the settings dialog.
 func (c *Client) ShowSettings() { c.showSettings() }
+
+// TimelineWidget is the Overblik's timeline widget for tl.
+func TimelineWidget(tl Timeline, names func(kind, code string) string) fyne.Widget {
+	return newTimeline(tl, names)
+}
+
+// RowDate is a deadline's date as a case list row writes it.
+func RowDate(d, today app.Date) string { return rowDate(d, today) }

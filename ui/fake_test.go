@@ -81,7 +81,7 @@ func newFakeCases(t *testing.T, cases ...*app.Sag) *fakeCases {
 func (f *fakeCases) List() ([]app.CaseSummary, error) {
 	out := make([]app.CaseSummary, 0, len(f.cases))
 	for _, s := range f.cases {
-		sum := app.SummaryOf(s)
+		sum := f.engine.Summary(s, app.DateOf(testNow)) // as the replica stores it
 		sum.Pending, sum.Conflicts = f.pending[s.ID], f.conflict[s.ID]
 		out = append(out, sum)
 	}
