@@ -94,6 +94,7 @@ const (
 	ParamSDPOpfoelgningUge           = "sdp.opfoelgning.uge"
 	ParamSDPOpfoelgningInterval      = "sdp.opfoelgning.interval.uger"
 	ParamSDPRevurderingUge           = "sdp.revurdering.uge"
+	ParamSDPRevurderingVindue        = "sdp.revurdering.vindue.mdr"
 	ParamSDPBeskaeftigetUndtaget     = "sdp.beskaeftiget_undtaget.uger"
 	ParamSanktionFrist               = "sanktion.frist.mdr"
 	ParamSanktion40aAktivitetsparat  = "sanktion.40a.aktivitetsparat"
@@ -264,6 +265,7 @@ func RequiredCodes() []Code {
 		p(ParamSDPOpfoelgningUge, "ParamSDPOpfoelgningUge"),
 		p(ParamSDPOpfoelgningInterval, "ParamSDPOpfoelgningInterval"),
 		p(ParamSDPRevurderingUge, "ParamSDPRevurderingUge"),
+		p(ParamSDPRevurderingVindue, "ParamSDPRevurderingVindue"),
 		p(ParamSDPBeskaeftigetUndtaget, "ParamSDPBeskaeftigetUndtaget"),
 		p(ParamSanktionFrist, "ParamSanktionFrist"),
 		p(ParamSanktion40aAktivitetsparat, "ParamSanktion40aAktivitetsparat"),
