@@ -62,7 +62,7 @@ func (b *BookSamtale) apply(x *exec) error {
 	x.touch("samtale/" + string(b.SamtaleID))
 	x.effect("samtale_booket", b.Dato, "effect.kode", "kode", b.Type)
 	if t := &x.s.Tilmelding; !t.SelvbookFrist.IsZero() && !b.Dato.After(t.SelvbookFrist) {
-		t.SelvbookFrist = Date{}
+		t.SelvbookFrist, t.SelvbookFra = Date{}, Date{}
 		x.touch(FieldTilmelding)
 		x.effect("selvbook_opfyldt", b.Dato, "")
 	}

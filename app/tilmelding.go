@@ -140,7 +140,7 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 		// holidays, as TJOB deadlines do [S29] (DOMAIN §4.3: "(A) same for
 		// selvbook"), so the stored deadline is the one the overview shows.
 		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P(ParamSelvbookUdloeb))) {
-			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag)
+			t.SelvbookFrist, t.SelvbookFra = FristEfterDage(x.today, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag), x.today
 			x.effect("selvbook_frist", t.SelvbookFrist, "")
 		}
 	case AfmeldFejl:
@@ -169,7 +169,7 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	t.Status = IkkeTilmeldt
 	t.AfmeldtDato = dato
 	t.AfmeldAarsag = aarsag
-	t.SelvbookFrist = Date{}
+	t.SelvbookFrist, t.SelvbookFra = Date{}, Date{}
 	x.touch(FieldTilmelding)
 	x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
 	return true
@@ -297,7 +297,7 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	}
 	x.touch("tjob")
 	if b.EfterPaamindelse {
-		x.s.Tjob = Date{}
+		x.s.Tjob, x.s.TjobFra = Date{}, Date{}
 		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
 		x.effect("afmeldebrev", b.Frist.AddDays(1), "")
 		return nil
@@ -311,12 +311,12 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	}
 	x.s.TjobMiss = append(x.s.TjobMiss, b.Frist)
 	if n >= x.rs.P(ParamTjobMaxMiss) {
-		x.s.Tjob = Date{}
+		x.s.Tjob, x.s.TjobFra = Date{}, Date{}
 		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
 		x.effect("uden_paamindelse", b.Frist.AddDays(1), "effect.tjob.gang_inden", "gang", itoa(n), "mdr", itoa(x.rs.P(ParamTjobPeriode)))
 		return nil
 	}
-	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P(ParamTjobPaamindelse), x.fritagetDag)
+	x.s.Tjob, x.s.TjobFra = FristEfterDage(b.Frist, x.rs.P(ParamTjobPaamindelse), x.fritagetDag), b.Frist
 	x.effect("tjob_paamindelse", x.s.Tjob, "effect.tjob.gang", "gang", itoa(n))
 	return nil
 }
@@ -331,6 +331,26 @@ func (x *exec) harAktivtFravaer(code string) bool {
 		}
 	}
 	return false
+}
+
+// flytFrister computes again the deadlines that skip registered fravær —
+// a TJOB reminder's [S29] and the selvbooking deadline after a gentilmelding
+// [S14][S31] — from the day they count from, so that a fravær registered,
+// ended or deleted after the deadline was set moves it (issue 8: deadlines
+// are not computed once). It runs after every accepted command.
+func (x *exec) flytFrister() {
+	if s := x.s; !s.TjobFra.IsZero() && !s.Tjob.IsZero() {
+		if d := FristEfterDage(s.TjobFra, x.rs.P(ParamTjobPaamindelse), x.fritagetDag); d != s.Tjob {
+			s.Tjob = d
+			x.touch(FieldTjob)
+		}
+	}
+	if t := &x.s.Tilmelding; !t.SelvbookFra.IsZero() && !t.SelvbookFrist.IsZero() {
+		if d := FristEfterDage(t.SelvbookFra, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag); d != t.SelvbookFrist {
+			t.SelvbookFrist = d
+			x.touch(FieldTilmelding)
+		}
+	}
 }
 
 // fritagetDag reports whether a registered fravær that exempts from
