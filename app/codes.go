@@ -95,6 +95,7 @@ const (
 	ParamSDPOpfoelgningInterval      = "sdp.opfoelgning.interval.uger"
 	ParamSDPRevurderingUge           = "sdp.revurdering.uge"
 	ParamSDPRevurderingVindue        = "sdp.revurdering.vindue.mdr"
+	ParamSDPOpfoelgningFremmoede     = "sdp.opfoelgning.fremmoede"
 	ParamSDPBeskaeftigetUndtaget     = "sdp.beskaeftiget_undtaget.uger"
 	ParamSanktionFrist               = "sanktion.frist.mdr"
 	ParamSanktion40aAktivitetsparat  = "sanktion.40a.aktivitetsparat"
@@ -266,6 +267,7 @@ func RequiredCodes() []Code {
 		p(ParamSDPOpfoelgningInterval, "ParamSDPOpfoelgningInterval"),
 		p(ParamSDPRevurderingUge, "ParamSDPRevurderingUge"),
 		p(ParamSDPRevurderingVindue, "ParamSDPRevurderingVindue"),
+		p(ParamSDPOpfoelgningFremmoede, "ParamSDPOpfoelgningFremmoede"),
 		p(ParamSDPBeskaeftigetUndtaget, "ParamSDPBeskaeftigetUndtaget"),
 		p(ParamSanktionFrist, "ParamSanktionFrist"),
 		p(ParamSanktion40aAktivitetsparat, "ParamSanktion40aAktivitetsparat"),
