@@ -575,6 +575,15 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 	if !afmeldtAfSygdom && t.AfmeldtDato.After(f.Periode.Start) {
 		return nil // deregistered for another reason during the sickness
 	}
+	for i := range x.s.Fravaer {
+		if o := &x.s.Fravaer[i]; o.ID != f.ID && x.afmelder(o) && o.Aktiv(fra) {
+			// Another fravær that deregisters (sorgorlov, barsel …) still
+			// runs: no tilmelding while it does (4750 [S217]); the jobcentre
+			// registers the citizen when it ends, as after that fravær (A).
+			x.effect("tilmelding_venter", fra, "effect.fravaer", "type", FravaerParam(o.Type))
+			return nil
+		}
+	}
 	if foer.Kategori != x.s.Visitation.Kategori {
 		x.setVisitation(foer.Kategori)
 	}

@@ -64,14 +64,8 @@ func kendteFejl() []kendtFejl {
 		}
 	}
 	return []kendtFejl{
-		{"tilmelding mens en afmeldende sygemelding er åben eller ligger forude", "09_egenskab.txt E1", func(st *trin, key string) bool {
-			return is("tilmeld", "visiter")(st, key, app.InvariantAfmeldendeFravaer)
-		}},
 		{"kontaktgruppeskift beholder en tilmeldekategori eller ledighedsstatus, den nye gruppe ikke kan have", "09_egenskab.txt E2", func(st *trin, key string) bool {
 			return is("saet_kontaktgruppe")(st, key, app.InvariantTilmeldekategori, app.InvariantIkkeLedig)
-		}},
-		{"løntilskud ophører under en sygemelding, og borgeren forbliver tilmeldt", "09_egenskab.txt E4", func(st *trin, key string) bool {
-			return is("opdater_ydelse")(st, key, app.InvariantAfmeldendeFravaer)
 		}},
 		{"kontaktgruppeskift (også DFDG's automatiske) dateret før den åbne kontaktgruppes start", "09_egenskab.txt E5", func(st *trin, key string) bool {
 			kg, h := st.before.Kontaktgruppe, st.before.KGHistorik
@@ -83,12 +77,6 @@ func kendteFejl() []kendtFejl {
 		{"raskmeldingen genopretter en kategori eller tilmeldekategori, den nuværende kontaktgruppe ikke kan have", "09_egenskab.txt E6", func(st *trin, key string) bool {
 			return is("afslut_fravaer", "registrer_fravaer")(st, key, app.InvariantKGKategori, app.InvariantTilmeldekategori, app.InvariantIkkeLedig) &&
 				st.res.HasEffect("raskmeldt")
-		}},
-		{"en planlagt afmelding går tabt, når en anden afmelding eller en raskmelding kommer først", "09_egenskab.txt E8", func(st *trin, key string) bool {
-			return key == app.InvariantAfmeldendeFravaer && !st.before.Tilmelding.Afmeldes.IsZero()
-		}},
-		{"raskmeldingen gentilmelder, mens et andet afmeldende fravær kører", "09_egenskab.txt E9", func(st *trin, key string) bool {
-			return key == app.InvariantAfmeldendeFravaer && st.res.HasEffect("raskmeldt")
 		}},
 		{"et automatisk kontaktgruppeskift (sletning af en fejlagtig sygemelding) beholder en kategori, den nye gruppe ikke kan have", "09_egenskab.txt E10", func(st *trin, key string) bool {
 			return key == app.InvariantKGKategori && st.res.HasEffect("kg_skift")

@@ -119,6 +119,7 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	t.RegelSet = x.rs.Version
 	x.touch(FieldTilmelding)
 	x.effect("tilmeldt", siden, "effect.kode", "kode", kat)
+	defer x.afmeldVedFravaer(siden)
 	if !gentil {
 		return
 	}
@@ -160,6 +161,20 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	if dato.After(x.today) {
 		// Planned: the citizen stays registered until the date (4322 allows
 		// up to 30/60 days ahead) [S4].
+		if !t.Afmeldes.IsZero() && !t.Afmeldes.After(dato) {
+			// An earlier planned afmelding ends the registration first and
+			// stands. If a sygemelding ahead planned it, this one is part of
+			// the situation its raskmelding restores [S7].
+			for i := range x.s.Fravaer {
+				f := &x.s.Fravaer[i]
+				if f.Foer != nil && !f.Slettet && f.Periode.Start == t.Afmeldes && (f.Foer.Afmeldes.IsZero() || f.Foer.Afmeldes.After(dato)) {
+					f.Foer.Afmeldes, f.Foer.AfmeldesAarsag = dato, aarsag
+					x.touch("fravaer/" + string(f.ID))
+				}
+			}
+			x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
+			return true
+		}
 		t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = dato, aarsag, x.rs.Version
 		x.touch(FieldTilmelding)
 		x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
