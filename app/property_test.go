@@ -58,29 +58,7 @@ type kendtFejl struct {
 // the condition broken and the command (or effect) that broke it. The
 // scenarios explain each class and what the fix should give.
 func kendteFejl() []kendtFejl {
-	is := func(kinds ...string) func(*trin, string, ...string) bool {
-		return func(st *trin, key string, keys ...string) bool {
-			return slices.Contains(kinds, st.cmd.Body.Kind()) && slices.Contains(keys, key)
-		}
-	}
 	return []kendtFejl{
-		{"kontaktgruppeskift beholder en tilmeldekategori eller ledighedsstatus, den nye gruppe ikke kan have", "09_egenskab.txt E2", func(st *trin, key string) bool {
-			return is("saet_kontaktgruppe")(st, key, app.InvariantTilmeldekategori, app.InvariantIkkeLedig)
-		}},
-		{"kontaktgruppeskift (også DFDG's automatiske) dateret før den åbne kontaktgruppes start", "09_egenskab.txt E5", func(st *trin, key string) bool {
-			kg, h := st.before.Kontaktgruppe, st.before.KGHistorik
-			if kg == nil && len(h) > 0 {
-				kg = &h[len(h)-1]
-			}
-			return key == app.InvariantKGPerioder && kg != nil && st.day.Before(kg.Periode.Start)
-		}},
-		{"raskmeldingen genopretter en kategori eller tilmeldekategori, den nuværende kontaktgruppe ikke kan have", "09_egenskab.txt E6", func(st *trin, key string) bool {
-			return is("afslut_fravaer", "registrer_fravaer")(st, key, app.InvariantKGKategori, app.InvariantTilmeldekategori, app.InvariantIkkeLedig) &&
-				st.res.HasEffect("raskmeldt")
-		}},
-		{"et automatisk kontaktgruppeskift (sletning af en fejlagtig sygemelding) beholder en kategori, den nye gruppe ikke kan have", "09_egenskab.txt E10", func(st *trin, key string) bool {
-			return key == app.InvariantKGKategori && st.res.HasEffect("kg_skift")
-		}},
 		{"DFDG's automatiske skift til KG25 ved sygemelding ser bort fra et fravær, sygedagpengegruppen ikke kan have", "09_egenskab.txt E11", func(st *trin, key string) bool {
 			return key == app.InvariantFravaerKG && st.res.HasEffect("kg_skift")
 		}},

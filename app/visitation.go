@@ -138,6 +138,10 @@ func (x *exec) afmeldVedFravaer(fra Date) {
 	}
 	if foer := first.Foer; foer != nil && !foer.Tilmeldt && dato.After(x.today) {
 		foer.Tilmeldt, foer.TKat, foer.Afmeldes, foer.AfmeldesAarsag = true, t.Kategori, t.Afmeldes, t.AfmeldesAarsag
+		foer.Kategori = x.s.Visitation.Kategori
+		if x.s.Kontaktgruppe != nil {
+			foer.KG = x.s.Kontaktgruppe.KG
+		}
 		x.touch("fravaer/" + string(first.ID))
 	}
 	x.afmeld(dato, afmeldAarsagFor(first.Type))
@@ -150,7 +154,9 @@ func (x *exec) afmeldVedFravaer(fra Date) {
 func (x *exec) opdaterFoer(kategori string, tilmeld bool) {
 	for i := range x.s.Fravaer {
 		f := &x.s.Fravaer[i]
-		if f.Foer == nil || !f.Aktiv(x.today) {
+		if f.Foer == nil || f.Slettet || !(f.Aktiv(x.today) || f.Periode.Start.After(x.today)) {
+			// A sygemelding ahead: the situation before it is the one the
+			// case will hold when it begins (A).
 			continue
 		}
 		if !x.kategoriPasser(f.Foer.KG, kategori) {
