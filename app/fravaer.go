@@ -409,6 +409,16 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 		return // well again before sygedagpenge would start
 	}
 	x.effect("sygedagpenge_fra", from, detail, kv...)
+	if def := x.rs.KG[KGSygedagpengeLedighed]; def != nil {
+		if err := x.checkKGFravaer(def); err != nil {
+			// Another fravær runs that the sygedagpenge group cannot have
+			// (pasning af sygt barn is not an SDP type, 4645 [S9]): the
+			// source does not say which gives way, so DFDG's switch [S5]
+			// waits for a caseworker's decision (A).
+			x.effect("kg_skift_afventer", from, "effect.kg", "kg", KGParam(KGSygedagpengeLedighed))
+			return
+		}
+	}
 	if from.After(x.today) {
 		x.effect("kg_skift_planlagt", from, "effect.kg", "kg", KGParam(KGSygedagpengeLedighed)) // DFDG switches on the day [S5]
 		return
@@ -594,10 +604,17 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		return nil
 	}
 	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == GruppeSDP {
-		// Back in the KG from before: with its categorisation, never
-		// one given in the sygedagpenge group (DOMAIN §3.3) [S7].
-		x.switchKG(foer.KG)
-		x.genopretKategori(foer.Kategori)
+		if def := x.rs.KG[foer.KG]; def != nil && x.checkKGFravaer(def) != nil {
+			// Another fravær runs that the KG from before cannot have: as
+			// at the switch to KG25 (E11), the switch back waits for a
+			// caseworker's decision (A).
+			x.effect("kg_skift_afventer", fra, "effect.kg", "kg", KGParam(foer.KG))
+		} else {
+			// Back in the KG from before: with its categorisation, never
+			// one given in the sygedagpenge group (DOMAIN §3.3) [S7].
+			x.switchKG(foer.KG)
+			x.genopretKategori(foer.Kategori)
+		}
 	}
 	t := x.s.Tilmelding
 	if !foer.Tilmeldt || t.ErTilmeldt() {

@@ -26,6 +26,12 @@ func (b *Tilmeld) apply(x *exec) error {
 	if x.s.Tilmelding.ErTilmeldt() {
 		return RuleError("tilmeldt", "rule.tilmeldt")
 	}
+	if !x.s.Borger.Doed.IsZero() {
+		// Death deregisters and nothing is registered after it (DOMAIN §3.2
+		// A5, 4405) [S1][S3]; a tilmelding dated before the registered death
+		// (made offline, sent late) cannot stand either.
+		return RuleError("4405", "rule.4405")
+	}
 	status := b.Ledighedsstatus
 	switch status {
 	case "", "ledig":
@@ -120,6 +126,12 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	x.touch(FieldTilmelding)
 	x.effect("tilmeldt", siden, "effect.kode", "kode", kat)
 	defer x.afmeldVedFravaer(siden)
+	if d := x.s.Borger.Doed; !d.IsZero() {
+		// A registration that begins before a registered death (a
+		// visitation or raskmelding dated back) ends on the day of death
+		// (DOMAIN §3.2 A5) [S1][S3].
+		defer x.afmeld(maxDate(d, siden), AfmeldDoed)
+	}
 	if !gentil {
 		return
 	}
@@ -145,11 +157,31 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 			x.effect("selvbook_frist", t.SelvbookFrist, "")
 		}
 	case AfmeldFejl:
-		// The jobcenter re-registers from the erroneous afmelding [S14].
+		// The jobcenter re-registers from the erroneous afmelding [S14] —
+		// unless a fravær that deregisters ran since: the registration
+		// could not have gone on through it (A).
+		if x.afmeldendeMellem(prev.AfmeldtDato, siden) {
+			return
+		}
 		t.Siden = prev.AfmeldtDato
 		t.FoersteDato = prev.FoersteDato
 		x.effect("genoprettet", prev.AfmeldtDato, "")
 	}
+}
+
+// afmeldendeMellem reports whether a fravær that deregisters covers a day
+// from a up to the day before b.
+func (x *exec) afmeldendeMellem(a, b Date) bool {
+	if !a.Before(b) {
+		return false
+	}
+	p := Period{Start: a, Slut: b.AddDays(-1)}
+	for i := range x.s.Fravaer {
+		if f := &x.s.Fravaer[i]; x.afmelder(f) && f.Periode.Overlaps(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // afmeld ends the registration on dato for aarsag, if registered.
