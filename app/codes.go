@@ -94,6 +94,8 @@ const (
 	ParamSDPOpfoelgningUge           = "sdp.opfoelgning.uge"
 	ParamSDPOpfoelgningInterval      = "sdp.opfoelgning.interval.uger"
 	ParamSDPRevurderingUge           = "sdp.revurdering.uge"
+	ParamSDPRevurderingVindue        = "sdp.revurdering.vindue.mdr"
+	ParamSDPOpfoelgningFremmoede     = "sdp.opfoelgning.fremmoede"
 	ParamSDPBeskaeftigetUndtaget     = "sdp.beskaeftiget_undtaget.uger"
 	ParamSanktionFrist               = "sanktion.frist.mdr"
 	ParamSanktion40aAktivitetsparat  = "sanktion.40a.aktivitetsparat"
@@ -264,6 +266,8 @@ func RequiredCodes() []Code {
 		p(ParamSDPOpfoelgningUge, "ParamSDPOpfoelgningUge"),
 		p(ParamSDPOpfoelgningInterval, "ParamSDPOpfoelgningInterval"),
 		p(ParamSDPRevurderingUge, "ParamSDPRevurderingUge"),
+		p(ParamSDPRevurderingVindue, "ParamSDPRevurderingVindue"),
+		p(ParamSDPOpfoelgningFremmoede, "ParamSDPOpfoelgningFremmoede"),
 		p(ParamSDPBeskaeftigetUndtaget, "ParamSDPBeskaeftigetUndtaget"),
 		p(ParamSanktionFrist, "ParamSanktionFrist"),
 		p(ParamSanktion40aAktivitetsparat, "ParamSanktion40aAktivitetsparat"),

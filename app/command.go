@@ -261,6 +261,7 @@ func (e *Engine) Execute(s *Sag, c Command) (*Result, error) {
 	if err := c.Body.apply(x); err != nil {
 		return nil, err
 	}
+	x.flytFrister()
 	x.res.Sag = x.s
 	return x.res, nil
 }

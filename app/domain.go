@@ -36,6 +36,10 @@ type Sag struct {
 	Vejledninger       []Vejledning   `json:"vejledninger,omitempty"`
 	TjobMiss           []Date         `json:"tjob_miss,omitempty"` // missed "Tjek jobforslag" deadlines [S29]
 	Tjob               Date           `json:"tjob,omitempty"`      // next TJOB deadline, zero when none
+	// TjobFra is the missed deadline a reminder's days count from, while Tjob
+	// is that reminder's deadline: it skips registered fravær, so a fravær
+	// registered or deleted later moves it (DOMAIN §3.2 A7) [S29].
+	TjobFra Date `json:"tjob_fra,omitzero"`
 }
 
 // Borger is the citizen. The CPR number is personal data: it is encrypted at
@@ -105,6 +109,7 @@ type Tilmelding struct {
 	AfmeldtDato     Date   `json:"afmeldt,omitzero"`
 	AfmeldAarsag    string `json:"afmeld_aarsag,omitempty"`
 	SelvbookFrist   Date   `json:"selvbook_frist,omitzero"` // after gentilmelding following selvbook-afmelding [S14][S31]
+	SelvbookFra     Date   `json:"selvbook_fra,omitzero"`   // the day SelvbookFrist counts from (it skips registered ferie [S29])
 	FoersteDato     Date   `json:"foerste,omitzero"`        // first tilmelding of the current ledighedsperiode
 	CV              Date   `json:"cv,omitzero"`             // CV available on Jobnet since (LAB §§ 22–23) [S18]
 	Afmeldes        Date   `json:"afmeldes,omitzero"`       // a planned afmelding (up to 30/60 days ahead, 4322) [S4]
@@ -119,7 +124,7 @@ func (t *Tilmelding) Materialise(day Date) bool {
 		return false
 	}
 	if t.Status == Tilmeldt {
-		t.Status, t.AfmeldtDato, t.AfmeldAarsag, t.SelvbookFrist = IkkeTilmeldt, t.Afmeldes, t.AfmeldesAarsag, Date{}
+		t.Status, t.AfmeldtDato, t.AfmeldAarsag, t.SelvbookFrist, t.SelvbookFra = IkkeTilmeldt, t.Afmeldes, t.AfmeldesAarsag, Date{}, Date{}
 	}
 	t.Afmeldes, t.AfmeldesAarsag = Date{}, ""
 	return true

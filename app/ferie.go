@@ -43,6 +43,18 @@ func (b *RegistrerFravaer) checkFerie(x *exec, ft *FravaerTypeDef, f *Fravaer) e
 	return nil
 }
 
+// Feriedage returns the feriedage of a ferie period: ferie is counted as
+// the ferie rules count it, in feriedage of a five-day ferieuge (DOMAIN
+// §4.2 "4 weeks/year" [S51]), so the working days (Monday–Friday, not a
+// helligdag) from the first to the last day, both included (A). An open
+// period counts nothing.
+func Feriedage(p Period) int {
+	if p.Start.IsZero() || p.Slut.IsZero() {
+		return 0
+	}
+	return ArbejdsdageMellem(p.Start.AddDays(-1), p.Slut)
+}
+
 // ferieUdenYdelse returns why a kontanthjælp ferie gives no ydelse — the
 // catalogue key of the reason and its parameters as name, value pairs —
 // or "".
@@ -60,10 +72,10 @@ func (x *exec) ferieUdenYdelse(f *Fravaer) (string, []string) {
 	used := 0
 	for _, o := range x.s.Fravaer {
 		if oy, _, _ := o.Periode.Start.YMD(); o.Type == FravaerFerie && !o.Slettet && !o.IngenYdelse && oy == y {
-			used += o.Periode.Days()
+			used += Feriedage(o.Periode)
 		}
 	}
-	if max := x.rs.P(ParamFerieKHAar); used+f.Periode.Days() > max {
+	if max := x.rs.P(ParamFerieKHAar); used+Feriedage(f.Periode) > max {
 		return "effect.ingen_ydelse.feriedage", []string{"max", itoa(max), "aar", itoa(y), "brugt", itoa(used)}
 	}
 	return "", nil

@@ -14,7 +14,8 @@ import (
 // What a path covers: "borger" the contact details (navn, adresse,
 // telefon, email); "borger/doed" and "borger/ingen_adresse" the dates;
 // "kontaktgruppe" the open period; "tilmelding", "visitation", "ydelse"
-// the whole part; "tjob" the next deadline and the missed ones;
+// the whole part; "tjob" the next deadline, the day a reminder counts from and the
+// missed ones;
 // "fravaer/<id>", "samtale/<id>", "plan/<id>", "sanktion/<id>",
 // "notat/<id>" and "vejledning/<id>" the record; "samtale/<id>/udfald" the
 // samtale's status and konsekvens. Errors: invalid for a path no row of
@@ -56,8 +57,9 @@ func fieldValue(s *Sag, field string) (any, bool, error) {
 	case FieldTjob:
 		return struct {
 			Tjob     Date   `json:"tjob,omitzero"`
+			TjobFra  Date   `json:"tjob_fra,omitzero"`
 			TjobMiss []Date `json:"tjob_miss,omitempty"`
-		}{s.Tjob, s.TjobMiss}, true, nil
+		}{s.Tjob, s.TjobFra, s.TjobMiss}, true, nil
 	}
 	if _, ok := FieldPolicyRowOf(field); !ok {
 		return nil, false, Errorf(CodeInvalid, "", "invalid.field_path", "felt", field).WithField(field)

@@ -409,6 +409,16 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 		return // well again before sygedagpenge would start
 	}
 	x.effect("sygedagpenge_fra", from, detail, kv...)
+	if def := x.rs.KG[KGSygedagpengeLedighed]; def != nil {
+		if err := x.checkKGFravaer(def); err != nil {
+			// Another fravær runs that the sygedagpenge group cannot have
+			// (pasning af sygt barn is not an SDP type, 4645 [S9]): the
+			// source does not say which gives way, so DFDG's switch [S5]
+			// waits for a caseworker's decision (A).
+			x.effect("kg_skift_afventer", from, "effect.kg", "kg", KGParam(KGSygedagpengeLedighed))
+			return
+		}
+	}
 	if from.After(x.today) {
 		x.effect("kg_skift_planlagt", from, "effect.kg", "kg", KGParam(KGSygedagpengeLedighed)) // DFDG switches on the day [S5]
 		return
@@ -417,16 +427,50 @@ func (x *exec) sygemeldingEffects(f *Fravaer) {
 }
 
 // switchKG is DFDG's automatic kontaktgruppeskift [S5].
+//
+// (A) A command dated before the open kontaktgruppe began (made offline,
+// sent late) switches from that start, so the periods still follow each
+// other [S8].
 func (x *exec) switchKG(kg int) {
+	start := maxDate(x.today, x.sidsteKGStart())
 	if x.s.Kontaktgruppe != nil {
 		if x.s.Kontaktgruppe.KG == kg {
 			return
 		}
-		x.closeKG(x.today.AddDays(-1))
+		x.closeKG(start.AddDays(-1))
 	}
-	x.s.Kontaktgruppe = &KGForloeb{KG: kg, Periode: Period{Start: x.today}, RegelSet: x.rs.Version}
+	x.s.Kontaktgruppe = &KGForloeb{KG: kg, Periode: Period{Start: start}, RegelSet: x.rs.Version}
 	x.touch("kontaktgruppe")
-	x.effect("kg_skift", x.today, "effect.kg", "kg", KGParam(kg))
+	x.effect("kg_skift", start, "effect.kg", "kg", KGParam(kg))
+	x.fitTilmelding()
+}
+
+// genopretKategori gives the citizen back the category from before the
+// sickness after a switch back from the sygedagpenge group (DOMAIN §3.3)
+// [S7], if the kontaktgruppe now open can carry it; otherwise a category
+// the group cannot carry (sdp2 given in KG25, match1 after a change to a
+// kontanthjælp group) goes to the group's default, as at a
+// kontaktgruppeskift (A2.3 [S2], A6.4).
+func (x *exec) genopretKategori(foer string) {
+	cur := x.s.Kontaktgruppe
+	if cur == nil {
+		return
+	}
+	def := x.rs.KG[cur.KG]
+	if def == nil {
+		return
+	}
+	passer := x.kategoriPasser(cur.KG, foer)
+	if foer == "" {
+		passer = def.AllowsKategori(0) // "no category" is id 0 (DOMAIN A6.3)
+	}
+	if passer {
+		if foer != x.s.Visitation.Kategori {
+			x.setVisitation(foer)
+		}
+		return
+	}
+	x.fitVisitation(def)
 }
 
 // samtaleEffects handles planned samtaler inside a new fravær: where the
@@ -560,11 +604,16 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		return nil
 	}
 	if cur := x.s.Kontaktgruppe; cur != nil && cur.KG != foer.KG && x.rs.KG[cur.KG] != nil && x.rs.KG[cur.KG].Gruppe == GruppeSDP {
-		x.switchKG(foer.KG)
-		if x.s.Visitation.Kategori != foer.Kategori {
+		if def := x.rs.KG[foer.KG]; def != nil && x.checkKGFravaer(def) != nil {
+			// Another fravær runs that the KG from before cannot have: as
+			// at the switch to KG25 (E11), the switch back waits for a
+			// caseworker's decision (A).
+			x.effect("kg_skift_afventer", fra, "effect.kg", "kg", KGParam(foer.KG))
+		} else {
 			// Back in the KG from before: with its categorisation, never
 			// one given in the sygedagpenge group (DOMAIN §3.3) [S7].
-			x.setVisitation(foer.Kategori)
+			x.switchKG(foer.KG)
+			x.genopretKategori(foer.Kategori)
 		}
 	}
 	t := x.s.Tilmelding
@@ -575,8 +624,21 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 	if !afmeldtAfSygdom && t.AfmeldtDato.After(f.Periode.Start) {
 		return nil // deregistered for another reason during the sickness
 	}
-	if foer.Kategori != x.s.Visitation.Kategori {
-		x.setVisitation(foer.Kategori)
+	for i := range x.s.Fravaer {
+		if o := &x.s.Fravaer[i]; o.ID != f.ID && x.afmelder(o) && o.Aktiv(fra) {
+			// Another fravær that deregisters (sorgorlov, barsel …) still
+			// runs: no tilmelding while it does (4750 [S217]); the jobcentre
+			// registers the citizen when it ends, as after that fravær (A).
+			x.effect("tilmelding_venter", fra, "effect.fravaer", "type", FravaerParam(o.Type))
+			return nil
+		}
+	}
+	x.genopretKategori(foer.Kategori)
+	if x.s.Visitation.Kategori == KategoriAktivitetsparat {
+		// Visited aktivitetsparat during the sickness in a group whose
+		// category the one before cannot replace: an aktivitetsparat
+		// citizen is not registered (A3, 4656) [S1][S9].
+		return nil
 	}
 	if !afmeldtAfSygdom {
 		// Not registered before the sickness: a caseworker visited the
@@ -598,6 +660,15 @@ func (x *exec) raskmelding(f *Fravaer, fra Date) error {
 		return nil
 	}
 	kat := foer.TKat
+	if g, ok := tilmeldekategoriGruppe()[kat]; ok && g != x.gruppe() {
+		// The kontaktgruppe changed during the sickness and cannot have
+		// that tilmeldekategori (DOMAIN §3.1 [S1]): derived as for a new
+		// tilmelding (A).
+		kat = ""
+		if k, err := x.tilmeldekategori(""); err == nil {
+			kat = k
+		}
+	}
 	if kat == "" {
 		kat = KatModtager
 	}
@@ -653,4 +724,5 @@ func (x *exec) undoSygedagpengeKG(f *Fravaer) {
 		return
 	}
 	x.switchKG(f.Foer.KG)
+	x.genopretKategori(f.Foer.Kategori)
 }

@@ -28,6 +28,12 @@ func (b *SaetKontaktgruppe) apply(x *exec) error {
 	if err := x.checkKGChange(def, b.Skift); err != nil {
 		return err
 	}
+	if last := x.sidsteKGStart(); start.Before(last) {
+		// The periods follow each other [S8]: a KG dated before the last
+		// one began (made offline, sent late) is refused as
+		// afslut_kontaktgruppe refuses an end before the start (A).
+		return RuleError("1003", "rule.1003.kg_start", "start", DateParam(last))
+	}
 	if err := x.checkKGAge(def); err != nil {
 		return err
 	}
@@ -41,7 +47,45 @@ func (b *SaetKontaktgruppe) apply(x *exec) error {
 	x.touch("kontaktgruppe")
 	x.effect("kg_sat", start, "effect.kg", "kg", KGParam(b.KG))
 	x.fitVisitation(def)
+	x.fitTilmelding()
 	return nil
+}
+
+// fitTilmelding keeps a registration the new kontaktgruppe can have: a
+// tilmeldekategori of another group ("uden ydelse" is the KG of that name,
+// "dimittend" a dagpenge category, DOMAIN §3.1 [S1]) is derived again as
+// for a new tilmelding (A), and only "uden ydelse" may be "ikke ledig"
+// (§1.2, 4339 [S4]).
+func (x *exec) fitTilmelding() {
+	t := &x.s.Tilmelding
+	if !t.ErTilmeldt() || x.s.Kontaktgruppe == nil {
+		return
+	}
+	changed := false
+	if g, ok := tilmeldekategoriGruppe()[t.Kategori]; ok && g != x.gruppe() {
+		if kat, err := x.tilmeldekategori(""); err == nil {
+			t.Kategori, changed = kat, true
+		}
+	}
+	if t.Ledighedsstatus == "ikke_ledig" && x.gruppe() != GruppeSF {
+		t.Ledighedsstatus, changed = "ledig", true
+	}
+	if changed {
+		x.touch(FieldTilmelding)
+		x.effect("tilmeldekategori_aendret", x.today, "effect.kode", "kode", t.Kategori)
+	}
+}
+
+// sidsteKGStart returns the start of the open kontaktgruppe, or of the
+// last one closed; zero when there is none.
+func (x *exec) sidsteKGStart() Date {
+	if cur := x.s.Kontaktgruppe; cur != nil {
+		return cur.Periode.Start
+	}
+	if h := x.s.KGHistorik; len(h) > 0 {
+		return h[len(h)-1].Periode.Start
+	}
+	return Date{}
 }
 
 func (x *exec) checkKGChange(def *KGDef, skift bool) error {

@@ -79,8 +79,15 @@ func (b *OpdaterYdelse) apply(x *exec) error {
 	if y.Undtaget != x.s.Ydelse.Undtaget {
 		return invalidf("undtaget", "invalid.undtaget.use_mark_exempted")
 	}
+	loentilskudOphoert := x.s.Ydelse.Loentilskud && !y.Loentilskud
 	x.s.Ydelse = y
 	x.touch("ydelse")
+	if loentilskudOphoert {
+		// Only løntilskud kept a sick citizen registered (DOMAIN §8 nr. 1)
+		// [S1][S45]: when it ends, a running sygemelding deregisters from
+		// today (A), one ahead from its first day.
+		x.afmeldVedFravaer(x.today)
+	}
 	return nil
 }
 

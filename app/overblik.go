@@ -735,8 +735,10 @@ func (c *overblikCalc) fristerSDP() {
 	if foerste.IsZero() {
 		return
 	}
-	if uge, ok := c.param(ParamSDPRevurderingUge); ok && !c.revurderet(foerste, uge.Vaerdi) {
-		c.add(FristSDPRevurdering, foerste.AddDays(uge.Vaerdi*7-1), uge.Kilde)
+	if uge, ok := c.param(ParamSDPRevurderingUge); ok {
+		if d := c.sdpRevurdering(foerste, uge.Vaerdi); !c.revurderet(d) {
+			c.add(FristSDPRevurdering, d, uge.Kilde)
+		}
 	}
 	if c.sdpUndtaget(syg) {
 		return
@@ -761,11 +763,70 @@ func (c *overblikCalc) fristerSDP() {
 	c.add(FristSDPOpfoelgning, udloeb, uge.Kilde)
 }
 
-// revurderet reports whether an opfølgningssamtale was held in or after
-// week uge: (A) the revurdering is made at that samtale; the case has no
-// field of its own for it.
-func (c *overblikCalc) revurderet(foerste Date, uge int) bool {
-	return !c.afholdt(foerste.AddDays((uge-1)*7), obOpfoelgning).IsZero()
+// revurderet reports whether an opfølgningssamtale was held in the week
+// that ends on the revurdering's day d or later: (A) the revurdering is
+// made at that samtale; the case has no field of its own for it.
+func (c *overblikCalc) revurderet(d Date) bool {
+	return !c.afholdt(d.AddDays(-6), obOpfoelgning).IsZero()
+}
+
+// sdpRevurdering returns the day the sick days reach uger weeks within
+// the window of sdp.revurdering.vindue.mdr months that ends on that day
+// (SDP: revurdering after 22 weeks within 9 months [S76]): the current
+// sickness from foerste counts every day, and the earlier sygemeldinger of
+// the case (not deleted) count their days inside the window. Without
+// earlier sickness in the window it is the last day of week uger.
+func (c *overblikCalc) sdpRevurdering(foerste Date, uger int) Date {
+	limit := uger * 7
+	d := foerste.AddDays(limit - 1)
+	vindue, ok := c.param(ParamSDPRevurderingVindue)
+	if !ok || vindue.Vaerdi <= 0 {
+		return d
+	}
+	// The earlier sick periods, cut off the day before foerste and merged.
+	var tidligere []Period
+	for _, f := range c.s.Fravaer {
+		if f.Type != obSygemelding || f.Slettet || f.Periode.Start.IsZero() || !f.Periode.Start.Before(foerste) {
+			continue
+		}
+		p := f.Periode
+		if p.Slut.IsZero() || !p.Slut.Before(foerste) {
+			p.Slut = foerste.AddDays(-1)
+		}
+		tidligere = append(tidligere, p)
+	}
+	if len(tidligere) == 0 {
+		return d
+	}
+	slices.SortFunc(tidligere, func(a, b Period) int { return b.Start.DaysUntil(a.Start) })
+	merged := []Period{tidligere[0]}
+	for _, p := range tidligere[1:] {
+		last := &merged[len(merged)-1]
+		if !p.Start.After(last.Slut.AddDays(1)) {
+			if p.Slut.After(last.Slut) {
+				last.Slut = p.Slut
+			}
+			continue
+		}
+		merged = append(merged, p)
+	}
+	for day, n := foerste, 1; day.Before(d); day, n = day.AddDays(1), n+1 {
+		fra := day.AddMonths(-vindue.Vaerdi).AddDays(1)
+		total := n
+		for _, p := range merged {
+			s, e := p.Start, p.Slut
+			if s.Before(fra) {
+				s = fra
+			}
+			if !e.Before(s) {
+				total += s.DaysUntil(e) + 1
+			}
+		}
+		if total >= limit {
+			return day
+		}
+	}
+	return d
 }
 
 // sdpUndtaget reports the reform exception (DOMAIN §8 item 33) [S37]: when

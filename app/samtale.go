@@ -49,6 +49,9 @@ func (b *BookSamtale) apply(x *exec) error {
 	if x.today.DaysUntil(b.Dato) > 366 {
 		return invalidf("dato", "invalid.dato.meeting_booked_most")
 	}
+	if err := b.checkFremmoede(x); err != nil {
+		return err
+	}
 	for _, f := range x.s.AktiveFravaer(b.Dato) {
 		if x.effekt(f.Type) == "F" {
 			e := RuleError("samtale-fritaget", "rule.samtale-fritaget", "dato", DateParam(b.Dato), "type", FravaerParam(f.Type))
@@ -62,11 +65,25 @@ func (b *BookSamtale) apply(x *exec) error {
 	x.touch("samtale/" + string(b.SamtaleID))
 	x.effect("samtale_booket", b.Dato, "effect.kode", "kode", b.Type)
 	if t := &x.s.Tilmelding; !t.SelvbookFrist.IsZero() && !b.Dato.After(t.SelvbookFrist) {
-		t.SelvbookFrist = Date{}
+		t.SelvbookFrist, t.SelvbookFra = Date{}, Date{}
 		x.touch(FieldTilmelding)
 		x.effect("selvbook_opfyldt", b.Dato, "")
 	}
 	return nil
+}
+
+// checkFremmoede: sygedagpenge opfølgningssamtaler with a citizen in
+// kategori 2 or 3 are held by personal attendance (DOMAIN §5.1) [S27][S26]
+// while sdp.opfoelgning.fremmoede is 1. The law allows exceptions (the
+// citizen's health), so the rule is soft: a caseworker may book another
+// form with a reason; the citizen cannot.
+func (b *BookSamtale) checkFremmoede(x *exec) error {
+	k := x.s.Visitation.Kategori
+	if b.Type != "opfoelgning" || b.Form == "fremmoede" || x.rs.P(ParamSDPOpfoelgningFremmoede) != 1 ||
+		(k != KategoriSDP2 && k != KategoriSDP3) {
+		return nil
+	}
+	return x.soft(b.Begrundelse, RuleError("samtale-fremmoede", "rule.samtale-fremmoede", "kategori", KategoriParam(k)))
 }
 
 func checkTid(t string) error {

@@ -26,6 +26,12 @@ func (b *Tilmeld) apply(x *exec) error {
 	if x.s.Tilmelding.ErTilmeldt() {
 		return RuleError("tilmeldt", "rule.tilmeldt")
 	}
+	if !x.s.Borger.Doed.IsZero() {
+		// Death deregisters and nothing is registered after it (DOMAIN §3.2
+		// A5, 4405) [S1][S3]; a tilmelding dated before the registered death
+		// (made offline, sent late) cannot stand either.
+		return RuleError("4405", "rule.4405")
+	}
 	status := b.Ledighedsstatus
 	switch status {
 	case "", "ledig":
@@ -119,6 +125,13 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 	t.RegelSet = x.rs.Version
 	x.touch(FieldTilmelding)
 	x.effect("tilmeldt", siden, "effect.kode", "kode", kat)
+	defer x.afmeldVedFravaer(siden)
+	if d := x.s.Borger.Doed; !d.IsZero() {
+		// A registration that begins before a registered death (a
+		// visitation or raskmelding dated back) ends on the day of death
+		// (DOMAIN §3.2 A5) [S1][S3].
+		defer x.afmeld(maxDate(d, siden), AfmeldDoed)
+	}
 	if !gentil {
 		return
 	}
@@ -140,15 +153,35 @@ func (x *exec) doTilmeld(siden Date, kat, status string) {
 		// holidays, as TJOB deadlines do [S29] (DOMAIN §4.3: "(A) same for
 		// selvbook"), so the stored deadline is the one the overview shows.
 		if x.today.Before(prev.AfmeldtDato.AddMonths(x.rs.P(ParamSelvbookUdloeb))) {
-			t.SelvbookFrist = FristEfterDage(x.today, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag)
+			t.SelvbookFrist, t.SelvbookFra = FristEfterDage(x.today, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag), x.today
 			x.effect("selvbook_frist", t.SelvbookFrist, "")
 		}
 	case AfmeldFejl:
-		// The jobcenter re-registers from the erroneous afmelding [S14].
+		// The jobcenter re-registers from the erroneous afmelding [S14] —
+		// unless a fravær that deregisters ran since: the registration
+		// could not have gone on through it (A).
+		if x.afmeldendeMellem(prev.AfmeldtDato, siden) {
+			return
+		}
 		t.Siden = prev.AfmeldtDato
 		t.FoersteDato = prev.FoersteDato
 		x.effect("genoprettet", prev.AfmeldtDato, "")
 	}
+}
+
+// afmeldendeMellem reports whether a fravær that deregisters covers a day
+// from a up to the day before b.
+func (x *exec) afmeldendeMellem(a, b Date) bool {
+	if !a.Before(b) {
+		return false
+	}
+	p := Period{Start: a, Slut: b.AddDays(-1)}
+	for i := range x.s.Fravaer {
+		if f := &x.s.Fravaer[i]; x.afmelder(f) && f.Periode.Overlaps(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // afmeld ends the registration on dato for aarsag, if registered.
@@ -160,6 +193,20 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	if dato.After(x.today) {
 		// Planned: the citizen stays registered until the date (4322 allows
 		// up to 30/60 days ahead) [S4].
+		if !t.Afmeldes.IsZero() && !t.Afmeldes.After(dato) {
+			// An earlier planned afmelding ends the registration first and
+			// stands. If a sygemelding ahead planned it, this one is part of
+			// the situation its raskmelding restores [S7].
+			for i := range x.s.Fravaer {
+				f := &x.s.Fravaer[i]
+				if f.Foer != nil && !f.Slettet && f.Periode.Start == t.Afmeldes && (f.Foer.Afmeldes.IsZero() || f.Foer.Afmeldes.After(dato)) {
+					f.Foer.Afmeldes, f.Foer.AfmeldesAarsag = dato, aarsag
+					x.touch("fravaer/" + string(f.ID))
+				}
+			}
+			x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
+			return true
+		}
 		t.Afmeldes, t.AfmeldesAarsag, t.RegelSet = dato, aarsag, x.rs.Version
 		x.touch(FieldTilmelding)
 		x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
@@ -169,7 +216,7 @@ func (x *exec) afmeld(dato Date, aarsag string) bool {
 	t.Status = IkkeTilmeldt
 	t.AfmeldtDato = dato
 	t.AfmeldAarsag = aarsag
-	t.SelvbookFrist = Date{}
+	t.SelvbookFrist, t.SelvbookFra = Date{}, Date{}
 	x.touch(FieldTilmelding)
 	x.effect("afmeldt", dato, "effect.aarsag", "aarsag", aarsag)
 	return true
@@ -297,7 +344,7 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	}
 	x.touch("tjob")
 	if b.EfterPaamindelse {
-		x.s.Tjob = Date{}
+		x.s.Tjob, x.s.TjobFra = Date{}, Date{}
 		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
 		x.effect("afmeldebrev", b.Frist.AddDays(1), "")
 		return nil
@@ -311,12 +358,12 @@ func (b *ManglendeTjob) apply(x *exec) error {
 	}
 	x.s.TjobMiss = append(x.s.TjobMiss, b.Frist)
 	if n >= x.rs.P(ParamTjobMaxMiss) {
-		x.s.Tjob = Date{}
+		x.s.Tjob, x.s.TjobFra = Date{}, Date{}
 		x.afmeld(b.Frist.AddDays(1), AfmeldTjob)
 		x.effect("uden_paamindelse", b.Frist.AddDays(1), "effect.tjob.gang_inden", "gang", itoa(n), "mdr", itoa(x.rs.P(ParamTjobPeriode)))
 		return nil
 	}
-	x.s.Tjob = FristEfterDage(b.Frist, x.rs.P(ParamTjobPaamindelse), x.fritagetDag)
+	x.s.Tjob, x.s.TjobFra = FristEfterDage(b.Frist, x.rs.P(ParamTjobPaamindelse), x.fritagetDag), b.Frist
 	x.effect("tjob_paamindelse", x.s.Tjob, "effect.tjob.gang", "gang", itoa(n))
 	return nil
 }
@@ -331,6 +378,26 @@ func (x *exec) harAktivtFravaer(code string) bool {
 		}
 	}
 	return false
+}
+
+// flytFrister computes again the deadlines that skip registered fravær —
+// a TJOB reminder's [S29] and the selvbooking deadline after a gentilmelding
+// [S14][S31] — from the day they count from, so that a fravær registered,
+// ended or deleted after the deadline was set moves it (issue 8: deadlines
+// are not computed once). It runs after every accepted command.
+func (x *exec) flytFrister() {
+	if s := x.s; !s.TjobFra.IsZero() && !s.Tjob.IsZero() {
+		if d := FristEfterDage(s.TjobFra, x.rs.P(ParamTjobPaamindelse), x.fritagetDag); d != s.Tjob {
+			s.Tjob = d
+			x.touch(FieldTjob)
+		}
+	}
+	if t := &x.s.Tilmelding; !t.SelvbookFra.IsZero() && !t.SelvbookFrist.IsZero() {
+		if d := FristEfterDage(t.SelvbookFra, x.rs.P(ParamSelvbookGentilmelding), x.fritagetDag); d != t.SelvbookFrist {
+			t.SelvbookFrist = d
+			x.touch(FieldTilmelding)
+		}
+	}
 }
 
 // fritagetDag reports whether a registered fravær that exempts from

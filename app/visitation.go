@@ -99,6 +99,54 @@ func (x *exec) afmeldendeFravaer() *Fravaer {
 	return nil
 }
 
+// afmelder reports whether fravær f deregisters the citizen: its type's
+// afmelder is ja, or undtagen_loentilskud outside løntilskud (DOMAIN §3.2
+// A2) [S1][S45].
+func (x *exec) afmelder(f *Fravaer) bool {
+	ft := x.rs.Fravaer[f.Type]
+	return !f.Slettet && ft != nil && (ft.Afmelder == "ja" || ft.Afmelder == "undtagen_loentilskud" && !x.s.Ydelse.Loentilskud)
+}
+
+// afmeldVedFravaer ends a registration where a fravær that deregisters
+// takes hold on or after fra: one running on fra deregisters from fra, one
+// ahead plans the afmelding on its first day, as when the fravær is
+// registered while the citizen is registered (DOMAIN §3.2 A2 straksafmelding
+// [S1][S45]; a planned afmelding [S4]). It runs where a registration begins
+// or the ground for an exception goes (a tilmelding, a gentilmelding, the
+// end of løntilskud): otherwise the citizen would stand registered while
+// such a fravær runs. An earlier planned afmelding stands. A sygemelding
+// ahead that found the citizen unregistered now finds them registered, so
+// its raskmelding re-registers (A, as if the tilmelding had come first).
+func (x *exec) afmeldVedFravaer(fra Date) {
+	t := &x.s.Tilmelding
+	if !t.ErTilmeldt() {
+		return
+	}
+	var first *Fravaer
+	var dato Date
+	for i := range x.s.Fravaer {
+		f := &x.s.Fravaer[i]
+		if !x.afmelder(f) || f.Periode.Start.IsZero() || (!f.Periode.Slut.IsZero() && f.Periode.Slut.Before(fra)) {
+			continue
+		}
+		if d := maxDate(f.Periode.Start, fra); first == nil || d.Before(dato) {
+			first, dato = f, d
+		}
+	}
+	if first == nil || (!t.Afmeldes.IsZero() && !t.Afmeldes.After(dato)) {
+		return
+	}
+	if foer := first.Foer; foer != nil && !foer.Tilmeldt && dato.After(x.today) {
+		foer.Tilmeldt, foer.TKat, foer.Afmeldes, foer.AfmeldesAarsag = true, t.Kategori, t.Afmeldes, t.AfmeldesAarsag
+		foer.Kategori = x.s.Visitation.Kategori
+		if x.s.Kontaktgruppe != nil {
+			foer.KG = x.s.Kontaktgruppe.KG
+		}
+		x.touch("fravaer/" + string(first.ID))
+	}
+	x.afmeld(dato, afmeldAarsagFor(first.Type))
+}
+
 // opdaterFoer makes a visitation during a sygemelding the categorisation
 // the raskmelding re-registers in: DFDG's "same categorisation as before
 // the sickness" [S7] must not undo the caseworker's later decision, nor
@@ -106,7 +154,9 @@ func (x *exec) afmeldendeFravaer() *Fravaer {
 func (x *exec) opdaterFoer(kategori string, tilmeld bool) {
 	for i := range x.s.Fravaer {
 		f := &x.s.Fravaer[i]
-		if f.Foer == nil || !f.Aktiv(x.today) {
+		if f.Foer == nil || f.Slettet || !(f.Aktiv(x.today) || f.Periode.Start.After(x.today)) {
+			// A sygemelding ahead: the situation before it is the one the
+			// case will hold when it begins (A).
 			continue
 		}
 		if !x.kategoriPasser(f.Foer.KG, kategori) {
