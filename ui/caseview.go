@@ -21,11 +21,12 @@ type caseView struct {
 	sag     *app.Sag
 	changed func() // after a saved command: refresh the case list
 
-	header   *widget.Label
-	tabs     *container.AppTabs
-	overblik *container.Scroll
-	journal  *journal
-	content  fyne.CanvasObject
+	header    *widget.Label
+	tabs      *container.AppTabs
+	overblik  *container.Scroll
+	journal   *journal
+	conflicts *conflictsTab
+	content   fyne.CanvasObject
 }
 
 func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
@@ -34,6 +35,7 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.header.Truncation = fyne.TextTruncateEllipsis
 	v.overblik = container.NewVScroll(widget.NewLabel(""))
 	v.journal = newJournal(v)
+	v.conflicts = newConflictsTab(v)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
 		container.NewTabItem(lang.L("case.tab.journal"), v.journal.content),
@@ -41,7 +43,7 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 		comingTab("case.tab.samtaler"),
 		comingTab("case.tab.plan"),
 		comingTab("case.tab.historik"),
-		comingTab("case.tab.konflikter"),
+		v.conflicts.item,
 	)
 	v.tabs.OnSelected = func(*container.TabItem) { c.touch() }
 	v.content = container.NewBorder(v.header, nil, nil, nil, v.tabs)
@@ -68,6 +70,7 @@ func (v *caseView) show(s *app.Sag) {
 	v.overblik.Content = v.overblikContent(s)
 	v.overblik.Refresh()
 	v.journal.show(s)
+	v.conflicts.load()
 }
 
 // today is the caseworker's date (Copenhagen, as the domain counts).

@@ -11,5 +11,6 @@ import (
 // (STYLE habit 2), and these lines prove the store keeps both promises.
 var (
 	_ ui.Caseload    = (*store.DB)(nil)
+	_ ui.Decisions   = (*store.DB)(nil)
 	_ client.Replica = (*store.DB)(nil)
 )
