@@ -133,8 +133,7 @@ func newConflictCard(t *conflictsTab, k app.Conflict, decided *app.Resolution) *
 	cc := &conflictCard{t: t, k: k, message: widget.NewLabel("")}
 	c := t.v.c
 	title := widget.NewLabelWithStyle(lang.L("conflict.title", map[string]any{"Felt": fieldName(k.Field)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	created := widget.NewLabel(lang.L("conflict.created", map[string]any{"Dato": formatDate(k.Created), "Tid": k.Created.Local().Format("15:04")}))
-	created.Importance = widget.LowImportance
+	created := widget.NewLabelWithStyle(lang.L("conflict.created", map[string]any{"Dato": formatDate(k.Created), "Tid": k.Created.Local().Format("15:04")}), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	sides := container.NewGridWithColumns(3,
 		cc.side("conflict.base", k.Base, false),
 		cc.side("conflict.mine", k.Mine, true),
@@ -170,9 +169,8 @@ func (cc *conflictCard) side(key string, s app.ConflictSide, who bool) fyne.Canv
 	head := widget.NewLabelWithStyle(lang.L(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	value := widget.NewLabel(cc.t.v.c.tx.valueText(s.Value))
 	value.Wrapping = fyne.TextWrapWord
-	meta := widget.NewLabel(sideMeta(s, who))
+	meta := widget.NewLabelWithStyle(sideMeta(s, who), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	meta.Wrapping = fyne.TextWrapWord
-	meta.Importance = widget.LowImportance
 	return container.NewVBox(head, value, meta)
 }
 
@@ -310,6 +308,9 @@ func (t texts) flatten(name string, v any, lines *[]string) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
+			if hiddenMember(k) {
+				continue
+			}
 			full := k
 			if name != "" {
 				full = name + "." + k
@@ -335,6 +336,10 @@ func (t texts) flatten(name string, v any, lines *[]string) {
 	}
 	*lines = append(*lines, name+": "+s)
 }
+
+// hiddenMember reports whether a member of a field's value says nothing
+// to a caseworker deciding a conflict (the rule set it was made under).
+func hiddenMember(name string) bool { return name == "regelsaet" }
 
 func (t texts) scalarText(name string, v any) string {
 	last := name

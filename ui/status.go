@@ -137,6 +137,7 @@ func newStatusBar(onSyncNow func()) *statusBar {
 func (b *statusBar) showCounts(conflicts, rejected int) {
 	setCount(b.conflicts, "status.conflicts", conflicts)
 	setCount(b.rejected, "status.rejected", rejected)
+	b.box.Refresh() // the buttons' row changed width: lay the line out again
 }
 
 // setCount shows n on a button with the singular or plural of key, or
