@@ -188,9 +188,14 @@ func TestSeeARejectedCommand(t *testing.T) {
 		Sag: "sag-bb", Kind: "registrer_fravaer",
 	}}
 	h := unlockedWith(t, cases)
-	_, rejected := h.c.StatusCounts()
+	conflicts, rejected := h.c.StatusCounts()
 	if !rejected.Visible() || rejected.Text != "1 ændring afvist" {
 		t.Fatalf("status line's rejections: %q (visible %v), want 1 ændring afvist", rejected.Text, rejected.Visible())
+	}
+	// Both counts appear together: laid out side by side, not on top of
+	// each other.
+	if c, r := conflicts, rejected; !c.Visible() || c.Position().X+c.Size().Width > r.Position().X || r.Size().Width < r.MinSize().Width {
+		t.Errorf("conflicts %q at %v size %v, rejections at %v size %v: overlapping", c.Text, c.Position(), c.Size(), r.Position(), r.Size())
 	}
 	test.Tap(rejected)
 	list := h.c.RejectedList()
