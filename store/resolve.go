@@ -74,9 +74,22 @@ func (db *DB) Resolve(r app.Resolution) error {
 		}
 		r.Sag = c.Sag
 		c.Decision = &r
-		return t.putJSON(bConflicts, []byte(c.ID), c)
+		if err := t.putJSON(bConflicts, []byte(c.ID), c); err != nil {
+			return err
+		}
+		// The decision is a person's change of the case: audited with
+		// the choice (the note is free text and stays out of the log).
+		at := r.At
+		if at.IsZero() {
+			at = db.now()
+		}
+		return t.appendAudit(app.AuditRecord{At: at, Actor: r.Actor, Action: app.ActionChanged, Sag: c.Sag, Command: c.Mine.Command, Kind: AuditKindResolve + r.Decision})
 	})
 }
+
+// AuditKindResolve prefixes the kind of the audit record of a decision on
+// a conflict: "resolve_theirs" or "resolve_mine".
+const AuditKindResolve = "resolve_"
 
 // Resolutions returns the decisions recorded and not yet answered by the
 // server, in the order they were made (their Seq).

@@ -43,6 +43,13 @@ func TestResolveIsKeptInOutboxOrderUntilClosed(t *testing.T) {
 	dec := app.Resolution{Conflict: "k1", Decision: app.ResolveTakeMine, Note: "Aftalt med borgeren", Actor: caseworker, At: eventTime}
 	mustNoErr(t, db.Resolve(dec), "Resolve")
 	mustCommit(t, db, notat(t, s.ID, "efter"))
+	recs, err := db.Audit(0, 100)
+	mustNoErr(t, err, "Audit")
+	if !slices.ContainsFunc(recs, func(a app.AuditRecord) bool {
+		return a.Action == app.ActionChanged && a.Sag == s.ID && a.Command == "cmd-mine" && a.Kind == "resolve_mine" && a.Actor == caseworker
+	}) {
+		t.Errorf("audit log %+v: want the decision (changed, resolve_mine, the conflicting command)", recs)
+	}
 
 	pend, err := db.Pending()
 	mustNoErr(t, err, "Pending")

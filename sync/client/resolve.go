@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/sync/wire"
@@ -79,6 +80,23 @@ func (s *sess) closed(m *wire.Resolved) error {
 	s.e.log.Info("sync: conflict resolved", "conflict", string(m.Conflict), "decision", m.Decision, "refused", m.Error != nil)
 	s.needPull, s.healthy = true, true
 	return nil
+}
+
+// withDecisions adds the decisions waiting to be sent to a pending count
+// and its oldest time: for the caseworker a decision is a change not yet
+// sent like a command.
+func (e *Engine) withDecisions(n int, oldest time.Time) (int, time.Time) {
+	decs, err := e.opts.Replica.Resolutions()
+	if err != nil {
+		e.log.Warn("sync: read decisions", "err", app.Describe(err))
+		return n, oldest
+	}
+	for _, d := range decs {
+		if oldest.IsZero() || d.At.Before(oldest) {
+			oldest = d.At
+		}
+	}
+	return n + len(decs), oldest
 }
 
 // savedBefore returns the commands of pend (in outbox order) saved before

@@ -242,7 +242,9 @@ func TestResolveSentInOutboxOrder(t *testing.T) {
 		}
 		return fr.ID
 	}
+	counted := make(signal)
 	srv := newFakeServer(t, play(func(c *srvConn) {
+		counted.wait(t, "see the pending count")
 		c.greet(app.Cursor{Epoch: 1, Seq: 1})
 		onePush(c, before)
 		resolve(c)
@@ -257,6 +259,9 @@ func TestResolveSentInOutboxOrder(t *testing.T) {
 		c.idle()
 	}))
 	h := start(t, db, srv, client.Options{})
+	// A decision not yet sent counts as a change not sent.
+	h.until("two commands and a decision pending", func(st client.Status) bool { return st.Pending == 3 })
+	close(counted)
 	h.until("the sync", func(client.Status) bool { r, ok, _ := db.Result(after); return ok && r.Status == app.AckApplied })
 	h.until("the pull after it", func(client.Status) bool { return slices.Contains(srv.frameTypes(), wire.TypePull) })
 	if k, _ := db.Conflicts(""); len(k) != 0 {
@@ -265,6 +270,7 @@ func TestResolveSentInOutboxOrder(t *testing.T) {
 	if r, _ := db.Resolutions(); len(r) != 0 {
 		t.Errorf("Resolutions = %+v, want none", r)
 	}
+	h.until("nothing pending", func(st client.Status) bool { return st.Pending == 0 })
 	want := []string{wire.TypeHello, wire.TypePush, wire.TypeResolve, wire.TypeHello, wire.TypeResolve, wire.TypePush, wire.TypePull}
 	if got := srv.frameTypes(); len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
 		t.Errorf("frames %v, want %v first", got, want)
