@@ -128,7 +128,7 @@ func TestResolveAConflict(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Konflikt om visitation", "Opstået 11.09.2026 kl. 14:05",
-		"Før", "Min ændring", "Deres ændring (gælder nu)",
+		"Før (fælles udgangspunkt)", "Din ændring", "Serverens værdi (gælder nu)",
 		"kategori: Match 1", "kategori: Match 2", "kategori: Match 3", "dato: 10.09.2026",
 		"cw1 · enhed dev-a · 10.09.2026 kl. 09:15 · version 3",
 		"cw2 · enhed dev-b · 11.09.2026 kl. 14:05 · version 4",
@@ -143,7 +143,7 @@ func TestResolveAConflict(t *testing.T) {
 	if !strings.Contains(message.Text, "Vælg først") || len(cases.decided) != 0 {
 		t.Errorf("decide without a choice: message %q, decided %v", message.Text, cases.decided)
 	}
-	choice.SetSelected("Brug min værdi")
+	choice.SetSelected("Brug min ændring")
 	test.Tap(decide)
 	if !strings.Contains(message.Text, "begrundelse") || len(cases.decided) != 0 {
 		t.Errorf("decide without a note: message %q, decided %v", message.Text, cases.decided)
@@ -159,16 +159,22 @@ func TestResolveAConflict(t *testing.T) {
 		t.Errorf("sync kicked %d times, want 1", h.sync.kicks)
 	}
 	title, content = h.c.ConflictsTab()
-	if title != "Konflikter" || !labelled(content, "Afgjort: Brug min værdi") || !labelled(content, "sendes ved næste synkronisering") {
+	if title != "Konflikter" || !labelled(content, "Afgjort: Brug min ændring") || !labelled(content, "sendes ved næste synkronisering") {
 		t.Errorf("after deciding: title %q, tab %q", title, labelTexts(content))
 	}
 	if choice, _, _, _ := h.c.ConflictCard(0); choice != nil {
 		t.Error("a decided conflict still offers a choice")
 	}
 
-	// The server's resolved closes it; the next status update shows that.
+	// The server's resolved closes it; the next status update shows that
+	// and reads the case again (a "mine" changed it), once.
+	views := len(cases.views)
 	cases.closeConflict("sag-a", "k-1")
 	h.c.SetStatus(ui.SyncStatus{Online: true, LastSync: testNow})
+	h.c.SetStatus(ui.SyncStatus{Online: true, LastSync: testNow})
+	if got := len(cases.views) - views; got != 1 {
+		t.Errorf("the case was read %d times after its conflict closed, want once", got)
+	}
 	if _, content := h.c.ConflictsTab(); !labelled(content, "Ingen åbne konflikter") {
 		t.Errorf("after resolved: tab %q", labelTexts(content))
 	}
@@ -189,8 +195,8 @@ func TestSeeARejectedCommand(t *testing.T) {
 	}}
 	h := unlockedWith(t, cases)
 	conflicts, rejected := h.c.StatusCounts()
-	if !rejected.Visible() || rejected.Text != "1 ændring afvist" {
-		t.Fatalf("status line's rejections: %q (visible %v), want 1 ændring afvist", rejected.Text, rejected.Visible())
+	if !rejected.Visible() || rejected.Text != "1 afvist af serveren" {
+		t.Fatalf("status line's rejections: %q (visible %v), want 1 afvist af serveren", rejected.Text, rejected.Visible())
 	}
 	// Both counts appear together: laid out side by side, not on top of
 	// each other.

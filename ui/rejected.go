@@ -44,14 +44,21 @@ func (m *mainScreen) wireDecisions() {
 // case's Konflikter tab is read again.
 func (m *mainScreen) syncedDecisions() {
 	c := m.c
+	var open app.ID
+	if m.view != nil {
+		open = m.view.sag.ID
+	}
 	c.o.Go(func() {
 		list, err := c.o.Cases.List()
 		if err != nil {
 			return // locked meanwhile
 		}
-		n := 0
+		n, inOpen := 0, 0
 		for _, s := range list {
 			n += s.Conflicts
+			if s.ID == open {
+				inOpen = s.Conflicts
+			}
 		}
 		rej, err := c.o.Decisions.Rejected()
 		if err != nil {
@@ -64,9 +71,35 @@ func (m *mainScreen) syncedDecisions() {
 			m.dec.rejected = rej
 			m.status.showCounts(n, len(rej))
 			m.fillRejected()
-			if m.view != nil {
-				m.view.conflicts.load()
+			if m.view == nil || m.view.sag.ID != open {
+				return
 			}
+			// A conflict of the open case closed (the server's resolved):
+			// the decision may have changed the case.
+			if inOpen < len(m.view.conflicts.cards) {
+				m.reread(open)
+				return
+			}
+			m.view.conflicts.load()
+		})
+	})
+}
+
+// reread reads the open case again (a logged view, as opening it is) and
+// shows it in place, on the tab the caseworker is on.
+func (m *mainScreen) reread(id app.ID) {
+	c, actor := m.c, m.c.o.Account.Actor()
+	c.o.Go(func() {
+		s, err := c.o.Cases.View(id, actor)
+		fyne.Do(func() {
+			if c.main != m || m.view == nil || m.view.sag.ID != id {
+				return
+			}
+			if err != nil {
+				m.view.conflicts.load()
+				return
+			}
+			m.view.show(s)
 		})
 	})
 }
