@@ -276,3 +276,37 @@ func TestResolveSentInOutboxOrder(t *testing.T) {
 		t.Errorf("frames %v, want %v first", got, want)
 	}
 }
+
+// TestResolvedRefusalIsARejection: when a rule now refuses "mine", the
+// server closes the conflict with the rule's error; the command that
+// opened it is then listed among the rejected commands with that error.
+func TestResolvedRefusalIsARejection(t *testing.T) {
+	db := newReplica(t)
+	sags := seedCases(t, db, 1, app.Cursor{Epoch: 1, Seq: 1})
+	mine := commitNote(t, db, sags[0].ID, "i konflikt")
+	if err := db.Ack(app.AckResult{Command: mine, Status: app.AckConflict, Conflict: "k-1", At: eventTime}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutConflict(app.Conflict{ID: "k-1", Sag: sags[0].ID, Field: "visitation", Policy: app.PolicyProtected, Owner: "cw1",
+		Mine: app.ConflictSide{Command: mine}, Created: eventTime}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Resolve(app.Resolution{Conflict: "k-1", Decision: app.ResolveTakeMine, Note: "ja", Actor: caseworker, At: eventTime}); err != nil {
+		t.Fatal(err)
+	}
+	refusal := app.Errorf(app.CodeRule, "4656", "rule.4656.kategori", "kategori", "kategori:match2", "kg", "1", "kgnavn", "kg:1")
+	srv := newFakeServer(t, play(func(c *srvConn) {
+		c.greet(app.Cursor{Epoch: 1, Seq: 1})
+		fr := c.expect(wire.TypeResolve)
+		c.send(fr.ID, &wire.Resolved{Conflict: "k-1", Decision: app.ResolveTakeMine, Version: 1, Error: refusal})
+		id := c.pull(app.Cursor{Epoch: 1, Seq: 1})
+		c.send(id, &wire.Changes{Page: app.Page{Records: []app.Record{}, Cursor: app.Cursor{Epoch: 1, Seq: 1}}})
+		c.idle()
+	}))
+	h := start(t, db, srv, client.Options{})
+	h.until("the conflict closed", func(client.Status) bool { k, _ := db.Conflicts(""); return len(k) == 0 })
+	rej, err := db.Rejected()
+	if err != nil || len(rej) != 1 || rej[0].Command != mine || rej[0].Error == nil || rej[0].Error.Key != refusal.Key {
+		t.Errorf("Rejected = %+v, %v; want %s with the server's refusal", rej, err, mine)
+	}
+}
