@@ -25,8 +25,16 @@ type decisionCases struct {
 	dismissed []app.ID
 }
 
+// Conflicts returns the case's conflicts, or all for "" (as the store).
 func (d *decisionCases) Conflicts(id app.ID) ([]app.Conflict, error) {
-	return slices.Clone(d.conflicts[id]), nil
+	if id != "" {
+		return slices.Clone(d.conflicts[id]), nil
+	}
+	var all []app.Conflict
+	for _, ks := range d.conflicts {
+		all = append(all, ks...)
+	}
+	return all, nil
 }
 
 func (d *decisionCases) Resolve(r app.Resolution) error {
@@ -187,7 +195,9 @@ func TestResolveAConflict(t *testing.T) {
 // their list says which case, what, when and why (the rule's text in
 // Danish); "Åbn sagen" opens the case, "Læst" dismisses it.
 func TestSeeARejectedCommand(t *testing.T) {
-	cases := &decisionCases{fakeCases: threeCases(t), conflicts: map[app.ID][]app.Conflict{}}
+	cases := &decisionCases{fakeCases: threeCases(t), conflicts: map[app.ID][]app.Conflict{
+		"sag-a": {{ID: "k-1", Sag: "sag-a", Field: "visitation", Created: testNow}, {ID: "k-2", Sag: "sag-a", Field: "tilmelding", Created: testNow}},
+	}}
 	cases.rejected = []app.Acked{{
 		AckResult: app.AckResult{Command: "c-1", Status: app.AckRejected, At: time.Date(2026, 9, 14, 8, 2, 0, 0, time.Local),
 			Error: app.Errorf(app.CodeRule, "tilbagedatering-kommentar", "rule.tilbagedatering-kommentar")},

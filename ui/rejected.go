@@ -49,15 +49,16 @@ func (m *mainScreen) syncedDecisions() {
 		open = m.view.sag.ID
 	}
 	c.o.Go(func() {
-		list, err := c.o.Cases.List()
+		// All open conflicts: a handful, where the case list would be
+		// thousands of summaries read again.
+		ks, err := c.o.Cases.Conflicts("")
 		if err != nil {
 			return // locked meanwhile
 		}
-		n, inOpen := 0, 0
-		for _, s := range list {
-			n += s.Conflicts
-			if s.ID == open {
-				inOpen = s.Conflicts
+		n, inOpen := len(ks), 0
+		for _, k := range ks {
+			if k.Sag == open {
+				inOpen++
 			}
 		}
 		rej, err := c.o.Decisions.Rejected()
