@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -26,7 +27,8 @@ const (
 )
 
 // seedDemoConflicts leaves DemoConflicts conflicts waiting for owner on
-// the first of their cases where two different visitations both apply,
+// the first of their cases (by name) where two different visitations both
+// apply,
 // made by the server's own merge: the desk's change is applied, the
 // laptop's concurrent change of the same protected field becomes the
 // conflict. The cases and values depend only on the demo population and
@@ -37,7 +39,14 @@ func seedDemoConflicts(srv *server.Server, rules *app.Rules, owner app.ID, cases
 	actor := app.Actor{Rolle: app.RolleSagsbehandler, ID: owner}
 	var seq uint64
 	made := 0
-	for i := range cases {
+	// In the order the case list shows them (by name), so the first
+	// screen of the list shows their badges.
+	order := make([]int, len(cases))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(cases[a].Borger.Navn, cases[b].Borger.Navn) })
+	for _, i := range order {
 		if made == DemoConflicts {
 			break
 		}
