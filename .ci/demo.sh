@@ -57,7 +57,7 @@ done
 # The first caseworker: the first account line after the admin's.
 user=$(awk '$2 ~ /^demo-/ && $1 != "admin" { print $1; exit }' "$tmp/server.out")
 [[ -n $user ]] || { echo "demo: the server printed no demo caseworker" >&2; exit 1; }
-grep -m1 '^demodata' "$tmp/server.out" || true
+grep '^demodata' "$tmp/server.out" || true
 echo "demo: server on http://$addr (log: bin/demo-server.log); signing in as $user"
 
 # client execs the client, so that in a subshell (&, or parentheses) the

@@ -148,6 +148,9 @@ type Acked struct {
 	AckResult
 	Sag  ID     `json:"sag"`
 	Kind string `json:"kind"`
+	// Dismissed is when the caseworker marked a rejected command as read
+	// (the status line stops listing it); zero until then.
+	Dismissed time.Time `json:"dismissed,omitzero"`
 }
 
 // ConflictSide is one of the three values of a conflicting field: what it
@@ -182,6 +185,28 @@ const (
 	ResolveKeepTheirs = "theirs" // the server's value stands; the pushed command is dropped
 	ResolveTakeMine   = "mine"   // the pushed command is applied again on the current state
 )
+
+// ResolveValid reports whether d is one of the conflict resolutions.
+func ResolveValid(d string) bool { return d == ResolveKeepTheirs || d == ResolveTakeMine }
+
+// MaxResolveNote is the longest note a decision on a conflict carries, in
+// bytes (the protocol's limit of a resolve's note).
+const MaxResolveNote = 4000
+
+// Resolution is a person's decision on a conflict, recorded on the device
+// and kept there until the server has answered it: keep theirs or take
+// mine, with a note. Seq is its place in the device's outbox order (the
+// replica sets it): the sync engine sends it after the commands saved
+// before it and before those saved after it.
+type Resolution struct {
+	Conflict ID        `json:"conflict"`
+	Sag      ID        `json:"sag"`
+	Decision string    `json:"decision"` // ResolveKeepTheirs or ResolveTakeMine
+	Note     string    `json:"note,omitempty"`
+	Actor    Actor     `json:"actor"`
+	At       time.Time `json:"at"` // when the person decided (device clock)
+	Seq      uint64    `json:"seq"`
+}
 
 // Audit actions: what a person did with a citizen's data (DESIGN §4,
 // docs/domain.md on logging).

@@ -16,7 +16,8 @@ const (
 	metaServerKey = "server-key"
 )
 
-// PutConflict stores or replaces a conflict record for the sync layer.
+// PutConflict stores or replaces a conflict record for the sync layer. A
+// decision already recorded for it (Resolve) is kept.
 //
 // Errors: invalid for a malformed conflict or case id; unauthorized
 // (RuleNotOpen); internal (RuleFull or generic).
@@ -28,10 +29,18 @@ func (db *DB) PutConflict(c app.Conflict) error {
 		return app.AsError(err).WithField("sag")
 	}
 	return db.update(func(t txn) error {
-		if !t.has(bConflicts, []byte(c.ID)) {
+		old, err := t.get(bConflicts, []byte(c.ID))
+		if err != nil {
+			return err
+		}
+		if old == nil {
 			t.after(func() { db.idx.addConflicts(c.Sag, 1) })
 		}
-		return t.putJSON(bConflicts, []byte(c.ID), c)
+		v, err := keepDecision(old, c)
+		if err != nil {
+			return err
+		}
+		return t.putJSON(bConflicts, []byte(c.ID), v)
 	})
 }
 

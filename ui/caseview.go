@@ -21,13 +21,14 @@ type caseView struct {
 	sag     *app.Sag
 	changed func() // after a saved command: refresh the case list
 
-	header   *widget.Label
-	tabs     *container.AppTabs
-	overblik *container.Scroll
-	journal  *journal
-	plan     *planTab
-	history  *historyTab
-	content  fyne.CanvasObject
+	header    *widget.Label
+	tabs      *container.AppTabs
+	overblik  *container.Scroll
+	journal   *journal
+	plan      *planTab
+	history   *historyTab
+	conflicts *conflictsTab
+	content   fyne.CanvasObject
 }
 
 func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
@@ -38,6 +39,7 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.journal = newJournal(v)
 	v.plan = newPlanTab(v)
 	v.history = newHistoryTab(v)
+	v.conflicts = newConflictsTab(v)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
 		container.NewTabItem(lang.L("case.tab.journal"), v.journal.content),
@@ -45,7 +47,7 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 		comingTab("case.tab.samtaler"),
 		container.NewTabItem(lang.L("case.tab.plan"), v.plan.content),
 		container.NewTabItem(lang.L("case.tab.historik"), v.history.content),
-		comingTab("case.tab.konflikter"),
+		v.conflicts.item,
 	)
 	v.tabs.OnSelected = func(it *container.TabItem) {
 		c.touch()
@@ -81,6 +83,7 @@ func (v *caseView) show(s *app.Sag) {
 	if v.tabs.Selected() != nil && v.tabs.Selected().Content == v.history.content {
 		v.history.load()
 	}
+	v.conflicts.load()
 }
 
 // today is the caseworker's date (Copenhagen, as the domain counts).

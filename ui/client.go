@@ -29,6 +29,9 @@ type Options struct {
 	// Documents prints the plan, saves it as PDF and previews it; nil
 	// disables those buttons.
 	Documents Documents
+	// Decisions records decisions on conflicts and lists rejected
+	// commands; default: Cases, when it implements Decisions.
+	Decisions Decisions
 	// Rules are the rule tables: the Overblik's duties and deadlines and
 	// the names of kontaktgrupper, categories and fravær types.
 	Rules *app.Rules
@@ -105,6 +108,12 @@ func New(o Options) *Client {
 	}
 	if o.NewID == nil {
 		o.NewID = func() (app.ID, error) { return app.NewID(rand.Reader) }
+	}
+	if o.Decisions == nil {
+		o.Decisions, _ = o.Cases.(Decisions)
+	}
+	if o.Decisions == nil {
+		o.Decisions = noDecisions{}
 	}
 	c := &Client{o: o, w: o.Window, tx: texts{cat: o.Texts, names: o.Rules}}
 	c.lastInput = o.Now()
@@ -232,6 +241,7 @@ type mainScreen struct {
 	view    *caseView // the open case, or nil
 	right   *fyne.Container
 	status  *statusBar
+	dec     decisionsUI // conflicts and rejected commands (rejected.go)
 	content fyne.CanvasObject
 }
 
@@ -239,6 +249,7 @@ func newMainScreen(c *Client) *mainScreen {
 	m := &mainScreen{c: c}
 	m.list = newCaseList(c, m.open)
 	m.status = newStatusBar(m.syncNow)
+	m.wireDecisions()
 	m.right = container.NewStack(emptyCase())
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), c.Lock)
 	title := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -275,6 +286,7 @@ func (m *mainScreen) syncNow() {
 func (m *mainScreen) syncStatus(st SyncStatus) {
 	m.status.show(StatusText(st, m.c.o.Now(), m.c.tx.errText))
 	m.reload()
+	m.syncedDecisions()
 }
 
 func (m *mainScreen) reload() { m.list.reload() }

@@ -102,23 +102,53 @@ func formatDate(t time.Time) string {
 	return t.Local().Format(lang.L("format.dato"))
 }
 
-// statusBar is the always-visible line at the bottom of the main window.
+// statusBar is the always-visible line at the bottom of the main window:
+// the sync status, the caseload's open conflicts and the rejected commands
+// (each a button that shows them, hidden when there are none), and
+// "Synkronisér nu".
 type statusBar struct {
-	text    *widget.Label
-	icon    *widget.Icon
-	syncNow *widget.Button
-	box     *fyne.Container
+	text      *widget.Label
+	icon      *widget.Icon
+	conflicts *widget.Button
+	rejected  *widget.Button
+	syncNow   *widget.Button
+	box       *fyne.Container
 }
 
 func newStatusBar(onSyncNow func()) *statusBar {
 	b := &statusBar{
-		text:    widget.NewLabel(""),
-		icon:    widget.NewIcon(theme.InfoIcon()),
-		syncNow: widget.NewButtonWithIcon(lang.L("sync.now"), theme.ViewRefreshIcon(), onSyncNow),
+		text:      widget.NewLabel(""),
+		icon:      widget.NewIcon(theme.InfoIcon()),
+		conflicts: widget.NewButtonWithIcon("", theme.WarningIcon(), nil),
+		rejected:  widget.NewButtonWithIcon("", theme.ErrorIcon(), nil),
+		syncNow:   widget.NewButtonWithIcon(lang.L("sync.now"), theme.ViewRefreshIcon(), onSyncNow),
 	}
 	b.text.Truncation = fyne.TextTruncateEllipsis
-	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, b.syncNow, b.text)
+	b.conflicts.Importance = widget.WarningImportance
+	b.rejected.Importance = widget.DangerImportance
+	b.conflicts.Hide()
+	b.rejected.Hide()
+	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, container.NewHBox(b.conflicts, b.rejected, b.syncNow), b.text)
 	return b
+}
+
+// showCounts shows the open conflicts of the caseload and the rejected
+// commands not yet dismissed; call it on the Fyne goroutine.
+func (b *statusBar) showCounts(conflicts, rejected int) {
+	setCount(b.conflicts, "status.conflicts", conflicts)
+	setCount(b.rejected, "status.rejected", rejected)
+	b.box.Refresh() // the buttons' row changed width: lay the line out again
+}
+
+// setCount shows n on a button with the singular or plural of key, or
+// hides it for 0.
+func setCount(btn *widget.Button, key string, n int) {
+	if n <= 0 {
+		btn.Hide()
+		return
+	}
+	btn.SetText(lang.L(countKey(key, n), map[string]any{"Antal": n}))
+	btn.Show()
 }
 
 // show sets the line; call it on the Fyne goroutine.

@@ -285,6 +285,7 @@ func (a *account) startLocked() {
 	e := client.New(client.Options{
 		Replica: a.db, URL: a.cfg.Server, Auth: a.tokens, Caseworker: a.cfg.Caseworker,
 		AppVersion: a.appVersion, RulesDigest: a.digest, Logger: a.log,
+		OnConflict: func(app.Conflict) { a.notify() }, // the screens show it at once
 	})
 	done := make(chan struct{})
 	a.eng, a.stop, a.stopped = e, cancel, done

@@ -11,6 +11,7 @@ import (
 // (STYLE habit 2), and these lines prove the store keeps both promises.
 var (
 	_ ui.Caseload    = (*store.DB)(nil)
+	_ ui.Decisions   = (*store.DB)(nil)
 	_ client.Replica = (*store.DB)(nil)
 	_ ui.Settings    = (*settings)(nil)
 )

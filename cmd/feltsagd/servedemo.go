@@ -22,7 +22,8 @@ const DemoAdmin = "admin"
 // seedDemo fills a fresh ledger with the demo population of seed and size
 // as of today: one account per demo caseworker (user name = the
 // caseworker's brugernavn), their cases assigned to them, and an admin.
-// It prints the accounts and their passwords.
+// It prints the accounts and their passwords. The first caseworker finds
+// a few conflicts waiting (seedDemoConflicts).
 func seedDemo(srv *server.Server, led app.Ledger, seed int64, size int, stdout io.Writer) error {
 	var n int
 	if err := led.View(func(tx app.LedgerTx) error {
@@ -65,5 +66,12 @@ func seedDemo(srv *server.Server, led app.Ledger, seed int64, size int, stdout i
 			return fmt.Errorf("demo case %d: %w", i, err)
 		}
 	}
-	return nil
+	if len(pop.Sagsbehandlere) == 0 {
+		return nil
+	}
+	first := app.ID(pop.Sagsbehandlere[0].Brugernavn)
+	if _, err := seedDemoConflicts(srv, rules, first, pop.Sager[:min(demo.CasesPerCaseworker, len(pop.Sager))], time.Now()); err != nil {
+		return fmt.Errorf("demo conflicts: %w", err)
+	}
+	return printDemoConflicts(srv, first, stdout)
 }

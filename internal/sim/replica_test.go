@@ -117,9 +117,16 @@ func (r *replica) PutConflict(c app.Conflict) error {
 	return r.db.PutConflict(c)
 }
 
-func (r *replica) DeleteConflict(id app.ID) error {
+func (r *replica) Resolutions() ([]app.Resolution, error) {
+	if r.at(killNone) {
+		return nil, errKilled
+	}
+	return r.db.Resolutions()
+}
+
+func (r *replica) CloseConflict(id app.ID, failed *app.Error) error {
 	if r.at(killNone) {
 		return errKilled
 	}
-	return r.db.DeleteConflict(id)
+	return r.db.CloseConflict(id, failed)
 }

@@ -106,7 +106,7 @@ type Status struct {
 	// acknowledged as it was, and every record up to the server's head
 	// pulled. Zero before the first in this run.
 	LastSync      time.Time
-	Pending       int       // commands in the outbox
+	Pending       int       // commands in the outbox and decisions on conflicts not yet sent
 	OldestPending time.Time // when the oldest of them was saved; zero with none
 	// LastError is why the last attempt failed, with a catalogue key
 	// (KeyUnreachable, KeySessionExpired, the server's own error …). A
@@ -216,7 +216,8 @@ func (e *Engine) refreshPending() {
 			oldest = p.Saved
 		}
 	}
-	e.update(func(s *Status) { s.Pending, s.OldestPending = len(pend), oldest })
+	n, oldest := e.withDecisions(len(pend), oldest)
+	e.update(func(s *Status) { s.Pending, s.OldestPending = n, oldest })
 }
 
 // outcome is how a session ended and what Run does next.

@@ -18,6 +18,10 @@ import (
 //     the data.
 //   - Clock is the device's hybrid logical clock; ApplyPage stores its value.
 //   - Audit and MarkUploaded hand over the device's audit log for upload.
+//   - Resolutions returns a person's decisions on conflicts waiting to be
+//     sent, in the order they were made, each with its place (Seq) in the
+//     outbox's order; CloseConflict applies the server's resolved (the
+//     conflict and its decision go together, in one transaction).
 type Replica interface {
 	Pending() ([]app.PendingCommand, error)
 	Ack(results ...app.AckResult) error
@@ -28,5 +32,6 @@ type Replica interface {
 	Audit(after uint64, limit int) ([]app.AuditRecord, error)
 	MarkUploaded(seq uint64, at time.Time) error
 	PutConflict(c app.Conflict) error
-	DeleteConflict(id app.ID) error
+	Resolutions() ([]app.Resolution, error)
+	CloseConflict(id app.ID, failed *app.Error) error
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -349,9 +350,7 @@ func (s *sess) unsolicited(f wire.Frame) error {
 			s.e.opts.OnConflict(c)
 		}
 	case *wire.Resolved:
-		if err := s.r.DeleteConflict(m.Conflict); err != nil {
-			return endWith(app.AsError(err))
-		}
+		return s.closed(m)
 	case *wire.Wipe:
 		if s.wiping {
 			return nil
@@ -424,7 +423,7 @@ func (s *sess) sync() error {
 	defer s.e.update(func(st *Status) { st.Syncing = false })
 	s.needPush = false
 	for round := 0; ; round++ {
-		if err := s.pushAll(); err != nil {
+		if err := s.pushAndResolve(); err != nil {
 			return err
 		}
 		err := s.pullAll()
@@ -444,7 +443,11 @@ func (s *sess) sync() error {
 
 // pushAll pushes the outbox in order, one push frame at a time, and
 // records each frame's results in one Ack, until the outbox is empty.
-func (s *sess) pushAll() error {
+func (s *sess) pushAll() error { return s.pushBelow(math.MaxUint64) }
+
+// pushBelow is pushAll for the commands saved before the outbox position
+// bound (a decision on a conflict made then, see pushAndResolve).
+func (s *sess) pushBelow(bound uint64) error {
 	defer s.e.refreshPending()
 	acked := map[app.ID]bool{}
 	for {
@@ -452,6 +455,7 @@ func (s *sess) pushAll() error {
 		if err != nil {
 			return endWith(app.AsError(err))
 		}
+		pend = savedBefore(pend, bound)
 		if len(pend) == 0 {
 			return nil
 		}

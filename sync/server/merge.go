@@ -169,7 +169,7 @@ func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error
 		b := newBatch(tx)
 		dev, err := tx.Device(p.device)
 		if isNotFound(err) {
-			dev = app.Device{ID: p.device, Account: p.account, Created: now}
+			dev, err = app.Device{ID: p.device, Account: p.account, Created: now}, nil
 		} else if err != nil {
 			return err
 		}

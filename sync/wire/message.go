@@ -460,7 +460,7 @@ func (m *ConflictNotice) validate(p string) error {
 }
 
 // MaxNote is the longest note a resolve carries, in bytes.
-const MaxNote = 4000
+const MaxNote = app.MaxResolveNote
 
 // Resolve is a person's decision on a conflict (client → server): keep
 // theirs (the server value stands) or take mine (the pushed command is
