@@ -157,7 +157,7 @@ func httpStatus(e *app.Error) int {
 	switch e.Key {
 	case keyDisabled, keyDeviceOther, keyOrigin, keyRevoked:
 		return http.StatusForbidden
-	case keyTooManyConns:
+	case keyTooManyConns, keySealedRate:
 		return http.StatusTooManyRequests
 	case keySealedLarge:
 		return http.StatusRequestEntityTooLarge

@@ -71,6 +71,14 @@ type Options struct {
 	// received (tests drive it).
 	PruneEvery time.Duration
 	PruneTicks <-chan time.Time
+
+	// SealedRate and SealedBurst are the token bucket of POST /v1/sealed
+	// requests per device (DefaultSealedRate, DefaultSealedBurst); one
+	// address gets SealedIPFactor times both. SealedNow is the bucket's
+	// clock (default time.Now; tests inject one).
+	SealedRate  float64
+	SealedBurst int
+	SealedNow   func() time.Time
 }
 
 // Defaults of Options.
@@ -107,6 +115,7 @@ type Server struct {
 	digest    string      // BundleDigest of opts.RuleFiles
 	dummyHash string      // verified for unknown users
 	sealing   *sealingKey // the current key; entries sealed to an older one find it in the ledger
+	sealedLim sealedLimits
 	hub       hub
 	stats     counters
 	closed    atomic.Bool
@@ -154,6 +163,12 @@ func New(opts Options) (*Server, error) {
 	if opts.RateBurst <= 0 {
 		opts.RateBurst = DefaultRateBurst
 	}
+	if opts.SealedRate <= 0 {
+		opts.SealedRate = DefaultSealedRate
+	}
+	if opts.SealedBurst <= 0 {
+		opts.SealedBurst = DefaultSealedBurst
+	}
 	if opts.HelloTimeout <= 0 {
 		opts.HelloTimeout = DefaultHelloTimeout
 	}
@@ -175,6 +190,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, ledger: opts.Ledger, engine: opts.Engine, log: opts.Logger, rand: opts.Rand,
 		digest: wire.BundleDigest(opts.RuleFiles), done: make(chan struct{})}
 	s.rand = lockedReader{r: opts.Rand, mu: &s.randMu}
+	s.sealedLim = newSealedLimits(opts)
 	s.hub.init()
 	h, err := HashPassword("feltsag-dummy", opts.Password, s.rand)
 	if err != nil {
