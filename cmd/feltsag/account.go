@@ -282,10 +282,14 @@ func (a *account) Unlock(password string) error {
 // startLocked starts the sync engine over the unlocked replica.
 func (a *account) startLocked() {
 	ctx, cancel := context.WithCancel(context.Background())
-	e := client.New(client.Options{
+	o := client.Options{
 		Replica: a.db, URL: a.cfg.Server, Auth: a.tokens, Caseworker: a.cfg.Caseworker,
 		AppVersion: a.appVersion, RulesDigest: a.digest, Logger: a.log,
-	})
+	}
+	if path, err := a.replicaPath(a.cfg); err == nil {
+		o.Sealed = sealedOutbox{path}
+	}
+	e := client.New(o)
 	done := make(chan struct{})
 	a.eng, a.stop, a.stopped = e, cancel, done
 	go func() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -49,6 +50,14 @@ type Options struct {
 	OnWipe     func(reason string) // the server ordered this device wiped (wire.WipeRevoked, wire.WipeLost, or "" after a bare close 4004); Run has stopped
 	OnConflict func(app.Conflict)  // a conflict routed to this caseworker was stored in the replica
 
+	// Sealed, when set, is the sealed outbox an erase left: it is
+	// delivered over HTTP before every session's hello, until it is empty
+	// (sealed.go).
+	Sealed SealedOutbox
+	// HTTP is the client for the HTTP endpoints (sealed delivery); nil:
+	// one with TLS, or http.DefaultClient.
+	HTTP *http.Client
+
 	TLS              *tls.Config   // for wss; nil: the system's roots
 	HandshakeTimeout time.Duration // default 15 s
 	PageLimit        int           // records per pull, 0: the server's choice
@@ -74,6 +83,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.HTTP == nil && o.TLS != nil {
+		o.HTTP = &http.Client{Transport: &http.Transport{TLSClientConfig: o.TLS, Proxy: http.ProxyFromEnvironment}}
 	}
 	if o.HandshakeTimeout <= 0 {
 		o.HandshakeTimeout = 15 * time.Second
@@ -115,6 +127,12 @@ type Status struct {
 	// FirstSync is the progress of a snapshot (a first sync, or a new
 	// epoch) while one is being pulled.
 	FirstSync Progress
+	// Sealed is how many entries of the sealed outbox an erase left are
+	// still to deliver; SealedDelivered and SealedRejected count those
+	// the server answered in this run, and of them those it rejected.
+	Sealed          int
+	SealedDelivered int
+	SealedRejected  int
 	// Stopped is set when Run has ended for good: the device was wiped,
 	// another connection of it took over, or the app is too old.
 	Stopped bool

@@ -62,6 +62,9 @@ func (e *Engine) session(ctx context.Context) outcome {
 	if err != nil {
 		return outcome{err: app.AsError(err)}
 	}
+	if out, ok := e.deliverSealed(ctx, token); !ok {
+		return out
+	}
 	ws, resp, err := e.dial(ctx, token)
 	if err != nil {
 		if resp != nil {
