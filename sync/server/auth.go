@@ -276,7 +276,8 @@ func (s *Server) issue(account, device app.ID, name string, refresh []byte) (wir
 		return wire.Tokens{}, app.AsError(err)
 	}
 	out := wire.Tokens{Caseworker: account, Device: device, AccessToken: access, AccessExpires: now.Add(s.opts.AccessTTL),
-		RefreshToken: ref, RefreshExpires: now.Add(s.opts.RefreshTTL), ServerKey: s.ServerKey()}
+		RefreshToken: ref, RefreshExpires: now.Add(s.opts.RefreshTTL), ServerKey: s.ServerKey(),
+		OfflineGrace: int64(s.opts.OfflineGrace / time.Second)}
 	var refusal *app.Error
 	err = s.ledger.Update(func(tx app.LedgerTx) error {
 		refusal = nil

@@ -28,7 +28,12 @@ type Options struct {
 	AllowedOrigins []string
 	AccessTTL      time.Duration // DefaultAccessTTL
 	RefreshTTL     time.Duration // DefaultRefreshTTL
-	Logger         *slog.Logger  // slog.Default()
+	// OfflineGrace is how long a client may use its replica offline after
+	// its last confirmed sync before it locks until it signs in again
+	// (wire.DefaultOfflineGrace); it goes out with every sign-in and
+	// refresh.
+	OfflineGrace time.Duration
+	Logger       *slog.Logger // slog.Default()
 	// RuleFiles and RuleSets are the rule bundle served by rules_request
 	// and announced in welcome. RuleSets defaults to the engine's rule
 	// sets (RuleSetsOf).
@@ -147,6 +152,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RefreshTTL <= 0 {
 		opts.RefreshTTL = DefaultRefreshTTL
+	}
+	if opts.OfflineGrace <= 0 {
+		opts.OfflineGrace = wire.DefaultOfflineGrace
 	}
 	if opts.AppVersion == "" {
 		opts.AppVersion = "0.0.0-dev"
