@@ -72,3 +72,20 @@ func (c *Client) Journal() (*widget.Entry, *widget.Button, *widget.Label) {
 	j := c.main.view.journal
 	return j.entry, j.add, j.saved
 }
+
+// SignInAgainButton is the status line's "Log ind igen" and whether it
+// shows; later is the sign-in-again screen's "continue without syncing"
+// (nil when it is not on the screen).
+func (c *Client) SignInAgainButton() (*widget.Button, bool) {
+	b := c.main.status.signIn
+	return b, b.Visible()
+}
+
+// StartSkip is the start screen's second button (the first sync's
+// "continue", the sign-in-again screen's "continue without syncing").
+func (c *Client) StartSkip() *widget.Button {
+	if c.start == nil {
+		return nil
+	}
+	return c.start.skip
+}

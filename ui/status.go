@@ -41,6 +41,9 @@ type SyncStatus struct {
 	Received  int
 	Total     int
 	Stopped   bool // sync has ended for good (device wiped or replaced, app too old)
+	// NeedSignIn is set when sync waits for the caseworker's password:
+	// the session expired and could not be renewed (Renewer).
+	NeedSignIn bool
 }
 
 // waitWarn is how long a change may wait unsent before the status line says
@@ -107,18 +110,31 @@ type statusBar struct {
 	text    *widget.Label
 	icon    *widget.Icon
 	syncNow *widget.Button
+	signIn  *widget.Button // "Log ind igen", shown while SyncStatus.NeedSignIn
 	box     *fyne.Container
 }
 
-func newStatusBar(onSyncNow func()) *statusBar {
+func newStatusBar(onSyncNow, onSignIn func()) *statusBar {
 	b := &statusBar{
 		text:    widget.NewLabel(""),
 		icon:    widget.NewIcon(theme.InfoIcon()),
 		syncNow: widget.NewButtonWithIcon(lang.L("sync.now"), theme.ViewRefreshIcon(), onSyncNow),
+		signIn:  widget.NewButtonWithIcon(lang.L("sync.sign_in_again"), theme.LoginIcon(), onSignIn),
 	}
+	b.signIn.Importance = widget.HighImportance
+	b.signIn.Hide()
 	b.text.Truncation = fyne.TextTruncateEllipsis
-	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, b.syncNow, b.text)
+	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, container.NewHBox(b.signIn, b.syncNow), b.text)
 	return b
+}
+
+// needSignIn shows or hides the "Log ind igen" button.
+func (b *statusBar) needSignIn(need bool) {
+	if need {
+		b.signIn.Show()
+	} else {
+		b.signIn.Hide()
+	}
 }
 
 // show sets the line; call it on the Fyne goroutine.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	gosync "sync"
+	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/store"
@@ -44,6 +45,7 @@ type account struct {
 	digest     string // the rule bundle's digest, sent in hello
 	deviceName string
 	log        *slog.Logger
+	now        func() time.Time // the clock of the offline grace period (grace.go)
 
 	updates chan struct{} // the one channel the screens read (ui.Sync.Updates)
 
@@ -55,6 +57,9 @@ type account struct {
 	stop    context.CancelFunc // ends the engine's run
 	stopped chan struct{}      // closed when that run has returned
 	noAuth  bool               // unlocked, but no session is stored: sync needs a new sign-in
+
+	confirmed   time.Time // the last confirmed contact with the server, as kept in the replica
+	graceLocked bool      // the offline grace period ran out: locked until SignInAgain
 }
 
 var (
@@ -66,7 +71,7 @@ var (
 // newAccount reads the settings in dir, if any.
 func newAccount(dir string, engine *app.Engine, storeOpts store.Options, appVersion, digest string, log *slog.Logger) *account {
 	a := &account{dir: dir, engine: engine, storeOpts: storeOpts, appVersion: appVersion, digest: digest,
-		log: log, updates: make(chan struct{}, 1)}
+		log: log, updates: make(chan struct{}, 1), now: time.Now}
 	a.storeOpts.Engine = engine
 	a.deviceName, _ = os.Hostname()
 	if b, err := os.ReadFile(filepath.Join(dir, configName)); err == nil {
@@ -150,7 +155,8 @@ func (a *account) SignIn(ctx context.Context, server, user, password string) err
 		_ = db.Close()
 		return err
 	}
-	if err := saveSession(db, sess); err != nil {
+	now := a.now()
+	if err := saveSession(db, sess, now); err != nil {
 		_ = db.Close()
 		return err
 	}
@@ -160,7 +166,7 @@ func (a *account) SignIn(ctx context.Context, server, user, password string) err
 	}
 	a.cfg, a.db = cfg, db
 	a.tokens = client.NewTokens(server, sess, client.TokensOptions{OnChange: a.onSession})
-	a.noAuth = false
+	a.noAuth, a.graceLocked, a.confirmed = false, false, now
 	a.startLocked()
 	return nil
 }
@@ -200,15 +206,6 @@ func setServerKey(db *store.DB, b64 string) error {
 	return db.SetServerKey([32]byte(raw))
 }
 
-// saveSession keeps the session sealed in the replica.
-func saveSession(db *store.DB, s client.Session) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return app.Internal(err)
-	}
-	return db.SetSession(b)
-}
-
 // onSession keeps every refreshed session (the refresh token rotates).
 func (a *account) onSession(s client.Session) {
 	a.mu.Lock()
@@ -216,7 +213,7 @@ func (a *account) onSession(s client.Session) {
 	if a.db == nil {
 		return
 	}
-	if err := saveSession(a.db, s); err != nil {
+	if err := saveSession(a.db, s, a.confirmed); err != nil {
 		a.log.Warn("could not keep the refreshed session", "err", err)
 	}
 }
@@ -261,19 +258,21 @@ func (a *account) Unlock(password string) error {
 		}
 		return err
 	}
-	b, err := a.db.Session()
+	k, ok, err := loadSession(a.db)
 	if err != nil {
 		return err
 	}
-	var sess client.Session
-	if b == nil || json.Unmarshal(b, &sess) != nil {
+	if !ok {
 		a.noAuth = true
 		a.notify()
 		return nil
 	}
-	a.noAuth = false
+	if err := a.checkGrace(k); err != nil {
+		return err
+	}
+	a.noAuth, a.graceLocked = false, false
 	if a.tokens == nil {
-		a.tokens = client.NewTokens(a.cfg.Server, sess, client.TokensOptions{OnChange: a.onSession})
+		a.tokens = client.NewTokens(a.cfg.Server, k.Session, client.TokensOptions{OnChange: a.onSession})
 	}
 	a.startLocked()
 	return nil
@@ -305,6 +304,7 @@ func (a *account) startLocked() {
 			case <-ctx.Done():
 				return
 			case <-e.Updates():
+				a.confirmSync(e.Status().LastSync)
 				a.notify()
 			}
 		}
@@ -371,6 +371,7 @@ func (a *account) Status() ui.SyncStatus {
 		st := ui.SyncStatus{}
 		if noAuth {
 			st.LastError = app.Errorf(app.CodeUnauthorized, "", client.KeySessionExpired)
+			st.NeedSignIn = true
 		}
 		return st
 	}
@@ -387,6 +388,7 @@ func syncStatus(s client.Status) ui.SyncStatus {
 	}
 	if s.LastError != nil { // a nil *app.Error must not become a non-nil error
 		st.LastError = s.LastError
+		st.NeedSignIn = sessionExpired(s.LastError)
 	}
 	return st
 }
