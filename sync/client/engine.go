@@ -50,6 +50,13 @@ type Options struct {
 	OnWipe     func(reason string) // the server ordered this device wiped (wire.WipeRevoked, wire.WipeLost, or "" after a bare close 4004); Run has stopped
 	OnConflict func(app.Conflict)  // a conflict routed to this caseworker was stored in the replica
 
+	// OnRules, when set, installs a rule bundle the server serves whose
+	// digest differs from RulesDigest (rules.go): it validates the files
+	// with the rule loader, keeps them and enforces them from then on, or
+	// returns why it refuses them (the old rules stay). The engine then
+	// sends the new digest in every hello.
+	OnRules func(RuleBundle) error
+
 	// Sealed, when set, is the sealed outbox an erase left: it is
 	// delivered over HTTP before every session's hello, until it is empty
 	// (sealed.go).
@@ -133,6 +140,10 @@ type Status struct {
 	Sealed          int
 	SealedDelivered int
 	SealedRejected  int
+	// RulesDigest is the digest of the rule bundle the client runs;
+	// RulesRefused is why the server's bundle was refused, if it was.
+	RulesDigest  string
+	RulesRefused *app.Error
 	// Stopped is set when Run has ended for good: the device was wiped,
 	// another connection of it took over, or the app is too old.
 	Stopped bool
@@ -163,8 +174,10 @@ type Engine struct {
 	st Status
 
 	// Owned by the goroutine in Run.
-	reqSeq    uint64
-	auditFrom uint64 // audit records up to here are known uploaded
+	reqSeq       uint64
+	auditFrom    uint64 // audit records up to here are known uploaded
+	rulesDigest  string // the bundle the client runs, sent in hello
+	rulesRefused string // a bundle refused in this run: not asked for again
 }
 
 // New returns an engine; Run starts it.
@@ -178,6 +191,8 @@ func New(o Options) *Engine {
 		updates: make(chan struct{}, 1),
 	}
 	e.wsURL, e.urlErr = serverURL(o.URL, "ws", wire.PathSync)
+	e.rulesDigest = o.RulesDigest
+	e.st.RulesDigest = o.RulesDigest
 	return e
 }
 

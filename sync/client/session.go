@@ -194,7 +194,7 @@ func (s *sess) run() error {
 	if err != nil {
 		return endWith(app.AsError(err))
 	}
-	f, err := s.request(&wire.Hello{Device: s.r.Device(), Cursor: cur, AppVersion: s.e.opts.AppVersion, RulesDigest: s.e.opts.RulesDigest, Pending: len(pend)})
+	f, err := s.request(&wire.Hello{Device: s.r.Device(), Cursor: cur, AppVersion: s.e.opts.AppVersion, RulesDigest: s.e.rulesDigest, Pending: len(pend)})
 	if err != nil {
 		return s.wiped(err)
 	}
@@ -213,6 +213,9 @@ func (s *sess) run() error {
 	s.epoch, s.head = w.Cursor.Epoch, w.Cursor
 	s.e.update(func(st *Status) { st.Online = true })
 	s.e.log.Info("sync: welcome", "cursor", w.Cursor.String(), "server", w.AppVersion)
+	if err := s.updateRules(w); err != nil {
+		return s.wiped(err)
+	}
 	if err := s.sync(); err != nil {
 		return s.wiped(err)
 	}
