@@ -47,6 +47,12 @@ type account struct {
 	log        *slog.Logger
 	now        func() time.Time // the clock of the offline grace period (grace.go)
 
+	// The rules in force (rules.go): the built-in tables and their digest,
+	// or a bundle installed from the server.
+	rules         *rulesEngine
+	builtin       *app.Engine
+	builtinDigest string
+
 	updates chan struct{} // the one channel the screens read (ui.Sync.Updates)
 
 	mu      gosync.Mutex
@@ -71,8 +77,9 @@ var (
 // newAccount reads the settings in dir, if any.
 func newAccount(dir string, engine *app.Engine, storeOpts store.Options, appVersion, digest string, log *slog.Logger) *account {
 	a := &account{dir: dir, engine: engine, storeOpts: storeOpts, appVersion: appVersion, digest: digest,
-		log: log, updates: make(chan struct{}, 1), now: time.Now}
-	a.storeOpts.Engine = engine
+		log: log, updates: make(chan struct{}, 1), now: time.Now,
+		rules: newRulesEngine(engine), builtin: engine, builtinDigest: digest}
+	a.storeOpts.Engine = a.rules
 	a.deviceName, _ = os.Hostname()
 	if b, err := os.ReadFile(filepath.Join(dir, configName)); err == nil {
 		if err := json.Unmarshal(b, &a.cfg); err != nil {
@@ -280,10 +287,11 @@ func (a *account) Unlock(password string) error {
 
 // startLocked starts the sync engine over the unlocked replica.
 func (a *account) startLocked() {
+	a.restoreRules()
 	ctx, cancel := context.WithCancel(context.Background())
 	o := client.Options{
 		Replica: a.db, URL: a.cfg.Server, Auth: a.tokens, Caseworker: a.cfg.Caseworker,
-		AppVersion: a.appVersion, RulesDigest: a.digest, Logger: a.log,
+		AppVersion: a.appVersion, RulesDigest: a.digest, Logger: a.log, OnRules: a.installRules,
 	}
 	if path, err := a.replicaPath(a.cfg); err == nil {
 		o.Sealed = sealedOutbox{path}
