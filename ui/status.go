@@ -130,11 +130,15 @@ func newStatusBar(onSyncNow, onSignIn func()) *statusBar {
 
 // needSignIn shows or hides the "Log ind igen" button.
 func (b *statusBar) needSignIn(need bool) {
+	if need == b.signIn.Visible() {
+		return
+	}
 	if need {
 		b.signIn.Show()
 	} else {
 		b.signIn.Hide()
 	}
+	b.box.Refresh() // the buttons' width changed: lay the line out again
 }
 
 // show sets the line; call it on the Fyne goroutine.
