@@ -107,6 +107,10 @@ func DeliverSealed(ctx context.Context, c *http.Client, baseURL, token string, e
 		return nil, 0, serverError(raw, KeyDisabled)
 	default:
 		retry = retryAfter(resp.Header.Get("Retry-After"))
+		var body wire.HTTPError
+		if resp.StatusCode == http.StatusTooManyRequests && json.Unmarshal(raw, &body) == nil && body.Error != nil && body.Error.Key != "" {
+			return nil, retry, body.Error // the server's own words: it asks to wait
+		}
 		return nil, retry, app.Errorf(app.CodeInternal, "", KeyUnreachable).Wrap(errors.New("sealed delivery answered " + resp.Status))
 	}
 	var out wire.SealedResults

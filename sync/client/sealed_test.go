@@ -231,3 +231,18 @@ func TestSealedOutboxAfterErase(t *testing.T) {
 		t.Errorf("notes %q, want %q", texts, want)
 	}
 }
+
+// TestDeliverSealedRateLimited: a 429 from the server gives its own error
+// and the wait it asked for; the entries stay with the caller.
+func TestDeliverSealedRateLimited(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error":{"code":"unauthorized","key":"unauthorized.sync.sealed_rate","params":{"sekunder":"7"}}}`))
+	}))
+	defer ts.Close()
+	_, retry, err := client.DeliverSealed(context.Background(), nil, ts.URL, "tok", [][]byte{{1}})
+	if keyOf(err) != "unauthorized.sync.sealed_rate" || retry != 7*time.Second {
+		t.Errorf("DeliverSealed = %v, retry %v; want the server's sealed_rate and 7 s", err, retry)
+	}
+}
