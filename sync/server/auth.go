@@ -369,6 +369,10 @@ type principal struct {
 	rolle   string
 	device  app.ID
 	revoked bool // the device is revoked: its next hello is answered with wipe
+	// applied is how far the device has applied the log, as its
+	// connection last said (hello's cursor, then each pull's); zero when
+	// not known (HTTP). madeBeforeHandover reads it.
+	applied app.Cursor
 }
 
 // authenticate checks the bearer token of an upgrade request.

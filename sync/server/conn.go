@@ -55,6 +55,7 @@ type conn struct {
 
 	// Reader-only state.
 	welcomed bool
+	applied  app.Cursor // how far the device has applied the log: its hello's cursor, then its pulls'
 	tokens   float64
 	last     time.Time
 }

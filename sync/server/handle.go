@@ -94,6 +94,7 @@ func (c *conn) onHello(id app.ID, h *wire.Hello) {
 		old.shut(wire.CloseReplaced, "")
 	}
 	c.welcomed = true
+	c.applied = h.Cursor
 	c.hello.Store(true)
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.s.opts.PongWait))
 	c.reply(id, &wire.Welcome{Caseworker: c.p.account, ServerTime: c.s.now(), AppVersion: c.s.opts.AppVersion,
@@ -104,7 +105,9 @@ func (c *conn) onHello(id app.ID, h *wire.Hello) {
 }
 
 func (c *conn) onPush(id app.ID, m *wire.Push) {
-	out, err := c.s.push(c.p, m.Commands)
+	p := c.p
+	p.applied = c.applied
+	out, err := c.s.push(p, m.Commands)
 	if err != nil {
 		c.internal(id, err)
 		return
@@ -140,6 +143,9 @@ func (s *Server) afterPush(from *conn, p principal, out *pushOutcome) {
 
 func (c *conn) onPull(id app.ID, m *wire.Pull) {
 	c.s.stats.pulls.Add(1)
+	if m.Cursor.Epoch != c.applied.Epoch || c.applied.Before(m.Cursor) {
+		c.applied = m.Cursor // a pull asks from what the device has applied
+	}
 	limit := m.Limit
 	if limit <= 0 {
 		limit = wire.MaxRecordsPerPage

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"maps"
 	"strconv"
+	"strings"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -279,7 +281,7 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 	rec := e.rec
 	handover := false
 	if rec.Owner != p.account {
-		ok, err := madeBeforeHandover(b.tx, cmd.Sag, p.account, pc.Base)
+		ok, err := madeBeforeHandover(b.tx, cmd.Sag, p.account, pc.Base, p.applied)
 		if err != nil {
 			return app.AckResult{}, err
 		}
@@ -404,8 +406,15 @@ func baseOf(pc wire.PushCommand, field string) int64 {
 // madeBeforeHandover reports whether a command on a case that left
 // account's scope was made while the case was still in it: its base is
 // below the version at which the case left (issue 9 §5: pending commands
-// of a reassigned case are still accepted).
-func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64) (bool, error) {
+// of a reassigned case are still accepted), and the pushing device has
+// not applied the case's removal yet. A client pushes its whole outbox
+// before it pulls, so once its cursor (applied: its hello's, or its last
+// pull's) is past the removal, every command it made before it learned of
+// the reassignment has been pushed; a later one naming an old base is
+// forged (or made in the moment between its push and its pull) and is
+// refused. applied is zero when unknown (a sealed delivery): the base
+// alone decides.
+func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64, applied app.Cursor) (bool, error) {
 	b, err := tx.Meta(handoverKey(sag, account))
 	if isNotFound(err) || err == nil && len(b) == 0 {
 		return false, nil
@@ -413,11 +422,25 @@ func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64) (bool,
 	if err != nil {
 		return false, err
 	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return false, app.Internal(err)
+	parts := strings.Split(string(b), "/")
+	v, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || len(parts) != 1 && len(parts) != 3 {
+		return false, app.Internal(errors.New("malformed handover entry"))
 	}
-	return base < v, nil
+	if base >= v {
+		return false, nil
+	}
+	if len(parts) == 3 && !applied.IsZero() {
+		epoch, err1 := strconv.ParseUint(parts[1], 10, 64)
+		seq, err2 := strconv.ParseUint(parts[2], 10, 64)
+		if err1 != nil || err2 != nil {
+			return false, app.Internal(errors.New("malformed handover entry"))
+		}
+		if applied.Epoch == epoch && applied.Seq >= seq {
+			return false, nil // the device has applied the removal
+		}
+	}
+	return true, nil
 }
 
 // apply makes the result of a command the case's next version (written

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -444,10 +445,18 @@ func (s *Server) RevokeDevice(id app.ID) error {
 }
 
 // handoverKey names the Meta entry that remembers the case version at
-// which a case left an account's scope: pending commands the account made
-// before it (base below that version) are still accepted.
+// which a case left an account's scope and the log position of its
+// removal from that scope: pending commands the account made before it
+// (base below that version) are still accepted until the device has
+// applied the removal (madeBeforeHandover). The value is
+// "<version>/<epoch>/<seq>" (a bare "<version>" was written before the
+// position was kept).
 func handoverKey(sag, account app.ID) string {
 	return "handover/" + string(sag) + "/" + string(account)
+}
+
+func handoverValue(version int64, removal app.Cursor) []byte {
+	return []byte(itoa64(version) + "/" + strconv.FormatUint(removal.Epoch, 10) + "/" + strconv.FormatUint(removal.Seq, 10))
 }
 
 // Assign puts a case in owner's scope ("" = nobody's): the record is
@@ -485,13 +494,18 @@ func (s *Server) Assign(sag, owner app.ID) error {
 		if err != nil {
 			return app.Internal(err)
 		}
+		seq, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: sag, Version: cs.Version, Owner: owner, Data: data})
+		if err != nil {
+			return err
+		}
 		if prev != "" {
-			if err := tx.PutMeta(handoverKey(sag, prev), []byte(itoa64(cs.Version))); err != nil {
+			h, err := tx.Head()
+			if err != nil {
 				return err
 			}
-		}
-		if _, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: sag, Version: cs.Version, Owner: owner, Data: data}); err != nil {
-			return err
+			if err := tx.PutMeta(handoverKey(sag, prev), handoverValue(cs.Version, app.Cursor{Epoch: h.Epoch, Seq: seq})); err != nil {
+				return err
+			}
 		}
 		// A conflict is the case owner's to decide: it follows the case.
 		open, err := tx.Conflicts("")

@@ -1,0 +1,63 @@
+package server_test
+
+import (
+	"testing"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/wire"
+)
+
+// TestForgedOldBaseAfterHandover: the previous owner's pending commands
+// (made before the reassignment: a base below the handover) are accepted
+// until its device has applied the removal of the case. After that — its
+// pull asks from past the removal, or a new connection's hello carries
+// such a cursor — a new command claiming an old base cannot be pending
+// work from before: it is refused, whatever base it names.
+func TestForgedOldBaseAfterHandover(t *testing.T) {
+	r := newRig(t)
+	t1 := r.caseworker("cw1", "dev-1")
+	r.caseworker("cw2", "dev-2")
+	r.seed("sag-1", "cw1")
+	a, wa := r.connect(t1)
+	rec, _ := r.record("sag-1")
+	if err := r.srv.Assign("sag-1", "cw2"); err != nil {
+		t.Fatal(err)
+	}
+	a.readType(wire.TypePoke)
+	from := app.Cursor{Epoch: wa.Cursor.Epoch, Seq: rec.Seq}
+	ch := a.pull(from, 0)
+	if len(ch.Records) != 1 || !ch.Records[0].Removed {
+		t.Fatalf("old owner's pull: %+v, want sag-1 removed", ch.Records)
+	}
+	old := rec.Version // a base from before the handover
+	// Pulled, not yet applied (the next pull has not asked past it): a
+	// pending command is still taken.
+	wantStatus(t, a.push(cmd(1, "c-1", "sag-1", "cw1", old, notat("ventende", "n-1")))[0], app.AckApplied, "")
+
+	steps := []struct {
+		name    string
+		applied func() *peer // the device's connection after it applied the removal
+	}{
+		{"the next pull asks from past the removal", func() *peer {
+			a.pull(ch.Cursor, 0)
+			return a
+		}},
+		{"a new connection's hello is past the removal", func() *peer {
+			p, resp, err := r.dial(t1.AccessToken, nil)
+			if err != nil {
+				t.Fatalf("dial: %v (%v)", err, status(resp))
+			}
+			p.send("h2", &wire.Hello{Device: t1.Device, AppVersion: "1.0.0", Cursor: ch.Cursor})
+			p.readType(wire.TypeWelcome)
+			return p
+		}},
+	}
+	for i, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			p := s.applied()
+			id := app.ID("c-forged-" + itoa(i))
+			res := p.push(cmd(uint64(10+i), id, "sag-1", "cw1", old, notat("efter omfordelingen", app.ID("n-f"+itoa(i)))))[0]
+			wantStatus(t, res, app.AckRejected, "unauthorized.sync.not_assigned")
+		})
+	}
+}
