@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -182,15 +183,74 @@ func (c *conn) onPull(id app.ID, m *wire.Pull) {
 	if page.Records == nil {
 		page.Records = []app.Record{}
 	}
-	parts, err := wire.SplitChanges(&wire.Changes{Page: page})
+	ch := &wire.Changes{Page: page}
+	if err := c.s.scopeDelta(ch); err != nil { // before the split: it sizes the frame with the delta
+		c.internal(id, err)
+		return
+	}
+	parts, err := wire.SplitChanges(ch)
 	if err != nil {
 		c.internal(id, err)
 		return
 	}
 	// One pull, one changes frame: the client pulls the rest from the
 	// first frame's cursor.
+	trimScope(parts[0])
 	c.s.stats.recordsSent.Add(int64(len(parts[0].Records)))
 	c.reply(id, parts[0])
+}
+
+// scopeDelta explains the removals in a changes frame (wire.ScopeDelta):
+// a record that left the scope is now another caseworker's (reassigned)
+// or nobody's (closed). Only frames with removals read the ledger again.
+// Records that entered the scope are not told apart from changed ones.
+func (s *Server) scopeDelta(ch *wire.Changes) error {
+	var removed []app.Record
+	for _, r := range ch.Records {
+		if r.Removed {
+			removed = append(removed, r)
+		}
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	refs := make([]wire.RecordRef, 0, len(removed))
+	err := s.ledger.View(func(tx app.LedgerTx) error {
+		refs = refs[:0]
+		for _, r := range removed {
+			ref := wire.RecordRef{Kind: r.Kind, ID: r.ID, Reason: wire.ReasonReassigned}
+			cur, err := tx.Record(r.Kind, r.ID)
+			switch {
+			case isNotFound(err) || err == nil && cur.Owner == "":
+				ref.Reason = wire.ReasonClosed
+			case err != nil:
+				return err
+			}
+			refs = append(refs, ref)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ch.Scope = &wire.ScopeDelta{Removed: refs}
+	return nil
+}
+
+// trimScope keeps of a frame's scope delta only the records the frame
+// carries (the rest arrive, and are explained, in the next pull's frame).
+func trimScope(ch *wire.Changes) {
+	if ch.Scope == nil {
+		return
+	}
+	in := make(map[app.ID]bool, len(ch.Records))
+	for _, r := range ch.Records {
+		in[r.ID] = true
+	}
+	ch.Scope.Removed = slices.DeleteFunc(slices.Clone(ch.Scope.Removed), func(r wire.RecordRef) bool { return !in[r.ID] })
+	if len(ch.Scope.Removed) == 0 && len(ch.Scope.Added) == 0 {
+		ch.Scope = nil
+	}
 }
 
 // pullChunk is how many records pullRecords reads at a time.

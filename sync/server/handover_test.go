@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"slices"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
@@ -59,5 +60,32 @@ func TestForgedOldBaseAfterHandover(t *testing.T) {
 			res := p.push(cmd(uint64(10+i), id, "sag-1", "cw1", old, notat("efter omfordelingen", app.ID("n-f"+itoa(i)))))[0]
 			wantStatus(t, res, app.AckRejected, "unauthorized.sync.not_assigned")
 		})
+	}
+}
+
+// TestScopeDeltaOfReassignment: the previous owner's pull says why the
+// case left its scope (scope.removed, reason reassigned); a case given to
+// nobody left as closed; a snapshot lists no removals.
+func TestScopeDeltaOfReassignment(t *testing.T) {
+	r := newRig(t)
+	t1 := r.caseworker("cw1", "dev-1")
+	r.caseworker("cw2", "dev-2")
+	r.seed("sag-1", "cw1")
+	r.seed("sag-2", "cw1")
+	a, wa := r.connect(t1)
+	rec, _ := r.record("sag-2")
+	if err := r.srv.Assign("sag-1", "cw2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.srv.Assign("sag-2", ""); err != nil {
+		t.Fatal(err)
+	}
+	ch := a.pull(app.Cursor{Epoch: wa.Cursor.Epoch, Seq: rec.Seq}, 0)
+	want := []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-1", Reason: wire.ReasonReassigned}, {Kind: app.RecordSag, ID: "sag-2", Reason: wire.ReasonClosed}}
+	if ch.Scope == nil || !slices.Equal(ch.Scope.Removed, want) {
+		t.Errorf("scope %+v, want removed %v", ch.Scope, want)
+	}
+	if snap := a.pull(app.Cursor{}, 0); snap.Scope != nil {
+		t.Errorf("snapshot scope %+v, want none", snap.Scope)
 	}
 }
