@@ -140,6 +140,11 @@ type Status struct {
 	Sealed          int
 	SealedDelivered int
 	SealedRejected  int
+	// Reassigned and Closed count the records that left the caseworker's
+	// scope in this run, by the reason the server gave (wire.ScopeDelta):
+	// given to a colleague, or to nobody.
+	Reassigned int
+	Closed     int
 	// RulesDigest is the digest of the rule bundle the client runs;
 	// RulesRefused is why the server's bundle was refused, if it was.
 	RulesDigest  string

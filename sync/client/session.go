@@ -619,9 +619,12 @@ func (s *sess) pullAll() error {
 	active := snapshot || s.e.Status().FirstSync.Active
 	b := pageBatch{ids: map[app.ID]bool{}}
 	apply := func() error {
-		n := len(b.page.Records)
+		n, moved, closed := len(b.page.Records), b.reassigned, b.closed
 		if err := b.apply(s.r); err != nil {
 			return endWith(app.AsError(err))
+		}
+		if moved+closed > 0 {
+			s.e.update(func(st *Status) { st.Reassigned += moved; st.Closed += closed })
 		}
 		// Records applied: the session made progress (the backoff starts again).
 		s.healthy = s.healthy || n > 0
@@ -675,6 +678,7 @@ func (s *sess) pullAll() error {
 			}
 		}
 		b.add(page)
+		b.explain(ch.Scope)
 		first = false
 		if active {
 			n, total := len(ch.Records), ch.Total
@@ -718,6 +722,23 @@ type pageBatch struct {
 	page app.Page
 	have bool
 	ids  map[app.ID]bool
+	// What the gathered frames' scope deltas say left the scope.
+	reassigned, closed int
+}
+
+// explain counts a frame's removals by the reason the server gave.
+func (b *pageBatch) explain(d *wire.ScopeDelta) {
+	if d == nil {
+		return
+	}
+	for _, r := range d.Removed {
+		switch r.Reason {
+		case wire.ReasonReassigned:
+			b.reassigned++
+		case wire.ReasonClosed:
+			b.closed++
+		}
+	}
 }
 
 // repeats reports whether p has a record the batch holds: the record
@@ -755,6 +776,7 @@ func (b *pageBatch) apply(r Replica) error {
 		return err
 	}
 	b.page, b.have = app.Page{}, false
+	b.reassigned, b.closed = 0, 0
 	clear(b.ids)
 	return nil
 }
