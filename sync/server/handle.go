@@ -152,9 +152,10 @@ func (c *conn) onPull(id app.ID, m *wire.Pull) {
 		limit = wire.MaxRecordsPerPage
 	}
 	var page app.Page
+	var head app.Cursor
 	err := c.s.ledger.View(func(tx app.LedgerTx) error {
-		head, err := tx.Head()
-		if err != nil {
+		var err error
+		if head, err = tx.Head(); err != nil {
 			return err
 		}
 		after := m.Cursor.Seq
@@ -196,6 +197,10 @@ func (c *conn) onPull(id app.ID, m *wire.Pull) {
 	// One pull, one changes frame: the client pulls the rest from the
 	// first frame's cursor.
 	trimScope(parts[0])
+	if err := c.s.markDelivered(c.p, head, parts[0]); err != nil {
+		c.internal(id, err)
+		return
+	}
 	c.s.stats.recordsSent.Add(int64(len(parts[0].Records)))
 	c.reply(id, parts[0])
 }
@@ -235,6 +240,45 @@ func (s *Server) scopeDelta(ch *wire.Changes) error {
 	}
 	ch.Scope = &wire.ScopeDelta{Removed: refs}
 	return nil
+}
+
+// markDelivered remembers what a changes frame tells the device about
+// cases that left its scope, before it is sent (madeBeforeHandover reads
+// it): a removal in the frame (meta toldKey), or a snapshot of the log at
+// head, which leaves out every case removed before head (meta
+// snapshotKey). Frames with neither write nothing.
+func (s *Server) markDelivered(p principal, head app.Cursor, ch *wire.Changes) error {
+	var told []app.ID
+	if !ch.Snapshot {
+		for _, r := range ch.Records {
+			if r.Removed && r.Kind == app.RecordSag {
+				told = append(told, r.ID)
+			}
+		}
+	}
+	if !ch.Snapshot && len(told) == 0 {
+		return nil
+	}
+	at := []byte("/" + itoa64(s.now().UnixMilli()))
+	return s.ledger.Update(func(tx app.LedgerTx) error {
+		if ch.Snapshot {
+			if err := tx.PutMeta(snapshotKey(p.device), append(cursorValue(head), at...)); err != nil {
+				return err
+			}
+		}
+		for _, id := range told {
+			key := toldKey(id, p.account, p.device)
+			if _, err := tx.Meta(key); err == nil {
+				continue // the first time told counts
+			} else if !isNotFound(err) {
+				return err
+			}
+			if err := tx.PutMeta(key, at[1:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // trimScope keeps of a frame's scope delta only the records the frame

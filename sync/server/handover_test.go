@@ -3,6 +3,7 @@ package server_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/sync/wire"
@@ -88,4 +89,67 @@ func TestScopeDeltaOfReassignment(t *testing.T) {
 	if snap := a.pull(app.Cursor{}, 0); snap.Scope != nil {
 		t.Errorf("snapshot scope %+v, want none", snap.Scope)
 	}
+}
+
+// TestForgedOldBaseAfterDelivery: the server remembers what it delivered
+// to a device, so a client that lies about its cursor (says one from
+// before the removal) is still refused once the server has sent it the
+// removal in a changes frame, or a snapshot taken after it. Only a device
+// that never pulled since the reassignment can still claim an old base.
+func TestForgedOldBaseAfterDelivery(t *testing.T) {
+	r := newRig(t)
+	r.caseworker("cw1", "dev-1")
+	r.caseworker("cw2", "dev-2")
+	r.seed("sag-1", "cw1")
+	rec, _ := r.record("sag-1")
+	if err := r.srv.Assign("sag-1", "cw2"); err != nil {
+		t.Fatal(err)
+	}
+	// lying connects device dev with a hello that claims cursor.
+	lying := func(tok wire.Tokens, cur app.Cursor) *peer {
+		p, resp, err := r.dial(tok.AccessToken, nil)
+		if err != nil {
+			t.Fatalf("dial: %v (%v)", err, status(resp))
+		}
+		p.send("h", &wire.Hello{Device: tok.Device, AppVersion: "1.0.0", Cursor: cur})
+		p.readType(wire.TypeWelcome)
+		return p
+	}
+	steps := []struct {
+		name   string
+		device app.ID
+		told   func(p *peer, before app.Cursor) // what the server delivers on a first connection
+		want   string                           // the forged command's status
+	}{
+		{"never pulled since: not provably forged", "dev-1c", func(*peer, app.Cursor) {}, app.AckApplied},
+		{"the removal was sent in a changes frame", "dev-1a", func(p *peer, before app.Cursor) {
+			if ch := p.pull(before, 0); len(ch.Records) != 1 || !ch.Records[0].Removed {
+				t.Fatalf("pull: %+v, want the removal", ch.Records)
+			}
+		}, app.AckRejected},
+		{"a snapshot after the removal", "dev-1b", func(p *peer, _ app.Cursor) { p.pull(app.Cursor{}, 0) }, app.AckRejected},
+	}
+	for i, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			tok := r.mustLogin("cw1", password, s.device)
+			before := app.Cursor{Epoch: ledgerHead(t, r).Epoch, Seq: rec.Seq}
+			s.told(lying(tok, before), before)
+			r.clock.Add(3 * time.Minute) // past the grace for a command saved while that sync ran
+			p := lying(tok, before)      // a new connection that claims the old cursor
+			res := p.push(cmd(1, app.ID("forged-"+itoa(i)), "sag-1", "cw1", rec.Version, notat("forfalsket", app.ID("n-"+itoa(i)))))[0]
+			if res.Status != s.want {
+				t.Fatalf("forged command: %+v, want %s", res, s.want)
+			}
+		})
+	}
+}
+
+// ledgerHead is the head of the rig's log.
+func ledgerHead(t *testing.T, r *rig) app.Cursor {
+	t.Helper()
+	var head app.Cursor
+	if err := r.ledger.View(func(tx app.LedgerTx) (err error) { head, err = tx.Head(); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return head
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -456,7 +457,34 @@ func handoverKey(sag, account app.ID) string {
 }
 
 func handoverValue(version int64, removal app.Cursor) []byte {
-	return []byte(itoa64(version) + "/" + strconv.FormatUint(removal.Epoch, 10) + "/" + strconv.FormatUint(removal.Seq, 10))
+	return append([]byte(itoa64(version)+"/"), cursorValue(removal)...)
+}
+
+// toldKey names the Meta entry that says when (Unix milliseconds, server
+// time) the server first sent device a changes frame with the removal of
+// sag from account's scope.
+func toldKey(sag, account, device app.ID) string {
+	return handoverKey(sag, account) + "/told/" + string(device)
+}
+
+// snapshotKey names the Meta entry with the log's head at the device's
+// latest snapshot and when it was sent ("<epoch>/<seq>/<Unix ms>"): the
+// snapshot left out every case removed from its scope before it.
+func snapshotKey(device app.ID) string { return "snapshot/" + string(device) }
+
+// cursorValue writes a cursor as "<epoch>/<seq>".
+func cursorValue(c app.Cursor) []byte {
+	return []byte(strconv.FormatUint(c.Epoch, 10) + "/" + strconv.FormatUint(c.Seq, 10))
+}
+
+// parseCursorValue reads what cursorValue wrote (anything after a third
+// "/" is left for the caller).
+func parseCursorValue(b string) (app.Cursor, bool) {
+	e, q, ok := strings.Cut(b, "/")
+	q, _, _ = strings.Cut(q, "/")
+	epoch, err1 := strconv.ParseUint(e, 10, 64)
+	seq, err2 := strconv.ParseUint(q, 10, 64)
+	return app.Cursor{Epoch: epoch, Seq: seq}, ok && err1 == nil && err2 == nil
 }
 
 // Assign puts a case in owner's scope ("" = nobody's): the record is
