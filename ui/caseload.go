@@ -44,3 +44,18 @@ type Account interface {
 	// Actor is the signed-in caseworker, for commands and audit records.
 	Actor() app.Actor
 }
+
+// Renewer is what an Account offers when the server must see the
+// caseworker's password again: the offline grace period ran out (Unlock
+// refuses), or the session's refresh token expired (SyncStatus.NeedSignIn).
+// The client then asks for the password alone, not the first-run form.
+type Renewer interface {
+	// NeedsSignIn reports whether the replica or sync waits for
+	// SignInAgain.
+	NeedsSignIn() bool
+	// SignInAgain signs in on the server with the address, user name and
+	// device of the first sign-in, unlocks the replica with the same
+	// password when the grace period locked it, and resumes sync with the
+	// same replica and outbox.
+	SignInAgain(ctx context.Context, password string) error
+}

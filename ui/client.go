@@ -248,7 +248,7 @@ type mainScreen struct {
 func newMainScreen(c *Client) *mainScreen {
 	m := &mainScreen{c: c}
 	m.list = newCaseList(c, m.open)
-	m.status = newStatusBar(m.syncNow)
+	m.status = newStatusBar(m.syncNow, c.signInAgainFromMain)
 	m.wireDecisions()
 	m.right = container.NewStack(emptyCase())
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), c.Lock)
@@ -285,6 +285,8 @@ func (m *mainScreen) syncNow() {
 // sync may have brought new cases or acknowledged changes.
 func (m *mainScreen) syncStatus(st SyncStatus) {
 	m.status.show(StatusText(st, m.c.o.Now(), m.c.tx.errText))
+	_, renews := m.c.renewer()
+	m.status.needSignIn(st.NeedSignIn && renews)
 	m.reload()
 	m.syncedDecisions()
 }

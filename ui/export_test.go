@@ -90,3 +90,20 @@ func TimelineWidget(tl Timeline, names func(kind, code string) string) fyne.Widg
 
 // RowDate is a deadline's date as a case list row writes it.
 func RowDate(d, today app.Date) string { return rowDate(d, today) }
+
+// SignInAgainButton is the status line's "Log ind igen" and whether it
+// shows; later is the sign-in-again screen's "continue without syncing"
+// (nil when it is not on the screen).
+func (c *Client) SignInAgainButton() (*widget.Button, bool) {
+	b := c.main.status.signIn
+	return b, b.Visible()
+}
+
+// StartSkip is the start screen's second button (the first sync's
+// "continue", the sign-in-again screen's "continue without syncing").
+func (c *Client) StartSkip() *widget.Button {
+	if c.start == nil {
+		return nil
+	}
+	return c.start.skip
+}

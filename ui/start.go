@@ -220,6 +220,10 @@ func (c *Client) unlock(s *startScreen) {
 // many wrong passwords erased it) the caseworker must sign in again.
 func (c *Client) unlockFailed(s *startScreen, err error) {
 	msg := c.tx.errText(err)
+	if r, ok := c.renewer(); ok && r.NeedsSignIn() && !c.o.Account.FirstRun() {
+		c.showSignInAgain(msg, false) // the offline grace period ran out
+		return
+	}
 	if c.o.Account.FirstRun() {
 		c.showSignIn()
 		c.start.fail(msg)

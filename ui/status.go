@@ -41,6 +41,9 @@ type SyncStatus struct {
 	Received  int
 	Total     int
 	Stopped   bool // sync has ended for good (device wiped or replaced, app too old)
+	// NeedSignIn is set when sync waits for the caseworker's password:
+	// the session expired and could not be renewed (Renewer).
+	NeedSignIn bool
 }
 
 // waitWarn is how long a change may wait unsent before the status line says
@@ -112,23 +115,27 @@ type statusBar struct {
 	conflicts *widget.Button
 	rejected  *widget.Button
 	syncNow   *widget.Button
+	signIn    *widget.Button // "Log ind igen", shown while SyncStatus.NeedSignIn
 	box       *fyne.Container
 }
 
-func newStatusBar(onSyncNow func()) *statusBar {
+func newStatusBar(onSyncNow, onSignIn func()) *statusBar {
 	b := &statusBar{
 		text:      widget.NewLabel(""),
 		icon:      widget.NewIcon(theme.InfoIcon()),
 		conflicts: widget.NewButtonWithIcon("", theme.WarningIcon(), nil),
 		rejected:  widget.NewButtonWithIcon("", theme.ErrorIcon(), nil),
 		syncNow:   widget.NewButtonWithIcon(lang.L("sync.now"), theme.ViewRefreshIcon(), onSyncNow),
+		signIn:    widget.NewButtonWithIcon(lang.L("sync.sign_in_again"), theme.LoginIcon(), onSignIn),
 	}
+	b.signIn.Importance = widget.HighImportance
+	b.signIn.Hide()
 	b.text.Truncation = fyne.TextTruncateEllipsis
 	b.conflicts.Importance = widget.WarningImportance
 	b.rejected.Importance = widget.DangerImportance
 	b.conflicts.Hide()
 	b.rejected.Hide()
-	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, container.NewHBox(b.conflicts, b.rejected, b.syncNow), b.text)
+	b.box = container.NewBorder(widget.NewSeparator(), nil, b.icon, container.NewHBox(b.conflicts, b.rejected, b.signIn, b.syncNow), b.text)
 	return b
 }
 
@@ -149,6 +156,19 @@ func setCount(btn *widget.Button, key string, n int) {
 	}
 	btn.SetText(lang.L(countKey(key, n), map[string]any{"Antal": n}))
 	btn.Show()
+}
+
+// needSignIn shows or hides the "Log ind igen" button.
+func (b *statusBar) needSignIn(need bool) {
+	if need == b.signIn.Visible() {
+		return
+	}
+	if need {
+		b.signIn.Show()
+	} else {
+		b.signIn.Hide()
+	}
+	b.box.Refresh() // the buttons' width changed: lay the line out again
 }
 
 // show sets the line; call it on the Fyne goroutine.

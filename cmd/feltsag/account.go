@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	gosync "sync"
+	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/store"
@@ -44,6 +45,13 @@ type account struct {
 	digest     string // the rule bundle's digest, sent in hello
 	deviceName string
 	log        *slog.Logger
+	now        func() time.Time // the clock of the offline grace period (grace.go)
+
+	// The rules in force (rules.go): the built-in tables and their digest,
+	// or a bundle installed from the server.
+	rules         *rulesEngine
+	builtin       *app.Engine
+	builtinDigest string
 
 	updates chan struct{} // the one channel the screens read (ui.Sync.Updates)
 
@@ -55,6 +63,9 @@ type account struct {
 	stop    context.CancelFunc // ends the engine's run
 	stopped chan struct{}      // closed when that run has returned
 	noAuth  bool               // unlocked, but no session is stored: sync needs a new sign-in
+
+	confirmed   time.Time // the last confirmed contact with the server, as kept in the replica
+	graceLocked bool      // the offline grace period ran out: locked until SignInAgain
 }
 
 var (
@@ -66,8 +77,9 @@ var (
 // newAccount reads the settings in dir, if any.
 func newAccount(dir string, engine *app.Engine, storeOpts store.Options, appVersion, digest string, log *slog.Logger) *account {
 	a := &account{dir: dir, engine: engine, storeOpts: storeOpts, appVersion: appVersion, digest: digest,
-		log: log, updates: make(chan struct{}, 1)}
-	a.storeOpts.Engine = engine
+		log: log, updates: make(chan struct{}, 1), now: time.Now,
+		rules: newRulesEngine(engine), builtin: engine, builtinDigest: digest}
+	a.storeOpts.Engine = a.rules
 	a.deviceName, _ = os.Hostname()
 	if b, err := os.ReadFile(filepath.Join(dir, configName)); err == nil {
 		if err := json.Unmarshal(b, &a.cfg); err != nil {
@@ -150,7 +162,8 @@ func (a *account) SignIn(ctx context.Context, server, user, password string) err
 		_ = db.Close()
 		return err
 	}
-	if err := saveSession(db, sess); err != nil {
+	now := a.now()
+	if err := saveSession(db, sess, now); err != nil {
 		_ = db.Close()
 		return err
 	}
@@ -160,7 +173,7 @@ func (a *account) SignIn(ctx context.Context, server, user, password string) err
 	}
 	a.cfg, a.db = cfg, db
 	a.tokens = client.NewTokens(server, sess, client.TokensOptions{OnChange: a.onSession})
-	a.noAuth = false
+	a.noAuth, a.graceLocked, a.confirmed = false, false, now
 	a.startLocked()
 	return nil
 }
@@ -200,15 +213,6 @@ func setServerKey(db *store.DB, b64 string) error {
 	return db.SetServerKey([32]byte(raw))
 }
 
-// saveSession keeps the session sealed in the replica.
-func saveSession(db *store.DB, s client.Session) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return app.Internal(err)
-	}
-	return db.SetSession(b)
-}
-
 // onSession keeps every refreshed session (the refresh token rotates).
 func (a *account) onSession(s client.Session) {
 	a.mu.Lock()
@@ -216,7 +220,7 @@ func (a *account) onSession(s client.Session) {
 	if a.db == nil {
 		return
 	}
-	if err := saveSession(a.db, s); err != nil {
+	if err := saveSession(a.db, s, a.confirmed); err != nil {
 		a.log.Warn("could not keep the refreshed session", "err", err)
 	}
 }
@@ -261,19 +265,21 @@ func (a *account) Unlock(password string) error {
 		}
 		return err
 	}
-	b, err := a.db.Session()
+	k, ok, err := loadSession(a.db)
 	if err != nil {
 		return err
 	}
-	var sess client.Session
-	if b == nil || json.Unmarshal(b, &sess) != nil {
+	if !ok {
 		a.noAuth = true
 		a.notify()
 		return nil
 	}
-	a.noAuth = false
+	if err := a.checkGrace(k); err != nil {
+		return err
+	}
+	a.noAuth, a.graceLocked = false, false
 	if a.tokens == nil {
-		a.tokens = client.NewTokens(a.cfg.Server, sess, client.TokensOptions{OnChange: a.onSession})
+		a.tokens = client.NewTokens(a.cfg.Server, k.Session, client.TokensOptions{OnChange: a.onSession})
 	}
 	a.startLocked()
 	return nil
@@ -281,12 +287,17 @@ func (a *account) Unlock(password string) error {
 
 // startLocked starts the sync engine over the unlocked replica.
 func (a *account) startLocked() {
+	a.restoreRules()
 	ctx, cancel := context.WithCancel(context.Background())
-	e := client.New(client.Options{
+	o := client.Options{
 		Replica: a.db, URL: a.cfg.Server, Auth: a.tokens, Caseworker: a.cfg.Caseworker,
-		AppVersion: a.appVersion, RulesDigest: a.digest, Logger: a.log,
+		AppVersion: a.appVersion, RulesDigest: a.digest, Logger: a.log, OnRules: a.installRules,
 		OnConflict: func(app.Conflict) { a.notify() }, // the screens show it at once
-	})
+	}
+	if path, err := a.replicaPath(a.cfg); err == nil {
+		o.Sealed = sealedOutbox{path}
+	}
+	e := client.New(o)
 	done := make(chan struct{})
 	a.eng, a.stop, a.stopped = e, cancel, done
 	go func() {
@@ -302,6 +313,7 @@ func (a *account) startLocked() {
 			case <-ctx.Done():
 				return
 			case <-e.Updates():
+				a.confirmSync(e.Status().LastSync)
 				a.notify()
 			}
 		}
@@ -368,6 +380,7 @@ func (a *account) Status() ui.SyncStatus {
 		st := ui.SyncStatus{}
 		if noAuth {
 			st.LastError = app.Errorf(app.CodeUnauthorized, "", client.KeySessionExpired)
+			st.NeedSignIn = true
 		}
 		return st
 	}
@@ -384,6 +397,7 @@ func syncStatus(s client.Status) ui.SyncStatus {
 	}
 	if s.LastError != nil { // a nil *app.Error must not become a non-nil error
 		st.LastError = s.LastError
+		st.NeedSignIn = sessionExpired(s.LastError)
 	}
 	return st
 }

@@ -715,7 +715,8 @@ func (w *world) reassign(i int) {
 		if err != nil {
 			return err
 		}
-		v, err = strconv.ParseInt(string(b), 10, 64)
+		vs, _, _ := strings.Cut(string(b), "/") // "<version>/<epoch>/<seq>": the removal's position follows
+		v, err = strconv.ParseInt(vs, 10, 64)
 		return err
 	})
 	if err != nil {

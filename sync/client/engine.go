@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -49,6 +50,21 @@ type Options struct {
 	OnWipe     func(reason string) // the server ordered this device wiped (wire.WipeRevoked, wire.WipeLost, or "" after a bare close 4004); Run has stopped
 	OnConflict func(app.Conflict)  // a conflict routed to this caseworker was stored in the replica
 
+	// OnRules, when set, installs a rule bundle the server serves whose
+	// digest differs from RulesDigest (rules.go): it validates the files
+	// with the rule loader, keeps them and enforces them from then on, or
+	// returns why it refuses them (the old rules stay). The engine then
+	// sends the new digest in every hello.
+	OnRules func(RuleBundle) error
+
+	// Sealed, when set, is the sealed outbox an erase left: it is
+	// delivered over HTTP before every session's hello, until it is empty
+	// (sealed.go).
+	Sealed SealedOutbox
+	// HTTP is the client for the HTTP endpoints (sealed delivery); nil:
+	// one with TLS, or http.DefaultClient.
+	HTTP *http.Client
+
 	TLS              *tls.Config   // for wss; nil: the system's roots
 	HandshakeTimeout time.Duration // default 15 s
 	PageLimit        int           // records per pull, 0: the server's choice
@@ -74,6 +90,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.HTTP == nil && o.TLS != nil {
+		o.HTTP = &http.Client{Transport: &http.Transport{TLSClientConfig: o.TLS, Proxy: http.ProxyFromEnvironment}}
 	}
 	if o.HandshakeTimeout <= 0 {
 		o.HandshakeTimeout = 15 * time.Second
@@ -115,6 +134,21 @@ type Status struct {
 	// FirstSync is the progress of a snapshot (a first sync, or a new
 	// epoch) while one is being pulled.
 	FirstSync Progress
+	// Sealed is how many entries of the sealed outbox an erase left are
+	// still to deliver; SealedDelivered and SealedRejected count those
+	// the server answered in this run, and of them those it rejected.
+	Sealed          int
+	SealedDelivered int
+	SealedRejected  int
+	// Reassigned and Closed count the records that left the caseworker's
+	// scope in this run, by the reason the server gave (wire.ScopeDelta):
+	// given to a colleague, or to nobody.
+	Reassigned int
+	Closed     int
+	// RulesDigest is the digest of the rule bundle the client runs;
+	// RulesRefused is why the server's bundle was refused, if it was.
+	RulesDigest  string
+	RulesRefused *app.Error
 	// Stopped is set when Run has ended for good: the device was wiped,
 	// another connection of it took over, or the app is too old.
 	Stopped bool
@@ -145,8 +179,10 @@ type Engine struct {
 	st Status
 
 	// Owned by the goroutine in Run.
-	reqSeq    uint64
-	auditFrom uint64 // audit records up to here are known uploaded
+	reqSeq       uint64
+	auditFrom    uint64 // audit records up to here are known uploaded
+	rulesDigest  string // the bundle the client runs, sent in hello
+	rulesRefused string // a bundle refused in this run: not asked for again
 }
 
 // New returns an engine; Run starts it.
@@ -160,6 +196,8 @@ func New(o Options) *Engine {
 		updates: make(chan struct{}, 1),
 	}
 	e.wsURL, e.urlErr = serverURL(o.URL, "ws", wire.PathSync)
+	e.rulesDigest = o.RulesDigest
+	e.st.RulesDigest = o.RulesDigest
 	return e
 }
 

@@ -63,6 +63,9 @@ func (e *Engine) session(ctx context.Context) outcome {
 	if err != nil {
 		return outcome{err: app.AsError(err)}
 	}
+	if out, ok := e.deliverSealed(ctx, token); !ok {
+		return out
+	}
 	ws, resp, err := e.dial(ctx, token)
 	if err != nil {
 		if resp != nil {
@@ -192,7 +195,7 @@ func (s *sess) run() error {
 	if err != nil {
 		return endWith(app.AsError(err))
 	}
-	f, err := s.request(&wire.Hello{Device: s.r.Device(), Cursor: cur, AppVersion: s.e.opts.AppVersion, RulesDigest: s.e.opts.RulesDigest, Pending: len(pend)})
+	f, err := s.request(&wire.Hello{Device: s.r.Device(), Cursor: cur, AppVersion: s.e.opts.AppVersion, RulesDigest: s.e.rulesDigest, Pending: len(pend)})
 	if err != nil {
 		return s.wiped(err)
 	}
@@ -211,6 +214,9 @@ func (s *sess) run() error {
 	s.epoch, s.head = w.Cursor.Epoch, w.Cursor
 	s.e.update(func(st *Status) { st.Online = true })
 	s.e.log.Info("sync: welcome", "cursor", w.Cursor.String(), "server", w.AppVersion)
+	if err := s.updateRules(w); err != nil {
+		return s.wiped(err)
+	}
 	if err := s.sync(); err != nil {
 		return s.wiped(err)
 	}
@@ -617,9 +623,12 @@ func (s *sess) pullAll() error {
 	active := snapshot || s.e.Status().FirstSync.Active
 	b := pageBatch{ids: map[app.ID]bool{}}
 	apply := func() error {
-		n := len(b.page.Records)
+		n, moved, closed := len(b.page.Records), b.reassigned, b.closed
 		if err := b.apply(s.r); err != nil {
 			return endWith(app.AsError(err))
+		}
+		if moved+closed > 0 {
+			s.e.update(func(st *Status) { st.Reassigned += moved; st.Closed += closed })
 		}
 		// Records applied: the session made progress (the backoff starts again).
 		s.healthy = s.healthy || n > 0
@@ -673,6 +682,7 @@ func (s *sess) pullAll() error {
 			}
 		}
 		b.add(page)
+		b.explain(ch.Scope)
 		first = false
 		if active {
 			n, total := len(ch.Records), ch.Total
@@ -716,6 +726,23 @@ type pageBatch struct {
 	page app.Page
 	have bool
 	ids  map[app.ID]bool
+	// What the gathered frames' scope deltas say left the scope.
+	reassigned, closed int
+}
+
+// explain counts a frame's removals by the reason the server gave.
+func (b *pageBatch) explain(d *wire.ScopeDelta) {
+	if d == nil {
+		return
+	}
+	for _, r := range d.Removed {
+		switch r.Reason {
+		case wire.ReasonReassigned:
+			b.reassigned++
+		case wire.ReasonClosed:
+			b.closed++
+		}
+	}
 }
 
 // repeats reports whether p has a record the batch holds: the record
@@ -753,6 +780,7 @@ func (b *pageBatch) apply(r Replica) error {
 		return err
 	}
 	b.page, b.have = app.Page{}, false
+	b.reassigned, b.closed = 0, 0
 	clear(b.ids)
 	return nil
 }

@@ -157,7 +157,7 @@ func httpStatus(e *app.Error) int {
 	switch e.Key {
 	case keyDisabled, keyDeviceOther, keyOrigin, keyRevoked:
 		return http.StatusForbidden
-	case keyTooManyConns:
+	case keyTooManyConns, keySealedRate:
 		return http.StatusTooManyRequests
 	case keySealedLarge:
 		return http.StatusRequestEntityTooLarge
@@ -276,7 +276,8 @@ func (s *Server) issue(account, device app.ID, name string, refresh []byte) (wir
 		return wire.Tokens{}, app.AsError(err)
 	}
 	out := wire.Tokens{Caseworker: account, Device: device, AccessToken: access, AccessExpires: now.Add(s.opts.AccessTTL),
-		RefreshToken: ref, RefreshExpires: now.Add(s.opts.RefreshTTL), ServerKey: s.ServerKey()}
+		RefreshToken: ref, RefreshExpires: now.Add(s.opts.RefreshTTL), ServerKey: s.ServerKey(),
+		OfflineGrace: int64(s.opts.OfflineGrace / time.Second)}
 	var refusal *app.Error
 	err = s.ledger.Update(func(tx app.LedgerTx) error {
 		refusal = nil
@@ -368,6 +369,10 @@ type principal struct {
 	rolle   string
 	device  app.ID
 	revoked bool // the device is revoked: its next hello is answered with wipe
+	// applied is how far the device has applied the log, as its
+	// connection last said (hello's cursor, then each pull's); zero when
+	// not known (HTTP). madeBeforeHandover reads it.
+	applied app.Cursor
 }
 
 // authenticate checks the bearer token of an upgrade request.

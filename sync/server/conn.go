@@ -55,8 +55,9 @@ type conn struct {
 
 	// Reader-only state.
 	welcomed bool
-	frames   bucket // every frame but a pull
-	pulls    bucket // pull frames: their frame token is given back, and one taken here
+	frames   bucket     // every frame but a pull
+	pulls    bucket     // pull frames: their frame token is given back, and one taken here
+	applied  app.Cursor // how far the device has applied the log: its hello's cursor, then its pulls'
 }
 
 // handleSync serves GET /v1/sync: authenticate, check Origin, upgrade.

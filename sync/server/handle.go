@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -94,6 +95,7 @@ func (c *conn) onHello(id app.ID, h *wire.Hello) {
 		old.shut(wire.CloseReplaced, "")
 	}
 	c.welcomed = true
+	c.applied = h.Cursor
 	c.hello.Store(true)
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.s.opts.PongWait))
 	c.reply(id, &wire.Welcome{Caseworker: c.p.account, ServerTime: c.s.now(), AppVersion: c.s.opts.AppVersion,
@@ -104,7 +106,9 @@ func (c *conn) onHello(id app.ID, h *wire.Hello) {
 }
 
 func (c *conn) onPush(id app.ID, m *wire.Push) {
-	out, err := c.s.push(c.p, m.Commands)
+	p := c.p
+	p.applied = c.applied
+	out, err := c.s.push(p, m.Commands)
 	if err != nil {
 		c.internal(id, err)
 		return
@@ -140,14 +144,18 @@ func (s *Server) afterPush(from *conn, p principal, out *pushOutcome) {
 
 func (c *conn) onPull(id app.ID, m *wire.Pull) {
 	c.s.stats.pulls.Add(1)
+	if m.Cursor.Epoch != c.applied.Epoch || c.applied.Before(m.Cursor) {
+		c.applied = m.Cursor // a pull asks from what the device has applied
+	}
 	limit := m.Limit
 	if limit <= 0 {
 		limit = wire.MaxRecordsPerPage
 	}
 	var page app.Page
+	var head app.Cursor
 	err := c.s.ledger.View(func(tx app.LedgerTx) error {
-		head, err := tx.Head()
-		if err != nil {
+		var err error
+		if head, err = tx.Head(); err != nil {
 			return err
 		}
 		after := m.Cursor.Seq
@@ -176,15 +184,117 @@ func (c *conn) onPull(id app.ID, m *wire.Pull) {
 	if page.Records == nil {
 		page.Records = []app.Record{}
 	}
-	parts, err := wire.SplitChanges(&wire.Changes{Page: page})
+	ch := &wire.Changes{Page: page}
+	if err := c.s.scopeDelta(ch); err != nil { // before the split: it sizes the frame with the delta
+		c.internal(id, err)
+		return
+	}
+	parts, err := wire.SplitChanges(ch)
 	if err != nil {
 		c.internal(id, err)
 		return
 	}
 	// One pull, one changes frame: the client pulls the rest from the
 	// first frame's cursor.
+	trimScope(parts[0])
+	if err := c.s.markDelivered(c.p, head, parts[0]); err != nil {
+		c.internal(id, err)
+		return
+	}
 	c.s.stats.recordsSent.Add(int64(len(parts[0].Records)))
 	c.reply(id, parts[0])
+}
+
+// scopeDelta explains the removals in a changes frame (wire.ScopeDelta):
+// a record that left the scope is now another caseworker's (reassigned)
+// or nobody's (closed). Only frames with removals read the ledger again.
+// Records that entered the scope are not told apart from changed ones.
+func (s *Server) scopeDelta(ch *wire.Changes) error {
+	var removed []app.Record
+	for _, r := range ch.Records {
+		if r.Removed {
+			removed = append(removed, r)
+		}
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	refs := make([]wire.RecordRef, 0, len(removed))
+	err := s.ledger.View(func(tx app.LedgerTx) error {
+		refs = refs[:0]
+		for _, r := range removed {
+			ref := wire.RecordRef{Kind: r.Kind, ID: r.ID, Reason: wire.ReasonReassigned}
+			cur, err := tx.Record(r.Kind, r.ID)
+			switch {
+			case isNotFound(err) || err == nil && cur.Owner == "":
+				ref.Reason = wire.ReasonClosed
+			case err != nil:
+				return err
+			}
+			refs = append(refs, ref)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ch.Scope = &wire.ScopeDelta{Removed: refs}
+	return nil
+}
+
+// markDelivered remembers what a changes frame tells the device about
+// cases that left its scope, before it is sent (madeBeforeHandover reads
+// it): a removal in the frame (meta toldKey), or a snapshot of the log at
+// head, which leaves out every case removed before head (meta
+// snapshotKey). Frames with neither write nothing.
+func (s *Server) markDelivered(p principal, head app.Cursor, ch *wire.Changes) error {
+	var told []app.ID
+	if !ch.Snapshot {
+		for _, r := range ch.Records {
+			if r.Removed && r.Kind == app.RecordSag {
+				told = append(told, r.ID)
+			}
+		}
+	}
+	if !ch.Snapshot && len(told) == 0 {
+		return nil
+	}
+	at := []byte("/" + itoa64(s.now().UnixMilli()))
+	return s.ledger.Update(func(tx app.LedgerTx) error {
+		if ch.Snapshot {
+			if err := tx.PutMeta(snapshotKey(p.device), append(cursorValue(head), at...)); err != nil {
+				return err
+			}
+		}
+		for _, id := range told {
+			key := toldKey(id, p.account, p.device)
+			if _, err := tx.Meta(key); err == nil {
+				continue // the first time told counts
+			} else if !isNotFound(err) {
+				return err
+			}
+			if err := tx.PutMeta(key, at[1:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// trimScope keeps of a frame's scope delta only the records the frame
+// carries (the rest arrive, and are explained, in the next pull's frame).
+func trimScope(ch *wire.Changes) {
+	if ch.Scope == nil {
+		return
+	}
+	in := make(map[app.ID]bool, len(ch.Records))
+	for _, r := range ch.Records {
+		in[r.ID] = true
+	}
+	ch.Scope.Removed = slices.DeleteFunc(slices.Clone(ch.Scope.Removed), func(r wire.RecordRef) bool { return !in[r.ID] })
+	if len(ch.Scope.Removed) == 0 && len(ch.Scope.Added) == 0 {
+		ch.Scope = nil
+	}
 }
 
 // pullChunk is how many records pullRecords reads at a time.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"maps"
 	"strconv"
+	"strings"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -279,7 +281,7 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 	rec := e.rec
 	handover := false
 	if rec.Owner != p.account {
-		ok, err := madeBeforeHandover(b.tx, cmd.Sag, p.account, pc.Base)
+		ok, err := madeBeforeHandover(b.tx, cmd.Sag, p, pc.Base, now)
 		if err != nil {
 			return app.AckResult{}, err
 		}
@@ -401,23 +403,77 @@ func baseOf(pc wire.PushCommand, field string) int64 {
 	return pc.Base
 }
 
-// madeBeforeHandover reports whether a command on a case that left
+// toldGrace is how long after the server delivered a case's removal to a
+// device (madeBeforeHandover) the device's pending commands on it are
+// still taken: a command saved while that sync ran reaches the server
+// at the next push, seconds later.
+const toldGrace = 2 * time.Minute
+
+// madeBeforeHandover reports whether a command on a case that left the
 // account's scope was made while the case was still in it: its base is
 // below the version at which the case left (issue 9 §5: pending commands
-// of a reassigned case are still accepted).
-func madeBeforeHandover(tx app.LedgerTx, sag, account app.ID, base int64) (bool, error) {
-	b, err := tx.Meta(handoverKey(sag, account))
+// of a reassigned case are still accepted), and the device had not yet
+// learned of the removal. A client pushes its whole outbox before it
+// pulls, so once the device has pulled the removal its pending work on
+// the case is in (but for a command saved while that sync ran, pushed
+// within toldGrace); a later command naming an old base is forged and is
+// refused. The device has learned of the removal when its connection
+// says a cursor past it (p.applied: hello's, or a pull's), or when the
+// server sent it the removal in a changes frame (toldKey) or a snapshot
+// taken after it (snapshotKey) more than toldGrace ago; both are
+// written by markDelivered. A sealed delivery has no cursor: the base
+// and the server's records decide.
+func madeBeforeHandover(tx app.LedgerTx, sag app.ID, p principal, base int64, now time.Time) (bool, error) {
+	b, err := tx.Meta(handoverKey(sag, p.account))
 	if isNotFound(err) || err == nil && len(b) == 0 {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
+	vs, pos, hasPos := strings.Cut(string(b), "/")
+	v, err := strconv.ParseInt(vs, 10, 64)
 	if err != nil {
-		return false, app.Internal(err)
+		return false, app.Internal(errors.New("malformed handover entry"))
 	}
-	return base < v, nil
+	if base >= v {
+		return false, nil
+	}
+	if !hasPos { // written before the removal's position was kept
+		return true, nil
+	}
+	removal, ok := parseCursorValue(pos)
+	if !ok {
+		return false, app.Internal(errors.New("malformed handover entry"))
+	}
+	past := func(c app.Cursor) bool { return c.Epoch == removal.Epoch && c.Seq >= removal.Seq }
+	if past(p.applied) {
+		return false, nil
+	}
+	long := func(ms string) bool {
+		n, err := strconv.ParseInt(ms, 10, 64)
+		return err == nil && now.Sub(time.UnixMilli(n)) > toldGrace
+	}
+	told, err := tx.Meta(toldKey(sag, p.account, p.device))
+	switch {
+	case err == nil:
+		if long(string(told)) {
+			return false, nil
+		}
+	case !isNotFound(err):
+		return false, err
+	}
+	snap, err := tx.Meta(snapshotKey(p.device))
+	switch {
+	case err == nil:
+		parts := strings.Split(string(snap), "/")
+		if c, ok := parseCursorValue(string(snap)); ok && past(c) && len(parts) == 3 && long(parts[2]) {
+			return false, nil
+		}
+	case !isNotFound(err):
+		return false, err
+	}
+	return true, nil
 }
 
 // apply makes the result of a command the case's next version (written

@@ -226,6 +226,10 @@ func (s *Server) openEntry(p principal, entry []byte) (wire.PushCommand, *app.Er
 
 // handleSealed serves POST /v1/sealed.
 func (s *Server) handleSealed(w http.ResponseWriter, r *http.Request) {
+	if wait, ok := s.sealedLim.addr.allow(remoteHost(r)); !ok {
+		s.writeRateLimited(w, wait)
+		return
+	}
 	if !s.originAllowed(r) {
 		s.stats.authFailures.Add(1)
 		s.writeHTTPError(w, errOrigin())
@@ -239,6 +243,10 @@ func (s *Server) handleSealed(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.revoked {
 		s.writeHTTPError(w, app.Errorf(app.CodeUnauthorized, "", keyRevoked))
+		return
+	}
+	if wait, ok := s.sealedLim.device.allow(string(p.device)); !ok {
+		s.writeRateLimited(w, wait)
 		return
 	}
 	if r.ContentLength > wire.MaxSealedBody {

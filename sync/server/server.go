@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +30,12 @@ type Options struct {
 	AllowedOrigins []string
 	AccessTTL      time.Duration // DefaultAccessTTL
 	RefreshTTL     time.Duration // DefaultRefreshTTL
-	Logger         *slog.Logger  // slog.Default()
+	// OfflineGrace is how long a client may use its replica offline after
+	// its last confirmed sync before it locks until it signs in again
+	// (wire.DefaultOfflineGrace); it goes out with every sign-in and
+	// refresh.
+	OfflineGrace time.Duration
+	Logger       *slog.Logger // slog.Default()
 	// RuleFiles and RuleSets are the rule bundle served by rules_request
 	// and announced in welcome. RuleSets defaults to the engine's rule
 	// sets (RuleSetsOf).
@@ -78,6 +85,14 @@ type Options struct {
 	// received (tests drive it).
 	PruneEvery time.Duration
 	PruneTicks <-chan time.Time
+
+	// SealedRate and SealedBurst are the token bucket of POST /v1/sealed
+	// requests per device (DefaultSealedRate, DefaultSealedBurst); one
+	// address gets SealedIPFactor times both. SealedNow is the bucket's
+	// clock (default time.Now; tests inject one).
+	SealedRate  float64
+	SealedBurst int
+	SealedNow   func() time.Time
 }
 
 // Defaults of Options.
@@ -119,6 +134,7 @@ type Server struct {
 	digest    string      // BundleDigest of opts.RuleFiles
 	dummyHash string      // verified for unknown users
 	sealing   *sealingKey // the current key; entries sealed to an older one find it in the ledger
+	sealedLim sealedLimits
 	hub       hub
 	stats     counters
 	closed    atomic.Bool
@@ -151,6 +167,9 @@ func New(opts Options) (*Server, error) {
 	if opts.RefreshTTL <= 0 {
 		opts.RefreshTTL = DefaultRefreshTTL
 	}
+	if opts.OfflineGrace <= 0 {
+		opts.OfflineGrace = wire.DefaultOfflineGrace
+	}
 	if opts.AppVersion == "" {
 		opts.AppVersion = "0.0.0-dev"
 	}
@@ -171,6 +190,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.PullRateBurst <= 0 {
 		opts.PullRateBurst = DefaultPullRateBurst
+	}
+	if opts.SealedRate <= 0 {
+		opts.SealedRate = DefaultSealedRate
+	}
+	if opts.SealedBurst <= 0 {
+		opts.SealedBurst = DefaultSealedBurst
 	}
 	if opts.HelloTimeout <= 0 {
 		opts.HelloTimeout = DefaultHelloTimeout
@@ -193,6 +218,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, ledger: opts.Ledger, engine: opts.Engine, log: opts.Logger, rand: opts.Rand,
 		digest: wire.BundleDigest(opts.RuleFiles), done: make(chan struct{})}
 	s.rand = lockedReader{r: opts.Rand, mu: &s.randMu}
+	s.sealedLim = newSealedLimits(opts)
 	s.hub.init()
 	h, err := HashPassword("feltsag-dummy", opts.Password, s.rand)
 	if err != nil {
@@ -438,10 +464,45 @@ func (s *Server) RevokeDevice(id app.ID) error {
 }
 
 // handoverKey names the Meta entry that remembers the case version at
-// which a case left an account's scope: pending commands the account made
-// before it (base below that version) are still accepted.
+// which a case left an account's scope and the log position of its
+// removal from that scope: pending commands the account made before it
+// (base below that version) are still accepted until the device has
+// applied the removal (madeBeforeHandover). The value is
+// "<version>/<epoch>/<seq>" (a bare "<version>" was written before the
+// position was kept).
 func handoverKey(sag, account app.ID) string {
 	return "handover/" + string(sag) + "/" + string(account)
+}
+
+func handoverValue(version int64, removal app.Cursor) []byte {
+	return append([]byte(itoa64(version)+"/"), cursorValue(removal)...)
+}
+
+// toldKey names the Meta entry that says when (Unix milliseconds, server
+// time) the server first sent device a changes frame with the removal of
+// sag from account's scope.
+func toldKey(sag, account, device app.ID) string {
+	return handoverKey(sag, account) + "/told/" + string(device)
+}
+
+// snapshotKey names the Meta entry with the log's head at the device's
+// latest snapshot and when it was sent ("<epoch>/<seq>/<Unix ms>"): the
+// snapshot left out every case removed from its scope before it.
+func snapshotKey(device app.ID) string { return "snapshot/" + string(device) }
+
+// cursorValue writes a cursor as "<epoch>/<seq>".
+func cursorValue(c app.Cursor) []byte {
+	return []byte(strconv.FormatUint(c.Epoch, 10) + "/" + strconv.FormatUint(c.Seq, 10))
+}
+
+// parseCursorValue reads what cursorValue wrote (anything after a third
+// "/" is left for the caller).
+func parseCursorValue(b string) (app.Cursor, bool) {
+	e, q, ok := strings.Cut(b, "/")
+	q, _, _ = strings.Cut(q, "/")
+	epoch, err1 := strconv.ParseUint(e, 10, 64)
+	seq, err2 := strconv.ParseUint(q, 10, 64)
+	return app.Cursor{Epoch: epoch, Seq: seq}, ok && err1 == nil && err2 == nil
 }
 
 // Assign puts a case in owner's scope ("" = nobody's): the record is
@@ -479,13 +540,18 @@ func (s *Server) Assign(sag, owner app.ID) error {
 		if err != nil {
 			return app.Internal(err)
 		}
+		seq, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: sag, Version: cs.Version, Owner: owner, Data: data})
+		if err != nil {
+			return err
+		}
 		if prev != "" {
-			if err := tx.PutMeta(handoverKey(sag, prev), []byte(itoa64(cs.Version))); err != nil {
+			h, err := tx.Head()
+			if err != nil {
 				return err
 			}
-		}
-		if _, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: sag, Version: cs.Version, Owner: owner, Data: data}); err != nil {
-			return err
+			if err := tx.PutMeta(handoverKey(sag, prev), handoverValue(cs.Version, app.Cursor{Epoch: h.Epoch, Seq: seq})); err != nil {
+				return err
+			}
 		}
 		// A conflict is the case owner's to decide: it follows the case.
 		open, err := tx.Conflicts("")

@@ -34,9 +34,16 @@ type RefreshRequest struct {
 	RefreshToken string `json:"refresh_token"`
 }
 
+// DefaultOfflineGrace is the offline grace period (issue 9 §5) when the
+// server names none: a replica may be unlocked and used offline this long
+// after its last confirmed sync, then the client locks until it has
+// signed in on the server again.
+const DefaultOfflineGrace = 14 * 24 * time.Hour
+
 // Tokens answers a login or a refresh. ServerKey is the server's X25519
 // public key in standard base64, for sealing outbox entries (empty while
-// the server has none).
+// the server has none). OfflineGrace is the server's offline grace period
+// in seconds (0: DefaultOfflineGrace).
 type Tokens struct {
 	Caseworker     app.ID    `json:"caseworker"`
 	Device         app.ID    `json:"device"`
@@ -45,6 +52,15 @@ type Tokens struct {
 	RefreshToken   string    `json:"refresh_token"`
 	RefreshExpires time.Time `json:"refresh_expires"`
 	ServerKey      string    `json:"server_key"`
+	OfflineGrace   int64     `json:"offline_grace_s,omitempty"`
+}
+
+// Grace returns the offline grace period t names, or DefaultOfflineGrace.
+func (t Tokens) Grace() time.Duration {
+	if t.OfflineGrace <= 0 || t.OfflineGrace > int64(365*24*time.Hour/time.Second) {
+		return DefaultOfflineGrace
+	}
+	return time.Duration(t.OfflineGrace) * time.Second
 }
 
 // HTTPError is the body of every refusal of the HTTP endpoints (401, 403,
