@@ -26,6 +26,15 @@ type caseView struct {
 	overblik *container.Scroll
 	journal  *journal
 	content  fyne.CanvasObject
+
+	// The forms over the domain's commands (ui/form.go) and the engine
+	// their dry runs use.
+	tilmelding *tilmeldingTab
+	visitation *visitationTab
+	fravaer    *fravaerTab
+	samtaler   *samtalerTab
+	journalTab *container.TabItem
+	eng        *app.Engine
 }
 
 func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
@@ -34,11 +43,16 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.header.Truncation = fyne.TextTruncateEllipsis
 	v.overblik = container.NewVScroll(widget.NewLabel(""))
 	v.journal = newJournal(v)
+	v.tilmelding, v.visitation = newTilmeldingTab(v), newVisitationTab(v)
+	v.fravaer, v.samtaler = newFravaerTab(v), newSamtalerTab(v)
+	v.journalTab = container.NewTabItem(lang.L("case.tab.journal"), v.journal.content)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
-		container.NewTabItem(lang.L("case.tab.journal"), v.journal.content),
-		comingTab("case.tab.fravaer"),
-		comingTab("case.tab.samtaler"),
+		container.NewTabItem(lang.L("case.tab.tilmelding"), v.tilmelding.content),
+		container.NewTabItem(lang.L("case.tab.visitation"), v.visitation.content),
+		container.NewTabItem(lang.L("case.tab.fravaer"), v.fravaer.content),
+		container.NewTabItem(lang.L("case.tab.samtaler"), v.samtaler.content),
+		v.journalTab,
 		comingTab("case.tab.plan"),
 		comingTab("case.tab.historik"),
 		comingTab("case.tab.konflikter"),
@@ -68,6 +82,10 @@ func (v *caseView) show(s *app.Sag) {
 	v.overblik.Content = v.overblikContent(s)
 	v.overblik.Refresh()
 	v.journal.show(s)
+	v.tilmelding.show(s)
+	v.visitation.show(s)
+	v.fravaer.show(s)
+	v.samtaler.show(s)
 }
 
 // today is the caseworker's date (Copenhagen, as the domain counts).
@@ -193,7 +211,7 @@ func setImportance(l *widget.Label, imp widget.Importance) {
 
 // focusNote shows the Journal tab and puts the cursor in the new note.
 func (v *caseView) focusNote() {
-	v.tabs.SelectIndex(1)
+	v.tabs.Select(v.journalTab)
 	v.c.w.Canvas().Focus(v.journal.entry)
 }
 
