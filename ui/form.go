@@ -39,14 +39,16 @@ type cmdForm struct {
 	// reset empties the fields after a save.
 	reset func()
 
-	grid    *fyne.Container // label, field, label, field, … (form layout)
-	begr    *widget.Entry   // the begrundelse, shown when a soft rule asks for it
+	grid    *fyne.Container              // label, field, label, field, … (form layout)
+	fields  map[string]fyne.CanvasObject // the field widgets by their label's key
+	begr    *widget.Entry                // the begrundelse, shown when a soft rule asks for it
 	begrRow []fyne.CanvasObject
 	effects *fyne.Container // the consequences or the refusal
 	save    *widget.Button
 	saved   *widget.Label // "Gemt lokalt" after a save, until the next change
 	content fyne.CanvasObject
 
+	choices      []*choice
 	cmdID, recID app.ID       // ids of the draft: the command and the record it creates
 	last         *app.Command // the command the last dry run allowed, else nil
 	problem      string       // the last dry run's refusal, "" if allowed
@@ -61,7 +63,7 @@ func (e *formError) Error() string { return e.msg }
 // newCmdForm returns a form titled by the key title. withBegr says whether
 // the command has a begrundelse that a soft rule may ask for.
 func newCmdForm(v *caseView, title string, withBegr bool) *cmdForm {
-	f := &cmdForm{v: v, title: lang.L(title)}
+	f := &cmdForm{v: v, title: lang.L(title), fields: map[string]fyne.CanvasObject{}}
 	f.grid = container.New(layout.NewFormLayout())
 	f.effects = container.NewVBox()
 	f.saved = widget.NewLabel("")
@@ -111,6 +113,7 @@ func (f *cmdForm) newDraft() {
 
 // field adds a labelled field to the form.
 func (f *cmdForm) field(key string, o fyne.CanvasObject) {
+	f.fields[key] = o
 	f.grid.Add(fieldLabel(key))
 	f.grid.Add(o)
 }
@@ -141,6 +144,8 @@ func (f *cmdForm) date(key string) *dateField {
 	d.msg.Wrapping = fyne.TextWrapWord
 	d.msg.Hide()
 	f.field(key, container.New(&tightVBox{}, d.entry, d.msg))
+	f.fields[key] = d.entry
+	f.fields[key+"#error"] = d.msg
 	return d
 }
 
@@ -149,6 +154,7 @@ func (f *cmdForm) choice(key string, codes, names []string) *choice {
 	ch := &choice{codes: codes}
 	ch.sel = widget.NewSelect(names, func(string) { f.changed() })
 	f.field(key, ch.sel)
+	f.choices = append(f.choices, ch)
 	return ch
 }
 
