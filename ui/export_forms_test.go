@@ -87,3 +87,6 @@ func (c *Client) TabState(name string) fyne.CanvasObject {
 
 // ParseDateField is the forms' date reading.
 var ParseDateField = parseDateField
+
+// SelectTabForShot selects the case view's tab i.
+func (c *Client) SelectTabForShot(i int) { c.main.view.tabs.SelectIndex(i) }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
 )
 
 // dryRunDelay is how long typing must rest before a form runs its command
@@ -47,6 +48,9 @@ type cmdForm struct {
 	save    *widget.Button
 	saved   *widget.Label // "Gemt lokalt" after a save, until the next change
 	content fyne.CanvasObject
+	// outer is the tab's scroll around the form: lines shown or hidden
+	// change the form's height, which only a refresh from there lays out.
+	outer fyne.CanvasObject
 
 	choices      []*choice
 	cmdID, recID app.ID       // ids of the draft: the command and the record it creates
@@ -143,7 +147,7 @@ func (f *cmdForm) date(key string) *dateField {
 	d.msg.Importance = widget.DangerImportance
 	d.msg.Wrapping = fyne.TextWrapWord
 	d.msg.Hide()
-	f.field(key, container.New(&tightVBox{}, d.entry, d.msg))
+	f.field(key, container.NewVBox(d.entry, d.msg)) // VBox skips the hidden error
 	f.fields[key] = d.entry
 	f.fields[key+"#error"] = d.msg
 	return d
@@ -153,6 +157,7 @@ func (f *cmdForm) date(key string) *dateField {
 func (f *cmdForm) choice(key string, codes, names []string) *choice {
 	ch := &choice{codes: codes}
 	ch.sel = widget.NewSelect(names, func(string) { f.changed() })
+	ch.sel.PlaceHolder = lang.L("form.choose")
 	f.field(key, ch.sel)
 	f.choices = append(f.choices, ch)
 	return ch
@@ -186,7 +191,7 @@ func (f *cmdForm) check() {
 		} else {
 			f.save.Disable()
 		}
-		f.effects.Refresh()
+		f.relayout()
 	}()
 	body, err := f.build()
 	var fe *formError
@@ -223,6 +228,17 @@ func (f *cmdForm) check() {
 		l := bullet(lang.L("form.warning", map[string]any{"Tekst": f.v.c.tx.message(w)}), false)
 		l.Importance = widget.WarningImportance
 		f.effects.Add(l)
+	}
+}
+
+// relayout lays the form out again after lines came or went.
+func (f *cmdForm) relayout() {
+	f.grid.Refresh()
+	f.effects.Refresh()
+	if f.outer != nil {
+		f.outer.Refresh()
+	} else {
+		f.content.Refresh()
 	}
 }
 
@@ -290,7 +306,7 @@ func (f *cmdForm) onSave() {
 			if err != nil {
 				f.effects.RemoveAll()
 				f.refusal(c.tx.errText(err), false)
-				f.effects.Refresh()
+				f.relayout()
 				f.save.Enable()
 				return
 			}
@@ -309,6 +325,7 @@ func (f *cmdForm) onSave() {
 			f.saved.SetText(lang.L("form.saved"))
 			f.saved.Importance = widget.SuccessImportance
 			f.saved.Show()
+			f.relayout()
 			f.v.changed()
 		})
 	})
@@ -482,9 +499,30 @@ func (v *caseView) effectText(e app.Effect) string {
 		s = lang.L("form.effect.other", map[string]any{"Navn": e.Name, "Dato": dato})
 	}
 	if e.Key != "" {
-		s += " — " + v.c.tx.message(e)
+		s += " — " + v.effectDetail(e)
 	}
 	return s
+}
+
+// effectDetail is the effect's detail from the catalogue of texts, with
+// the codes the forms know by name: a samtale type or a tilmeldekategori
+// for "effect.kode", an afmelding reason for "effect.aarsag".
+func (v *caseView) effectDetail(e app.Effect) string {
+	switch e.Key {
+	case "effect.kode":
+		code := e.Param("kode")
+		if k, ok := samtaleTypeKeys[code]; ok {
+			return lang.L(k)
+		}
+		if k, ok := tilmeldKatKeys[code]; ok && code != "" {
+			return lang.L(k)
+		}
+	case "effect.aarsag":
+		if k, ok := aarsagKeys[e.Param("aarsag")]; ok {
+			e.Params = map[string]string{"aarsag": text.Raw(lang.L(k))}
+		}
+	}
+	return v.c.tx.message(e)
 }
 
 // engine is the rule engine the forms' dry runs use.
@@ -516,6 +554,18 @@ func codeNames(codes []string, keys map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// formTab is a tab of forms: the case's current state above them, all
+// in a vertical scroll.
+func formTab(state fyne.CanvasObject, forms ...*cmdForm) fyne.CanvasObject {
+	box := container.NewVBox(state)
+	scroll := container.NewVScroll(box)
+	for _, f := range forms {
+		box.Add(f.content)
+		f.outer = scroll
+	}
+	return scroll
 }
 
 // stateList is the current state over a tab's forms: a heading and lines.

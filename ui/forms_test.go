@@ -51,7 +51,7 @@ func TestSygemeldingShowsAfmeldingBeforeSaving(t *testing.T) {
 	test.Type(f.Entry("form.fravaer.start"), "14.09.2026")
 	wantLabels(t, "the consequences", f.Consequences(),
 		"Det sker, når du gemmer:",
-		"Borgeren afmeldes som ledig fra 14.09.2026 — Årsag: sygdom",
+		"Borgeren afmeldes som ledig fra 14.09.2026 — Årsag: Sygdom",
 		"Sygedagpenge fra 28.09.2026 — A-kassen betaler de første 14 dage",
 		"Kontaktgruppeskift planlagt til 28.09.2026")
 	if len(cases.commits) != 0 {
@@ -133,7 +133,7 @@ func TestBookSamtale(t *testing.T) {
 	f.Choose("form.samtale.type", "opfoelgning")
 	tid := f.Entry("form.samtale.tid")
 	test.Type(tid, "9:30")
-	wantLabels(t, "the consequences", f.Consequences(), "Samtale booket 21.09.2026 — Kode: opfoelgning")
+	wantLabels(t, "the consequences", f.Consequences(), "Samtale booket 21.09.2026 — Opfølgningssamtale")
 	if len(cases.commits) != 0 {
 		t.Fatal("the dry run committed")
 	}

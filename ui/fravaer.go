@@ -66,7 +66,7 @@ func newFravaerTab(v *caseView) *fravaerTab {
 	}
 	t.end.finish()
 
-	t.content = container.NewVScroll(container.NewVBox(t.state, t.reg.content, t.end.content))
+	t.content = formTab(t.state, t.reg, t.end)
 	return t
 }
 

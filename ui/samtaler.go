@@ -87,7 +87,7 @@ func newSamtalerTab(v *caseView) *samtalerTab {
 	}
 	t.udfald.finish()
 
-	t.content = container.NewVScroll(container.NewVBox(t.state, t.book.content, t.udfald.content))
+	t.content = formTab(t.state, t.book, t.udfald)
 	return t
 }
 

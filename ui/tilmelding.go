@@ -93,7 +93,7 @@ func newTilmeldingTab(v *caseView) *tilmeldingTab {
 	}
 	t.afmeld.finish()
 
-	t.content = container.NewVScroll(container.NewVBox(t.state, t.tilmeld.content, t.afmeld.content))
+	t.content = formTab(t.state, t.tilmeld, t.afmeld)
 	return t
 }
 
@@ -174,6 +174,7 @@ func newVisitationTab(v *caseView) *visitationTab {
 	t.visiter.reset = func() { t.kat.sel.ClearSelected() }
 	t.visiter.finish()
 	t.visiter.showBegr() // a visitation is always given with its reason
+	t.visiter.begr.SetPlaceHolder(lang.L("form.visiter.begrundelse_placeholder"))
 
 	t.kgForm = newCmdForm(v, "form.kg.title", false)
 	var kgs []int
@@ -204,7 +205,7 @@ func newVisitationTab(v *caseView) *visitationTab {
 	}
 	t.kgForm.finish()
 
-	t.content = container.NewVScroll(container.NewVBox(t.state, t.visiter.content, t.kgForm.content))
+	t.content = formTab(t.state, t.visiter, t.kgForm)
 	return t
 }
 
