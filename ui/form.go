@@ -521,6 +521,14 @@ func (v *caseView) effectDetail(e app.Effect) string {
 		if k, ok := aarsagKeys[e.Param("aarsag")]; ok {
 			e.Params = map[string]string{"aarsag": text.Raw(lang.L(k))}
 		}
+	case "effect.samtale": // a record id says nothing: the samtale itself does
+		if i := v.sag.FindSamtale(app.ID(e.Param("samtale"))); i >= 0 {
+			return samtaleLine(v, v.sag.Samtaler[i])
+		}
+	case "effect.fravaer_id":
+		if i := v.sag.FindFravaer(app.ID(e.Param("fravaer"))); i >= 0 {
+			return v.fravaerLine(v.sag.Fravaer[i])
+		}
 	}
 	return v.c.tx.message(e)
 }
@@ -554,6 +562,15 @@ func codeNames(codes []string, keys map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// showIf shows o when show holds, else hides it.
+func showIf(o fyne.CanvasObject, show bool) {
+	if show {
+		o.Show()
+	} else {
+		o.Hide()
+	}
 }
 
 // formTab is a tab of forms: the case's current state above them, all

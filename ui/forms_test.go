@@ -40,10 +40,19 @@ func enter(e fyne.Focusable) { e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) 
 // and the tabs show the new state.
 func TestSygemeldingShowsAfmeldingBeforeSaving(t *testing.T) {
 	cases := threeCases(t)
+	ida := cases.find("sag-bb")
+	ida.Samtaler = append(ida.Samtaler, app.Samtale{ID: "samtale-1", Type: "jobsamtale", Dato: app.MustDate(2026, 9, 16), Tid: "10:00",
+		Form: "fremmoede", Status: app.SamtalePlanlagt, Booket: app.MustDate(2026, 9, 1)})
 	h := openCase(t, cases, "ida")
 	f := h.c.Form("fravaer")
 	if !f.Save().Disabled() {
 		t.Error("Gem is enabled on an empty form")
+	}
+	if h.c.Form("fravaer_slut").Shown() {
+		t.Error("ending a fravær is offered when there is none")
+	}
+	if opts := f.Options("form.fravaer.type"); len(opts) < 2 || opts[0] != "Sygdom – sygemelding" || opts[1] != "Ferie" {
+		t.Errorf("the types begin %q, want the sygemelding and ferie first", opts[:min(2, len(opts))])
 	}
 	if !f.Choose("form.fravaer.type", "sygemelding") {
 		t.Fatalf("no sygemelding among %q", f.Options("form.fravaer.type"))
@@ -53,7 +62,8 @@ func TestSygemeldingShowsAfmeldingBeforeSaving(t *testing.T) {
 		"Det sker, når du gemmer:",
 		"Borgeren afmeldes som ledig fra 14.09.2026 — Årsag: Sygdom",
 		"Sygedagpenge fra 28.09.2026 — A-kassen betaler de første 14 dage",
-		"Kontaktgruppeskift planlagt til 28.09.2026")
+		"Kontaktgruppeskift planlagt til 28.09.2026",
+		"Samtalen 16.09.2026 aflyses — 16.09.2026 kl. 10:00 · Jobsamtale · Fremmøde · Planlagt")
 	if len(cases.commits) != 0 {
 		t.Fatalf("the dry run committed %d commands", len(cases.commits))
 	}
@@ -84,7 +94,7 @@ func TestSygemeldingShowsAfmeldingBeforeSaving(t *testing.T) {
 	end := h.c.Form("fravaer_slut")
 	id := string(body.FravaerID)
 	sel := end.Options("form.fravaer.which")
-	if len(sel) != 1 || !end.Choose("form.fravaer.which", id) {
+	if !end.Shown() || len(sel) != 1 || !end.Choose("form.fravaer.which", id) {
 		t.Fatalf("ending offers %q", sel)
 	}
 	test.Type(end.Entry("form.fravaer.last_day"), "14.09.2026")

@@ -83,12 +83,32 @@ func (t *fravaerTab) types() (codes, names []string) {
 		}
 	}
 	slices.SortFunc(codes, func(a, b string) int {
+		if c := cmpCommon(a, b); c != 0 {
+			return c
+		}
 		return strings.Compare(t.v.c.tx.name("fravaer", a), t.v.c.tx.name("fravaer", b))
 	})
 	for _, c := range codes {
 		names = append(names, t.v.c.tx.name("fravaer", c))
 	}
 	return codes, names
+}
+
+// commonFravaer are the types a caseworker registers most: first in the
+// list, the rest by name.
+var commonFravaer = []string{app.FravaerSygemelding, app.FravaerFerie}
+
+func cmpCommon(a, b string) int {
+	ia, ib := slices.Index(commonFravaer, a), slices.Index(commonFravaer, b)
+	switch {
+	case ia == ib:
+		return 0
+	case ia < 0:
+		return 1
+	case ib < 0:
+		return -1
+	}
+	return ia - ib
 }
 
 // needsSlutAarsag reports whether the chosen type needs an end reason
@@ -167,6 +187,7 @@ func (t *fravaerTab) show(s *app.Sag) {
 	t.state.Objects = []fyne.CanvasObject{stateList("form.fravaer.state", lines)}
 	t.state.Refresh()
 	t.endWhich.setOptions(ids, names)
+	showIf(t.end.content, len(ids) > 0)
 	t.reg.check()
 	t.end.check()
 }

@@ -154,7 +154,7 @@ func (t *samtalerTab) show(s *app.Sag) {
 	var lines []fyne.CanvasObject
 	var ids, names []string
 	for _, m := range ms {
-		text := t.samtaleLine(m)
+		text := samtaleLine(t.v, m)
 		l := bullet(text, false)
 		switch m.Status {
 		case app.SamtaleUdeblevet:
@@ -174,12 +174,13 @@ func (t *samtalerTab) show(s *app.Sag) {
 	t.state.Objects = []fyne.CanvasObject{stateList("form.samtale.state", lines)}
 	t.state.Refresh()
 	t.which.setOptions(ids, names)
+	showIf(t.udfald.content, len(ids) > 0)
 	t.book.check()
 	t.udfald.check()
 }
 
 // samtaleLine is one samtale: when, how, what and its outcome.
-func (t *samtalerTab) samtaleLine(m app.Samtale) string {
+func samtaleLine(v *caseView, m app.Samtale) string {
 	parts := []string{dateText(m.Dato)}
 	if m.Tid != "" {
 		parts[0] = lang.L("form.samtale.at", map[string]any{"Dato": dateText(m.Dato), "Tid": m.Tid})
@@ -190,7 +191,7 @@ func (t *samtalerTab) samtaleLine(m app.Samtale) string {
 	}
 	parts = append(parts, codeNames([]string{m.Status}, samtaleStatusKeys)[0])
 	if !m.Konsekvens.IsZero() {
-		parts = append(parts, t.v.c.tx.message(m.Konsekvens))
+		parts = append(parts, v.c.tx.message(m.Konsekvens))
 	}
 	return strings.Join(parts, " · ")
 }
