@@ -90,3 +90,12 @@ var ParseDateField = parseDateField
 
 // SelectTabForShot selects the case view's tab i.
 func (c *Client) SelectTabForShot(i int) { c.main.view.tabs.SelectIndex(i) }
+
+// ShowTab selects the open case's tab titled title.
+func (c *Client) ShowTab(title string) {
+	for _, it := range c.main.view.tabs.Items {
+		if it.Text == title {
+			c.main.view.tabs.Select(it)
+		}
+	}
+}

@@ -53,10 +53,11 @@ type cmdForm struct {
 	outer fyne.CanvasObject
 
 	choices      []*choice
-	cmdID, recID app.ID       // ids of the draft: the command and the record it creates
-	last         *app.Command // the command the last dry run allowed, else nil
-	problem      string       // the last dry run's refusal, "" if allowed
-	stop         func() bool  // cancels a pending dry run
+	entries      []*widget.Entry // the text fields in tab order, the begrundelse not included
+	cmdID, recID app.ID          // ids of the draft: the command and the record it creates
+	last         *app.Command    // the command the last dry run allowed, else nil
+	problem      string          // the last dry run's refusal, "" if allowed
+	stop         func() bool     // cancels a pending dry run
 }
 
 // formError is a field the form cannot read, rendered for the user.
@@ -80,7 +81,7 @@ func newCmdForm(v *caseView, title string, withBegr bool) *cmdForm {
 		f.begr = widget.NewEntry()
 		f.begr.SetPlaceHolder(lang.L("form.begrundelse_placeholder"))
 		f.begr.OnChanged = func(string) { f.changed() }
-		f.begr.OnSubmitted = func(string) { f.submit() }
+		f.begr.OnSubmitted = func(string) { f.enter(f.begr) }
 	}
 	f.newDraft()
 	return f
@@ -133,7 +134,8 @@ func (f *cmdForm) entry(key, placeholder string) *widget.Entry {
 		e.SetPlaceHolder(lang.L(placeholder))
 	}
 	e.OnChanged = func(string) { f.changed() }
-	e.OnSubmitted = func(string) { f.submit() }
+	e.OnSubmitted = func(string) { f.enter(e) }
+	f.entries = append(f.entries, e)
 	f.field(key, e)
 	return e
 }
@@ -143,7 +145,8 @@ func (f *cmdForm) date(key string) *dateField {
 	d := &dateField{entry: widget.NewEntry(), msg: widget.NewLabel("")}
 	d.entry.SetPlaceHolder(lang.L("form.date_placeholder"))
 	d.entry.OnChanged = func(string) { f.changed() }
-	d.entry.OnSubmitted = func(string) { f.submit() }
+	d.entry.OnSubmitted = func(string) { f.enter(d.entry) }
+	f.entries = append(f.entries, d.entry)
 	d.msg.Importance = widget.DangerImportance
 	d.msg.Wrapping = fyne.TextWrapWord
 	d.msg.Hide()
@@ -278,7 +281,27 @@ func (f *cmdForm) begrundelse() string {
 	return strings.TrimSpace(f.begr.Text)
 }
 
-// submit is Enter in a field: it saves only when the dry run allows it.
+// enter is Enter in the text field e: in the form's last text field shown
+// it saves (when the dry run allows it), in any other it moves on to the
+// next field, as Tab does.
+func (f *cmdForm) enter(e *widget.Entry) {
+	last := f.begr
+	if last == nil || !last.Visible() {
+		last = nil
+		for _, x := range f.entries {
+			if x.Visible() {
+				last = x
+			}
+		}
+	}
+	if e != last {
+		f.v.c.w.Canvas().FocusNext()
+		return
+	}
+	f.submit()
+}
+
+// submit saves the form when the dry run allows it.
 func (f *cmdForm) submit() {
 	f.check()
 	if f.last != nil {

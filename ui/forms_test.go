@@ -305,3 +305,41 @@ func TestVisiterForm(t *testing.T) {
 		t.Error("after the afmelding Tilmeld is not offered")
 	}
 }
+
+// TestFormKeyboard: Tab follows the form from the type to the comment,
+// skipping the end reason a sygemelding without an end does not need;
+// Enter in a field before the last moves on and saves nothing, Enter in
+// the last saves what the dry run allows.
+func TestFormKeyboard(t *testing.T) {
+	cases := threeCases(t)
+	h := openCase(t, cases, "ida")
+	h.c.ShowTab("Fravær")
+	f := h.c.Form("fravaer")
+	f.Choose("form.fravaer.type", "sygemelding")
+	cv := h.w.Canvas()
+	start := f.Entry("form.fravaer.start")
+	cv.Focus(start)
+	test.Type(start, "14.09.2026")
+	enter(start)
+	if len(cases.commits) != 0 {
+		t.Fatal("Enter in the start date saved")
+	}
+	order := []string{"form.fravaer.slut", "form.fravaer.anmeldt", "form.fravaer.kommentar"}
+	for i, key := range order {
+		if i > 0 {
+			cv.FocusNext()
+		}
+		if got := cv.Focused(); got != f.Entry(key) {
+			t.Fatalf("focus step %d: %T is focused, want %s", i+1, got, key)
+		}
+	}
+	kommentar := f.Entry("form.fravaer.kommentar")
+	test.Type(kommentar, "Ringede mandag morgen")
+	enter(kommentar)
+	if len(cases.commits) != 1 {
+		t.Fatalf("Enter in the last field: %d commits, want 1", len(cases.commits))
+	}
+	if b := cases.commits[0].Body.(*app.RegistrerFravaer); b.Kommentar != "Ringede mandag morgen" {
+		t.Errorf("kommentar = %q", b.Kommentar)
+	}
+}
