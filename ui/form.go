@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,7 +57,6 @@ type cmdForm struct {
 	entries      []*widget.Entry // the text fields in tab order, the begrundelse not included
 	cmdID, recID app.ID          // ids of the draft: the command and the record it creates
 	last         *app.Command    // the command the last dry run allowed, else nil
-	problem      string          // the last dry run's refusal, "" if allowed
 	stop         func() bool     // cancels a pending dry run
 }
 
@@ -186,7 +186,7 @@ func (f *cmdForm) check() {
 	if f.content == nil || f.v.sag == nil {
 		return // still being built: the case view checks every form once it shows the case
 	}
-	f.last, f.problem = nil, ""
+	f.last = nil
 	f.effects.RemoveAll()
 	defer func() {
 		if f.last != nil {
@@ -200,7 +200,6 @@ func (f *cmdForm) check() {
 	var fe *formError
 	switch {
 	case errors.As(err, &fe):
-		f.problem = fe.msg
 		return // the field shows its own error
 	case err != nil:
 		f.refusal(f.v.c.tx.errText(err), false)
@@ -224,7 +223,10 @@ func (f *cmdForm) check() {
 	for _, e := range res.Effects {
 		f.effects.Add(bullet(f.v.effectText(e), false))
 	}
-	if len(res.Effects) == 0 {
+	for _, k := range f.v.newKonsekvenser(f.v.sag, res.Sag) {
+		f.effects.Add(bullet(k, false))
+	}
+	if len(f.effects.Objects) == 1 {
 		f.effects.Add(bullet(lang.L("form.no_consequences"), false))
 	}
 	for _, w := range res.Warnings {
@@ -245,10 +247,29 @@ func (f *cmdForm) relayout() {
 	}
 }
 
+// newKonsekvenser are what a samtale's new outcome means for the citizen
+// (a fradrag, no dagpenge, lawful absence): the consequences the command
+// sets on samtaler, which are not effects.
+func (v *caseView) newKonsekvenser(old, res *app.Sag) []string {
+	var out []string
+	for _, m := range res.Samtaler {
+		if m.Konsekvens.IsZero() {
+			continue
+		}
+		if i := old.FindSamtale(m.ID); i >= 0 {
+			k := old.Samtaler[i].Konsekvens
+			if k.Key == m.Konsekvens.Key && k.Tekst == m.Konsekvens.Tekst && maps.Equal(k.Params, m.Konsekvens.Params) {
+				continue
+			}
+		}
+		out = append(out, lang.L("form.konsekvens", map[string]any{"Dato": dateText(m.Dato), "Tekst": v.c.tx.message(m.Konsekvens)}))
+	}
+	return out
+}
+
 // refusal shows why the command cannot be saved; a soft rule, which a
 // begrundelse lets through, is a warning rather than an error.
 func (f *cmdForm) refusal(msg string, soft bool) {
-	f.problem = msg
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	icon := theme.ErrorIcon()

@@ -343,3 +343,28 @@ func TestFormKeyboard(t *testing.T) {
 		t.Errorf("kommentar = %q", b.Kommentar)
 	}
 }
+
+// TestUdeblivelse: a planned samtale that has passed is offered for an
+// outcome; a no-show shows what it means for the citizen before saving
+// and the tab shows it after.
+func TestUdeblivelse(t *testing.T) {
+	cases := threeCases(t)
+	ida := cases.find("sag-bb")
+	ida.Samtaler = append(ida.Samtaler, app.Samtale{ID: "samtale-1", Type: "jobsamtale", Dato: app.MustDate(2026, 9, 10), Tid: "10:00",
+		Form: "fremmoede", Status: app.SamtalePlanlagt, Booket: app.MustDate(2026, 9, 1)})
+	h := openCase(t, cases, "ida")
+	f := h.c.Form("udfald")
+	if !f.Shown() || !f.Choose("form.udfald.samtale", "samtale-1") || !f.Choose("form.udfald.udfald", app.SamtaleUdeblevet) {
+		t.Fatalf("the outcome form offers %q", f.Options("form.udfald.samtale"))
+	}
+	wantLabels(t, "the consequences", f.Consequences(), "Dagpenge mistes fra 10.09.2026 — Indtil borgeren kontakter jobcentret",
+		"Konsekvens af samtalen 10.09.2026: Ingen dagpenge, indtil borgeren kontakter jobcentret")
+	test.Tap(f.Save())
+	if len(cases.commits) != 1 {
+		t.Fatalf("commits = %d, want 1", len(cases.commits))
+	}
+	wantLabels(t, "the Samtaler tab", h.c.TabState("samtaler"), "10.09.2026 kl. 10:00 · Jobsamtale · Fremmøde · Udeblevet · Ingen dagpenge, indtil borgeren kontakter jobcentret")
+	if f.Shown() {
+		t.Error("the outcome form stays with no planned samtale")
+	}
+}
