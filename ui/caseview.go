@@ -27,12 +27,13 @@ type caseView struct {
 	journal  *journal
 	content  fyne.CanvasObject
 
-	// The forms over the domain's commands (ui/form.go) and the engine
-	// their dry runs use.
+	// The tabs of forms over the domain's commands (ui/form.go), each
+	// built when first shown, and the engine their dry runs use.
 	tilmelding *tilmeldingTab
 	visitation *visitationTab
 	fravaer    *fravaerTab
 	samtaler   *samtalerTab
+	lazy       []*lazyTab
 	journalTab *container.TabItem
 	eng        *app.Engine
 }
@@ -43,21 +44,22 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.header.Truncation = fyne.TextTruncateEllipsis
 	v.overblik = container.NewVScroll(widget.NewLabel(""))
 	v.journal = newJournal(v)
-	v.tilmelding, v.visitation = newTilmeldingTab(v), newVisitationTab(v)
-	v.fravaer, v.samtaler = newFravaerTab(v), newSamtalerTab(v)
 	v.journalTab = container.NewTabItem(lang.L("case.tab.journal"), v.journal.content)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
-		container.NewTabItem(lang.L("case.tab.tilmelding"), v.tilmelding.content),
-		container.NewTabItem(lang.L("case.tab.visitation"), v.visitation.content),
-		container.NewTabItem(lang.L("case.tab.fravaer"), v.fravaer.content),
-		container.NewTabItem(lang.L("case.tab.samtaler"), v.samtaler.content),
+		v.lazyTab("case.tab.tilmelding", func() tabOfForms { v.tilmelding = newTilmeldingTab(v); return v.tilmelding }),
+		v.lazyTab("case.tab.visitation", func() tabOfForms { v.visitation = newVisitationTab(v); return v.visitation }),
+		v.lazyTab("case.tab.fravaer", func() tabOfForms { v.fravaer = newFravaerTab(v); return v.fravaer }),
+		v.lazyTab("case.tab.samtaler", func() tabOfForms { v.samtaler = newSamtalerTab(v); return v.samtaler }),
 		v.journalTab,
 		comingTab("case.tab.plan"),
 		comingTab("case.tab.historik"),
 		comingTab("case.tab.konflikter"),
 	)
-	v.tabs.OnSelected = func(*container.TabItem) { c.touch() }
+	v.tabs.OnSelected = func(it *container.TabItem) {
+		c.touch()
+		v.buildTab(it)
+	}
 	v.content = container.NewBorder(v.header, nil, nil, nil, v.tabs)
 	v.show(s)
 	return v
@@ -82,10 +84,11 @@ func (v *caseView) show(s *app.Sag) {
 	v.overblik.Content = v.overblikContent(s)
 	v.overblik.Refresh()
 	v.journal.show(s)
-	v.tilmelding.show(s)
-	v.visitation.show(s)
-	v.fravaer.show(s)
-	v.samtaler.show(s)
+	for _, t := range v.lazy {
+		if t.tab != nil {
+			t.tab.show(s)
+		}
+	}
 }
 
 // today is the caseworker's date (Copenhagen, as the domain counts).

@@ -14,6 +14,7 @@ type FormView struct{ f *cmdForm }
 // "samtale", "udfald", "tilmeld", "afmeld", "visiter", "kg".
 func (c *Client) Form(name string) FormView {
 	v := c.main.view
+	v.buildAll()
 	return FormView{map[string]*cmdForm{
 		"fravaer": v.fravaer.reg, "fravaer_slut": v.fravaer.end,
 		"samtale": v.samtaler.book, "udfald": v.samtaler.udfald,
@@ -79,6 +80,7 @@ func (v FormView) Shown() bool { return v.f.content.Visible() }
 // "visitation") shows of the case above its forms.
 func (c *Client) TabState(name string) fyne.CanvasObject {
 	v := c.main.view
+	v.buildAll()
 	return map[string]fyne.CanvasObject{
 		"fravaer": v.fravaer.state, "samtaler": v.samtaler.state,
 		"tilmelding": v.tilmelding.state, "visitation": v.visitation.state,
@@ -98,4 +100,22 @@ func (c *Client) ShowTab(title string) {
 			c.main.view.tabs.Select(it)
 		}
 	}
+}
+
+// buildAll builds every tab of forms, as if each had been shown.
+func (v *caseView) buildAll() {
+	for _, t := range v.lazy {
+		v.buildTab(t.item)
+	}
+}
+
+// TabsBuilt counts the case view's tabs of forms built so far.
+func (c *Client) TabsBuilt() int {
+	n := 0
+	for _, t := range c.main.view.lazy {
+		if t.tab != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -608,6 +608,50 @@ func codeNames(codes []string, keys map[string]string) []string {
 	return out
 }
 
+// tabOfForms is a tab of forms: its content and how it shows a case.
+type tabOfForms interface {
+	object() fyne.CanvasObject
+	show(s *app.Sag)
+}
+
+func (t *tilmeldingTab) object() fyne.CanvasObject { return t.content }
+func (t *visitationTab) object() fyne.CanvasObject { return t.content }
+func (t *fravaerTab) object() fyne.CanvasObject    { return t.content }
+func (t *samtalerTab) object() fyne.CanvasObject   { return t.content }
+
+// lazyTab is a tab of forms built when it is first shown: a case opens
+// with its Overblik, and building every form (and dry-running those
+// that are filled in) would make opening a case several times slower.
+type lazyTab struct {
+	item  *container.TabItem
+	stack *fyne.Container
+	build func() tabOfForms
+	tab   tabOfForms // nil until built
+}
+
+// lazyTab returns the tab titled by key whose content build makes when
+// the tab is first selected.
+func (v *caseView) lazyTab(key string, build func() tabOfForms) *container.TabItem {
+	t := &lazyTab{stack: container.NewStack(), build: build}
+	t.item = container.NewTabItem(lang.L(key), t.stack)
+	v.lazy = append(v.lazy, t)
+	return t.item
+}
+
+// buildTab builds the tab of forms it, if it is one not built yet, and
+// shows the open case in it.
+func (v *caseView) buildTab(it *container.TabItem) {
+	for _, t := range v.lazy {
+		if t.item != it || t.tab != nil {
+			continue
+		}
+		t.tab = t.build()
+		t.stack.Objects = []fyne.CanvasObject{t.tab.object()}
+		t.tab.show(v.sag)
+		t.stack.Refresh()
+	}
+}
+
 // showIf shows o when show holds, else hides it.
 func showIf(o fyne.CanvasObject, show bool) {
 	if show {

@@ -368,3 +368,21 @@ func TestUdeblivelse(t *testing.T) {
 		t.Error("the outcome form stays with no planned samtale")
 	}
 }
+
+// TestFormTabsBuiltWhenShown: opening a case builds none of the tabs of
+// forms (opening stays as fast as the Overblik); showing one builds it
+// with the open case.
+func TestFormTabsBuiltWhenShown(t *testing.T) {
+	cases := threeCases(t)
+	h := openCase(t, cases, "ida")
+	if n := h.c.TabsBuilt(); n != 0 {
+		t.Fatalf("opening a case built %d tabs of forms", n)
+	}
+	h.c.ShowTab("Samtaler")
+	if n := h.c.TabsBuilt(); n != 1 {
+		t.Fatalf("showing Samtaler built %d tabs of forms, want 1", n)
+	}
+	if !labelled(h.w.Content(), "Ingen samtaler endnu.") {
+		t.Errorf("the Samtaler tab shows %q", labelTexts(h.w.Content()))
+	}
+}
