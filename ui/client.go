@@ -184,7 +184,8 @@ func (c *Client) showMain() {
 	c.o.OnScreen("main")
 }
 
-// addShortcuts binds Ctrl+F (search), Ctrl+N (new note) and Ctrl+L (lock).
+// addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock)
+// and Ctrl+S (save the form the cursor is in).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
 	add := func(key fyne.KeyName, fn func()) {
@@ -204,6 +205,11 @@ func (c *Client) addShortcuts() {
 		}
 	})
 	add(fyne.KeyL, func() { c.lock(lang.L("lock.manual")) })
+	add(fyne.KeyS, func() { // save the form the cursor is in (ui/form.go)
+		if c.main != nil && c.main.view != nil {
+			c.main.view.saveFocused()
+		}
+	})
 }
 
 // Lock locks the client now, as Ctrl+L does.

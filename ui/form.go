@@ -612,12 +612,50 @@ func codeNames(codes []string, keys map[string]string) []string {
 type tabOfForms interface {
 	object() fyne.CanvasObject
 	show(s *app.Sag)
+	forms() []*cmdForm
 }
 
 func (t *tilmeldingTab) object() fyne.CanvasObject { return t.content }
 func (t *visitationTab) object() fyne.CanvasObject { return t.content }
 func (t *fravaerTab) object() fyne.CanvasObject    { return t.content }
 func (t *samtalerTab) object() fyne.CanvasObject   { return t.content }
+func (t *tilmeldingTab) forms() []*cmdForm         { return []*cmdForm{t.tilmeld, t.afmeld} }
+func (t *visitationTab) forms() []*cmdForm         { return []*cmdForm{t.visiter, t.kgForm} }
+func (t *fravaerTab) forms() []*cmdForm            { return []*cmdForm{t.reg, t.end} }
+func (t *samtalerTab) forms() []*cmdForm           { return []*cmdForm{t.book, t.udfald} }
+
+// saveFocused is Ctrl+S: it saves the form the cursor is in, when its dry
+// run allows it.
+func (v *caseView) saveFocused() {
+	focused := v.c.w.Canvas().Focused()
+	if focused == nil {
+		return
+	}
+	for _, t := range v.lazy {
+		if t.tab == nil {
+			continue
+		}
+		for _, f := range t.tab.forms() {
+			if f.has(focused) {
+				f.submit()
+				return
+			}
+		}
+	}
+}
+
+// has reports whether o is one of the form's fields.
+func (f *cmdForm) has(o fyne.Focusable) bool {
+	if f.begr != nil && o == fyne.Focusable(f.begr) {
+		return true
+	}
+	for _, x := range f.fields {
+		if fx, ok := x.(fyne.Focusable); ok && fx == o {
+			return true
+		}
+	}
+	return false
+}
 
 // lazyTab is a tab of forms built when it is first shown: a case opens
 // with its Overblik, and building every form (and dry-running those

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"feltsag.dk/feltsag/app"
@@ -384,5 +385,27 @@ func TestFormTabsBuiltWhenShown(t *testing.T) {
 	}
 	if !labelled(h.w.Content(), "Ingen samtaler endnu.") {
 		t.Errorf("the Samtaler tab shows %q", labelTexts(h.w.Content()))
+	}
+}
+
+// TestCtrlSSavesTheFocusedForm: Ctrl+S saves the form the cursor is in
+// when its dry run allows it, and nothing when it refuses.
+func TestCtrlSSavesTheFocusedForm(t *testing.T) {
+	cases := threeCases(t)
+	h := openCase(t, cases, "ida")
+	h.c.ShowTab("Samtaler")
+	f := h.c.Form("samtale")
+	dato := f.Entry("form.samtale.dato")
+	h.w.Canvas().Focus(dato)
+	ctrlS := &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	test.Type(dato, "01.09.2026") // in the past: refused
+	h.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrlS)
+	if len(cases.commits) != 0 {
+		t.Fatal("Ctrl+S saved a refused booking")
+	}
+	dato.SetText("22.09.2026")
+	h.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrlS)
+	if len(cases.commits) != 1 {
+		t.Fatalf("Ctrl+S: %d commits, want 1", len(cases.commits))
 	}
 }
