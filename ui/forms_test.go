@@ -409,3 +409,20 @@ func TestCtrlSSavesTheFocusedForm(t *testing.T) {
 		t.Fatalf("Ctrl+S: %d commits, want 1", len(cases.commits))
 	}
 }
+
+// TestFormInEnglish: with an English locale the form, its consequences
+// and the effects' details are English.
+func TestFormInEnglish(t *testing.T) {
+	cases := threeCases(t)
+	h := openCase(t, cases, "ida")
+	setLocale(t, "en_GB.UTF-8")
+	if err := ui.LoadTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	f := h.c.Form("fravaer") // built now, in English
+	f.Choose("form.fravaer.type", "sygemelding")
+	test.Type(f.Entry("form.fravaer.start"), "14.09.2026")
+	wantLabels(t, "the consequences", f.Consequences(), "This happens when you save:",
+		"The citizen is deregistered as unemployed from 14 September 2026 — Reason: Illness",
+		"Sickness benefit from 28 September 2026 — The unemployment insurance fund (a-kasse) pays the first 14 days")
+}
