@@ -347,6 +347,9 @@ func (f *cmdForm) onSave() {
 			c.o.Sync.Kick()
 		}
 		fyne.Do(func() {
+			if c.main == nil || c.main.view != f.v {
+				return // locked or another case opened meanwhile: show nothing
+			}
 			if err != nil {
 				f.effects.RemoveAll()
 				f.refusal(c.tx.errText(err), false)
