@@ -29,6 +29,16 @@ type caseView struct {
 	history   *historyTab
 	conflicts *conflictsTab
 	content   fyne.CanvasObject
+
+	// The tabs of forms over the domain's commands (ui/form.go), each
+	// built when first shown, and the engine their dry runs use.
+	tilmelding *tilmeldingTab
+	visitation *visitationTab
+	fravaer    *fravaerTab
+	samtaler   *samtalerTab
+	lazy       []*lazyTab
+	journalTab *container.TabItem
+	eng        *app.Engine
 }
 
 func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
@@ -40,17 +50,21 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.plan = newPlanTab(v)
 	v.history = newHistoryTab(v)
 	v.conflicts = newConflictsTab(v)
+	v.journalTab = container.NewTabItem(lang.L("case.tab.journal"), v.journal.content)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
-		container.NewTabItem(lang.L("case.tab.journal"), v.journal.content),
-		comingTab("case.tab.fravaer"),
-		comingTab("case.tab.samtaler"),
+		v.lazyTab("case.tab.tilmelding", func() tabOfForms { v.tilmelding = newTilmeldingTab(v); return v.tilmelding }),
+		v.lazyTab("case.tab.visitation", func() tabOfForms { v.visitation = newVisitationTab(v); return v.visitation }),
+		v.lazyTab("case.tab.fravaer", func() tabOfForms { v.fravaer = newFravaerTab(v); return v.fravaer }),
+		v.lazyTab("case.tab.samtaler", func() tabOfForms { v.samtaler = newSamtalerTab(v); return v.samtaler }),
+		v.journalTab,
 		container.NewTabItem(lang.L("case.tab.plan"), v.plan.content),
 		container.NewTabItem(lang.L("case.tab.historik"), v.history.content),
 		v.conflicts.item,
 	)
 	v.tabs.OnSelected = func(it *container.TabItem) {
 		c.touch()
+		v.buildTab(it)
 		if it.Content == v.history.content {
 			v.history.load()
 		}
@@ -84,6 +98,11 @@ func (v *caseView) show(s *app.Sag) {
 		v.history.load()
 	}
 	v.conflicts.load()
+	for _, t := range v.lazy {
+		if t.tab != nil {
+			t.tab.show(s)
+		}
+	}
 }
 
 // today is the caseworker's date (Copenhagen, as the domain counts).
@@ -210,7 +229,7 @@ func setImportance(l *widget.Label, imp widget.Importance) {
 
 // focusNote shows the Journal tab and puts the cursor in the new note.
 func (v *caseView) focusNote() {
-	v.tabs.SelectIndex(1)
+	v.tabs.Select(v.journalTab)
 	v.c.w.Canvas().Focus(v.journal.entry)
 }
 

@@ -203,8 +203,9 @@ func (c *Client) showMain() {
 	c.o.OnScreen("main")
 }
 
-// addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock)
-// and Ctrl+P (print the open case's plan).
+// addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock),
+// Ctrl+P (print the open case's plan) and Ctrl+S (save the form the
+// cursor is in).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
 	add := func(key fyne.KeyName, fn func()) {
@@ -227,6 +228,11 @@ func (c *Client) addShortcuts() {
 	add(fyne.KeyP, func() {
 		if c.main != nil && c.main.view != nil {
 			c.main.view.plan.onPrint()
+		}
+	})
+	add(fyne.KeyS, func() { // save the form the cursor is in (ui/form.go)
+		if c.main != nil && c.main.view != nil {
+			c.main.view.saveFocused()
 		}
 	})
 }
