@@ -1,0 +1,24 @@
+// Package pgledger is feltsagd's ledger on PostgreSQL: app.Ledger over
+// github.com/jackc/pgx/v5, for a municipality or a shared service that
+// runs more than one server process on a database its operators already
+// run (issue 12). The embedded bbolt ledger (store/ledger) stays the
+// default; both pass the same conformance suite (store/ledger/ledgertest).
+//
+// The schema is a series of embedded, versioned SQL migrations
+// (migrations/NNNN_name.sql) that Migrate applies, run by `feltsagd
+// migrate` as the schema's owner; Open refuses a database whose schema is
+// older or newer than this code's. The server connects as a role with
+// the least privilege of migrations/grants.sql: it reads and writes rows,
+// may only add to the audit trail, and owns nothing, so it cannot alter
+// or drop a table.
+//
+// Every Update is one SERIALIZABLE transaction, run again when PostgreSQL
+// reports a serialization failure or a deadlock (app.Ledger allows fn to
+// run more than once). A log position is taken by updating the single
+// ledger row, so writers of records are serialised from their first
+// PutRecord until they commit and positions become visible in log order:
+// a reader never passes a position whose record could still appear
+// (docs/architecture.md, "The PostgreSQL ledger's log").
+//
+// The package imports only app, pgx and the standard library.
+package pgledger
