@@ -2,7 +2,11 @@ package pgledger_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/internal/pgtest"
@@ -10,26 +14,41 @@ import (
 	"feltsag.dk/feltsag/store/pgledger"
 )
 
-// TestConformance runs the suite every ledger passes against a real
-// PostgreSQL: a fresh, migrated database per subtest.
-func TestConformance(t *testing.T) {
+// serverRole is the least-privileged role the tests' servers connect as.
+const serverRole = "feltsagd_server"
+
+// start starts a cluster with the server's role in it.
+func start(t *testing.T) *pgtest.Cluster {
+	t.Helper()
 	c := pgtest.Start(t)
+	c.Exec(t, "postgres", "CREATE ROLE "+serverRole+" LOGIN")
+	return c
+}
+
+// TestConformance runs the suite every ledger passes against a real
+// PostgreSQL: a fresh database per subtest, migrated by its owner and
+// used by the server's role with only the grants of grants.sql, so the
+// suite also proves the grants are enough.
+func TestConformance(t *testing.T) {
+	c := start(t)
+	template := migrated(t, c)
 	ledgertest.Run(t, func(t *testing.T) app.Ledger {
-		return open(t, c, c.URL(migrated(t, c), ""))
+		return open(t, c.URL(c.NewDatabaseFrom(t, template), serverRole))
 	})
 }
 
-// migrated makes a new database and migrates it; it returns its name.
+// migrated makes a new database, migrates it as the superuser and grants
+// the server's role its privileges; it returns the database's name.
 func migrated(t *testing.T, c *pgtest.Cluster) string {
 	t.Helper()
 	db := c.NewDatabase(t)
-	if _, err := pgledger.Migrate(context.Background(), c.URL(db, ""), pgledger.MigrateOptions{}); err != nil {
+	if _, err := pgledger.Migrate(context.Background(), c.URL(db, ""), pgledger.MigrateOptions{Grant: serverRole}); err != nil {
 		t.Fatalf("Migrate: %v", err)
 	}
 	return db
 }
 
-func open(t *testing.T, c *pgtest.Cluster, url string) *pgledger.DB {
+func open(t *testing.T, url string) *pgledger.DB {
 	t.Helper()
 	db, err := pgledger.Open(context.Background(), url, pgledger.Options{})
 	if err != nil {
@@ -37,4 +56,48 @@ func open(t *testing.T, c *pgtest.Cluster, url string) *pgledger.DB {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	return db
+}
+
+// TestServerRoleLeastPrivilege: the server's role reads and writes rows,
+// but cannot change the schema, empty a table, or change or delete the
+// audit trail. Every statement must fail with insufficient_privilege.
+func TestServerRoleLeastPrivilege(t *testing.T) {
+	c := start(t)
+	db := migrated(t, c)
+	l := open(t, c.URL(db, serverRole))
+	if err := l.Update(func(tx app.LedgerTx) error {
+		_, err := tx.AppendAudit(app.LedgerAudit{Device: "dev1", Record: app.AuditRecord{Seq: 1, Sag: "sag1"}})
+		return err
+	}); err != nil {
+		t.Fatalf("the server's role cannot write: %v", err)
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.URL(db, serverRole))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, sql := range []string{
+		"DROP TABLE records",
+		"ALTER TABLE records ADD COLUMN x int",
+		"ALTER TABLE ledger DROP CONSTRAINT ledger_head_check",
+		"CREATE TABLE mine (i int)",
+		"CREATE INDEX mine ON records (version)",
+		"TRUNCATE records",
+		"TRUNCATE audit",
+		"DELETE FROM audit",
+		"UPDATE audit SET doc = '{}'",
+		"DELETE FROM audit_sag",
+		"DELETE FROM ledger",
+		"INSERT INTO schema_migrations (version, name) VALUES (99, 'x')",
+		"DELETE FROM schema_migrations",
+	} {
+		t.Run(sql, func(t *testing.T) {
+			_, err := conn.Exec(ctx, sql)
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) || pe.Code != "42501" {
+				t.Errorf("%s as the server's role: %v, want insufficient_privilege (42501)", sql, err)
+			}
+		})
+	}
 }
