@@ -16,6 +16,7 @@ import (
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/store/ledger"
+	"feltsag.dk/feltsag/store/pgledger"
 	"feltsag.dk/feltsag/sync/server"
 	"feltsag.dk/feltsag/sync/wire"
 )
@@ -26,9 +27,12 @@ const Version = "0.2.0"
 const serveUsage = `Brug: feltsagd serve [flag]
 
 Starter synkroniseringsserveren på én indlejret bbolt-fil: ingen anden proces.
+Med -db bruger den i stedet en PostgreSQL-database (skemaet lægges af feltsagd migrate).
 
   -addr ADRESSE    lyt her (standard 127.0.0.1:8443); ws:// kun på loopback
   -data FIL        serverens ledger (standard feltsagd.db)
+  -db URL          PostgreSQL i stedet for filen: postgres://rolle@vært/db?sslmode=…
+                   (standard $FELTSAGD_DB, så adgangskoden ikke står på kommandolinjen)
   -cert FIL -key FIL  TLS-certifikat og nøgle (wss://)
   -dev             lav et selvsigneret certifikat (kun til udvikling)
   -origin URL      tilladt Origin (kan gentages); klienten sender ingen
@@ -40,21 +44,22 @@ Starter synkroniseringsserveren på én indlejret bbolt-fil: ingen anden proces.
 
 // serveFlags are feltsagd serve's settings.
 type serveFlags struct {
-	addr, data, cert, key string
-	dev, demo             bool
-	origins               []string
-	demoSize              int
-	demoSeed              int64
-	demoDir               string
+	addr, data, db, cert, key string
+	dev, demo                 bool
+	origins                   []string
+	demoSize                  int
+	demoSeed                  int64
+	demoDir                   string
 }
 
-func parseServe(args []string, stderr io.Writer) (serveFlags, error) {
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveFlags, error) {
 	var f serveFlags
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() { fmt.Fprint(stderr, serveUsage) }
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8443", "")
 	fl.StringVar(&f.data, "data", "feltsagd.db", "")
+	fl.StringVar(&f.db, "db", getenv("FELTSAGD_DB"), "")
 	fl.StringVar(&f.cert, "cert", "", "")
 	fl.StringVar(&f.key, "key", "", "")
 	fl.BoolVar(&f.dev, "dev", false, "")
@@ -78,8 +83,8 @@ func parseServe(args []string, stderr io.Writer) (serveFlags, error) {
 }
 
 // runServe starts the server and serves until ctx ends.
-func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
-	f, err := parseServe(args, stderr)
+func runServe(ctx context.Context, args []string, getenv func(string) string, tx texts, stdout, stderr io.Writer) error {
+	f, err := parseServe(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -89,7 +94,7 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		return err
 	}
 	path := f.data
-	if f.demo {
+	if f.demo && f.db == "" {
 		dir := f.demoDir
 		if dir == "" {
 			if dir, err = os.MkdirTemp("", "feltsagd-demo-"); err != nil {
@@ -99,11 +104,15 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		}
 		path = filepath.Join(dir, "feltsagd-demo.db")
 	}
-	srv, led, err := openServer(path, f.origins, log)
+	led, err := openLedger(ctx, path, f.db)
 	if err != nil {
 		return errors.New(tx.err(err, nil))
 	}
 	defer led.Close()
+	srv, err := newServer(led, f.origins, log)
+	if err != nil {
+		return errors.New(tx.err(err, nil))
+	}
 	defer srv.Close()
 	if f.demo {
 		if err := seedDemo(srv, led, f.demoSeed, f.demoSize, stdout); err != nil {
@@ -131,7 +140,7 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		scheme = "wss"
 		ln = tlsListener(ln, tr)
 	}
-	fmt.Fprintf(stdout, "feltsagd %s lytter på %s://%s%s (ledger %s)\n", Version, scheme, ln.Addr(), wire.PathSync, path)
+	fmt.Fprintf(stdout, "feltsagd %s lytter på %s://%s%s (ledger %s)\n", Version, scheme, ln.Addr(), wire.PathSync, led.where)
 	if tr.fingerprint != "" {
 		fmt.Fprintf(stdout, "selvsigneret certifikat, SHA-256 %s\n", tr.fingerprint)
 	}
@@ -154,28 +163,43 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 	return nil
 }
 
-// openServer opens the ledger at path and a server over it with the
-// embedded rule tables.
-func openServer(path string, origins []string, log *slog.Logger) (*server.Server, *ledger.DB, error) {
-	rules, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		return nil, nil, err
-	}
-	files, err := wire.RuleFilesOf(assets.Rules())
-	if err != nil {
-		return nil, nil, err
+// servedLedger is the ledger feltsagd serves: the embedded bbolt file or
+// a PostgreSQL database.
+type servedLedger struct {
+	app.Ledger
+	where  string                           // for the start line: the file, or the database without its password
+	backup func(w io.Writer) (int64, error) // the admin API's online backup; nil on PostgreSQL (pg_dump does it)
+}
+
+// openLedger opens the PostgreSQL ledger at db when it is set, else the
+// bbolt file at path.
+func openLedger(ctx context.Context, path, db string) (*servedLedger, error) {
+	if db != "" {
+		led, err := pgledger.Open(ctx, db, pgledger.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return &servedLedger{Ledger: led, where: redactDB(db)}, nil
 	}
 	led, err := ledger.Open(path, ledger.Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srv, err := server.New(server.Options{
-		Ledger: led, Engine: app.NewEngine(rules), Logger: log,
-		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version, Backup: led.Backup,
-	})
+	return &servedLedger{Ledger: led, where: path, backup: led.Backup}, nil
+}
+
+// newServer makes a server over led with the embedded rule tables.
+func newServer(led *servedLedger, origins []string, log *slog.Logger) (*server.Server, error) {
+	rules, err := app.LoadRules(assets.Rules())
 	if err != nil {
-		_ = led.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return srv, led, nil
+	files, err := wire.RuleFilesOf(assets.Rules())
+	if err != nil {
+		return nil, err
+	}
+	return server.New(server.Options{
+		Ledger: led.Ledger, Engine: app.NewEngine(rules), Logger: log,
+		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version, Backup: led.backup,
+	})
 }

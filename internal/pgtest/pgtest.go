@@ -47,8 +47,21 @@ type Cluster struct {
 	n    int // databases made so far
 }
 
-// Start starts a PostgreSQL server for t and stops it when t ends.
+// Start starts a PostgreSQL server for t and stops it when t ends. It
+// runs without fsync: a test's cluster is thrown away.
 func Start(t testing.TB) *Cluster {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartDurable starts a server that fsyncs every commit, as production
+// does: for benchmarks whose numbers must mean something.
+func StartDurable(t testing.TB) *Cluster {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, durable bool) *Cluster {
 	t.Helper()
 	bin, err := findBin()
 	if err != nil {
@@ -82,8 +95,11 @@ func Start(t testing.TB) *Cluster {
 	if out, err := c.run("initdb", "-D", data, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
-	// fsync off: a test's cluster is thrown away, and the machine is shared.
-	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories='%s' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60", dir)
+	opts := fmt.Sprintf("-c listen_addresses='' -c unix_socket_directories='%s' -c shared_buffers=16MB -c max_connections=300", dir)
+	if !durable {
+		// fsync off: a test's cluster is thrown away, and the machine is shared.
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if out, err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
