@@ -12,13 +12,16 @@
 // may only add to the audit trail, and owns nothing, so it cannot alter
 // or drop a table.
 //
-// Every Update is one SERIALIZABLE transaction, run again when PostgreSQL
-// reports a serialization failure or a deadlock (app.Ledger allows fn to
-// run more than once). A log position is taken by updating the single
-// ledger row, so writers of records are serialised from their first
-// PutRecord until they commit and positions become visible in log order:
-// a reader never passes a position whose record could still appear
-// (docs/architecture.md, "The PostgreSQL ledger's log").
+// Writers run one at a time across every process on the database: each
+// write transaction first takes one advisory lock and holds it to its
+// commit. Updates that arrive while a commit runs share the next
+// transaction, each in its own savepoint (group commit, one WAL flush per
+// batch). A log position is the ledger row's counter, taken under that
+// lock, so positions commit in log order and a reader never passes a
+// position whose record could still appear (docs/architecture.md, "The
+// PostgreSQL ledger"). A batch that fails to commit with a serialization
+// failure or deadlock runs again (app.Ledger allows fn to run more than
+// once).
 //
 // The package imports only app, pgx and the standard library.
 package pgledger

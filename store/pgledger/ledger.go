@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,6 +23,8 @@ type Options struct {
 	// MaxAttempts caps how often Update runs a transaction that keeps
 	// failing to serialise. Default 100.
 	MaxAttempts int
+	// MaxBatchSize caps how many Updates share one commit. Default 1000.
+	MaxBatchSize int
 }
 
 // DB is the server's ledger on PostgreSQL. It implements app.Ledger; it
@@ -29,6 +32,15 @@ type Options struct {
 type DB struct {
 	pool        *pgxpool.Pool
 	maxAttempts int
+	maxBatch    int
+
+	// Group commit (commit.go): Updates queue on calls for the committer
+	// goroutine, which stops when closing is closed and then closes
+	// stopped.
+	calls     chan call
+	closing   chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
 }
 
 var _ app.Ledger = (*DB)(nil)
@@ -51,6 +63,9 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 100
 	}
+	if opts.MaxBatchSize <= 0 {
+		opts.MaxBatchSize = 1000
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, errUnreachable(err)
@@ -67,68 +82,62 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, errNewer(v)
 	}
-	return &DB{pool: pool, maxAttempts: opts.MaxAttempts}, nil
+	db := &DB{pool: pool, maxAttempts: opts.MaxAttempts, maxBatch: opts.MaxBatchSize,
+		calls: make(chan call), closing: make(chan struct{}), stopped: make(chan struct{})}
+	go db.commitLoop()
+	return db, nil
 }
 
 // View runs fn in a read-only snapshot (REPEATABLE READ): everything fn
 // reads is as of one instant. fn's error is returned as it is.
 func (db *DB) View(fn func(app.LedgerTx) error) error {
-	_, err := db.run(pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn, false)
-	return err
+	ctx := context.Background()
+	ptx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return dbErr(err)
+	}
+	defer func() { _ = ptx.Rollback(ctx) }()
+	return fn(&tx{tx: ptx, ctx: ctx})
 }
 
-// Update runs fn in a SERIALIZABLE transaction and commits it when fn
-// returns nil; when fn returns an error nothing it wrote is kept and the
-// error is returned as it is. When PostgreSQL reports a serialization
-// failure or a deadlock (in fn's statements, even one fn swallowed, or
-// at commit) the whole transaction runs again after a short random
-// pause, up to Options.MaxAttempts times: fn must not act outside the
-// transaction, and only what the last run saw counts.
+// Update runs fn in a read-write transaction and commits it, durably,
+// when fn returns nil; when fn returns an error nothing it wrote is kept
+// and the error is returned as it is.
+//
+// Writers are serialised, as in the bbolt ledger: every write transaction
+// first takes one advisory lock, held to its commit, in every process on
+// the database (commit.go). So fn sees everything committed before it and
+// nothing commits beside it, log positions commit in order, and
+// Updates that arrive while a commit is running share the next
+// transaction and its WAL flush (group commit), each in a savepoint of
+// its own. fn may run more than once: again when the batch it was in
+// failed to commit (a serialization failure or deadlock is retried after
+// a short random pause, up to Options.MaxAttempts times). It must not act
+// outside the transaction, and only what the last run saw counts.
 func (db *DB) Update(fn func(app.LedgerTx) error) error {
 	pause := time.Millisecond
 	for attempt := 1; ; attempt++ {
-		again, err := db.run(pgx.TxOptions{IsoLevel: pgx.Serializable}, fn, true)
-		if !again || attempt >= db.maxAttempts {
-			return err
+		r := db.commit(fn)
+		if r.panicked {
+			panic(r.panic)
+		}
+		if !r.again || attempt >= db.maxAttempts {
+			return r.err
 		}
 		time.Sleep(rand.N(pause) + time.Microsecond) // full jitter: contenders spread out
 		pause = min(2*pause, 50*time.Millisecond)
 	}
 }
 
-// run is one attempt: fn's error as it is (or the database's), and
-// whether the transaction failed to serialise and may run again.
-func (db *DB) run(opts pgx.TxOptions, fn func(app.LedgerTx) error, write bool) (again bool, err error) {
-	ctx := context.Background()
-	ptx, err := db.pool.BeginTx(ctx, opts)
-	if err != nil {
-		return false, dbErr(err)
-	}
-	t := &tx{tx: ptx, ctx: ctx}
-	finished := false
-	defer func() {
-		if !finished { // fn panicked: the panic goes on to the caller
-			_ = ptx.Rollback(ctx)
-		}
-	}()
-	fnErr := fn(t)
-	finished = true
-	switch {
-	case fnErr != nil || !write:
-		_ = ptx.Rollback(ctx)
-		return retryable(fnErr) || retryable(t.failed), fnErr
-	case t.failed != nil: // fn went on after a failed statement: nothing can commit
-		_ = ptx.Rollback(ctx)
-		return retryable(t.failed), dbErr(t.failed)
-	}
-	err = ptx.Commit(ctx)
-	return retryable(err), dbErr(err)
-}
-
-// Close releases the pool's connections; it waits for transactions in
-// progress. Closing twice is harmless.
+// Close stops the committer after the batch it is running and releases
+// the pool's connections. An Update after Close fails; closing twice is
+// harmless.
 func (db *DB) Close() error {
-	db.pool.Close()
+	db.closeOnce.Do(func() {
+		close(db.closing)
+		<-db.stopped
+		db.pool.Close()
+	})
 	return nil
 }
 

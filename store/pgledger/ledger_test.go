@@ -101,3 +101,54 @@ func TestServerRoleLeastPrivilege(t *testing.T) {
 		})
 	}
 }
+
+// TestPanicInUpdate: a panic in fn reaches its own caller, writes
+// nothing, and the Updates batched with it commit.
+func TestPanicInUpdate(t *testing.T) {
+	c := start(t)
+	l := open(t, c.URL(migrated(t, c), serverRole))
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v, want the panic of fn", r)
+			}
+		}()
+		_ = l.Update(func(tx app.LedgerTx) error {
+			if _, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: "half", Version: 1, Owner: "cw1"}); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+	if err := l.Update(func(tx app.LedgerTx) error { return tx.PutMeta("after", []byte("x")) }); err != nil {
+		t.Fatalf("Update after a panic: %v", err)
+	}
+	err := l.View(func(tx app.LedgerTx) error {
+		if _, err := tx.Record(app.RecordSag, "half"); app.ErrorCode(err) != app.CodeNotFound {
+			t.Errorf("the panicking Update's record: %v, want not found", err)
+		}
+		if h, err := tx.Head(); err != nil || h.Seq != 0 {
+			t.Errorf("Head after the panicking Update = %v, %v; want position 0", h, err)
+		}
+		_, err := tx.Meta("after")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpdateAfterClose: an Update on a closed ledger fails at once.
+func TestUpdateAfterClose(t *testing.T) {
+	c := start(t)
+	l := open(t, c.URL(migrated(t, c), serverRole))
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Update(func(tx app.LedgerTx) error { return tx.PutMeta("k", []byte("v")) }); err == nil {
+		t.Error("Update after Close succeeded")
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}

@@ -148,9 +148,12 @@ func TestOutOfOrderCommitNeverSkipped(t *testing.T) {
 		}
 	})
 
+	// Two handles on one database: two feltsagd nodes. (Within one
+	// process the second Update would wait for the committer, not for
+	// the database.)
 	t.Run("ledger", func(t *testing.T) {
 		db := migrated(t, c)
-		l := open(t, c.URL(db, serverRole))
+		l, l2 := open(t, c.URL(db, serverRole)), open(t, c.URL(db, serverRole))
 		read := func(after uint64) (seqs []uint64, ids []app.ID) {
 			var rs []app.Record
 			if err := l.View(func(tx app.LedgerTx) (err error) { rs, err = tx.Changes("cw1", after, 100); return err }); err != nil {
@@ -188,7 +191,7 @@ func TestOutOfOrderCommitNeverSkipped(t *testing.T) {
 			t.Fatalf("transaction 1 took position %d, want 1", got)
 		}
 		go func() {
-			done2 <- l.Update(func(tx app.LedgerTx) error {
+			done2 <- l2.Update(func(tx app.LedgerTx) error {
 				s, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: "b", Version: 1, Owner: "cw1"})
 				s2 = s
 				return err

@@ -6,8 +6,9 @@
 -- which a case's free text may hold.
 
 -- One row: the epoch and the log's head. PutRecord takes the next position
--- by updating this row, which serialises the writers of records until
--- they commit: positions become visible in order (docs/architecture.md).
+-- by updating this row; writers hold the writers' advisory lock from their
+-- first statement to their commit, so positions commit in order and a
+-- rolled-back Update leaves no gap (docs/architecture.md).
 CREATE TABLE ledger (
 	one   boolean PRIMARY KEY DEFAULT true CHECK (one),
 	epoch bigint NOT NULL CHECK (epoch > 0),
