@@ -1,7 +1,6 @@
 package pgledger
 
 import (
-	"context"
 	"errors"
 	"strconv"
 
@@ -83,6 +82,3 @@ func retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
-
-// closed reports the ledger's own context ending (Close).
-func closed(err error) bool { return errors.Is(err, context.Canceled) }
