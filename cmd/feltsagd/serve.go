@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"feltsag.dk/feltsag/app"
@@ -113,6 +116,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, tx
 	if err != nil {
 		return errors.New(tx.err(err, nil))
 	}
+	if led.link != nil {
+		stop := led.link.run(ctx, srv, log)
+		defer stop()
+	}
 	defer srv.Close()
 	if f.demo {
 		if err := seedDemo(srv, led, f.demoSeed, f.demoSize, stdout); err != nil {
@@ -169,6 +176,7 @@ type servedLedger struct {
 	app.Ledger
 	where  string                           // for the start line: the file, or the database without its password
 	backup func(w io.Writer) (int64, error) // the admin API's online backup; nil on PostgreSQL (pg_dump does it)
+	link   *nodeLink                        // PostgreSQL: pokes to and from the other nodes on the database
 }
 
 // openLedger opens the PostgreSQL ledger at db when it is set, else the
@@ -179,7 +187,7 @@ func openLedger(ctx context.Context, path, db string) (*servedLedger, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &servedLedger{Ledger: led, where: redactDB(db)}, nil
+		return &servedLedger{Ledger: led, where: redactDB(db), link: newNodeLink(led)}, nil
 	}
 	led, err := ledger.Open(path, ledger.Options{})
 	if err != nil {
@@ -198,8 +206,65 @@ func newServer(led *servedLedger, origins []string, log *slog.Logger) (*server.S
 	if err != nil {
 		return nil, err
 	}
-	return server.New(server.Options{
+	opts := server.Options{
 		Ledger: led.Ledger, Engine: app.NewEngine(rules), Logger: log,
 		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version, Backup: led.backup,
+	}
+	if led.link != nil {
+		opts.Poked = led.link.poked
+	}
+	return server.New(opts)
+}
+
+// nodeLink connects this node to the other feltsagd nodes on the same
+// PostgreSQL database: the pokes it gives its own clients go out as a
+// NOTIFY, and the others' come in through a listener that pokes this
+// node's clients (pgledger.Notify, Listen).
+type nodeLink struct {
+	pg  *pgledger.DB
+	id  string
+	out chan pgledger.Poke
+}
+
+func newNodeLink(pg *pgledger.DB) *nodeLink {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return &nodeLink{pg: pg, id: hex.EncodeToString(b[:]), out: make(chan pgledger.Poke, 1024)}
+}
+
+// poked is the server's Options.Poked: it never blocks. A poke dropped
+// when the queue is full reaches the other nodes through their fallback
+// poll of the log's head, within a second.
+func (l *nodeLink) poked(head app.Cursor, owners []app.ID) {
+	select {
+	case l.out <- pgledger.Poke{Node: l.id, Head: head, Owners: owners}:
+	default:
+	}
+}
+
+// run sends this node's pokes and listens for the others' until ctx ends
+// or stop is called; stop waits for both goroutines.
+func (l *nodeLink) run(ctx context.Context, srv *server.Server, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case p := <-l.out:
+				if err := l.pg.Notify(ctx, p); err != nil && ctx.Err() == nil {
+					log.Warn("notify the other nodes", "err", app.Describe(err))
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
 	})
+	wg.Go(func() {
+		_ = l.pg.Listen(ctx, pgledger.ListenOptions{}, func(p pgledger.Poke) {
+			if p.Node != l.id {
+				srv.PokeOwners(p.Head, p.Owners...)
+			}
+		})
+	})
+	return func() { cancel(); wg.Wait() }
 }

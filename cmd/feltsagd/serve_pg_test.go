@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -109,4 +110,122 @@ func TestServeOnPostgreSQL(t *testing.T) {
 	if code := pgLogin(t, d.addr, user, password); code != http.StatusOK {
 		t.Errorf("login after a restart: %d", code)
 	}
+}
+
+// wsPeer is a bare protocol client for the two-node test.
+type wsPeer struct {
+	t  *testing.T
+	ws *websocket.Conn
+}
+
+// connectNode signs user in on the node at addr as device, upgrades and
+// says hello.
+func connectNode(t *testing.T, addr string, user app.ID, password string, device app.ID) (*wsPeer, *wire.Welcome) {
+	t.Helper()
+	body, _ := json.Marshal(wire.LoginRequest{User: user, Password: password, Device: device, DeviceName: "test"})
+	resp, err := http.Post("http://"+addr+wire.PathLogin, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok wire.Tokens
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("login on %s: %d %v", addr, resp.StatusCode, err)
+	}
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+wire.PathSync, http.Header{"Authorization": {"Bearer " + tok.AccessToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ws.Close() })
+	p := &wsPeer{t: t, ws: ws}
+	p.send("h1", &wire.Hello{Device: device, AppVersion: Version})
+	w, ok := p.read(5 * time.Second).Body.(*wire.Welcome)
+	if !ok {
+		t.Fatal("no welcome after hello")
+	}
+	return p, w
+}
+
+func (p *wsPeer) send(id app.ID, m wire.Message) {
+	p.t.Helper()
+	b, err := wire.Encode(wire.Frame{ID: id, Body: m})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if err := p.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *wsPeer) read(within time.Duration) wire.Frame {
+	p.t.Helper()
+	_ = p.ws.SetReadDeadline(time.Now().Add(within))
+	_, b, err := p.ws.ReadMessage()
+	if err != nil {
+		p.t.Fatalf("read: %v", err)
+	}
+	f, err := wire.Decode(b)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return f
+}
+
+// readType skips pokes until a frame of type typ.
+func (p *wsPeer) readType(typ string) wire.Frame {
+	p.t.Helper()
+	for {
+		if f := p.read(5 * time.Second); f.Body.Type() == typ {
+			return f
+		}
+	}
+}
+
+// TestServeTwoNodesOnPostgreSQL: two `feltsagd serve -db` on one
+// database; a caseworker's two devices are connected one to each. A
+// note pushed on node A pokes the device on node B within a second.
+func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
+	c := pgtest.Start(t)
+	c.Exec(t, "postgres", "CREATE ROLE feltsagd_server LOGIN")
+	db := c.NewDatabase(t)
+	if _, _, err := feltsagd(t, "migrate", "-db", c.URL(db, ""), "-grant", "feltsagd_server"); err != nil {
+		t.Fatal(err)
+	}
+	url := c.URL(db, "feltsagd_server")
+	a := startServe(t, "-db", url, "-demo", "-demo-size", "45")
+	b := startServe(t, "-db", url)
+	var user, password string
+	for _, m := range regexp.MustCompile(`(?m)^  (\S+)\s+(demo-\S+)\s+\S+`).FindAllStringSubmatch(a.stdout.String(), -1) {
+		if m[1] != DemoAdmin {
+			user, password = m[1], m[2]
+			break
+		}
+	}
+	onA, wa := connectNode(t, a.addr, app.ID(user), password, "dev-node-a")
+	onB, _ := connectNode(t, b.addr, app.ID(user), password, "dev-node-b")
+
+	onA.send("q1", &wire.Pull{Cursor: app.Cursor{Epoch: wa.Cursor.Epoch}, Limit: 1})
+	ch := onA.readType(wire.TypeChanges).Body.(*wire.Changes)
+	if len(ch.Records) == 0 {
+		t.Fatalf("%s has no cases", user)
+	}
+	rec := ch.Records[0]
+	start := time.Now()
+	onA.send("p1", &wire.Push{Commands: []wire.PushCommand{{Seq: 1, Base: rec.Version, Command: app.Command{
+		ID: "cmd-node-a", Sag: rec.ID, Actor: app.Actor{Rolle: app.RolleSagsbehandler, ID: app.ID(user)}, At: time.Now(),
+		Body: &app.TilfoejNotat{NotatID: "n-node-a", Tekst: "fra node A"}}}}})
+	ack := onA.readType(wire.TypeAck).Body.(*wire.Ack)
+	if len(ack.Results) != 1 || ack.Results[0].Status != app.AckApplied {
+		t.Fatalf("push on A: %+v", ack.Results)
+	}
+	f := onB.read(5 * time.Second)
+	poke, ok := f.Body.(*wire.Poke)
+	if !ok {
+		t.Fatalf("the device on node B got %s, want a poke", f.Body.Type())
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("push on A to poke on B took %v, want within a second", d)
+	}
+	t.Logf("push on A to poke on B: %v (poke at %v)", time.Since(start), poke.Cursor)
 }
