@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -184,7 +185,9 @@ func (p *wsPeer) readType(typ string) wire.Frame {
 
 // TestServeTwoNodesOnPostgreSQL: two `feltsagd serve -db` on one
 // database; a caseworker's two devices are connected one to each. A
-// note pushed on node A pokes the device on node B within a second.
+// note pushed on node A pokes the device on node B within a second, B's
+// pull has it, and the same command replayed on node B gets the original
+// answer (exactly once across nodes).
 func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
 	c := pgtest.Start(t)
 	c.Exec(t, "postgres", "CREATE ROLE feltsagd_server LOGIN")
@@ -212,9 +215,10 @@ func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
 	}
 	rec := ch.Records[0]
 	start := time.Now()
-	onA.send("p1", &wire.Push{Commands: []wire.PushCommand{{Seq: 1, Base: rec.Version, Command: app.Command{
+	push := wire.Push{Commands: []wire.PushCommand{{Seq: 1, Base: rec.Version, Command: app.Command{
 		ID: "cmd-node-a", Sag: rec.ID, Actor: app.Actor{Rolle: app.RolleSagsbehandler, ID: app.ID(user)}, At: time.Now(),
-		Body: &app.TilfoejNotat{NotatID: "n-node-a", Tekst: "fra node A"}}}}})
+		Body: &app.TilfoejNotat{NotatID: "n-node-a", Tekst: "fra node A"}}}}}
+	onA.send("p1", &push)
 	ack := onA.readType(wire.TypeAck).Body.(*wire.Ack)
 	if len(ack.Results) != 1 || ack.Results[0].Status != app.AckApplied {
 		t.Fatalf("push on A: %+v", ack.Results)
@@ -228,4 +232,21 @@ func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
 		t.Errorf("push on A to poke on B took %v, want within a second", d)
 	}
 	t.Logf("push on A to poke on B: %v (poke at %v)", time.Since(start), poke.Cursor)
+
+	onB.send("q2", &wire.Pull{Cursor: app.Cursor{Epoch: wa.Cursor.Epoch, Seq: poke.Cursor.Seq - 1}, Limit: 10})
+	got := onB.readType(wire.TypeChanges).Body.(*wire.Changes)
+	if len(got.Records) != 1 || got.Records[0].ID != rec.ID || got.Records[0].Seq != poke.Cursor.Seq || !strings.Contains(string(got.Records[0].Data), "fra node A") {
+		var ids []string
+		for _, r := range got.Records {
+			ids = append(ids, fmt.Sprintf("%s@%d", r.ID, r.Seq))
+		}
+		t.Errorf("pull on B after the poke: %v, want %s with the note at %d", ids, rec.ID, poke.Cursor.Seq)
+	}
+	// The same command, replayed by the other device on the other node:
+	// the original answer, not a second note.
+	onB.send("p2", &push)
+	again := onB.readType(wire.TypeAck).Body.(*wire.Ack)
+	if len(again.Results) != 1 || again.Results[0].Status != app.AckDuplicate || again.Results[0].Version != ack.Results[0].Version {
+		t.Errorf("replay on B: %+v, want duplicate of %+v", again.Results, ack.Results[0])
+	}
 }
