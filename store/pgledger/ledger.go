@@ -23,7 +23,12 @@ type Options struct {
 	// MaxAttempts caps how often Update runs a transaction that keeps
 	// failing to serialise. Default 100.
 	MaxAttempts int
-	// MaxBatchSize caps how many Updates share one commit. Default 1000.
+	// MaxBatchSize caps how many Updates share one commit. Default 64:
+	// each Update is a savepoint (a subtransaction), and PostgreSQL keeps
+	// only 64 of a transaction's subtransactions in shared memory; past
+	// that every other session's visibility checks get slower while the
+	// batch is open. 64 per WAL flush is already far past what one
+	// flush per Update gives.
 	MaxBatchSize int
 }
 
@@ -64,7 +69,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		opts.MaxAttempts = 100
 	}
 	if opts.MaxBatchSize <= 0 {
-		opts.MaxBatchSize = 1000
+		opts.MaxBatchSize = 64
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
