@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,8 +18,9 @@ import (
 
 // Options tune a ledger. The zero value is the production setting.
 type Options struct {
-	// MaxConns caps the pool's connections. Default: pgxpool's (the
-	// larger of 4 and the number of CPUs), or pool_max_conns in the URL.
+	// MaxConns caps the pool's connections: the committer holds one, the
+	// listener one, and every concurrent View (a client's pull page)
+	// one. Default: pool_max_conns in the URL, else 16.
 	MaxConns int32
 	// MaxAttempts caps how often Update runs a transaction that keeps
 	// failing to serialise. Default 100.
@@ -62,8 +64,11 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, errUnreachable(err)
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = max(cfg.MaxConns, 16)
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 100
