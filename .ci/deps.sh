@@ -2,7 +2,8 @@
 # deps.sh PROFILE — make sure the system packages Feltsag needs are present.
 #
 #   build  make, a C compiler and the X11/OpenGL headers Fyne's desktop driver links
-#   test   build + Xvfb, x11-utils, ImageMagick, poppler-utils and qpdf
+#   test   build + Xvfb, x11-utils, ImageMagick, poppler-utils, qpdf and postgresql
+#          (its system user "postgres" runs the tests' PostgreSQL when they run as root)
 #   package  build + the mingw-w64 cross compiler for the Windows .exe and xz
 #
 # On Debian/Ubuntu it checks with dpkg first (fast when all is there), runs
@@ -14,7 +15,7 @@ set -euo pipefail
 profile=${1:-test}
 build_pkgs=(make ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev)
-test_pkgs=(xvfb x11-utils libgl1-mesa-dri imagemagick poppler-utils qpdf)
+test_pkgs=(xvfb x11-utils libgl1-mesa-dri imagemagick poppler-utils qpdf postgresql)
 package_pkgs=(gcc-mingw-w64-x86-64 xz-utils)
 
 case $profile in

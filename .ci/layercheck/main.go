@@ -4,7 +4,8 @@
 //   - app (and below) imports the standard library only;
 //   - store imports app, bbolt and x/crypto, and the server's ledger
 //     (store/ledger) only app and bbolt; its conformance suite
-//     (store/ledger/ledgertest) only app; sync imports app,
+//     (store/ledger/ledgertest) only app; the PostgreSQL ledger
+//     (store/pgledger) only app and pgx; sync imports app,
 //     gorilla/websocket and x/crypto, and never reaches store or pdf;
 //     pdf imports app, assets and fpdf;
 //   - ui imports app, assets and Fyne, and never reaches fyne.io/fyne/v2/app,
@@ -13,7 +14,7 @@
 //   - assets imports only embed, io and io/fs;
 //   - no package of the module takes the name of a standard library package
 //     (a package sync would hide the standard library's in every importer).
-//   - no package imports internal/testkit (tests do).
+//   - no package imports internal/testkit or internal/pgtest (tests do).
 //
 // It reads the import graph from `go list -deps -json` run in the module root
 // (-dir), so it sees what the compiler sees for the given build tags. Test

@@ -23,6 +23,7 @@ var fakeModules = map[string]string{
 	"golang.org/x/crypto":          "fakecrypto",
 	"github.com/gorilla/websocket": "fakews",
 	"codeberg.org/go-pdf/fpdf":     "fakepdf",
+	"github.com/jackc/pgx/v5":      "fakepgx",
 }
 
 // baseFixture is a module that obeys every layer rule, with each layer
@@ -50,6 +51,9 @@ var baseFixture = func() map[string]string {
 		"store/store.go":                        imports("store", "example.com/fx/app", "go.etcd.io/bbolt", "golang.org/x/crypto/argon2"),
 		"store/ledger/ledger.go":                imports("ledger", "example.com/fx/app", "go.etcd.io/bbolt", "io"),
 		"store/ledger/ledgertest/ledgertest.go": imports("ledgertest", "example.com/fx/app", "testing"),
+		"store/pgledger/pgledger.go":            imports("pgledger", "example.com/fx/app", "github.com/jackc/pgx/v5"),
+		"internal/pgtest/pgtest.go":             imports("pgtest", "github.com/jackc/pgx/v5", "testing"),
+		"store/pgledger/pgledger_test.go":       imports("pgledger_test", "example.com/fx/internal/pgtest", "example.com/fx/store/ledger/ledgertest"),
 		"sync/wire/wire.go":                     imports("wire", "example.com/fx/app", "encoding/json"),
 		"sync/client/client.go":                 imports("client", "example.com/fx/sync/wire", "github.com/gorilla/websocket", "golang.org/x/crypto/argon2"),
 		"pdf/pdf.go":                            imports("pdf", "example.com/fx/assets", "example.com/fx/app", "codeberg.org/go-pdf/fpdf"),
@@ -68,15 +72,15 @@ var baseFixture = func() map[string]string {
 // fakeVersion and fakeName give a fake module a version and a package name
 // the go command accepts (a /v2 module needs a v2 version).
 func fakeVersion(m string) string {
-	if strings.HasSuffix(m, "/v2") {
-		return "v2.0.0"
+	if v := path.Base(m); len(v) == 2 && v[0] == 'v' && v[1] >= '2' && v[1] <= '9' {
+		return v + ".0.0"
 	}
 	return "v1.0.0"
 }
 
 func fakeName(m string) string {
-	if strings.HasSuffix(m, "/v2") {
-		m = strings.TrimSuffix(m, "/v2")
+	if v := path.Base(m); len(v) == 2 && v[0] == 'v' && v[1] >= '2' && v[1] <= '9' {
+		m = path.Dir(m)
 	}
 	return path.Base(m)
 }
@@ -139,6 +143,30 @@ func TestCheck(t *testing.T) {
 			name:    "the conformance suite imports bbolt",
 			change:  map[string]string{"store/ledger/ledgertest/ledgertest.go": imports("ledgertest", "go.etcd.io/bbolt")},
 			want:    []string{"example.com/fx/store/ledger/ledgertest imports go.etcd.io/bbolt: the conformance suite imports only app and the standard library"},
+			wantErr: true,
+		},
+		{
+			name:    "the client's store imports pgx",
+			change:  map[string]string{"store/store.go": imports("store", "github.com/jackc/pgx/v5")},
+			want:    []string{"example.com/fx/store imports github.com/jackc/pgx/v5: store imports only app, bbolt and x/crypto"},
+			wantErr: true,
+		},
+		{
+			name:    "the PostgreSQL ledger imports bbolt",
+			change:  map[string]string{"store/pgledger/pgledger.go": imports("pgledger", "go.etcd.io/bbolt")},
+			want:    []string{"example.com/fx/store/pgledger imports go.etcd.io/bbolt: store/pgledger imports only app, pgx and the standard library"},
+			wantErr: true,
+		},
+		{
+			name:    "the PostgreSQL ledger imports the bbolt ledger",
+			change:  map[string]string{"store/pgledger/pgledger.go": imports("pgledger", "example.com/fx/store/ledger")},
+			want:    []string{"example.com/fx/store/pgledger imports example.com/fx/store/ledger: store/pgledger imports only"},
+			wantErr: true,
+		},
+		{
+			name:    "production code imports the PostgreSQL test harness",
+			change:  map[string]string{"store/pgledger/pgledger.go": imports("pgledger", "example.com/fx/internal/pgtest")},
+			want:    []string{"example.com/fx/store/pgledger imports example.com/fx/internal/pgtest: internal/testkit and internal/pgtest are test support"},
 			wantErr: true,
 		},
 		{
@@ -262,7 +290,7 @@ func TestCheck(t *testing.T) {
 		{
 			name:    "production code imports the test kit",
 			change:  map[string]string{"store/store.go": "package store\n\nimport _ \"example.com/fx/internal/testkit\"\n"},
-			want:    []string{"example.com/fx/store imports example.com/fx/internal/testkit: internal/testkit is test support"},
+			want:    []string{"example.com/fx/store imports example.com/fx/internal/testkit: internal/testkit and internal/pgtest are test support"},
 			wantErr: true,
 		},
 		{

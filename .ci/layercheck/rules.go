@@ -16,11 +16,18 @@ type rule struct {
 	// direct limits the rule to direct imports; otherwise every package
 	// reachable through imports counts.
 	direct bool
+	// except names sub-layers the rule does not cover: they have a rule
+	// of their own (store/pgledger under store).
+	except []string
 	why    string
 }
 
-// testkit is the test-support package (relative to the module root).
-const testkit = "internal/testkit"
+// testkit and pgtest are the test-support packages (relative to the module
+// root): only _test.go files import them.
+const (
+	testkit = "internal/testkit"
+	pgtest  = "internal/pgtest"
+)
 
 // assetsImports are the only packages assets may import: it embeds files and
 // hands out read-only file systems, nothing more.
@@ -36,6 +43,7 @@ const (
 	modPDF       = "codeberg.org/go-pdf/fpdf"
 	modFyne      = "fyne.io/fyne/v2"
 	modFyneApp   = "fyne.io/fyne/v2/app"
+	modPgx       = "github.com/jackc/pgx/v5"
 )
 
 // rules returns Feltsag's layer rules for the module at path mod. Every layer
@@ -71,11 +79,13 @@ func rules(mod string) []rule {
 	return []rule{
 		{layer: "app", why: "app imports the standard library only",
 			forbidden: func(p *pkg) bool { return !p.Standard && !ownAny(p, "app") }},
-		{layer: "store", direct: true, why: "store imports only app, bbolt and x/crypto",
+		{layer: "store", direct: true, why: "store imports only app, bbolt and x/crypto", except: []string{"store/pgledger"},
 			forbidden: allow([]string{"app", "store"}, modBolt, modCrypto)},
 		{layer: "store", why: "adapters never import ui or Fyne", forbidden: adapterBan},
 		{layer: "store/ledger", direct: true, why: "store/ledger imports only app, bbolt and the standard library (never the client's store or x/crypto)",
 			forbidden: allow([]string{"app", "store/ledger"}, modBolt)},
+		{layer: "store/pgledger", direct: true, why: "store/pgledger imports only app, pgx and the standard library (never bbolt, the client's store or the bbolt ledger)",
+			forbidden: allow([]string{"app", "store/pgledger"}, modPgx)},
 		{layer: "store/ledger/ledgertest", direct: true, why: "the conformance suite imports only app and the standard library: every ledger implementation runs it",
 			forbidden: allow([]string{"app"})},
 		{layer: "sync", direct: true, why: "sync imports only app, gorilla/websocket and x/crypto (never store, ui, pdf or Fyne)",
@@ -92,8 +102,8 @@ func rules(mod string) []rule {
 			forbidden: func(p *pkg) bool { return ownAny(p, "store", "sync", "pdf") }},
 		{layer: "ui", direct: true, why: "ui imports only app, assets and Fyne",
 			forbidden: allow([]string{"app", "assets", "ui"}, modFyne)},
-		{layer: ".", why: "internal/testkit is test support: only _test.go files import it",
-			forbidden: func(p *pkg) bool { return within(p.ImportPath, own(testkit)) }},
+		{layer: ".", why: "internal/testkit and internal/pgtest are test support: only _test.go files import them",
+			forbidden: func(p *pkg) bool { return within(p.ImportPath, own(testkit)) || within(p.ImportPath, own(pgtest)) }},
 		{layer: "assets", direct: true, why: "assets imports only " + strings.Join(assetsImports, ", "),
 			forbidden: func(p *pkg) bool {
 				return !slices.Contains(assetsImports, p.ImportPath) && !ownAny(p, "assets")
@@ -144,12 +154,23 @@ func check(g *graph) []violation {
 	var vs []violation
 	for _, path := range g.own {
 		for _, r := range rules(g.module) {
-			if r.layer == "." || within(path, g.module+"/"+r.layer) {
+			if r.layer == "." || within(path, g.module+"/"+r.layer) && !exempt(path, g.module, r.except) {
 				vs = append(vs, g.violations(path, r)...)
 			}
 		}
 	}
 	return vs
+}
+
+// exempt reports whether path lies in one of the sub-layers a rule leaves
+// to rules of their own.
+func exempt(path, mod string, except []string) bool {
+	for _, e := range except {
+		if within(path, mod+"/"+e) {
+			return true
+		}
+	}
+	return false
 }
 
 // violations walks the imports of from breadth-first and reports each

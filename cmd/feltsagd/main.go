@@ -10,6 +10,7 @@
 //	feltsagd demo plan [flags]       render the plan of a demo citizen as PDF
 //
 //	feltsagd serve [flags]           run the sync server (see feltsagd serve -h)
+//	feltsagd migrate -db URL         bring a PostgreSQL ledger's schema up to date
 //	feltsagd admin [flags] CMD       administer a running server (see feltsagd admin -h)
 package main
 
@@ -58,6 +59,8 @@ Kommandoer:
   demo list            vis demobefolkningen (se feltsagd demo list -h)
   demo plan            skriv en demoborgers plan som PDF (se feltsagd demo plan -h)
   serve [flag]         start synkroniseringsserveren (se feltsagd serve -h)
+  migrate -db URL [-grant ROLLE]
+                       bring PostgreSQL-databasens skema op til denne udgave
   admin [flag] KOMMANDO
                        konti, enheder, tildeling, konflikter, adgangslog og
                        sikkerhedskopi på en kørende server (se feltsagd admin -h)
@@ -79,7 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "demo":
 		return runDemo(ctx, args[1:], tx, stdout, stderr)
 	case "serve":
-		return runServe(ctx, args[1:], tx, stdout, stderr)
+		return runServe(ctx, args[1:], getenv, tx, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], getenv, tx, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, args[1:], getenv, os.Stdin, tx, stdout, stderr)
 	case "-h", "--help", "help":

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,11 +13,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/store/ledger"
+	"feltsag.dk/feltsag/store/pgledger"
 	"feltsag.dk/feltsag/sync/server"
 	"feltsag.dk/feltsag/sync/wire"
 )
@@ -26,9 +30,12 @@ const Version = "0.2.0"
 const serveUsage = `Brug: feltsagd serve [flag]
 
 Starter synkroniseringsserveren på én indlejret bbolt-fil: ingen anden proces.
+Med -db bruger den i stedet en PostgreSQL-database (skemaet lægges af feltsagd migrate).
 
   -addr ADRESSE    lyt her (standard 127.0.0.1:8443); ws:// kun på loopback
   -data FIL        serverens ledger (standard feltsagd.db)
+  -db URL          PostgreSQL i stedet for filen: postgres://rolle@vært/db?sslmode=…
+                   (standard $FELTSAGD_DB, så adgangskoden ikke står på kommandolinjen)
   -cert FIL -key FIL  TLS-certifikat og nøgle (wss://)
   -dev             lav et selvsigneret certifikat (kun til udvikling)
   -origin URL      tilladt Origin (kan gentages); klienten sender ingen
@@ -40,21 +47,22 @@ Starter synkroniseringsserveren på én indlejret bbolt-fil: ingen anden proces.
 
 // serveFlags are feltsagd serve's settings.
 type serveFlags struct {
-	addr, data, cert, key string
-	dev, demo             bool
-	origins               []string
-	demoSize              int
-	demoSeed              int64
-	demoDir               string
+	addr, data, db, cert, key string
+	dev, demo                 bool
+	origins                   []string
+	demoSize                  int
+	demoSeed                  int64
+	demoDir                   string
 }
 
-func parseServe(args []string, stderr io.Writer) (serveFlags, error) {
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveFlags, error) {
 	var f serveFlags
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() { fmt.Fprint(stderr, serveUsage) }
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8443", "")
 	fl.StringVar(&f.data, "data", "feltsagd.db", "")
+	fl.StringVar(&f.db, "db", getenv("FELTSAGD_DB"), "")
 	fl.StringVar(&f.cert, "cert", "", "")
 	fl.StringVar(&f.key, "key", "", "")
 	fl.BoolVar(&f.dev, "dev", false, "")
@@ -78,8 +86,8 @@ func parseServe(args []string, stderr io.Writer) (serveFlags, error) {
 }
 
 // runServe starts the server and serves until ctx ends.
-func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Writer) error {
-	f, err := parseServe(args, stderr)
+func runServe(ctx context.Context, args []string, getenv func(string) string, tx texts, stdout, stderr io.Writer) error {
+	f, err := parseServe(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -89,7 +97,7 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		return err
 	}
 	path := f.data
-	if f.demo {
+	if f.demo && f.db == "" {
 		dir := f.demoDir
 		if dir == "" {
 			if dir, err = os.MkdirTemp("", "feltsagd-demo-"); err != nil {
@@ -99,11 +107,19 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		}
 		path = filepath.Join(dir, "feltsagd-demo.db")
 	}
-	srv, led, err := openServer(path, f.origins, log)
+	led, err := openLedger(ctx, path, f.db)
 	if err != nil {
 		return errors.New(tx.err(err, nil))
 	}
 	defer led.Close()
+	srv, err := newServer(led, f.origins, log)
+	if err != nil {
+		return errors.New(tx.err(err, nil))
+	}
+	if led.link != nil {
+		stop := led.link.run(ctx, srv, log)
+		defer stop()
+	}
 	defer srv.Close()
 	if f.demo {
 		if err := seedDemo(srv, led, f.demoSeed, f.demoSize, stdout); err != nil {
@@ -131,7 +147,7 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 		scheme = "wss"
 		ln = tlsListener(ln, tr)
 	}
-	fmt.Fprintf(stdout, "feltsagd %s lytter på %s://%s%s (ledger %s)\n", Version, scheme, ln.Addr(), wire.PathSync, path)
+	fmt.Fprintf(stdout, "feltsagd %s lytter på %s://%s%s (ledger %s)\n", Version, scheme, ln.Addr(), wire.PathSync, led.where)
 	if tr.fingerprint != "" {
 		fmt.Fprintf(stdout, "selvsigneret certifikat, SHA-256 %s\n", tr.fingerprint)
 	}
@@ -154,28 +170,101 @@ func runServe(ctx context.Context, args []string, tx texts, stdout, stderr io.Wr
 	return nil
 }
 
-// openServer opens the ledger at path and a server over it with the
-// embedded rule tables.
-func openServer(path string, origins []string, log *slog.Logger) (*server.Server, *ledger.DB, error) {
-	rules, err := app.LoadRules(assets.Rules())
-	if err != nil {
-		return nil, nil, err
-	}
-	files, err := wire.RuleFilesOf(assets.Rules())
-	if err != nil {
-		return nil, nil, err
+// servedLedger is the ledger feltsagd serves: the embedded bbolt file or
+// a PostgreSQL database.
+type servedLedger struct {
+	app.Ledger
+	where  string                           // for the start line: the file, or the database without its password
+	backup func(w io.Writer) (int64, error) // the admin API's online backup; nil on PostgreSQL (pg_dump does it)
+	link   *nodeLink                        // PostgreSQL: pokes to and from the other nodes on the database
+}
+
+// openLedger opens the PostgreSQL ledger at db when it is set, else the
+// bbolt file at path.
+func openLedger(ctx context.Context, path, db string) (*servedLedger, error) {
+	if db != "" {
+		led, err := pgledger.Open(ctx, db, pgledger.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return &servedLedger{Ledger: led, where: redactDB(db), link: newNodeLink(led)}, nil
 	}
 	led, err := ledger.Open(path, ledger.Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srv, err := server.New(server.Options{
-		Ledger: led, Engine: app.NewEngine(rules), Logger: log,
-		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version, Backup: led.Backup,
-	})
+	return &servedLedger{Ledger: led, where: path, backup: led.Backup}, nil
+}
+
+// newServer makes a server over led with the embedded rule tables.
+func newServer(led *servedLedger, origins []string, log *slog.Logger) (*server.Server, error) {
+	rules, err := app.LoadRules(assets.Rules())
 	if err != nil {
-		_ = led.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	return srv, led, nil
+	files, err := wire.RuleFilesOf(assets.Rules())
+	if err != nil {
+		return nil, err
+	}
+	opts := server.Options{
+		Ledger: led.Ledger, Engine: app.NewEngine(rules), Logger: log,
+		AllowedOrigins: origins, RuleFiles: files, AppVersion: Version, Backup: led.backup,
+	}
+	if led.link != nil {
+		opts.Poked = led.link.poked
+	}
+	return server.New(opts)
+}
+
+// nodeLink connects this node to the other feltsagd nodes on the same
+// PostgreSQL database: the pokes it gives its own clients go out as a
+// NOTIFY, and the others' come in through a listener that pokes this
+// node's clients (pgledger.Notify, Listen).
+type nodeLink struct {
+	pg  *pgledger.DB
+	id  string
+	out chan pgledger.Poke
+}
+
+func newNodeLink(pg *pgledger.DB) *nodeLink {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return &nodeLink{pg: pg, id: hex.EncodeToString(b[:]), out: make(chan pgledger.Poke, 1024)}
+}
+
+// poked is the server's Options.Poked: it never blocks. A poke dropped
+// when the queue is full reaches the other nodes through their fallback
+// poll of the log's head, within a second.
+func (l *nodeLink) poked(head app.Cursor, owners []app.ID) {
+	select {
+	case l.out <- pgledger.Poke{Node: l.id, Head: head, Owners: owners}:
+	default:
+	}
+}
+
+// run sends this node's pokes and listens for the others' until ctx ends
+// or stop is called; stop waits for both goroutines.
+func (l *nodeLink) run(ctx context.Context, srv *server.Server, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case p := <-l.out:
+				if err := l.pg.Notify(ctx, p); err != nil && ctx.Err() == nil {
+					log.Warn("notify the other nodes", "err", app.Describe(err))
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		_ = l.pg.Listen(ctx, pgledger.ListenOptions{}, func(p pgledger.Poke) {
+			if p.Node != l.id {
+				srv.PokeOwners(p.Head, p.Owners...)
+			}
+		})
+	})
+	return func() { cancel(); wg.Wait() }
 }

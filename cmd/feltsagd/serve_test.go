@@ -56,12 +56,24 @@ type demoServer struct {
 // loopback port and waits until it listens.
 func startDemo(t *testing.T, size int) *demoServer {
 	t.Helper()
+	return startServe(t, "-demo", "-demo-size", strconv.Itoa(size), "-demo-dir", t.TempDir())
+}
+
+// startServe starts `feltsagd serve` with args on a free loopback port
+// and waits until it listens.
+func startServe(t *testing.T, args ...string) *demoServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &demoServer{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "-demo", "-demo-size", strconv.Itoa(size), "-demo-dir", t.TempDir(), "-addr", "127.0.0.1:0"},
-			func(string) string { return "da_DK.UTF-8" }, d.stdout, d.stderr)
+		done <- run(ctx, append(append([]string{"serve"}, args...), "-addr", "127.0.0.1:0"),
+			func(k string) string {
+				if k == "LANG" {
+					return "da_DK.UTF-8"
+				}
+				return ""
+			}, d.stdout, d.stderr)
 	}()
 	stopped := false
 	d.stop = func() error {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -155,20 +156,46 @@ func (h *hub) all() []*conn {
 }
 
 // pokeOwners tells every live connection of the owners (but not except,
-// which gets its answer instead) that the log grew to head.
+// which gets its answer instead) that the log grew to head, and tells
+// Options.Poked, so that other nodes on the same database can tell
+// theirs.
 func (s *Server) pokeOwners(except *conn, head app.Cursor, owners ...app.ID) {
-	seen := map[app.ID]bool{}
+	poked := s.pokeLocal(except, head, owners)
+	if s.opts.Poked != nil && len(poked) > 0 {
+		s.opts.Poked(head, poked)
+	}
+}
+
+// pokeLocal pokes this server's live connections of the owners but
+// except, and returns the owners (each once, none empty).
+func (s *Server) pokeLocal(except *conn, head app.Cursor, owners []app.ID) []app.ID {
+	var poked []app.ID
 	for _, o := range owners {
-		if o == "" || seen[o] {
+		if o == "" || slices.Contains(poked, o) {
 			continue
 		}
-		seen[o] = true
+		poked = append(poked, o)
 		for _, c := range s.hub.ofAccount(o) {
 			if c != except {
 				c.poke(head)
 			}
 		}
 	}
+	return poked
+}
+
+// PokeOwners pokes this server's live connections of the owners, or every
+// live connection when owners is empty, for a change another node on the
+// same database committed (its Options.Poked). It does not call this
+// server's own Options.Poked.
+func (s *Server) PokeOwners(head app.Cursor, owners ...app.ID) {
+	if len(owners) == 0 {
+		for _, c := range s.hub.all() {
+			c.poke(head)
+		}
+		return
+	}
+	s.pokeLocal(nil, head, owners)
 }
 
 // notify sends a frame to every welcomed connection of owner (a conflict,

@@ -42,6 +42,12 @@ type Options struct {
 	RuleFiles  []wire.RuleFile
 	RuleSets   []wire.RuleSetInfo
 	AppVersion string // the server's version in welcome; "0.0.0-dev"
+	// Poked, when set, hears every poke this server gives its own
+	// clients: the log's new head and the owners whose scope changed, so
+	// that the other nodes on the same database can poke theirs
+	// (PokeOwners; cmd/feltsagd sends it as a PostgreSQL NOTIFY). It is
+	// called after the change committed and must not block.
+	Poked func(head app.Cursor, owners []app.ID)
 	// Backup writes a consistent copy of the ledger (the admin API's
 	// online backup); nil: the backup endpoint answers not_found.
 	Backup func(w io.Writer) (int64, error)
