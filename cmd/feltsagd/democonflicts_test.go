@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -17,8 +18,13 @@ import (
 // seeding printed.
 func demoConflicts(t *testing.T, seed int64, size int) ([]app.Conflict, string) {
 	t.Helper()
-	srv, led, err := openServer(filepath.Join(t.TempDir(), "demo.db"), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	led, err := openLedger(context.Background(), filepath.Join(t.TempDir(), "demo.db"), "")
 	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(led, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		_ = led.Close()
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close(); _ = led.Close() })
