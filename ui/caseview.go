@@ -74,14 +74,6 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	return v
 }
 
-// comingTab is a tab whose screen is not built yet, saying so.
-func comingTab(key string) *container.TabItem {
-	l := widget.NewLabel(lang.L("case.coming"))
-	l.Alignment = fyne.TextAlignCenter
-	l.Importance = widget.LowImportance
-	return container.NewTabItem(lang.L(key), container.NewCenter(l))
-}
-
 // show fills the view with s, the case's local view.
 func (v *caseView) show(s *app.Sag) {
 	v.sag = s

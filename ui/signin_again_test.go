@@ -135,7 +135,7 @@ func TestExpiredSessionSignInAgain(t *testing.T) {
 		t.Fatal("Log ind igen does not show with an expired session")
 	}
 	test.Tap(btn)
-	server, _, password, submit, _ := h.c.StartForm()
+	server, _, password, _, _ := h.c.StartForm()
 	if h.c.Unlocked() || server != nil || password == nil || h.c.StartSkip() == nil {
 		t.Fatal("Log ind igen does not ask for the password alone with a way back")
 	}
