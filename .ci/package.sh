@@ -18,7 +18,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-FYNE=(${GO} run fyne.io/tools/cmd/fyne@v1.7.4)
 tags=migrated_fynedo
 toml() { sed -n "s/^$1 *= *\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" FyneApp.toml | head -1; }
 version=$(toml Version)
@@ -34,14 +33,20 @@ icon=$PWD/$(toml Icon)
 mkdir -p dist bin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The packager is built for this machine once (go run would build it for
+# GOOS=windows in the cross-compiling step below).
+GOBIN=$work/tools $GO install fyne.io/tools/cmd/fyne@v1.7.4
+FYNE=("$work/tools/fyne")
 
 echo "package: linux/amd64"
 $GO build -tags $tags -trimpath -ldflags "-s -w -X main.version=$version" -o "$work/feltsag" ./cmd/feltsag
-(cd "$work" && "${FYNE[@]}" package --os linux --exe "$work/feltsag" --name "$name" --icon "$icon" \
+# The tool runs in the main package's folder (it wants Go code there) and
+# gets the metadata as flags: in the root it would rewrite FyneApp.toml
+# (a release bumps Build and drops the comments). It names the archive
+# after the app.
+(cd cmd/feltsag && "${FYNE[@]}" package --os linux --exe "$work/feltsag" --name "$name" --icon "$icon" \
 	--app-id "$id" --app-version "$version" --app-build "$build" --release >/dev/null)
-# run from $work so the tool does not pick up the root FyneApp.toml twice;
-# it names the archive after the app.
-mv "$work/$name.tar.xz" "dist/$name-$version-linux-amd64.tar.xz"
+mv "cmd/feltsag/$name.tar.xz" "dist/$name-$version-linux-amd64.tar.xz"
 
 echo "package: windows/amd64"
 command -v x86_64-w64-mingw32-gcc >/dev/null || {
@@ -52,7 +57,7 @@ command -v x86_64-w64-mingw32-gcc >/dev/null || {
 # into the main package's folder and rebuilds there; GOFLAGS carries our
 # version into its go build.
 (cd cmd/feltsag && CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
-	GOFLAGS="-trimpath -ldflags=-X=main.version=$version" \
+	GOFLAGS="-ldflags=-X=main.version=$version" \
 	"${FYNE[@]}" package --os windows --name "$name" --icon "$icon" --app-id "$id" \
 	--app-version "$version" --app-build "$build" --tags $tags --release >/dev/null)
 mv "cmd/feltsag/$name.exe" "dist/$name-$version-windows-amd64.exe"
