@@ -170,6 +170,7 @@ type caseList struct {
 
 	stopLog  func() bool // cancels the pending Search call for the audit log
 	selected app.ID      // the case open on the right, kept selected across reloads
+	filled   bool        // the list has shown cases (OnScreen was told "case_list")
 	quiet    bool        // selecting again after a reload: do not open (and log) the case again
 	closed   bool
 }
@@ -227,6 +228,10 @@ func (l *caseList) reload() {
 			l.index = x
 			l.setKGs(x.KGs())
 			l.changed()
+			if !l.filled && x.Len() > 0 {
+				l.filled = true
+				l.c.o.OnScreen("case_list")
+			}
 		})
 	})
 }

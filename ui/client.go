@@ -60,8 +60,10 @@ type Options struct {
 	About string
 
 	// OnScreen, when set, is told the name of every screen shown:
-	// "sign_in", "first_sync", "unlock", "main" (the smoke test and the
-	// demo wait for "main" in the log).
+	// "sign_in", "first_sync", "unlock", "sign_in_again", "main"; then
+	// "case_list" when the main window's list first shows cases, "case"
+	// when an opened case is drawn and "plan_preview" when the plan's
+	// pages are (the smoke test and the demo wait for these in the log).
 	OnScreen func(name string)
 
 	// SignIn fills the first-run form (server address, user name) and,
@@ -197,10 +199,10 @@ func (c *Client) showMain() {
 	c.touch()
 	c.main = newMainScreen(c)
 	c.w.SetContent(c.main.content)
+	c.o.OnScreen("main") // before the list is read: it names "case_list" next
 	c.main.syncStatus(c.status)
 	c.main.reload()
 	c.main.focusSearch()
-	c.o.OnScreen("main")
 }
 
 // addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock),
@@ -239,6 +241,27 @@ func (c *Client) addShortcuts() {
 
 // Lock locks the client now, as Ctrl+L does.
 func (c *Client) Lock() { c.lock(lang.L("lock.manual")) }
+
+// OpenFirst opens the first case the list shows, as Enter in the search
+// field does; it does nothing before the main window is up. The smoke
+// test drives the client with it (cmd/feltsag, FELTSAG_SMOKE).
+func (c *Client) OpenFirst() {
+	if c.main != nil {
+		c.main.list.openFirst("")
+	}
+}
+
+// ShowPlanPreview shows the open case's Plan tab with its preview, as
+// choosing the tab and "Forhåndsvis" does; it does nothing while no case
+// is open. OnScreen is told "plan_preview" when the pages are drawn.
+func (c *Client) ShowPlanPreview() {
+	if c.main == nil || c.main.view == nil {
+		return
+	}
+	v := c.main.view
+	v.tabs.Select(v.planTab)
+	v.plan.sub.SelectIndex(1)
+}
 
 // mainScreen is the main window's content while the replica is unlocked.
 type mainScreen struct {
@@ -325,6 +348,7 @@ func (m *mainScreen) open(id app.ID) {
 			m.view = newCaseView(m.c, s, m.list.reload)
 			m.right.Objects = []fyne.CanvasObject{m.view.content}
 			m.right.Refresh()
+			m.c.o.OnScreen("case")
 		})
 	})
 }

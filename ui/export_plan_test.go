@@ -13,6 +13,9 @@ import (
 // harness builds its Options without one); cases opened later use it.
 func (c *Client) SetDocuments(d Documents) { c.o.Documents = d }
 
+// SetOnScreen replaces Options.OnScreen.
+func (c *Client) SetOnScreen(f func(name string)) { c.o.OnScreen = f }
+
 // SetDeviceName names this computer as Options.DeviceName does.
 func (c *Client) SetDeviceName(n string) { c.o.DeviceName = n }
 
@@ -35,9 +38,6 @@ func (c *Client) Plan() PlanForm {
 		Check: p.check, Save: p.save, Publish: p.publish, Print: p.print, SavePDF: p.savePDF,
 		Title: p.title, Message: p.message, Result: p.result, Pages: p.pages, Plans: p.plans, Type: p.typ, TypeRow: p.typForm}
 }
-
-// ShowPlanPreview selects the Plan tab's preview.
-func (c *Client) ShowPlanPreview() { c.main.view.plan.sub.SelectIndex(1) }
 
 // ShowPlanEdit selects the Plan tab's edit form.
 func (c *Client) ShowPlanEdit() { c.main.view.plan.sub.SelectIndex(0) }

@@ -784,6 +784,7 @@ func (p *planTab) renderPreview() {
 	p.pages.RemoveAll()
 	if c.o.Documents == nil || id == "" {
 		p.pages.Add(lowLabel(lang.L("plan.preview.none")))
+		c.o.OnScreen("plan_preview")
 		return
 	}
 	p.pages.Add(lowLabel(lang.L("plan.preview.busy")))
@@ -807,6 +808,7 @@ func (p *planTab) renderPreview() {
 			}
 			p.pages.Add(lowLabel(lang.L("plan.preview.pages", map[string]any{"Sider": len(imgs), "Ms": time.Since(start).Milliseconds()})))
 			p.pages.Refresh()
+			c.o.OnScreen("plan_preview")
 		})
 	})
 }
