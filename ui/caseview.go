@@ -106,7 +106,7 @@ func (v *caseView) today() app.Date { return app.DateOf(v.c.o.Now()) }
 // and deadlines the rules derive for today.
 func (v *caseView) overblikContent(s *app.Sag) fyne.CanvasObject {
 	today := v.today()
-	o, err := v.c.o.Rules.Overblik(s, today)
+	o, err := v.c.rules().Overblik(s, today)
 	timeline := newTimeline(TimelineOf(s, o.Frister, today), v.c.tx.name)
 	facts := container.New(layout.NewFormLayout())
 	add := func(key, value string) {

@@ -32,9 +32,15 @@ type Options struct {
 	// Decisions records decisions on conflicts and lists rejected
 	// commands; default: Cases, when it implements Decisions.
 	Decisions Decisions
-	// Rules are the rule tables: the Overblik's duties and deadlines and
-	// the names of kontaktgrupper, categories and fravær types.
+	// Rules are the rule tables: the Overblik's duties and deadlines, the
+	// dry runs of the forms and the plan, and the names of kontaktgrupper,
+	// categories and fravær types.
 	Rules *app.Rules
+	// RulesInForce, when set, returns the rules the replica executes
+	// commands with now: a rule bundle from the server may replace Rules
+	// while the window is open. The screens ask it each time they read the
+	// rules; nil, or a nil result, means Rules.
+	RulesInForce func() *app.Rules
 	// Texts renders errors, duties and deadlines in the UI's language; nil
 	// shows their keys (tests that do not look at them).
 	Texts *text.Catalogue
@@ -117,9 +123,33 @@ func New(o Options) *Client {
 	if o.Decisions == nil {
 		o.Decisions = noDecisions{}
 	}
-	c := &Client{o: o, w: o.Window, tx: texts{cat: o.Texts, names: o.Rules}}
+	c := &Client{o: o, w: o.Window}
+	c.tx = texts{cat: o.Texts, names: rulesNames{c}}
 	c.lastInput = o.Now()
 	return c
+}
+
+// rules returns the rules in force (Options.RulesInForce), else
+// Options.Rules.
+func (c *Client) rules() *app.Rules {
+	if c.o.RulesInForce != nil {
+		if r := c.o.RulesInForce(); r != nil {
+			return r
+		}
+	}
+	return c.o.Rules
+}
+
+// rulesNames names codes from the rules in force.
+type rulesNames struct{ c *Client }
+
+// Name implements text.Names.
+func (n rulesNames) Name(kind, code, lang string) (string, bool) {
+	r := n.c.rules()
+	if r == nil {
+		return "", false
+	}
+	return r.Name(kind, code, lang)
 }
 
 // Start shows the sign-in screen on a first run, else the unlock screen,

@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"feltsag.dk/feltsag/app"
 )
 
 // Handles on the Plan and Historik tabs for the tests in ui_test.
@@ -12,6 +14,9 @@ import (
 // SetDocuments gives the client a Documents after New (the shared test
 // harness builds its Options without one); cases opened later use it.
 func (c *Client) SetDocuments(d Documents) { c.o.Documents = d }
+
+// SetRulesInForce replaces Options.RulesInForce.
+func (c *Client) SetRulesInForce(f func() *app.Rules) { c.o.RulesInForce = f }
 
 // SetOnScreen replaces Options.OnScreen.
 func (c *Client) SetOnScreen(f func(name string)) { c.o.OnScreen = f }

@@ -572,7 +572,7 @@ func normal(in app.PlanIndhold) app.PlanIndhold {
 // dryRun runs cmds in order on the case as the engine would commit them,
 // without saving anything, and returns the results or the first refusal.
 func (p *planTab) dryRun(cmds []app.Command) ([]*app.Result, error) {
-	e := app.NewEngine(p.v.c.o.Rules)
+	e := p.v.engine()
 	s := p.v.sag
 	var out []*app.Result
 	for _, cmd := range cmds {

@@ -141,6 +141,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Set
 	acct := newAccount(dir, app.NewEngine(rules), store.Options{}, version, wire.BundleDigest(files), log)
 	defer acct.Close()
 	docs := newDocuments(cat, rules, acct, acct.User)
+	docs.inForce = acct.RulesInForce
 	defer docs.Close()
 	if form.Server == "" && form.User == "" {
 		form.Server, form.User = acct.Prefill()
@@ -154,7 +155,8 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Set
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := ui.New(ui.Options{
-		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, Texts: cat, Settings: prefs,
+		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, RulesInForce: acct.RulesInForce,
+		Texts: cat, Settings: prefs,
 		SignIn: form, About: about(version, rules, app.DateOf(time.Now())), DeviceName: acct.deviceName,
 		OnScreen: func(name string) { log.Info("screen", "name", name) },
 	})
