@@ -329,6 +329,7 @@ func kgLabel(kg int) string { return "KG" + strconv.Itoa(kg) }
 type caseRow struct {
 	widget.BaseWidget
 	name, kg, cpr, frist, badges *widget.Label
+	lines                        []*fyne.Container // the two lines, once the renderer is made
 }
 
 func newCaseRow() fyne.CanvasObject {
@@ -350,6 +351,7 @@ func newCaseRow() fyne.CanvasObject {
 func (r *caseRow) CreateRenderer() fyne.WidgetRenderer {
 	top := container.NewBorder(nil, nil, nil, r.kg, r.name)
 	bottom := container.NewBorder(nil, nil, r.cpr, r.badges, r.frist)
+	r.lines = []*fyne.Container{top, bottom}
 	return widget.NewSimpleRenderer(container.New(&tightVBox{}, top, bottom))
 }
 
@@ -357,25 +359,39 @@ func (r *caseRow) CreateRenderer() fyne.WidgetRenderer {
 // colour changes: refreshing a label shapes its text again, and the list
 // refreshes every visible row on each keystroke in the search field and
 // each selection.
+//
+// A label's new text changes its width, so the lines are laid out again
+// when one changed: a row reused for another case (KG1 → KG12) would
+// otherwise clip its kontaktgruppe and draw the deadline over the CPR
+// number (seen in the golden markup).
 func (r *caseRow) set(c *app.CaseSummary, today app.Date) {
-	setLabel(r.name, c.Navn, widget.MediumImportance)
-	setLabel(r.cpr, c.CPR, widget.MediumImportance)
+	changed := setLabel(r.name, c.Navn, widget.MediumImportance)
+	changed = setLabel(r.cpr, c.CPR, widget.MediumImportance) || changed
 	kg := ""
 	if c.KG > 0 {
 		kg = kgLabel(c.KG)
 	}
-	setLabel(r.kg, kg, widget.MediumImportance)
+	changed = setLabel(r.kg, kg, widget.MediumImportance) || changed
 	text, imp := badgesOf(c)
-	setLabel(r.badges, text, imp)
+	changed = setLabel(r.badges, text, imp) || changed
 	text, imp = fristOf(c, today)
-	setLabel(r.frist, text, imp)
+	changed = setLabel(r.frist, text, imp) || changed
+	if changed {
+		for _, line := range r.lines {
+			line.Layout.Layout(line.Objects, line.Size())
+		}
+	}
 }
 
-func setLabel(l *widget.Label, text string, imp widget.Importance) {
-	if l.Text != text || l.Importance != imp {
-		l.Text, l.Importance = text, imp
-		l.Refresh()
+// setLabel sets the label's text and colour and reports whether they
+// changed.
+func setLabel(l *widget.Label, text string, imp widget.Importance) bool {
+	if l.Text == text && l.Importance == imp {
+		return false
 	}
+	l.Text, l.Importance = text, imp
+	l.Refresh()
+	return true
 }
 
 // fristOf is the row's deadline: the earliest one missed, in the danger
