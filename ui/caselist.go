@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -199,7 +200,11 @@ func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 		l.onOpen(l.selected)
 	}
 	filters := container.NewGridWithColumns(2, l.overdue, l.conflicts, l.unsent, l.kg)
-	l.content = container.NewBorder(container.NewVBox(l.search, filters, l.count), nil, nil, nil, l.list)
+	// The search and the filters come before the list among the objects,
+	// so Tab goes from them to the list (NewBorder would put the list
+	// first, and Tab would reach it only after the rest of the window).
+	top := container.NewVBox(l.search, filters, l.count)
+	l.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top, l.list)
 	return l
 }
 

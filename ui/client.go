@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -95,6 +97,8 @@ type Client struct {
 
 	start *startScreen // the sign-in, first sync or unlock screen shown, else nil
 	main  *mainScreen  // the main window's content while unlocked, else nil
+
+	dialogs []dialog.Dialog // the dialogs open, the top one last (Escape closes it)
 }
 
 // New returns the client for o.Window; Start shows its first screen.
@@ -217,6 +221,10 @@ func (c *Client) lock(why string) {
 	if c.main == nil {
 		return
 	}
+	for _, d := range slices.Backward(slices.Clone(c.dialogs)) { // a dialog may show citizens (the rejected commands)
+		d.Hide()
+	}
+	c.dialogs = nil
 	c.main.close()
 	c.main = nil
 	c.o.Account.Lock()
@@ -267,6 +275,61 @@ func (c *Client) addShortcuts() {
 			c.main.view.saveFocused()
 		}
 	})
+	// Ctrl+Page Down and Ctrl+Page Up show the open case's next and
+	// previous tab: Fyne's tabs take no keyboard focus.
+	add(fyne.KeyPageDown, func() { c.nextTab(1) })
+	add(fyne.KeyPageUp, func() { c.nextTab(-1) })
+	cv.SetOnTypedKey(c.onKey)
+}
+
+// nextTab shows the open case's tab step places on, round.
+func (c *Client) nextTab(step int) {
+	if c.main == nil || c.main.view == nil {
+		return
+	}
+	tabs := c.main.view.tabs
+	n := len(tabs.Items)
+	tabs.SelectIndex(((tabs.SelectedIndex()+step)%n + n) % n)
+}
+
+// showDialog shows d and keeps it among the open dialogs until it
+// closes, when onClosed (if set) runs: Escape closes the top one, and the
+// lock closes them all.
+func (c *Client) showDialog(d dialog.Dialog, onClosed func()) {
+	c.dialogs = append(c.dialogs, d)
+	d.SetOnClosed(func() {
+		if i := slices.Index(c.dialogs, d); i >= 0 {
+			c.dialogs = slices.Delete(c.dialogs, i, i+1)
+		}
+		if onClosed != nil {
+			onClosed()
+		}
+	})
+	d.Show()
+}
+
+// showError shows err in a dialog.
+func (c *Client) showError(err error) { c.showDialog(dialog.NewError(err, c.w), nil) }
+
+// closeDialog closes the dialog on top, as its Cancel or Close button
+// would; false when none is open.
+func (c *Client) closeDialog() bool {
+	if len(c.dialogs) == 0 {
+		return false
+	}
+	c.dialogs[len(c.dialogs)-1].Hide()
+	return true
+}
+
+// onKey handles the keys typed while no widget has the focus: Escape
+// closes the dialog on top (a dialog takes the focus from the window
+// behind it, so this is where Escape lands in an open dialog until one of
+// its fields is chosen).
+func (c *Client) onKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		c.touch()
+		c.closeDialog()
+	}
 }
 
 // Lock locks the client now, as Ctrl+L does.
