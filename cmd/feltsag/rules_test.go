@@ -134,14 +134,16 @@ func TestRuleBundleFromServer(t *testing.T) {
 // them without opening the case.
 func TestListLinesHaveDeadlines(t *testing.T) {
 	eng := testkit.Engine(t)
+	now := time.Date(2026, 9, 14, 10, 30, 0, 0, time.Local)
 	db, err := store.Create(filepath.Join(t.TempDir(), "feltsag-cw1.db"), serverPassword, store.Options{
 		Engine: newRulesEngine(eng), KDF: store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}, Sleep: func(time.Duration) {},
+		Now: func() time.Time { return now },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	today := app.DateOf(time.Now())
+	today := app.DateOf(now)
 	s := testkit.NewSag(t, today, testkit.SagArgs{ID: "sag-1", Navn: "Ida Søndergaard"})
 	want := eng.Summary(s, today)
 	if want.Frist.IsZero() {
