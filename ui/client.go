@@ -244,8 +244,9 @@ func (c *Client) showMain() {
 }
 
 // addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock),
-// Ctrl+P (print the open case's plan) and Ctrl+S (save the form the
-// cursor is in).
+// Ctrl+P (print the open case's plan), Ctrl+S (save the form the cursor
+// is in), Ctrl+Page Down/Up (the open case's next/previous tab) and
+// Escape (close the dialog on top).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
 	add := func(key fyne.KeyName, fn func()) {
