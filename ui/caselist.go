@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -170,6 +171,7 @@ type caseList struct {
 
 	stopLog  func() bool // cancels the pending Search call for the audit log
 	selected app.ID      // the case open on the right, kept selected across reloads
+	filled   bool        // the list has shown cases (OnScreen was told "case_list")
 	quiet    bool        // selecting again after a reload: do not open (and log) the case again
 	closed   bool
 }
@@ -198,7 +200,11 @@ func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 		l.onOpen(l.selected)
 	}
 	filters := container.NewGridWithColumns(2, l.overdue, l.conflicts, l.unsent, l.kg)
-	l.content = container.NewBorder(container.NewVBox(l.search, filters, l.count), nil, nil, nil, l.list)
+	// The search and the filters come before the list among the objects,
+	// so Tab goes from them to the list (NewBorder would put the list
+	// first, and Tab would reach it only after the rest of the window).
+	top := container.NewVBox(l.search, filters, l.count)
+	l.content = container.New(layout.NewBorderLayout(top, nil, nil, nil), top, l.list)
 	return l
 }
 
@@ -227,6 +233,10 @@ func (l *caseList) reload() {
 			l.index = x
 			l.setKGs(x.KGs())
 			l.changed()
+			if !l.filled && x.Len() > 0 {
+				l.filled = true
+				l.c.o.OnScreen("case_list")
+			}
 		})
 	})
 }
@@ -324,6 +334,7 @@ func kgLabel(kg int) string { return "KG" + strconv.Itoa(kg) }
 type caseRow struct {
 	widget.BaseWidget
 	name, kg, cpr, frist, badges *widget.Label
+	lines                        []*fyne.Container // the two lines, once the renderer is made
 }
 
 func newCaseRow() fyne.CanvasObject {
@@ -345,6 +356,7 @@ func newCaseRow() fyne.CanvasObject {
 func (r *caseRow) CreateRenderer() fyne.WidgetRenderer {
 	top := container.NewBorder(nil, nil, nil, r.kg, r.name)
 	bottom := container.NewBorder(nil, nil, r.cpr, r.badges, r.frist)
+	r.lines = []*fyne.Container{top, bottom}
 	return widget.NewSimpleRenderer(container.New(&tightVBox{}, top, bottom))
 }
 
@@ -352,25 +364,39 @@ func (r *caseRow) CreateRenderer() fyne.WidgetRenderer {
 // colour changes: refreshing a label shapes its text again, and the list
 // refreshes every visible row on each keystroke in the search field and
 // each selection.
+//
+// A label's new text changes its width, so the lines are laid out again
+// when one changed: a row reused for another case (KG1 → KG12) would
+// otherwise clip its kontaktgruppe and draw the deadline over the CPR
+// number (seen in the golden markup).
 func (r *caseRow) set(c *app.CaseSummary, today app.Date) {
-	setLabel(r.name, c.Navn, widget.MediumImportance)
-	setLabel(r.cpr, c.CPR, widget.MediumImportance)
+	changed := setLabel(r.name, c.Navn, widget.MediumImportance)
+	changed = setLabel(r.cpr, c.CPR, widget.MediumImportance) || changed
 	kg := ""
 	if c.KG > 0 {
 		kg = kgLabel(c.KG)
 	}
-	setLabel(r.kg, kg, widget.MediumImportance)
+	changed = setLabel(r.kg, kg, widget.MediumImportance) || changed
 	text, imp := badgesOf(c)
-	setLabel(r.badges, text, imp)
+	changed = setLabel(r.badges, text, imp) || changed
 	text, imp = fristOf(c, today)
-	setLabel(r.frist, text, imp)
+	changed = setLabel(r.frist, text, imp) || changed
+	if changed {
+		for _, line := range r.lines {
+			line.Layout.Layout(line.Objects, line.Size())
+		}
+	}
 }
 
-func setLabel(l *widget.Label, text string, imp widget.Importance) {
-	if l.Text != text || l.Importance != imp {
-		l.Text, l.Importance = text, imp
-		l.Refresh()
+// setLabel sets the label's text and colour and reports whether they
+// changed.
+func setLabel(l *widget.Label, text string, imp widget.Importance) bool {
+	if l.Text == text && l.Importance == imp {
+		return false
 	}
+	l.Text, l.Importance = text, imp
+	l.Refresh()
+	return true
 }
 
 // fristOf is the row's deadline: the earliest one missed, in the danger

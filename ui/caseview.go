@@ -38,6 +38,7 @@ type caseView struct {
 	samtaler   *samtalerTab
 	lazy       []*lazyTab
 	journalTab *container.TabItem
+	planTab    *container.TabItem
 	eng        *app.Engine
 }
 
@@ -51,6 +52,7 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 	v.history = newHistoryTab(v)
 	v.conflicts = newConflictsTab(v)
 	v.journalTab = container.NewTabItem(lang.L("case.tab.journal"), v.journal.content)
+	v.planTab = container.NewTabItem(lang.L("case.tab.plan"), v.plan.content)
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("case.tab.overblik"), v.overblik),
 		v.lazyTab("case.tab.tilmelding", func() tabOfForms { v.tilmelding = newTilmeldingTab(v); return v.tilmelding }),
@@ -58,7 +60,7 @@ func newCaseView(c *Client, s *app.Sag, changed func()) *caseView {
 		v.lazyTab("case.tab.fravaer", func() tabOfForms { v.fravaer = newFravaerTab(v); return v.fravaer }),
 		v.lazyTab("case.tab.samtaler", func() tabOfForms { v.samtaler = newSamtalerTab(v); return v.samtaler }),
 		v.journalTab,
-		container.NewTabItem(lang.L("case.tab.plan"), v.plan.content),
+		v.planTab,
 		container.NewTabItem(lang.L("case.tab.historik"), v.history.content),
 		v.conflicts.item,
 	)
@@ -104,7 +106,7 @@ func (v *caseView) today() app.Date { return app.DateOf(v.c.o.Now()) }
 // and deadlines the rules derive for today.
 func (v *caseView) overblikContent(s *app.Sag) fyne.CanvasObject {
 	today := v.today()
-	o, err := v.c.o.Rules.Overblik(s, today)
+	o, err := v.c.rules().Overblik(s, today)
 	timeline := newTimeline(TimelineOf(s, o.Frister, today), v.c.tx.name)
 	facts := container.New(layout.NewFormLayout())
 	add := func(key, value string) {

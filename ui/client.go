@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -32,9 +34,15 @@ type Options struct {
 	// Decisions records decisions on conflicts and lists rejected
 	// commands; default: Cases, when it implements Decisions.
 	Decisions Decisions
-	// Rules are the rule tables: the Overblik's duties and deadlines and
-	// the names of kontaktgrupper, categories and fravær types.
+	// Rules are the rule tables: the Overblik's duties and deadlines, the
+	// dry runs of the forms and the plan, and the names of kontaktgrupper,
+	// categories and fravær types.
 	Rules *app.Rules
+	// RulesInForce, when set, returns the rules the replica executes
+	// commands with now: a rule bundle from the server may replace Rules
+	// while the window is open. The screens ask it each time they read the
+	// rules; nil, or a nil result, means Rules.
+	RulesInForce func() *app.Rules
 	// Texts renders errors, duties and deadlines in the UI's language; nil
 	// shows their keys (tests that do not look at them).
 	Texts *text.Catalogue
@@ -60,8 +68,10 @@ type Options struct {
 	About string
 
 	// OnScreen, when set, is told the name of every screen shown:
-	// "sign_in", "first_sync", "unlock", "main" (the smoke test and the
-	// demo wait for "main" in the log).
+	// "sign_in", "first_sync", "unlock", "sign_in_again", "main"; then
+	// "case_list" when the main window's list first shows cases, "case"
+	// when an opened case is drawn and "plan_preview" when the plan's
+	// pages are (the smoke test and the demo wait for these in the log).
 	OnScreen func(name string)
 
 	// SignIn fills the first-run form (server address, user name) and,
@@ -87,6 +97,8 @@ type Client struct {
 
 	start *startScreen // the sign-in, first sync or unlock screen shown, else nil
 	main  *mainScreen  // the main window's content while unlocked, else nil
+
+	dialogs []dialog.Dialog // the dialogs open, the top one last (Escape closes it)
 }
 
 // New returns the client for o.Window; Start shows its first screen.
@@ -115,9 +127,33 @@ func New(o Options) *Client {
 	if o.Decisions == nil {
 		o.Decisions = noDecisions{}
 	}
-	c := &Client{o: o, w: o.Window, tx: texts{cat: o.Texts, names: o.Rules}}
+	c := &Client{o: o, w: o.Window}
+	c.tx = texts{cat: o.Texts, names: rulesNames{c}}
 	c.lastInput = o.Now()
 	return c
+}
+
+// rules returns the rules in force (Options.RulesInForce), else
+// Options.Rules.
+func (c *Client) rules() *app.Rules {
+	if c.o.RulesInForce != nil {
+		if r := c.o.RulesInForce(); r != nil {
+			return r
+		}
+	}
+	return c.o.Rules
+}
+
+// rulesNames names codes from the rules in force.
+type rulesNames struct{ c *Client }
+
+// Name implements text.Names.
+func (n rulesNames) Name(kind, code, lang string) (string, bool) {
+	r := n.c.rules()
+	if r == nil {
+		return "", false
+	}
+	return r.Name(kind, code, lang)
 }
 
 // Start shows the sign-in screen on a first run, else the unlock screen,
@@ -185,6 +221,10 @@ func (c *Client) lock(why string) {
 	if c.main == nil {
 		return
 	}
+	for _, d := range slices.Backward(slices.Clone(c.dialogs)) { // a dialog may show citizens (the rejected commands)
+		d.Hide()
+	}
+	c.dialogs = nil
 	c.main.close()
 	c.main = nil
 	c.o.Account.Lock()
@@ -197,15 +237,16 @@ func (c *Client) showMain() {
 	c.touch()
 	c.main = newMainScreen(c)
 	c.w.SetContent(c.main.content)
+	c.o.OnScreen("main") // before the list is read: it names "case_list" next
 	c.main.syncStatus(c.status)
 	c.main.reload()
 	c.main.focusSearch()
-	c.o.OnScreen("main")
 }
 
 // addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock),
-// Ctrl+P (print the open case's plan) and Ctrl+S (save the form the
-// cursor is in).
+// Ctrl+P (print the open case's plan), Ctrl+S (save the form the cursor
+// is in), Ctrl+Page Down/Up (the open case's next/previous tab) and
+// Escape (close the dialog on top).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
 	add := func(key fyne.KeyName, fn func()) {
@@ -235,10 +276,86 @@ func (c *Client) addShortcuts() {
 			c.main.view.saveFocused()
 		}
 	})
+	// Ctrl+Page Down and Ctrl+Page Up show the open case's next and
+	// previous tab: Fyne's tabs take no keyboard focus.
+	add(fyne.KeyPageDown, func() { c.nextTab(1) })
+	add(fyne.KeyPageUp, func() { c.nextTab(-1) })
+	cv.SetOnTypedKey(c.onKey)
+}
+
+// nextTab shows the open case's tab step places on, round.
+func (c *Client) nextTab(step int) {
+	if c.main == nil || c.main.view == nil {
+		return
+	}
+	tabs := c.main.view.tabs
+	n := len(tabs.Items)
+	tabs.SelectIndex(((tabs.SelectedIndex()+step)%n + n) % n)
+}
+
+// showDialog shows d and keeps it among the open dialogs until it
+// closes, when onClosed (if set) runs: Escape closes the top one, and the
+// lock closes them all.
+func (c *Client) showDialog(d dialog.Dialog, onClosed func()) {
+	c.dialogs = append(c.dialogs, d)
+	d.SetOnClosed(func() {
+		if i := slices.Index(c.dialogs, d); i >= 0 {
+			c.dialogs = slices.Delete(c.dialogs, i, i+1)
+		}
+		if onClosed != nil {
+			onClosed()
+		}
+	})
+	d.Show()
+}
+
+// showError shows err in a dialog.
+func (c *Client) showError(err error) { c.showDialog(dialog.NewError(err, c.w), nil) }
+
+// closeDialog closes the dialog on top, as its Cancel or Close button
+// would; false when none is open.
+func (c *Client) closeDialog() bool {
+	if len(c.dialogs) == 0 {
+		return false
+	}
+	c.dialogs[len(c.dialogs)-1].Hide()
+	return true
+}
+
+// onKey handles the keys typed while no widget has the focus: Escape
+// closes the dialog on top (a dialog takes the focus from the window
+// behind it, so this is where Escape lands in an open dialog until one of
+// its fields is chosen).
+func (c *Client) onKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		c.touch()
+		c.closeDialog()
+	}
 }
 
 // Lock locks the client now, as Ctrl+L does.
 func (c *Client) Lock() { c.lock(lang.L("lock.manual")) }
+
+// OpenFirst opens the first case the list shows, as Enter in the search
+// field does; it does nothing before the main window is up. The smoke
+// test drives the client with it (cmd/feltsag, FELTSAG_SMOKE).
+func (c *Client) OpenFirst() {
+	if c.main != nil {
+		c.main.list.openFirst("")
+	}
+}
+
+// ShowPlanPreview shows the open case's Plan tab with its preview, as
+// choosing the tab and "Forhåndsvis" does; it does nothing while no case
+// is open. OnScreen is told "plan_preview" when the pages are drawn.
+func (c *Client) ShowPlanPreview() {
+	if c.main == nil || c.main.view == nil {
+		return
+	}
+	v := c.main.view
+	v.tabs.Select(v.planTab)
+	v.plan.sub.SelectIndex(1)
+}
 
 // mainScreen is the main window's content while the replica is unlocked.
 type mainScreen struct {
@@ -325,6 +442,7 @@ func (m *mainScreen) open(id app.ID) {
 			m.view = newCaseView(m.c, s, m.list.reload)
 			m.right.Objects = []fyne.CanvasObject{m.view.content}
 			m.right.Refresh()
+			m.c.o.OnScreen("case")
 		})
 	})
 }

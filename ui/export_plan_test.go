@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"feltsag.dk/feltsag/app"
 )
 
 // Handles on the Plan and Historik tabs for the tests in ui_test.
@@ -12,6 +14,12 @@ import (
 // SetDocuments gives the client a Documents after New (the shared test
 // harness builds its Options without one); cases opened later use it.
 func (c *Client) SetDocuments(d Documents) { c.o.Documents = d }
+
+// SetRulesInForce replaces Options.RulesInForce.
+func (c *Client) SetRulesInForce(f func() *app.Rules) { c.o.RulesInForce = f }
+
+// SetOnScreen replaces Options.OnScreen.
+func (c *Client) SetOnScreen(f func(name string)) { c.o.OnScreen = f }
 
 // SetDeviceName names this computer as Options.DeviceName does.
 func (c *Client) SetDeviceName(n string) { c.o.DeviceName = n }
@@ -35,9 +43,6 @@ func (c *Client) Plan() PlanForm {
 		Check: p.check, Save: p.save, Publish: p.publish, Print: p.print, SavePDF: p.savePDF,
 		Title: p.title, Message: p.message, Result: p.result, Pages: p.pages, Plans: p.plans, Type: p.typ, TypeRow: p.typForm}
 }
-
-// ShowPlanPreview selects the Plan tab's preview.
-func (c *Client) ShowPlanPreview() { c.main.view.plan.sub.SelectIndex(1) }
 
 // ShowPlanEdit selects the Plan tab's edit form.
 func (c *Client) ShowPlanEdit() { c.main.view.plan.sub.SelectIndex(0) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"feltsag.dk/feltsag/app"
@@ -107,3 +108,6 @@ func (c *Client) StartSkip() *widget.Button {
 	}
 	return c.start.skip
 }
+
+// CaseTabs are the open case's tabs.
+func (c *Client) CaseTabs() *container.AppTabs { return c.main.view.tabs }

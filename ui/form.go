@@ -580,17 +580,18 @@ func (v *caseView) effectDetail(e app.Effect) string {
 	return v.c.tx.message(e)
 }
 
-// engine is the rule engine the forms' dry runs use.
+// engine is the rule engine the dry runs of the forms and the plan use:
+// over the rules in force, made again when they change.
 func (v *caseView) engine() *app.Engine {
-	if v.eng == nil {
-		v.eng = app.NewEngine(v.c.o.Rules)
+	if r := v.c.rules(); v.eng == nil || v.eng.Rules() != r {
+		v.eng = app.NewEngine(r)
 	}
 	return v.eng
 }
 
 // ruleSet is the rule set in force today, or nil.
 func (v *caseView) ruleSet() *app.RuleSet {
-	rs, err := v.c.o.Rules.ForDate(v.today())
+	rs, err := v.c.rules().ForDate(v.today())
 	if err != nil {
 		return nil
 	}

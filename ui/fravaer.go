@@ -177,7 +177,7 @@ func (t *fravaerTab) show(s *app.Sag) {
 	if len(lines) == 0 {
 		lines = append(lines, dimLabel(lang.L("case.fravaer_none")))
 	}
-	if o, err := t.v.c.o.Rules.Overblik(s, today); err == nil {
+	if o, err := t.v.c.rules().Overblik(s, today); err == nil {
 		for _, p := range o.Pligter {
 			if p.Status == app.PligtFritaget {
 				lines = append(lines, bullet(t.v.c.tx.message(p.Line()), true))

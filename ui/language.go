@@ -88,11 +88,11 @@ func (c *Client) showSettings() {
 			return
 		}
 		if err := c.applyLanguage(code); err != nil {
-			dialog.ShowError(err, c.w)
+			c.showError(err)
 		}
 	}, c.w)
 	d.Resize(fyne.NewSize(420, 0))
-	d.Show()
+	c.showDialog(d, nil)
 }
 
 // applyLanguage keeps code in the settings, switches the translations and

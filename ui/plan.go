@@ -572,7 +572,7 @@ func normal(in app.PlanIndhold) app.PlanIndhold {
 // dryRun runs cmds in order on the case as the engine would commit them,
 // without saving anything, and returns the results or the first refusal.
 func (p *planTab) dryRun(cmds []app.Command) ([]*app.Result, error) {
-	e := app.NewEngine(p.v.c.o.Rules)
+	e := p.v.engine()
 	s := p.v.sag
 	var out []*app.Result
 	for _, cmd := range cmds {
@@ -784,6 +784,7 @@ func (p *planTab) renderPreview() {
 	p.pages.RemoveAll()
 	if c.o.Documents == nil || id == "" {
 		p.pages.Add(lowLabel(lang.L("plan.preview.none")))
+		c.o.OnScreen("plan_preview")
 		return
 	}
 	p.pages.Add(lowLabel(lang.L("plan.preview.busy")))
@@ -807,6 +808,7 @@ func (p *planTab) renderPreview() {
 			}
 			p.pages.Add(lowLabel(lang.L("plan.preview.pages", map[string]any{"Sider": len(imgs), "Ms": time.Since(start).Milliseconds()})))
 			p.pages.Refresh()
+			c.o.OnScreen("plan_preview")
 		})
 	})
 }

@@ -114,9 +114,8 @@ func (m *mainScreen) showRejected() {
 	scroll := container.NewVScroll(m.dec.rows)
 	scroll.SetMinSize(fyne.NewSize(640, 320))
 	d := dialog.NewCustom(lang.L("rejected.title"), lang.L("rejected.close"), container.NewBorder(intro, nil, nil, nil, scroll), m.c.w)
-	d.SetOnClosed(func() { m.dec.dialog, m.dec.rows = nil, nil })
 	m.dec.dialog = d
-	d.Show()
+	m.c.showDialog(d, func() { m.dec.dialog, m.dec.rows = nil, nil })
 }
 
 // fillRejected lists the rejected commands in the open dialog.

@@ -374,10 +374,13 @@ func (a *account) Actor() app.Actor {
 // Status implements ui.Sync.
 func (a *account) Status() ui.SyncStatus {
 	a.mu.Lock()
-	e, noAuth := a.eng, a.noAuth
+	e, noAuth, db := a.eng, a.noAuth, a.db
 	a.mu.Unlock()
 	if e == nil {
 		st := ui.SyncStatus{}
+		if db != nil { // no engine counts the outbox: count it here (a locked replica cannot say)
+			st.Pending, st.OldestPending = outboxOf(db)
+		}
 		if noAuth {
 			st.LastError = app.Errorf(app.CodeUnauthorized, "", client.KeySessionExpired)
 			st.NeedSignIn = true
@@ -385,6 +388,32 @@ func (a *account) Status() ui.SyncStatus {
 		return st
 	}
 	return syncStatus(e.Status())
+}
+
+// outboxOf counts the commands and decisions on conflicts the replica
+// has not sent, and when the oldest was saved, as the engine's status
+// does; 0 when the replica cannot be read (locked, closed).
+func outboxOf(db *store.DB) (int, time.Time) {
+	pend, err := db.Pending()
+	if err != nil {
+		return 0, time.Time{}
+	}
+	decs, err := db.Resolutions()
+	if err != nil {
+		return 0, time.Time{}
+	}
+	var oldest time.Time
+	for _, p := range pend {
+		if oldest.IsZero() || p.Saved.Before(oldest) {
+			oldest = p.Saved
+		}
+	}
+	for _, d := range decs {
+		if oldest.IsZero() || d.At.Before(oldest) {
+			oldest = d.At
+		}
+	}
+	return len(pend) + len(decs), oldest
 }
 
 // syncStatus converts the engine's status for the screens.
@@ -405,11 +434,14 @@ func syncStatus(s client.Status) ui.SyncStatus {
 // Updates implements ui.Sync.
 func (a *account) Updates() <-chan struct{} { return a.updates }
 
-// Kick implements ui.Sync.
+// Kick implements ui.Sync. With no engine running the screens are told
+// anyway: the status line counts the outbox again (Status).
 func (a *account) Kick() {
 	if e := a.running(); e != nil {
 		e.Kick()
+		return
 	}
+	a.notify()
 }
 
 // Retry implements ui.Sync.

@@ -140,3 +140,45 @@ func TestAccountAgainstRealServer(t *testing.T) {
 		t.Errorf("List in a new run = %d cases, %v", len(list), err)
 	}
 }
+
+// TestStatusCountsOutboxWhileSyncStopped: with the replica unlocked and
+// no sync engine running (sign in again needed, or stopped), the status
+// still counts the outbox: the line must not say "alt er sendt" over
+// changes that wait.
+func TestStatusCountsOutboxWhileSyncStopped(t *testing.T) {
+	url := newServer(t, 1)
+	a := newTestAccount(t, t.TempDir())
+	if err := a.SignIn(context.Background(), url, "cw1", serverPassword); err != nil {
+		t.Fatalf("SignIn: %v", err)
+	}
+	waitStatus(t, a, "first sync", func(st ui.SyncStatus) bool { return !st.LastSync.IsZero() })
+	a.halt() // the engine stops; the replica stays unlocked
+	if a.running() != nil {
+		t.Fatal("the engine still runs")
+	}
+	select { // what the engine said as it stopped
+	case <-a.Updates():
+	default:
+	}
+	before := time.Now()
+	id, _ := app.NewID(rand.Reader)
+	nid, _ := app.NewID(rand.Reader)
+	if _, err := a.Commit(app.Command{ID: id, Sag: "sag-1", Actor: a.Actor(), At: time.Now(), Body: &app.TilfoejNotat{NotatID: nid, Tekst: "Venter"}}); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	a.Kick() // as the screens do after a commit
+	select {
+	case <-a.Updates():
+	default:
+		t.Error("Kick with no engine running sent no update: the status line keeps its old count")
+	}
+	st := a.Status()
+	if st.Pending != 1 || st.OldestPending.Before(before.Add(-time.Second)) || st.Online {
+		t.Errorf("status with the engine stopped = pending %d (oldest %v), online %v; want 1 pending saved now, offline",
+			st.Pending, st.OldestPending, st.Online)
+	}
+	a.Lock()
+	if st := a.Status(); st.Pending != 0 {
+		t.Errorf("locked: pending %d, want 0 (the outbox cannot be read)", st.Pending)
+	}
+}

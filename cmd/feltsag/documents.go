@@ -36,9 +36,13 @@ type auditLog interface {
 type documents struct {
 	texts *text.Catalogue
 	rules *app.Rules
-	audit auditLog
-	now   func() time.Time
-	lang  func() string // the UI's language: the document's
+	// inForce, when set, returns the rules the replica enforces now (a
+	// bundle from the server may replace rules); the plan is printed with
+	// them.
+	inForce func() *app.Rules
+	audit   auditLog
+	now     func() time.Time
+	lang    func() string // the UI's language: the document's
 	// user names the caseworker who prints in the footer when the plan's
 	// responsible caseworker is someone else (the sign-in's user name).
 	user func() string
@@ -78,7 +82,11 @@ func (d *documents) render(s *app.Sag, planID app.ID, actor app.Actor) ([]byte, 
 	if d.rerr != nil {
 		return nil, pdf.Info{}, d.rerr
 	}
-	in := pdf.Input{Sag: *s, PlanID: planID, Rules: d.rules, Printed: d.now(), Lang: d.lang(),
+	rules := d.rules
+	if d.inForce != nil {
+		rules = d.inForce()
+	}
+	in := pdf.Input{Sag: *s, PlanID: planID, Rules: rules, Printed: d.now(), Lang: d.lang(),
 		PrintedBy: app.Sagsbehandler{ID: actor.ID, Navn: string(actor.ID)}}
 	if d.user != nil && d.user() != "" {
 		in.PrintedBy.Navn = d.user()

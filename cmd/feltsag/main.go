@@ -14,6 +14,10 @@
 // (make demo does this against feltsagd serve --demo). It is read from the
 // environment so that it never shows in the process list, and it is never
 // logged.
+//
+// FELTSAG_SMOKE=1 lets the smoke test walk the client through its screens
+// with steps on standard input (smoke.go); it adds nothing a caseworker
+// sees.
 package main
 
 import (
@@ -97,7 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	form := ui.SignInForm{Server: *server, User: *user, Password: getenv(demoPasswordEnv)}
-	return runWindow(ctx, dir, form, prefs, log)
+	var steps io.Reader
+	if getenv(smokeEnv) == "1" {
+		steps = os.Stdin
+	}
+	return runWindow(ctx, dir, form, prefs, log, steps)
 }
 
 // demoPasswordEnv names the variable make demo passes the demo
@@ -116,7 +124,8 @@ func dataDir() (string, error) {
 
 // runWindow shows the client and blocks until the window is closed or ctx
 // is cancelled (Ctrl-C, SIGTERM); then it stops sync and closes the replica.
-func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Settings, log *slog.Logger) error {
+// steps, when not nil, are the smoke test's (smoke.go).
+func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Settings, log *slog.Logger, steps io.Reader) error {
 	rules, err := app.LoadRules(assets.Rules())
 	if err != nil {
 		return fmt.Errorf("load the rule tables: %s", errorText(err))
@@ -132,6 +141,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Set
 	acct := newAccount(dir, app.NewEngine(rules), store.Options{}, version, wire.BundleDigest(files), log)
 	defer acct.Close()
 	docs := newDocuments(cat, rules, acct, acct.User)
+	docs.inForce = acct.RulesInForce
 	defer docs.Close()
 	if form.Server == "" && form.User == "" {
 		form.Server, form.User = acct.Prefill()
@@ -145,11 +155,15 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Set
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := ui.New(ui.Options{
-		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, Texts: cat, Settings: prefs,
+		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, RulesInForce: acct.RulesInForce,
+		Texts: cat, Settings: prefs,
 		SignIn: form, About: about(version, rules, app.DateOf(time.Now())), DeviceName: acct.deviceName,
 		OnScreen: func(name string) { log.Info("screen", "name", name) },
 	})
 	c.Start(ctx)
+	if steps != nil {
+		go driveSmoke(steps, c, fyne.Do, log)
+	}
 	stopQuit := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stopQuit()
 	w.ShowAndRun()

@@ -42,6 +42,13 @@ func (r *rulesEngine) Execute(s *app.Sag, c app.Command) (*app.Result, error) {
 // Rules returns the rules in force.
 func (r *rulesEngine) Rules() *app.Rules { return r.cur.Load().Rules() }
 
+// Summary is a case's list line with its deadlines under the rules in
+// force; the replica keeps it with the case (without it the store keeps
+// lines without deadlines, and the case list shows none).
+func (r *rulesEngine) Summary(s *app.Sag, on app.Date) app.CaseSummary {
+	return r.cur.Load().Summary(s, on)
+}
+
 // keptBundle is what the replica keeps of an installed bundle.
 type keptBundle struct {
 	Digest   string             `json:"digest"`

@@ -11,6 +11,7 @@ import (
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/internal/testkit"
+	"feltsag.dk/feltsag/store"
 	"feltsag.dk/feltsag/store/ledger"
 	"feltsag.dk/feltsag/sync/server"
 	"feltsag.dk/feltsag/sync/wire"
@@ -124,5 +125,38 @@ func TestRuleBundleFromServer(t *testing.T) {
 				t.Errorf("digest in force after unlock %q, want %q", digest, tc.wantDigest)
 			}
 		})
+	}
+}
+
+// TestListLinesHaveDeadlines: the replica the client wires (its engine
+// is the rules in force) keeps each case's list line with its deadlines,
+// as the built-in engine computes them: the case list shows "frist" from
+// them without opening the case.
+func TestListLinesHaveDeadlines(t *testing.T) {
+	eng := testkit.Engine(t)
+	now := time.Date(2026, 9, 14, 10, 30, 0, 0, time.Local)
+	db, err := store.Create(filepath.Join(t.TempDir(), "feltsag-cw1.db"), serverPassword, store.Options{
+		Engine: newRulesEngine(eng), KDF: store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}, Sleep: func(time.Duration) {},
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	today := app.DateOf(now)
+	s := testkit.NewSag(t, today, testkit.SagArgs{ID: "sag-1", Navn: "Ida Søndergaard"})
+	want := eng.Summary(s, today)
+	if want.Frist.IsZero() {
+		t.Fatal("the test case has no deadline to show")
+	}
+	if err := db.PutCase(s); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.List()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List = %d lines, %v", len(list), err)
+	}
+	if got := list[0]; got.Frist != want.Frist || got.Overskredet != want.Overskredet {
+		t.Errorf("list line deadlines = %+v / %+v, want %+v / %+v", got.Frist, got.Overskredet, want.Frist, want.Overskredet)
 	}
 }
