@@ -291,10 +291,29 @@ type placeringCheck struct {
 }
 
 func (c *placeringCheck) run() error {
-	for _, check := range []func() error{c.jobrotation, c.maalgruppe, c.sidsteArbejdsgiver, c.varighed, c.merbeskaeftigelse, c.rimelighed} {
+	for _, check := range []func() error{c.plads, c.jobrotation, c.maalgruppe, c.sidsteArbejdsgiver, c.varighed, c.merbeskaeftigelse, c.rimelighed} {
 		if err := check(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// plads: the place's own number of positions (Plads.Antal) on any day
+// of the period, and the period inside the place's.
+func (c *placeringCheck) plads() error {
+	pl := c.x.v.Pladser[c.x.v.FindPlads(c.p.Plads)]
+	if c.p.Periode.Start.Before(pl.Periode.Start) || !pl.Periode.Slut.IsZero() && (c.p.Periode.Slut.IsZero() || c.p.Periode.Slut.After(pl.Periode.Slut)) {
+		return RuleError("vh-plads", "rule.vh-plads.periode").WithField("periode")
+	}
+	brugt := 0
+	for _, o := range c.x.v.Placeringer {
+		if o.Plads == c.p.Plads && o.Periode.Overlaps(c.p.Periode) {
+			brugt++
+		}
+	}
+	if brugt >= pl.Antal {
+		return RuleError("vh-plads", "rule.vh-plads", "antal", itoa(pl.Antal))
 	}
 	return nil
 }

@@ -45,9 +45,9 @@ func newFirma(t *testing.T, day app.Date, sektor string, ansatte float64) *firma
 	f.must(nil, &app.OpdaterAnsatte{SenesteMaaned: 20, Gns12Mdr: 20})
 	for _, o := range []string{app.OrdningPraktik, app.OrdningLoentilskud, app.OrdningJobrotation, app.OrdningFleksjob} {
 		f.must(nil, &app.GemPlads{PladsID: app.ID(o), Ordning: o, PNummer: pA, Titel: "Tømrer", Antal: 5, Timer: 37,
-			Periode: app.Period{Start: day}})
+			Periode: app.Period{Start: day.AddDays(-90)}})
 		f.must(nil, &app.GemPlads{PladsID: app.ID(o + "-b"), Ordning: o, PNummer: pB, Titel: "Tømrer", Antal: 5, Timer: 37,
-			Periode: app.Period{Start: day}})
+			Periode: app.Period{Start: day.AddDays(-90)}})
 	}
 	return f
 }
@@ -246,6 +246,35 @@ func TestPlacerRules(t *testing.T) {
 			}
 			if after, _ := json.Marshal(f.v); string(after) != string(before) {
 				t.Error("a refused command changed the company")
+			}
+		})
+	}
+}
+
+// TestPladsAntal: a place holds as many placements at a time as it has
+// positions, and a placement lies within the place's period.
+func TestPladsAntal(t *testing.T) {
+	day := app.MustDate(2026, 3, 2)
+	f := newFirma(t, day, app.SektorPrivat, 50)
+	f.must(nil, &app.GemPlads{PladsID: "en", Ordning: app.OrdningPraktik, PNummer: pA, Titel: "Lager", Antal: 1, Timer: 37,
+		Periode: app.Period{Start: day, Slut: day.AddDays(59)}})
+	a, b := borger(t, day, "sag-a", 2, "aktivitetsparat"), borger(t, day, "sag-b", 2, "aktivitetsparat")
+	f.must(a, &app.Placer{PlaceringID: "pl-a", Sag: a.ID, PladsID: "en", Timer: 37, Periode: period(day, 28)})
+	tests := []struct {
+		name string
+		per  app.Period
+		want string
+	}{
+		{"overlapping the first by a day", period(day.AddDays(27), 28), "vh-plads"},
+		{"the day after the first ends", period(day.AddDays(28), 28), ""},
+		{"beyond the place's end", period(day.AddDays(33), 28), "vh-plads"},
+		{"before the place's start", period(day.AddDays(-1), 28), "vh-plads"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.eng.ExecuteVirksomhed(f.v, vcmd("c-"+itoaT(len(tc.name)), f.v.ID, day, &app.Placer{PlaceringID: "pl-b", Sag: b.ID, PladsID: "en", Timer: 37, Periode: tc.per}), b)
+			if got := app.AsError(err); tc.want == "" && err != nil || tc.want != "" && (err == nil || got.Rule != tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
 			}
 		})
 	}

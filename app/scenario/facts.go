@@ -149,7 +149,7 @@ func buildVirksomhed(s *Scenario) (*app.Virksomhed, error) {
 				get().Enheder = append(get().Enheder, e)
 			}
 		case "plads":
-			p := app.Plads{Titel: "Plads", Antal: 1, Timer: 37, Periode: app.Period{Start: s.IDag.AddDays(-30)}}
+			p := app.Plads{Titel: "Plads", Antal: 99, Timer: 37, Periode: app.Period{Start: s.IDag.AddDays(-30)}}
 			if err = decodeFields(l.Fields, &p); err == nil {
 				w := get()
 				if p.PNummer == "" && len(w.Enheder) > 0 {
