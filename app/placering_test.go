@@ -495,6 +495,9 @@ func TestCompanyInput(t *testing.T) {
 	if _, err := eng.ExecuteVirksomhed(f.v, vcmd("c2", f.v.ID, day, &app.OpretVirksomhed{CVR: "13748136", Navn: "X", Sektor: "privat"}), nil); app.ErrorCode(err) != app.CodeConflict {
 		t.Errorf("creating it twice: %v", err)
 	}
+	if _, err := eng.ExecuteVirksomhed(nil, vcmd("c5", "0101901001", day, &app.OpretVirksomhed{CVR: "13748136", Navn: "X", Sektor: "privat"}), nil); app.ErrorCode(err) != app.CodeInvalid {
+		t.Errorf("a company id shaped like a CPR number: %v", err)
+	}
 	if _, err := eng.ExecuteVirksomhed(nil, vcmd("c3", "v-1", day, &app.OpdaterVirksomhed{Navn: "X", Sektor: "privat"}), nil); app.ErrorCode(err) != app.CodeNotFound {
 		t.Errorf("updating a company that does not exist: %v", err)
 	}

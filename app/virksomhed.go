@@ -347,6 +347,9 @@ func (e *Engine) ExecuteVirksomhed(v *Virksomhed, c VCommand, sag *Sag) (*VResul
 	if err := c.ID.Validate(); err != nil {
 		return nil, AsError(err).WithField("id")
 	}
+	if err := c.Virksomhed.Validate(); err != nil {
+		return nil, AsError(err).WithField("sag")
+	}
 	if c.At.IsZero() {
 		return nil, Errorf(CodeInvalid, "", "invalid.command_no_time").WithField("at")
 	}
