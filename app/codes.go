@@ -115,6 +115,30 @@ const (
 	ParamMidlertidigtArbejdeKHMinDag = "midlertidigt_arbejde.kh.min_dage"
 )
 
+// Parameters of the company rules (parametre.csv, docs/rules.md §1.8).
+const (
+	ParamRimelighedMin        = "rimelighed.min"                // always at least this many (1) [S100]
+	ParamRimelighedGraense    = "rimelighed.graense"            // staff up to which the first ratio applies (50) [S100]
+	ParamRimelighedPr         = "rimelighed.pr_ansatte"         // 1 per this many up to the limit (5) [S100]
+	ParamRimelighedPrOver     = "rimelighed.pr_ansatte.over"    // in addition 1 per this many above it (10) [S100]
+	ParamRimelighedFuldtid    = "rimelighed.fuldtid.timer"      // hours of a full-time person (37) [S100][S126]
+	ParamPraktikForlaengelse  = "praktik.forlaengelse.max_uger" // § 61 stk. 2: up to 26 weeks after a concrete assessment [S107]
+	ParamLoentilskudErstatMdr = "loentilskud.erstatning.mdr"    // no post vacated within 3 months [S119][S123]
+	ParamJobrotationNye       = "jobrotation.nye"               // 1 = new jobrotation possible [S112][S37]
+	ParamHenvisningVarsel     = "henvisning.varsel.dage"        // one day's notice [S105]
+)
+
+// Group-suffixed prefixes of the company rules: the key is the prefix, a
+// group code and optionally "." and a category code
+// (praktik.max_uger.KH.aktivitetsparat). The category key wins over the
+// group key; without either the scheme has no limit for that group.
+const (
+	ParamPrefixPraktikMaxUger       = "praktik.max_uger."              // weeks [S107][S126][S127][S128]
+	ParamPrefixPraktikForlaenges    = "praktik.forlaenges."            // 1 = may be extended to ParamPraktikForlaengelse with a begrundelse [S107]
+	ParamPrefixLoentilskudPrivat    = "loentilskud.max_mdr.privat."    // months; 0 = not for the group [S108]
+	ParamPrefixLoentilskudOffentlig = "loentilskud.max_mdr.offentlig." // months; 0 = not for the group [S108]
+)
+
 // Group-suffixed parameter prefixes: the key is the prefix followed by a
 // group code (cv.frist.DP). A missing key means no such deadline for that
 // group, so they are not required.
@@ -285,6 +309,15 @@ func RequiredCodes() []Code {
 		p(ParamNotatMax, "ParamNotatMax"),
 		p(ParamKGUngMaxAlder, "ParamKGUngMaxAlder"),
 		p(ParamMidlertidigtArbejdeKHMinDag, "ParamMidlertidigtArbejdeKHMinDag"),
+		p(ParamRimelighedMin, "ParamRimelighedMin"),
+		p(ParamRimelighedGraense, "ParamRimelighedGraense"),
+		p(ParamRimelighedPr, "ParamRimelighedPr"),
+		p(ParamRimelighedPrOver, "ParamRimelighedPrOver"),
+		p(ParamRimelighedFuldtid, "ParamRimelighedFuldtid"),
+		p(ParamPraktikForlaengelse, "ParamPraktikForlaengelse"),
+		p(ParamLoentilskudErstatMdr, "ParamLoentilskudErstatMdr"),
+		p(ParamJobrotationNye, "ParamJobrotationNye"),
+		p(ParamHenvisningVarsel, "ParamHenvisningVarsel"),
 	}
 }
 

@@ -340,33 +340,6 @@ type Vejledning struct {
 	RegelSet string `json:"regelsaet,omitempty"`
 }
 
-// Virksomhed is a company the virksomhedskonsulent works with.
-type Virksomhed struct {
-	ID      ID      `json:"id"`
-	Navn    string  `json:"navn"`
-	CVR     string  `json:"cvr,omitempty"`
-	Adresse Adresse `json:"adresse"`
-	Kontakt string  `json:"kontakt,omitempty"`
-	Telefon string  `json:"telefon,omitempty"`
-	Pladser []Plads `json:"pladser,omitempty"`
-}
-
-// Plads is an opening at a company: an ordinary job, praktik or løntilskud.
-type Plads struct {
-	Type  string `json:"type"` // job, praktik, loentilskud
-	Titel string `json:"titel"`
-	Antal int    `json:"antal"`
-}
-
-// Virksomhedsbesoeg is a visit to a company.
-type Virksomhedsbesoeg struct {
-	ID         ID     `json:"id"`
-	Virksomhed ID     `json:"virksomhed"`
-	Dato       Date   `json:"dato"`
-	Konsulent  ID     `json:"konsulent"`
-	Referat    string `json:"referat,omitempty"`
-}
-
 // Caseworker is a user of Feltsag: a sagsbehandler or virksomhedskonsulent.
 type Caseworker struct {
 	ID           ID     `json:"id"`

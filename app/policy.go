@@ -57,6 +57,18 @@ func FieldPolicies() []FieldPolicyRow {
 		{"plan/<id>", PolicyLWW, "the plan text is worked on together; published versions are kept"},
 		{"notat/<id>", PolicyAppend, "the journal is append-only"},
 		{"vejledning/<id>", PolicyAppend, "each vejledning given is a fact to keep"},
+		{FieldVirksomhed, PolicyLWW, "the company's register data (name, address, industry code, sector) is corrected from the CVR register"},
+		{FieldVirksomhedAnsatte, PolicyProtected, "the staff counts decide the merbeskæftigelseskrav (DOMAIN B3)"},
+		{"enhed/<id>", PolicyLWW, "a P-unit's name and address"},
+		{"enhed/<id>/ansatte", PolicyProtected, "a P-unit's ordinary staff decides the rimelighedskrav (DOMAIN B2)"},
+		{"kontaktperson/<id>", PolicyAppend, "contact persons from two consultants are both kept"},
+		{"virksomhedskontakt/<id>", PolicyAppend, "the contact log (visits, calls) is append-only"},
+		{"jobordre/<id>", PolicyLWW, "a job opening is worked on together"},
+		{"plads/<id>", PolicyLWW, "a place a company offers is worked on together"},
+		{"henvisning/<id>", PolicyAppend, "each referral made is a fact to keep"},
+		{"henvisning/<id>/udfald", PolicyProtected, "a refused job can lead to a sanction or a notice to the a-kasse"},
+		{"placering/<id>", PolicyAppend, "each placement made is a fact to keep"},
+		{"placering/<id>/periode", PolicyProtected, "a placement's period decides the duration and ratio rules (DOMAIN B2, B4, B5)"},
 	}
 }
 

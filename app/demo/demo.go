@@ -158,11 +158,11 @@ func Virksomhed(seed int64, k int) app.Virksomhed {
 	r := newRng(seed, "virksomhed", k)
 	navn := fmt.Sprintf("%s %s %s", pick(r, virksomhedsNavne), pick(r, virksomhedsTyper), pick(r, selskabsformer))
 	b := pick(r, byer)
-	v := app.Virksomhed{ID: r.id(), Navn: navn, CVR: syntheticCVR(r),
-		Adresse: app.Adresse{Vej: fmt.Sprintf("%s %d", pick(r, veje), r.between(1, 140)), Postnr: b.postnr, By: b.navn},
-		Kontakt: pick(r, fornavneK) + " " + pick(r, efternavne), Telefon: r.telefon()}
+	v := app.Virksomhed{ID: r.id(), Navn: navn, CVR: app.CVR(syntheticCVR(r)), Sektor: app.SektorPrivat,
+		Adresse:   app.Adresse{Vej: fmt.Sprintf("%s %d", pick(r, veje), r.between(1, 140)), Postnr: b.postnr, By: b.navn},
+		Kontakter: []app.Kontaktperson{{ID: r.id(), Navn: pick(r, fornavneK) + " " + pick(r, efternavne), Rolle: "leder", Telefon: r.telefon()}}}
 	for range r.IntN(4) {
-		v.Pladser = append(v.Pladser, app.Plads{Type: pick(r, []string{"job", "praktik", "loentilskud"}),
+		v.Pladser = append(v.Pladser, app.Plads{ID: r.id(), Ordning: pick(r, []string{app.OrdningPraktik, app.OrdningLoentilskud}),
 			Titel: pick(r, stillinger), Antal: r.between(1, 3)})
 	}
 	return v

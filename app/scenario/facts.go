@@ -95,6 +95,100 @@ func (b *factBuilder) add(l Line) error {
 	return nil
 }
 
+// scenarioVirksomhed is the id of the scenario's company.
+const scenarioVirksomhed = app.ID("virksomhed")
+
+// Defaults of the company facts.
+const (
+	scenarioCVR     = app.CVR("13748136")
+	scenarioPNummer = app.PNummer("1000000007")
+)
+
+// buildVirksomhed builds the scenario's company from its company facts,
+// or returns nil when it has none (a handling opret_virksomhed may then
+// create it). docs/rules.md §5.3 lists the facts:
+//
+//	virksomhed: sektor=privat navn="…" seneste=20 gns=20
+//	enhed: p_nummer=1000000007 ansatte=10
+//	plads: id=praktik ordning=virksomhedspraktik p_nummer=… timer=37
+//	placering: plads=praktik timer=37 start=DATE slut=DATE
+func buildVirksomhed(s *Scenario) (*app.Virksomhed, error) {
+	var v *app.Virksomhed
+	get := func() *app.Virksomhed {
+		if v == nil {
+			v = &app.Virksomhed{ID: scenarioVirksomhed, CVR: scenarioCVR, Navn: "Scenarie Virksomhed ApS", Sektor: app.SektorPrivat}
+		}
+		return v
+	}
+	n := 0
+	for _, l := range s.Facts {
+		var err error
+		switch l.Key {
+		case "virksomhed":
+			var f struct {
+				Navn    string  `json:"navn"`
+				Sektor  string  `json:"sektor"`
+				Seneste float64 `json:"seneste"`
+				Gns     float64 `json:"gns"`
+			}
+			if err = decodeFields(l.Fields, &f); err == nil {
+				w := get()
+				if f.Navn != "" {
+					w.Navn = f.Navn
+				}
+				if f.Sektor != "" {
+					w.Sektor = f.Sektor
+				}
+				if _, ok := l.get("seneste"); ok {
+					w.Ansatte = app.Ansatte{SenesteMaaned: f.Seneste, Gns12Mdr: f.Gns, Opgjort: s.IDag}
+				}
+			}
+		case "enhed":
+			e := app.Produktionsenhed{PNummer: scenarioPNummer, Opgjort: s.IDag}
+			if err = decodeFields(l.Fields, &e); err == nil {
+				get().Enheder = append(get().Enheder, e)
+			}
+		case "plads":
+			p := app.Plads{Titel: "Plads", Antal: 99, Timer: 37, Periode: app.Period{Start: s.IDag.AddDays(-30)}}
+			if err = decodeFields(l.Fields, &p); err == nil {
+				w := get()
+				if p.PNummer == "" && len(w.Enheder) > 0 {
+					p.PNummer = w.Enheder[0].PNummer
+				}
+				if p.ID == "" {
+					p.ID = app.ID(p.Ordning)
+				}
+				w.Pladser = append(w.Pladser, p)
+			}
+		case "placering":
+			var f struct {
+				Plads app.ID   `json:"plads"`
+				Timer float64  `json:"timer"`
+				Start app.Date `json:"start"`
+				Slut  app.Date `json:"slut"`
+			}
+			f.Timer = 37
+			if err = decodeFields(l.Fields, &f); err == nil {
+				w := get()
+				i := w.FindPlads(f.Plads)
+				if i < 0 {
+					err = fmt.Errorf("pladsen %q findes ikke; skriv »plads:« før »placering:«", f.Plads)
+					break
+				}
+				n++
+				w.Placeringer = append(w.Placeringer, app.Placering{ID: app.ID(fmt.Sprintf("fakta-%d", n)), Sag: app.ID(fmt.Sprintf("anden-borger-%d", n)),
+					Plads: f.Plads, Ordning: w.Pladser[i].Ordning, PNummer: w.Pladser[i].PNummer, Periode: app.Period{Start: f.Start, Slut: f.Slut}, Timer: f.Timer})
+			}
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("linje %d (%s): %s", l.Line, l.Key, danish(err))
+		}
+	}
+	return v, nil
+}
+
 func (b *factBuilder) date(pos []string, dst *app.Date) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("skriv én dato")

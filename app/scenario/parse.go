@@ -69,7 +69,7 @@ func (l Line) str(key string) string {
 // factKeys returns the keys of a scenario's facts.
 func factKeys() []string {
 	return []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
-		"vejledning", "sanktion", "plan", "tjob_miss", "tjob"}
+		"vejledning", "sanktion", "plan", "tjob_miss", "tjob", "virksomhed", "enhed", "plads", "placering"}
 }
 
 // checkKeys returns the keys of a scenario's expectations.
@@ -419,7 +419,8 @@ func unquote(s string) (string, error) {
 }
 
 // toJSON turns fields into a JSON object for a struct with json tags:
-// dotted keys nest ("indhold.jobmaal"), digit-only words become numbers,
+// dotted keys nest ("indhold.jobmaal"), digit-only words and decimals
+// written with a point (18.5) become numbers,
 // ja/nej become booleans.
 func toJSON(fields []Field, skip ...string) ([]byte, error) {
 	root := map[string]any{}
@@ -457,6 +458,13 @@ func jsonValue(v any) any {
 		}
 		if n, ok := digits(t); ok && len(t) < 10 {
 			return n
+		}
+		if whole, frac, ok := strings.Cut(t, "."); ok && len(t) < 10 {
+			_, ok1 := digits(whole)
+			_, ok2 := digits(frac)
+			if ok1 && ok2 {
+				return json.Number(t) // a decimal number: 18.5 hours, 9.8 FTE
+			}
 		}
 		return t
 	case []string:

@@ -45,6 +45,11 @@ func Run(e *app.Engine, s *Scenario) (res Result) {
 		res.Failures = append(res.Failures, err.Error())
 		return res
 	}
+	virk, err := buildVirksomhed(s)
+	if err != nil {
+		res.Failures = append(res.Failures, err.Error())
+		return res
+	}
 	fail := func(l Line, format string, args ...any) {
 		res.Failures = append(res.Failures, fmt.Sprintf("linje %d: ", l.Line)+fmt.Sprintf(format, args...))
 	}
@@ -52,7 +57,7 @@ func Run(e *app.Engine, s *Scenario) (res Result) {
 		check(e, c, sag, nil, nil, s.IDag, fail)
 	}
 	for i, st := range s.Steps {
-		cmd, day, err := buildCommand(s, st.Handling, i)
+		b, day, err := buildCommand(s, st.Handling, i)
 		var refused *refusedInput
 		switch {
 		case errors.As(err, &refused):
@@ -67,7 +72,12 @@ func Run(e *app.Engine, s *Scenario) (res Result) {
 			fail(st.Handling, "%s", danish(err))
 			continue
 		}
-		r, err := e.Execute(sag, cmd)
+		var r *app.Result
+		if b.v != nil {
+			virk, r, err = executeVirksomhed(e, virk, sag, *b.v)
+		} else {
+			r, err = e.Execute(sag, b.cmd)
+		}
 		if err == nil {
 			sag = r.Sag
 			res.Warnings = append(res.Warnings, r.Warnings...)
@@ -95,12 +105,12 @@ func (r *refusedInput) Error() string { return r.err.Error() }
 // it is issued. Unknown kinds, unknown fields and malformed i_dag/kl are
 // errors in the scenario file; a value the decoder refuses is a
 // *refusedInput.
-func buildCommand(s *Scenario, h Line, i int) (app.Command, app.Date, error) {
+func buildCommand(s *Scenario, h Line, i int) (built, app.Date, error) {
 	day, at := s.IDag, "10:00"
 	if v := h.str("i_dag"); v != "" {
 		d, err := app.ParseDate(v)
 		if err != nil {
-			return app.Command{}, day, fmt.Errorf("i_dag: %s", app.Describe(err))
+			return built{}, day, fmt.Errorf("i_dag: %s", app.Describe(err))
 		}
 		day = d
 	}
@@ -109,7 +119,7 @@ func buildCommand(s *Scenario, h Line, i int) (app.Command, app.Date, error) {
 	}
 	hh, mm, ok := clock(at)
 	if !ok {
-		return app.Command{}, day, errors.New("kl: skriv klokkeslættet som TT:MM, fx 10:00")
+		return built{}, day, errors.New("kl: skriv klokkeslættet som TT:MM, fx 10:00")
 	}
 	y, m, d := day.YMD()
 	role := h.str("af")
@@ -117,29 +127,72 @@ func buildCommand(s *Scenario, h Line, i int) (app.Command, app.Date, error) {
 		role = app.RolleSagsbehandler
 	}
 	if !slices.Contains([]string{app.RolleBorger, app.RolleSagsbehandler, app.RolleSystem}, role) {
-		return app.Command{}, day, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
+		return built{}, day, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
 	}
-	body, err := app.NewBody(h.Positional[0])
-	if err != nil {
-		return app.Command{}, day, fmt.Errorf("%s Kendte handlinger: %s", app.Describe(err), strings.Join(sortedKinds(), ", "))
+	var body kinded
+	if b, err := app.NewBody(h.Positional[0]); err == nil {
+		body = b
+	} else if vb, verr := app.NewVBody(h.Positional[0]); verr == nil {
+		body = vb
+	} else {
+		return built{}, day, fmt.Errorf("%s Kendte handlinger: %s", app.Describe(err), strings.Join(sortedKinds(), ", "))
 	}
 	raw, err := toJSON(h.Fields, "af", "i_dag", "kl")
 	if err != nil {
-		return app.Command{}, day, err
+		return built{}, day, err
 	}
 	if err := app.DecodeStrict(raw, body); err != nil {
 		e := app.AsError(err)
 		if e.Unwrap() == nil && e.Code == app.CodeInvalid {
-			return app.Command{}, day, &refusedInput{err: e}
+			return built{}, day, &refusedInput{err: e}
 		}
 		if u := e.Unwrap(); u != nil && strings.HasPrefix(u.Error(), "json: unknown field ") {
-			return app.Command{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
+			return built{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
 				strings.TrimPrefix(u.Error(), "json: unknown field "), strings.Join(FieldNames(body), ", "))
 		}
-		return app.Command{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), app.Describe(e))
+		return built{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), app.Describe(e))
 	}
-	return app.Command{ID: app.ID(fmt.Sprintf("h%d", i+1)), Sag: scenarioSag, Actor: app.Actor{Rolle: role, ID: app.ID("scenarie-" + role)},
-		At: time.Date(y, m, d, hh, mm, 0, 0, app.Copenhagen()), Body: body}, day, nil
+	id, actor, t := app.ID(fmt.Sprintf("h%d", i+1)), app.Actor{Rolle: role, ID: app.ID("scenarie-" + role)}, time.Date(y, m, d, hh, mm, 0, 0, app.Copenhagen())
+	if vb, ok := body.(app.VBody); ok {
+		return built{v: &app.VCommand{ID: id, Virksomhed: scenarioVirksomhed, Actor: actor, At: t, Body: vb}}, day, nil
+	}
+	return built{cmd: app.Command{ID: id, Sag: scenarioSag, Actor: actor, At: t, Body: body.(app.Body)}}, day, nil
+}
+
+// kinded is a command body of either a case (app.Body) or a company
+// (app.VBody).
+type kinded interface{ Kind() string }
+
+// built is a handling made into a command: on the case (cmd) or, when v
+// is set, on the scenario's company.
+type built struct {
+	cmd app.Command
+	v   *app.VCommand
+}
+
+// executeVirksomhed runs a company command on the scenario's company with
+// the scenario's case as the citizen, then the commands it produces on
+// the case (a placement's gem_plan). It returns the new company and a
+// Result whose Sag is the new case and whose changes, effects and warnings
+// are the company command's followed by those of the case commands; a
+// refused case command refuses the whole step.
+func executeVirksomhed(e *app.Engine, v *app.Virksomhed, sag *app.Sag, c app.VCommand) (*app.Virksomhed, *app.Result, error) {
+	vr, err := e.ExecuteVirksomhed(v, c, sag)
+	if err != nil {
+		return v, nil, err
+	}
+	r := &app.Result{Sag: sag, RegelSet: vr.RegelSet, Changes: vr.Changes, Effects: vr.Effects, Warnings: vr.Warnings}
+	for _, f := range vr.Foelger {
+		fr, err := e.Execute(r.Sag, f)
+		if err != nil {
+			return v, nil, err
+		}
+		r.Sag = fr.Sag
+		r.Changes = append(r.Changes, fr.Changes...)
+		r.Effects = append(r.Effects, fr.Effects...)
+		r.Warnings = append(r.Warnings, fr.Warnings...)
+	}
+	return vr.Virksomhed, r, nil
 }
 
 // clock reads a time of day written TT:MM.
@@ -154,6 +207,7 @@ func clock(at string) (hh, mm int, ok bool) {
 
 func sortedKinds() []string {
 	k := app.Kinds()
+	k = append(k, app.VirksomhedKinds()...)
 	sort.Strings(k)
 	return k
 }
@@ -489,7 +543,7 @@ func isBoolField(rec any, field string) bool {
 
 // FieldNames returns the JSON field names of a command body, in order, for
 // error messages and docs/rules.md.
-func FieldNames(body app.Body) []string {
+func FieldNames(body any) []string {
 	t := reflect.TypeOf(body)
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
