@@ -75,7 +75,7 @@ func (t txn) commit(engine Executor, cmd app.Command, now time.Time, clock *app.
 	if r == nil || r.Sag == nil || r.Sag.ID != cur.ID {
 		return nil, app.CaseSummary{}, app.Internal(fmt.Errorf("engine returned no state for %s", cmd.ID))
 	}
-	sum, err := t.putView(r.Sag)
+	sum, err := t.putView(r.Sag, false)
 	if err != nil {
 		return nil, app.CaseSummary{}, err
 	}
@@ -185,6 +185,7 @@ func (t txn) rebase(engine Executor, id app.ID, entries []*app.PendingCommand) (
 		return rebased{}, err
 	}
 	var c counts
+	confirmed := s
 	for _, e := range entries {
 		var verr *app.Error
 		s, verr = reapply(engine, s, e.Command)
@@ -196,7 +197,7 @@ func (t txn) rebase(engine Executor, id app.ID, entries []*app.PendingCommand) (
 			return rebased{}, err
 		}
 	}
-	sum, err := t.putView(s)
+	sum, err := t.putView(s, s == confirmed) // every command refused, or none: the confirmed state
 	if err != nil {
 		return rebased{}, err
 	}
