@@ -217,11 +217,57 @@ func encodeFrame(f Frame) ([]byte, error) {
 		buf.WriteString(string(f.ID))
 	}
 	buf.WriteString(`","body":`)
-	if err := encodeJSON(&buf, f.Body); err != nil {
+	if c, ok := f.Body.(*Changes); ok && c.enc.fits(c.Records) {
+		if err := encodeChanges(&buf, c); err != nil {
+			return nil, err
+		}
+	} else if err := encodeJSON(&buf, f.Body); err != nil {
 		return nil, err
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
+}
+
+// encodedRecords holds the encodings of the records of a changes message
+// that SplitChanges made to size its frame: a 2 KB case costs
+// encoding/json a full scan to check and compact, so a pull's frames are
+// written from these instead of encoding every record twice.
+type encodedRecords struct {
+	of []app.Record // the slice encoded, element for element
+	b  [][]byte
+}
+
+// fits reports whether e holds the encodings of exactly recs (the same
+// slice, unchanged in length): a message whose records were replaced after
+// the split is encoded afresh.
+func (e encodedRecords) fits(recs []app.Record) bool {
+	return len(e.b) > 0 && len(e.b) == len(recs) && len(e.of) == len(recs) && &e.of[0] == &recs[0]
+}
+
+// encodeChanges writes c as encodeJSON would, with the records' stored
+// encodings: the message without records, its empty "records" array
+// filled in.
+func encodeChanges(buf *bytes.Buffer, c *Changes) error {
+	bare := *c
+	bare.Records, bare.enc = []app.Record{}, encodedRecords{}
+	var rest bytes.Buffer
+	if err := encodeJSON(&rest, &bare); err != nil {
+		return err
+	}
+	const head = `{"records":[`
+	b := rest.Bytes()
+	if !bytes.HasPrefix(b, []byte(head+"]")) {
+		return app.Internal(errors.New("changes do not start with their records"))
+	}
+	buf.WriteString(head)
+	for i, r := range c.enc.b {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(r)
+	}
+	buf.Write(b[len(head):])
+	return nil
 }
 
 // encodeJSON appends v's compact JSON.
