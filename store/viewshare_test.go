@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/store"
@@ -138,4 +139,42 @@ func TestMigrateFullViewsFromSchema4(t *testing.T) {
 	mustNoErr(t, db.Close(), "Close")
 	db = MustReopen(t, path, opts) // already current: nothing runs
 	defer db.Close()
+}
+
+// PendingCount counts what Pending returns, with the earliest Saved,
+// without decoding the commands.
+func TestPendingCountMatchesPending(t *testing.T) {
+	db := MustOpen(t)
+	s := seed(t, db, canaryCPR, canaryName)
+	var acked []app.ID
+	for i, tt := range []struct {
+		name   string
+		commit int
+		ack    int
+	}{{"empty", 0, 0}, {"three saved", 3, 0}, {"one acknowledged", 0, 1}, {"all acknowledged", 0, 2}} {
+		t.Run(tt.name, func(t *testing.T) {
+			for range tt.commit {
+				c := notat(t, s.ID, fmt.Sprintf("note %d", i))
+				mustCommit(t, db, c)
+				acked = append(acked, c.ID)
+			}
+			for range tt.ack {
+				mustNoErr(t, db.Ack(app.AckResult{Command: acked[0], Status: app.AckApplied, Version: 2}), "Ack")
+				acked = acked[1:]
+			}
+			pend, err := db.Pending()
+			mustNoErr(t, err, "Pending")
+			n, oldest, err := db.PendingCount()
+			mustNoErr(t, err, "PendingCount")
+			var want time.Time
+			for _, p := range pend {
+				if want.IsZero() || p.Saved.Before(want) {
+					want = p.Saved
+				}
+			}
+			if n != len(pend) || !oldest.Equal(want) {
+				t.Errorf("PendingCount = %d, %v; Pending has %d, oldest %v", n, oldest, len(pend), want)
+			}
+		})
+	}
 }
