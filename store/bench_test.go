@@ -292,3 +292,45 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	b.ReportMetric(ms(p50(d)), "p50-ms")
 }
+
+// BenchmarkApplyPage10000 is the replica's part of a first sync: 10,000
+// pulled cases applied into a fresh encrypted replica in 20 pages of 500
+// (as the sync client gathers them), one transaction and fsync each.
+// Decoding the frames and the network are not in it (sync/wire's
+// benchmarks). Reports CPU (user + system) and wall time per sync and the
+// file's size.
+func BenchmarkApplyPage10000(b *testing.B) {
+	const n, per = 10000, 500
+	var pages []app.Page
+	for start := 0; start < n; start += per {
+		p := app.Page{Cursor: app.Cursor{Epoch: 1, Seq: uint64(start + per)}, HasMore: start+per < n}
+		for i := start; i < start+per; i++ {
+			p.Records = append(p.Records, caseRecord(b, realisticSag(i), int64(i%50+1), uint64(i+1)))
+		}
+		pages = append(pages, p)
+	}
+	opts, _ := testOptions(b)
+	var wall, cpu []time.Duration
+	var size int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		path := filepath.Join(b.TempDir(), fmt.Sprintf("sync-%d.db", i))
+		db := MustCreate(b, path, opts)
+		b.StartTimer()
+		start, c0 := time.Now(), cpuTime()
+		for _, p := range pages {
+			if err := db.ApplyPage(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		wall, cpu = append(wall, time.Since(start)), append(cpu, cpuTime()-c0)
+		b.StopTimer()
+		_ = db.Close()
+		size = store.FileSize(path)
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(p50(wall)), "wall-p50-ms")
+	b.ReportMetric(ms(p50(cpu)), "cpu-p50-ms")
+	b.ReportMetric(float64(size)/(1<<20), "file-MiB")
+}

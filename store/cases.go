@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,14 @@ func (t txn) view(id app.ID) (*app.Sag, error) {
 	if err != nil {
 		return nil, errCorrupt(err)
 	}
+	if s == nil { // the view is the confirmed state (encodeView)
+		if s, err = t.confirmed(id); err != nil {
+			return nil, err
+		}
+		if s == nil {
+			return nil, errCorrupt(fmt.Errorf("%w: view of %s refers to a missing confirmed state", errRecord, id))
+		}
+	}
 	if t.fx != nil {
 		t.fx.views[id] = s // committed state: writes are serialised
 	}
@@ -59,13 +68,15 @@ func (t txn) confirmed(id app.ID) (*app.Sag, error) {
 }
 
 // putView stores the view of a case with its list line in front and
-// returns that line for the in-memory index.
-func (t txn) putView(s *app.Sag) (app.CaseSummary, error) {
+// returns that line for the in-memory index. sameAsConfirmed says s is the
+// case's confirmed state as this transaction leaves it (nothing pending
+// changed it): the view then holds the line only (encodeView).
+func (t txn) putView(s *app.Sag, sameAsConfirmed bool) (app.CaseSummary, error) {
 	sum := app.SummaryOf(s)
 	if t.summary != nil {
 		sum = t.summary(s)
 	}
-	b, err := encodeView(s, sum)
+	b, err := encodeView(s, sum, sameAsConfirmed)
 	if err != nil {
 		return sum, err
 	}
@@ -256,7 +267,49 @@ func (t txn) storeConfirmed(s *app.Sag, mustBeNew bool) error {
 	if err != nil {
 		return app.AsError(err)
 	}
-	return t.put(bConfirmed, []byte(s.ID), b)
+	return t.replaceConfirmed(s.ID, b, nil)
+}
+
+// replaceConfirmed writes b, the JSON of a case, as its confirmed state.
+// A view stored as "the confirmed state" (encodeView) would change with
+// it, so such a view is first held, decoded, in the transaction's views:
+// the rebase that follows compares the old view with the new one. old is
+// the current confirmed state when the caller has decoded it already (nil:
+// read here when needed).
+func (t txn) replaceConfirmed(id app.ID, b []byte, old *app.Sag) error {
+	if err := t.holdView(id, old); err != nil {
+		return err
+	}
+	return t.put(bConfirmed, []byte(id), b)
+}
+
+func (t txn) holdView(id app.ID, old *app.Sag) error {
+	if t.fx == nil {
+		return nil
+	}
+	if _, ok := t.fx.views[id]; ok {
+		return nil
+	}
+	if t.cache.get(id) != nil {
+		return nil
+	}
+	plain, err := t.get(bView, []byte(id))
+	if err != nil || plain == nil {
+		return err
+	}
+	if _, sag, err := splitView(plain); err != nil || len(sag) > 0 {
+		return nil // a full view (or damage, which reading it reports) does not depend on the confirmed state
+	}
+	if old == nil {
+		if old, err = t.confirmed(id); err != nil {
+			return err
+		}
+		if old == nil {
+			return errCorrupt(fmt.Errorf("%w: view of %s refers to a missing confirmed state", errRecord, id))
+		}
+	}
+	t.fx.views[id] = old
+	return nil
 }
 
 // pendingByCase reads the outbox once and groups the entries of the wanted

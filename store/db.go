@@ -88,7 +88,7 @@ const (
 	bHeader    = "header"     // "v1" → header (plaintext + SHA-256)
 	bMeta      = "meta"       // "device", "cursor", "hlc" → sealed bytes
 	bConfirmed = "confirmed"  // case id → server-confirmed app.Sag (JSON)
-	bView      = "view"       // case id → summary + local view (confirmed + pending)
+	bView      = "view"       // case id → summary + local view (confirmed + pending); summary only when the view is the confirmed state (schema 5)
 	bOutbox    = "outbox"     // big-endian seq → app.PendingCommand
 	bOutboxIDs = "outbox_ids" // command id → big-endian seq
 	bResults   = "results"    // command id → app.Acked
@@ -105,7 +105,7 @@ var headerKey = []byte("v1")
 
 // schemaVersion is the layout this code writes; migrate.go upgrades older
 // files at Unlock.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // buckets returns the buckets a file of the given schema has.
 func buckets(schema int) []string {

@@ -66,13 +66,17 @@ func FuzzRecord(f *testing.F) {
 func recordSeeds(f *testing.F) [][]byte {
 	at := time.Date(2026, 3, 12, 10, 0, 0, 0, time.UTC)
 	sag := &app.Sag{ID: "sag1", Borger: app.Borger{Navn: "Test"}}
-	view, err := encodeView(sag, app.SummaryOf(sag))
+	view, err := encodeView(sag, app.SummaryOf(sag), false)
+	if err != nil {
+		f.Fatal(err)
+	}
+	short, err := encodeView(sag, app.SummaryOf(sag), true)
 	if err != nil {
 		f.Fatal(err)
 	}
 	cmd := app.Command{ID: "c1", Sag: "sag1", Actor: app.Actor{Rolle: app.RolleSagsbehandler}, At: at,
 		Body: &app.TilfoejNotat{NotatID: "n1", Tekst: "x"}}
-	seeds := [][]byte{view, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}}
+	seeds := [][]byte{view, short, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}}
 	for _, v := range []any{
 		app.PendingCommand{Seq: 1, Command: cmd, Status: app.StatusPending, Saved: at},
 		app.AuditRecord{Seq: 1, At: at, Action: app.ActionViewed, Sag: "sag1", Prev: make([]byte, 32)},

@@ -25,8 +25,17 @@ func defaultMigrations() []migration {
 		{to: 2, name: "blind-index", run: migrateBlindIndex},
 		{to: 3, name: "sync-scope", run: migrateSyncScope},
 		{to: 4, name: "sealed-outbox", run: migrateSealedOutbox},
+		{to: 5, name: "view-shares-confirmed", run: migrateViewSharesConfirmed},
 	}
 }
+
+// migrateViewSharesConfirmed changes nothing in the file: from schema 5 a
+// view equal to the confirmed state is stored as its summary alone
+// (encodeView), and the full views of an older file stay valid; they
+// shrink as they are next written. The step exists so that an older
+// version, which would read such a view as damage, refuses the file as
+// newer instead.
+func migrateViewSharesConfirmed(txn) error { return nil }
 
 // migrateSealedOutbox creates the bucket of outbox entries sealed to the
 // server's key. A file from before it has no server key, so there is
@@ -55,9 +64,12 @@ func migrateBlindIndex(t txn) error {
 		return err
 	}
 	var views []*app.Sag
-	err := t.each(bView, func(_, plain []byte) error {
+	err := t.each(bView, func(k, plain []byte) error {
 		s, err := decodeView(plain)
-		if err == nil {
+		if err == nil && s == nil { // schema 5's line-only view: the confirmed state
+			s, err = t.confirmed(app.ID(k))
+		}
+		if err == nil && s != nil {
 			views = append(views, s)
 		}
 		return err

@@ -14,15 +14,21 @@ import (
 var errRecord = errors.New("undecodable record")
 
 // encodeView frames the summary before the case, so loading the case list
-// decodes only the small summary: uvarint(len(summary)) summary sag.
-func encodeView(s *app.Sag, summary app.CaseSummary) ([]byte, error) {
+// decodes only the small summary: uvarint(len(summary)) summary sag. A
+// view equal to the confirmed state (nothing pending: most cases, and all
+// of them after a first sync) is stored without the sag part, so the
+// replica keeps, encrypts and writes each case once; readers take the
+// confirmed state then (txn.view).
+func encodeView(s *app.Sag, summary app.CaseSummary, sameAsConfirmed bool) ([]byte, error) {
 	sum, err := json.Marshal(summary)
 	if err != nil {
 		return nil, err
 	}
-	sag, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
+	var sag []byte
+	if !sameAsConfirmed {
+		if sag, err = json.Marshal(s); err != nil {
+			return nil, err
+		}
 	}
 	b := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(sum)+len(sag)), uint64(len(sum)))
 	b = append(b, sum...)
@@ -46,9 +52,11 @@ func decodeViewSummary(b []byte) (app.CaseSummary, error) {
 	return s, err
 }
 
+// decodeView returns the view's case, or nil when the view is the
+// confirmed state (stored without its sag part, see encodeView).
 func decodeView(b []byte) (*app.Sag, error) {
 	_, sag, err := splitView(b)
-	if err != nil {
+	if err != nil || len(sag) == 0 {
 		return nil, err
 	}
 	return decodeSag(sag)

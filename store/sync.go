@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -197,7 +198,10 @@ func (t txn) applyCase(r app.Record) (bool, error) {
 	if s.ID != r.ID {
 		return false, app.Errorf(app.CodeInvalid, "", "store.record_id").WithField("data.id")
 	}
-	s.Version = r.Version
+	raw := r.Data // stored as it came when it decodes to what is stored: one encoding less per case
+	if s.Version != r.Version {
+		s.Version, raw = r.Version, nil
+	}
 	old, err := t.confirmed(r.ID)
 	if err != nil {
 		return false, err
@@ -211,7 +215,12 @@ func (t txn) applyCase(r app.Record) (bool, error) {
 		}
 		t.markLeaving(r.ID, false)
 	}
-	if err := t.storeConfirmed(s, false); err != nil {
+	if raw == nil {
+		if raw, err = json.Marshal(s); err != nil {
+			return false, app.AsError(err)
+		}
+	}
+	if err := t.replaceConfirmed(s.ID, raw, old); err != nil {
 		return false, err
 	}
 	if t.fx != nil { // the rebase after the page reads it from here

@@ -164,7 +164,8 @@ type timedReplica struct {
 
 	mu       sync.Mutex
 	saved    map[app.ID]time.Time
-	last     time.Time // when the last Ack was recorded
+	last     time.Time     // when the last Ack was recorded
+	lastCPU  time.Duration // this process's CPU time then (cpuTime)
 	pages    int
 	pageTime time.Duration
 }
@@ -185,6 +186,13 @@ func (r *timedReplica) lastAck() time.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.last
+}
+
+// lastAckCPU is this process's CPU time when the last ack was recorded.
+func (r *timedReplica) lastAckCPU() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastCPU
 }
 
 // ApplyPage implements client.Replica, counting the pages and their time.
@@ -210,10 +218,10 @@ func (r *timedReplica) Ack(results ...app.AckResult) error {
 	if err := r.DB.Ack(results...); err != nil {
 		return err
 	}
-	now := time.Now()
+	now, cpu := time.Now(), cpuTime()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.last = now
+	r.last, r.lastCPU = now, cpu
 	for _, res := range results {
 		t, ok := r.saved[res.Command]
 		if !ok {

@@ -30,6 +30,7 @@ type env struct {
 type syncResult struct {
 	Cases int
 	Took  time.Duration
+	CPU   time.Duration // this process's CPU time meanwhile (with -inproc: client and server)
 }
 
 // initialSync signs user in on a fresh replica and measures the time from
@@ -45,7 +46,7 @@ func initialSync(ctx context.Context, e env, user app.ID, want int) (*caseworker
 	if err != nil {
 		return nil, syncResult{}, err
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	cw.Start(ctx)
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
@@ -53,13 +54,13 @@ func initialSync(ctx context.Context, e env, user app.ID, want int) (*caseworker
 		cw.Close()
 		return nil, syncResult{}, err
 	}
-	took := time.Since(start)
+	took, cpu := time.Since(start), cpuTime()-cpu0
 	list, err := cw.db.List()
 	if err != nil {
 		cw.Close()
 		return nil, syncResult{}, err
 	}
-	return cw, syncResult{Cases: len(list), Took: took}, nil
+	return cw, syncResult{Cases: len(list), Took: took, CPU: cpu}, nil
 }
 
 // pushResult is one drain of an offline outbox.
@@ -68,6 +69,7 @@ type pushResult struct {
 	Commit    time.Duration // saving them locally, one Commit each (offline)
 	Acked     time.Duration // engine start → the last ack recorded on disk
 	Confirmed time.Duration // engine start → the applied states pulled back and synced
+	CPU       time.Duration // this process's CPU time from engine start to the last ack (with -inproc: client and server)
 	Status    map[string]int
 }
 
@@ -90,7 +92,7 @@ func pushOffline(ctx context.Context, cw *caseworker, n int) (pushResult, error)
 		}
 	}
 	res := pushResult{Commands: n, Commit: time.Since(t0)}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	cw.Start(ctx)
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
@@ -98,7 +100,7 @@ func pushOffline(ctx context.Context, cw *caseworker, n int) (pushResult, error)
 		return res, err
 	}
 	res.Confirmed = time.Since(start)
-	res.Acked = cw.rep.lastAck().Sub(start)
+	res.Acked, res.CPU = cw.rep.lastAck().Sub(start), cw.rep.lastAckCPU()-cpu0
 	_, res.Status = lat.take()
 	if res.Status[app.AckApplied] != n {
 		return res, fmt.Errorf("%d of %d commands applied: %v", res.Status[app.AckApplied], n, res.Status)

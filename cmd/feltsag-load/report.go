@@ -122,7 +122,7 @@ func runFigures(ctx context.Context, o options, stdout, stderr io.Writer) error 
 			}
 			times = append(times, res.Took)
 			pages, pt := c.rep.pageStats()
-			pr("sync  run %d: %d cases into a fresh encrypted replica in %v (%d pages applied in %v)", r+1, res.Cases, res.Took.Round(time.Millisecond), pages, pt.Round(time.Millisecond))
+			pr("sync  run %d: %d cases into a fresh encrypted replica in %v (%d pages applied in %v; CPU %v%s)", r+1, res.Cases, res.Took.Round(time.Millisecond), pages, pt.Round(time.Millisecond), res.CPU.Round(time.Millisecond), cpuOf(o))
 			if cw != nil {
 				cw.Close()
 			}
@@ -139,9 +139,9 @@ func runFigures(ctx context.Context, o options, stdout, stderr io.Writer) error 
 					return fmt.Errorf("offline push: %w", err)
 				}
 				acked, confirmed = append(acked, res.Acked), append(confirmed, res.Confirmed)
-				pr("push  run %d: %d offline commands (saved locally in %v) pushed, applied and recorded in %v (%.0f µs/command); confirmed state back after %v",
+				pr("push  run %d: %d offline commands (saved locally in %v) pushed, applied and recorded in %v (%.0f µs/command; CPU %v%s); confirmed state back after %v",
 					r+1, res.Commands, res.Commit.Round(time.Millisecond), res.Acked.Round(time.Millisecond),
-					float64(res.Acked.Microseconds())/float64(res.Commands), res.Confirmed.Round(time.Millisecond))
+					float64(res.Acked.Microseconds())/float64(res.Commands), res.CPU.Round(time.Millisecond), cpuOf(o), res.Confirmed.Round(time.Millisecond))
 			}
 			sum.push, sum.pushMedian = slices.Min(acked), percentile(acked, 50)
 			sum.confirmed = slices.Min(confirmed)
@@ -457,3 +457,12 @@ func ms(d time.Duration) string {
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+// cpuOf says whose CPU time a figure's CPU is: the driver's process, which
+// holds the server too with -inproc.
+func cpuOf(o options) string {
+	if o.inproc {
+		return ", client and server"
+	}
+	return ", client only"
+}

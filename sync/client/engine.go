@@ -243,18 +243,12 @@ func (e *Engine) update(f func(*Status)) {
 
 // refreshPending reads the outbox for the status.
 func (e *Engine) refreshPending() {
-	pend, err := e.opts.Replica.Pending()
+	n, oldest, err := pendingCount(e.opts.Replica)
 	if err != nil {
 		e.log.Warn("sync: read outbox", "err", app.Describe(err))
 		return
 	}
-	var oldest time.Time
-	for _, p := range pend {
-		if oldest.IsZero() || p.Saved.Before(oldest) {
-			oldest = p.Saved
-		}
-	}
-	n, oldest := e.withDecisions(len(pend), oldest)
+	n, oldest = e.withDecisions(n, oldest)
 	e.update(func(s *Status) { s.Pending, s.OldestPending = n, oldest })
 }
 

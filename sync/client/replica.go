@@ -35,3 +35,26 @@ type Replica interface {
 	Resolutions() ([]app.Resolution, error)
 	CloseConflict(id app.ID, failed *app.Error) error
 }
+
+// pendingCounter is a Replica that counts its outbox, with the earliest
+// Saved, without decoding every command (store.DB): the status and the
+// hello need no more.
+type pendingCounter interface {
+	PendingCount() (n int, oldest time.Time, err error)
+}
+
+// pendingCount returns the number of outbox entries and the earliest
+// Saved among them, through PendingCount when r has it.
+func pendingCount(r Replica) (int, time.Time, error) {
+	if c, ok := r.(pendingCounter); ok {
+		return c.PendingCount()
+	}
+	pend, err := r.Pending()
+	var oldest time.Time
+	for _, p := range pend {
+		if oldest.IsZero() || p.Saved.Before(oldest) {
+			oldest = p.Saved
+		}
+	}
+	return len(pend), oldest, err
+}

@@ -191,11 +191,11 @@ func (s *sess) run() error {
 	if err != nil {
 		return endWith(app.AsError(err))
 	}
-	pend, err := s.r.Pending()
+	pending, _, err := pendingCount(s.r)
 	if err != nil {
 		return endWith(app.AsError(err))
 	}
-	f, err := s.request(&wire.Hello{Device: s.r.Device(), Cursor: cur, AppVersion: s.e.opts.AppVersion, RulesDigest: s.e.rulesDigest, Pending: len(pend)})
+	f, err := s.request(&wire.Hello{Device: s.r.Device(), Cursor: cur, AppVersion: s.e.opts.AppVersion, RulesDigest: s.e.rulesDigest, Pending: pending})
 	if err != nil {
 		return s.wiped(err)
 	}

@@ -152,12 +152,105 @@ func decodeBody(b []byte, body *node, msg Message) error {
 		}
 		raw = env.Body
 	}
+	if c, ok := msg.(*Changes); ok && body.span[1] != 0 {
+		if done, err := decodeChanges(b, body, c); done || err != nil {
+			return err
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(msg); err != nil {
 		return decodeErr(err, "body")
 	}
 	return nil
+}
+
+// decodeChanges decodes a changes body with its records taken from the
+// parsed tree: their data (2 KB cases, some 25 to a frame) is copied from
+// the frame as it lies, not scanned twice more by encoding/json; the rest
+// of the body, with an empty records array, goes to encoding/json. It
+// handles only what it decodes exactly as encoding/json would — every
+// record an object of the exact member names with values of the field's
+// JSON type, integers in range, data an object or absent — and reports
+// done false for anything else, which decodeBody then decodes (and
+// refuses) the usual way.
+func decodeChanges(b []byte, body *node, c *Changes) (done bool, err error) {
+	var recs *node
+	for i, k := range body.keys {
+		if k == "records" {
+			recs = body.kids[i]
+		}
+	}
+	if recs == nil || recs.kind != '[' || recs.span[1] == 0 {
+		return false, nil
+	}
+	out := make([]app.Record, len(recs.kids))
+	for i, n := range recs.kids {
+		if !recordOf(b, n, &out[i]) {
+			return false, nil
+		}
+	}
+	rest := make([]byte, 0, body.span[1]-body.span[0]-(recs.span[1]-recs.span[0])+2)
+	rest = append(rest, b[body.span[0]:recs.span[0]]...)
+	rest = append(rest, "[]"...)
+	rest = append(rest, b[recs.span[1]:body.span[1]]...)
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return false, nil // the usual path finds the error and its path
+	}
+	c.Records = out
+	return true, nil
+}
+
+// recordOf fills r from the record object n of frame b, or reports false
+// when n is not in the shape decodeChanges handles.
+func recordOf(b []byte, n *node, r *app.Record) bool {
+	if n.kind != '{' {
+		return false
+	}
+	for i, k := range n.keys {
+		v := n.kids[i]
+		var err error
+		switch k {
+		case "kind":
+			if v.kind != 's' {
+				return false
+			}
+			r.Kind = v.text
+		case "id":
+			if v.kind != 's' {
+				return false
+			}
+			r.ID = app.ID(v.text)
+		case "version":
+			if v.kind != 'n' {
+				return false
+			}
+			r.Version, err = strconv.ParseInt(v.text, 10, 64)
+		case "seq":
+			if v.kind != 'n' {
+				return false
+			}
+			r.Seq, err = strconv.ParseUint(v.text, 10, 64)
+		case "removed":
+			if v.kind != 'b' {
+				return false
+			}
+			r.Removed = v.text == "true"
+		case "data":
+			if v.kind != '{' || v.span[1] == 0 {
+				return false
+			}
+			r.Data = bytes.Clone(b[v.span[0]:v.span[1]])
+		default:
+			return false
+		}
+		if err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeErr turns an encoding/json failure into the codec's error.
@@ -217,11 +310,57 @@ func encodeFrame(f Frame) ([]byte, error) {
 		buf.WriteString(string(f.ID))
 	}
 	buf.WriteString(`","body":`)
-	if err := encodeJSON(&buf, f.Body); err != nil {
+	if c, ok := f.Body.(*Changes); ok && c.enc.fits(c.Records) {
+		if err := encodeChanges(&buf, c); err != nil {
+			return nil, err
+		}
+	} else if err := encodeJSON(&buf, f.Body); err != nil {
 		return nil, err
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
+}
+
+// encodedRecords holds the encodings of the records of a changes message
+// that SplitChanges made to size its frame: a 2 KB case costs
+// encoding/json a full scan to check and compact, so a pull's frames are
+// written from these instead of encoding every record twice.
+type encodedRecords struct {
+	of []app.Record // the slice encoded, element for element
+	b  [][]byte
+}
+
+// fits reports whether e holds the encodings of exactly recs (the same
+// slice, unchanged in length): a message whose records were replaced after
+// the split is encoded afresh.
+func (e encodedRecords) fits(recs []app.Record) bool {
+	return len(e.b) > 0 && len(e.b) == len(recs) && len(e.of) == len(recs) && &e.of[0] == &recs[0]
+}
+
+// encodeChanges writes c as encodeJSON would, with the records' stored
+// encodings: the message without records, its empty "records" array
+// filled in.
+func encodeChanges(buf *bytes.Buffer, c *Changes) error {
+	bare := *c
+	bare.Records, bare.enc = []app.Record{}, encodedRecords{}
+	var rest bytes.Buffer
+	if err := encodeJSON(&rest, &bare); err != nil {
+		return err
+	}
+	const head = `{"records":[`
+	b := rest.Bytes()
+	if !bytes.HasPrefix(b, []byte(head+"]")) {
+		return app.Internal(errors.New("changes do not start with their records"))
+	}
+	buf.WriteString(head)
+	for i, r := range c.enc.b {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(r)
+	}
+	buf.Write(b[len(head):])
+	return nil
 }
 
 // encodeJSON appends v's compact JSON.

@@ -359,6 +359,8 @@ type Changes struct {
 	app.Page
 	Scope *ScopeDelta `json:"scope,omitempty"`
 	Total int         `json:"total,omitempty"`
+
+	enc encodedRecords // the records as SplitChanges encoded them to size the frame
 }
 
 // Type implements Message.

@@ -28,32 +28,42 @@ const longestID app.ID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 // items. extra is added to the first group's overhead. An item that cannot
 // fit alone is refused with its id.
 func pack[T any](items []T, max, overhead, extra int, id func(T) string) ([][]T, error) {
+	groups, _, err := packEncoded(items, max, overhead, extra, id)
+	return groups, err
+}
+
+// packEncoded is pack that also returns each item's encoding, group by
+// group, so that a caller can write the frames without encoding the items
+// again.
+func packEncoded[T any](items []T, max, overhead, extra int, id func(T) string) ([][]T, [][][]byte, error) {
 	var groups [][]T
+	var encs [][][]byte
 	var cur []T
+	var enc [][]byte
 	size := overhead + extra
 	for _, it := range items {
 		var buf bytes.Buffer
 		if err := encodeJSON(&buf, it); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		need := buf.Len()
 		if len(cur) > 0 {
 			need++ // the comma
 		}
 		if len(cur) > 0 && (size+need > MaxFrame || len(cur) == max) {
-			groups = append(groups, cur)
-			cur, size, need = nil, overhead, buf.Len()
+			groups, encs = append(groups, cur), append(encs, enc)
+			cur, enc, size, need = nil, nil, overhead, buf.Len()
 		}
 		if size+need > MaxFrame {
-			return nil, frameErr("wire.item_too_large", "id", id(it), "max", strconv.Itoa(MaxFrame-overhead))
+			return nil, nil, frameErr("wire.item_too_large", "id", id(it), "max", strconv.Itoa(MaxFrame-overhead))
 		}
-		cur = append(cur, it)
+		cur, enc = append(cur, it), append(enc, buf.Bytes())
 		size += need
 	}
 	if len(cur) > 0 {
-		groups = append(groups, cur)
+		groups, encs = append(groups, cur), append(encs, enc)
 	}
-	return groups, nil
+	return groups, encs, nil
 }
 
 // envelopeSize returns the encoded length of m with the longest id.
@@ -98,13 +108,14 @@ func SplitChanges(c *Changes) ([]*Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	groups, err := pack(c.Records, MaxRecordsPerPage, over, withScope-over, func(r app.Record) string { return string(r.ID) })
+	groups, encs, err := packEncoded(c.Records, MaxRecordsPerPage, over, withScope-over, func(r app.Record) string { return string(r.ID) })
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*Changes, len(groups))
 	for i, g := range groups {
-		m := &Changes{Page: app.Page{Records: g, Cursor: app.Cursor{Epoch: c.Cursor.Epoch, Seq: g[len(g)-1].Seq}, HasMore: true}, Total: c.Total}
+		m := &Changes{Page: app.Page{Records: g, Cursor: app.Cursor{Epoch: c.Cursor.Epoch, Seq: g[len(g)-1].Seq}, HasMore: true}, Total: c.Total,
+			enc: encodedRecords{of: g, b: encs[i]}}
 		if i == 0 {
 			m.Snapshot, m.Scope = c.Snapshot, c.Scope
 		}

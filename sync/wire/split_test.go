@@ -1,7 +1,9 @@
 package wire_test
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,5 +202,47 @@ func TestRulesBundle(t *testing.T) {
 				t.Errorf("Assemble = %v, want wire.rules_digest", err)
 			}
 		})
+	}
+}
+
+// TestSplitChangesEncodesOnce: a frame written from the encodings
+// SplitChanges kept is byte for byte the frame of the same message encoded
+// afresh, and decodes to the same records; a message whose records were
+// replaced after the split is encoded afresh, not from stale encodings.
+func TestSplitChangesEncodesOnce(t *testing.T) {
+	recs := make([]app.Record, 60)
+	for i := range recs {
+		recs[i] = record(uint64(10+i), 2048)
+	}
+	recs[3].Data = []byte(`{"id":"sag-13","navn":"<Søren & Ærø>","tekst":"a\u2028b"}`) // escapes that encoding/json rewrites
+	recs[4] = app.Record{Kind: app.RecordSag, ID: "sag-14", Seq: 14, Removed: true}
+	scope := &wire.ScopeDelta{Removed: []wire.RecordRef{{Kind: app.RecordSag, ID: "sag-14", Reason: wire.ReasonReassigned}}}
+	page := &wire.Changes{Page: app.Page{Records: recs, Cursor: app.Cursor{Epoch: 3, Seq: 200}, Snapshot: true}, Scope: scope, Total: 60}
+	frames, err := wire.SplitChanges(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range frames {
+		fresh := *c
+		fresh.Records = slices.Clone(c.Records) // another slice: no stored encodings apply
+		fresh.Scope = c.Scope
+		got, want := mustEncode(t, wire.Frame{ID: "r1", Body: c}), mustEncode(t, wire.Frame{ID: "r1", Body: &fresh})
+		if !bytes.Equal(got, want) {
+			t.Fatalf("frame %d:\n got %.300s\nwant %.300s", i, got, want)
+		}
+		f, err := wire.Decode(got)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		back := f.Body.(*wire.Changes)
+		if len(back.Records) != len(c.Records) || back.Records[0].Seq != c.Records[0].Seq {
+			t.Fatalf("frame %d: %d records back, want %d", i, len(back.Records), len(c.Records))
+		}
+	}
+
+	replaced := frames[0]
+	replaced.Records = []app.Record{record(replaced.Records[0].Seq, 100)} // one small record instead of many large ones
+	if b := mustEncode(t, wire.Frame{ID: "r1", Body: replaced}); len(b) > 1000 {
+		t.Errorf("records replaced after the split: %d bytes, the old records written: %.200s", len(b), b)
 	}
 }
