@@ -43,6 +43,8 @@ func (b *factBuilder) add(l Line) error {
 		return b.borger(l)
 	case "kontaktgruppe":
 		return b.kontaktgruppe(l)
+	case "tidligere_kontaktgruppe":
+		return b.tidligereKontaktgruppe(l)
 	case "tilmelding":
 		return b.tilmelding(l)
 	case "visitation":
@@ -200,6 +202,40 @@ func (b *factBuilder) kontaktgruppe(l Line) error {
 	return nil
 }
 
+// tidligere_kontaktgruppe: 1 start=2024-03-04 slut=2024-11-30 — an
+// earlier, closed KG period of the case's history (KGHistorik), so that a
+// rule counting earlier periods (the ledighed of the 16-month samtale) can
+// be tested without replaying them. Lines are kept in the order written;
+// they must not overlap each other or the open KG.
+func (b *factBuilder) tidligereKontaktgruppe(l Line) error {
+	if len(l.Positional) != 1 {
+		return fmt.Errorf("skriv kontaktgruppens nummer, fx »tidligere_kontaktgruppe: 1 start=2024-03-04 slut=2024-11-30«")
+	}
+	kg, ok := digits(l.Positional[0])
+	if !ok {
+		return fmt.Errorf("%q er ikke et kontaktgruppenummer", l.Positional[0])
+	}
+	var p app.Period
+	var err error
+	if p.Start, err = app.ParseDate(l.str("start")); err != nil {
+		return fmt.Errorf("start: %s", app.Describe(err))
+	}
+	if p.Slut, err = app.ParseDate(l.str("slut")); err != nil {
+		return fmt.Errorf("slut: %s", app.Describe(err))
+	}
+	if p.Slut.Before(p.Start) {
+		return fmt.Errorf("slut %s ligger før start %s", p.Slut, p.Start)
+	}
+	if h := b.sag.KGHistorik; len(h) > 0 && !p.Start.After(h[len(h)-1].Periode.Slut) {
+		return fmt.Errorf("perioden skal begynde efter den forrige tidligere kontaktgruppe (%s)", h[len(h)-1].Periode.Slut)
+	}
+	if k := b.sag.Kontaktgruppe; k != nil && !p.Slut.Before(k.Periode.Start) {
+		return fmt.Errorf("perioden skal slutte før den åbne kontaktgruppe begynder (%s)", k.Periode.Start)
+	}
+	b.sag.KGHistorik = append(b.sag.KGHistorik, app.KGForloeb{KG: kg, Periode: p})
+	return nil
+}
+
 // tilmelding: tilmeldt siden=… kategori=modtager foerste=… cv=… selvbook_frist=… |
 // ikke_tilmeldt afmeldt=… aarsag=tjob
 func (b *factBuilder) tilmelding(l Line) error {
@@ -274,7 +310,14 @@ func (b *factBuilder) fravaer(l Line) error {
 		case "start":
 			f.Periode.Start, err = app.ParseDate(v)
 		case "slut":
+			if l.str("rask_fra") != "" {
+				return fmt.Errorf("skriv enten slut= (sidste dag) eller rask_fra= (raskmeldt fra), ikke begge")
+			}
 			f.Periode.Slut, err = app.ParseDate(v)
+		case "rask_fra":
+			var d app.Date
+			d, err = app.ParseDate(v)
+			f.Periode.Slut = d.AddDays(-1)
 		case "foer_kg":
 			n, ok := digits(v)
 			if !ok {
