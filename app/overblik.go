@@ -74,6 +74,7 @@ const (
 	FristSelvbook        = "selvbook"
 	FristTjob            = "tjob"
 	FristKontaktforloeb  = "kontaktforloeb"
+	FristFaellesSamtale  = "faelles_samtale"
 )
 
 // Overblik returns the duties and deadlines that apply to the citizen of s
@@ -469,6 +470,7 @@ func (c *overblikCalc) frister() {
 	c.fristCV()
 	c.fristFoersteSamtale()
 	c.fristKontaktforloeb()
+	c.fristFaellesSamtale()
 	c.fristVisitation()
 	c.fristerSDP()
 	c.fristMatchkategori()
@@ -681,6 +683,63 @@ func (c *overblikCalc) holdteJobsamtaler(fra, until Date) int {
 		}
 	}
 	return n
+}
+
+// The parameters of the joint samtale at 16 months of ledighed. Both are
+// optional: without samtale.dp.faelles.mdr there is no such deadline.
+const (
+	paramFaellesMdr    = "samtale.dp.faelles.mdr"
+	paramFaellesVindue = "samtale.dp.faelles.vindue.mdr"
+)
+
+// faellesVarselMdr is how long before its deadline the joint samtale
+// shows in the overview (A): from 12 months of ledighed, when the
+// caseworker plans it with the a-kasse.
+const faellesVarselMdr = 4
+
+// fristFaellesSamtale: a dagpengemodtager has a joint samtale (jobcentre
+// and a-kasse) on intensified effort no later than when the ledighed has
+// lasted 16 months, kept after the reform (DOMAIN §5.1) [S32][S35].
+//
+// (A) Ledighed is the time in a dagpenge contact group: the current period
+// from its start, and day for day the earlier dagpenge periods of the KG
+// history inside the window of samtale.dp.faelles.vindue.mdr months before
+// it (the dagpengeperiode's reference period of 3 years), so an earlier
+// ledighedsperiode brings the deadline forward. (A) The case has no mark
+// for the a-kasse's presence: a jobsamtale held from a month before the
+// deadline meets it. It shows from faellesVarselMdr months before, and
+// stays, overdue, until it is met or the citizen leaves the group.
+func (c *overblikCalc) fristFaellesSamtale() {
+	p, ok := c.param(paramFaellesMdr)
+	if !ok || p.Vaerdi <= 0 || c.gruppe != GruppeDP || c.kg == nil || c.kg.Periode.Start.IsZero() || !c.skal(PligtJobsamtaler) {
+		return
+	}
+	start := c.kg.Periode.Start
+	tidligere := 0
+	if v, ok := c.param(paramFaellesVindue); ok && v.Vaerdi > 0 {
+		fra := start.AddMonths(-v.Vaerdi)
+		for _, h := range c.s.KGHistorik {
+			d := c.rs.KG[h.KG]
+			if d == nil || d.Gruppe != GruppeDP || h.Periode.Start.IsZero() || h.Periode.Slut.IsZero() {
+				continue
+			}
+			s, e := h.Periode.Start, h.Periode.Slut
+			if s.Before(fra) {
+				s = fra
+			}
+			if !e.Before(start) {
+				e = start.AddDays(-1)
+			}
+			if !e.Before(s) {
+				tidligere += s.DaysUntil(e) + 1
+			}
+		}
+	}
+	frist := start.AddMonths(p.Vaerdi).AddDays(-tidligere)
+	if c.on.Before(frist.AddMonths(-faellesVarselMdr)) || !c.afholdt(frist.AddMonths(-1), "jobsamtale").IsZero() {
+		return
+	}
+	c.add(FristFaellesSamtale, frist, p.Kilde)
 }
 
 // fristVisitation: KH/UH are visited within 1 week of the first henvendelse
