@@ -813,6 +813,9 @@ func (c *overblikCalc) fristerSDP() {
 		c.add(FristSDPVisitation, udloeb, "[S25][S27]")
 	}
 	if sidste := c.afholdt(foerste, obOpfoelgning); !sidste.IsZero() {
+		if c.sdpKunFoerste() {
+			return
+		}
 		if iv, ok := c.param(ParamSDPOpfoelgningInterval); ok {
 			c.add(FristSDPOpfoelgning, sidste.AddDays(iv.Vaerdi*7), iv.Kilde)
 			c.o.Frister[len(c.o.Frister)-1].Variant = "naeste" // the next one, not the first
@@ -900,6 +903,23 @@ func (c *overblikCalc) sdpUndtaget(syg *Fravaer) bool {
 	}
 	rask := syg.ForventetRask
 	return !rask.IsZero() && rask.Before(syg.Periode.Start.AddDays(p.Vaerdi*7))
+}
+
+// paramSDPKunFoerste is the optional parameter of the sygedagpenge
+// simplification in force 1 January 2025: 1 = a citizen sick from a job in
+// a short, uncomplicated case has no samtale after the first
+// opfølgningssamtale.
+const paramSDPKunFoerste = "sdp.beskaeftiget.kun_foerste_samtale"
+
+// sdpKunFoerste reports the simplification of 1 January 2025 (DOMAIN §9,
+// §0) [S255]: sick citizens in employment with a short, uncomplicated case
+// need no samtaler beyond the first opfølgningssamtale. (A) "Short and
+// uncomplicated" is the citizen in an SDP group, in employment, visited to
+// kategori 1 (raskmelding expected within 8 weeks, SDP § 12 [S25]); the
+// enacted text is not read.
+func (c *overblikCalc) sdpKunFoerste() bool {
+	p, ok := c.param(paramSDPKunFoerste)
+	return ok && p.Vaerdi == 1 && c.gruppe == GruppeSDP && c.s.Ydelse.IBeskaeftigelse && c.o.Kategori == KategoriSDP1
 }
 
 // fristMatchkategori: the matchkategori is reassessed at least every 3
