@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"feltsag.dk/feltsag/app"
 )
@@ -15,6 +16,10 @@ func buildSag(s *Scenario) (*app.Sag, error) {
 		if err := b.add(l); err != nil {
 			return nil, fmt.Errorf("linje %d (%s): %s", l.Line, l.Key, danish(err))
 		}
+	}
+	if h, k := sag.KGHistorik, sag.Kontaktgruppe; len(h) > 0 && k != nil && !h[len(h)-1].Periode.Slut.Before(k.Periode.Start) {
+		l := s.Facts[slices.IndexFunc(s.Facts, func(l Line) bool { return l.Key == "tidligere_kontaktgruppe" })]
+		return nil, fmt.Errorf("linje %d (%s): den tidligere kontaktgruppe skal slutte før den åbne begynder (%s)", l.Line, l.Key, k.Periode.Start)
 	}
 	if sag.Borger.CPR == "" {
 		cpr, err := cprForAge(s.IDag, 40)
@@ -206,7 +211,8 @@ func (b *factBuilder) kontaktgruppe(l Line) error {
 // earlier, closed KG period of the case's history (KGHistorik), so that a
 // rule counting earlier periods (the ledighed of the 16-month samtale) can
 // be tested without replaying them. Lines are kept in the order written;
-// they must not overlap each other or the open KG.
+// they must not overlap each other, and the last must end before the open
+// KG begins (checked once every fact is read, in any order).
 func (b *factBuilder) tidligereKontaktgruppe(l Line) error {
 	if len(l.Positional) != 1 {
 		return fmt.Errorf("skriv kontaktgruppens nummer, fx »tidligere_kontaktgruppe: 1 start=2024-03-04 slut=2024-11-30«")
@@ -228,9 +234,6 @@ func (b *factBuilder) tidligereKontaktgruppe(l Line) error {
 	}
 	if h := b.sag.KGHistorik; len(h) > 0 && !p.Start.After(h[len(h)-1].Periode.Slut) {
 		return fmt.Errorf("perioden skal begynde efter den forrige tidligere kontaktgruppe (%s)", h[len(h)-1].Periode.Slut)
-	}
-	if k := b.sag.Kontaktgruppe; k != nil && !p.Slut.Before(k.Periode.Start) {
-		return fmt.Errorf("perioden skal slutte før den åbne kontaktgruppe begynder (%s)", k.Periode.Start)
 	}
 	b.sag.KGHistorik = append(b.sag.KGHistorik, app.KGForloeb{KG: kg, Periode: p})
 	return nil

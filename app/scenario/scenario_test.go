@@ -469,15 +469,17 @@ tilstand: kg_forrige="1 til 2025-06-30"
 // be history: reversed, overlapping each other or the open KG.
 func TestEarlierPeriodFactsAreChecked(t *testing.T) {
 	eng := app.NewEngine(testkit.Rules(t))
-	tests := []struct{ name, facts, want string }{
-		{"reversed", "tidligere_kontaktgruppe: 1 start=2025-06-30 slut=2025-01-06\n", "ligger før start"},
-		{"overlapping", "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2025-06-30\ntidligere_kontaktgruppe: 2 start=2025-06-30 slut=2025-08-30\n", "efter den forrige"},
-		{"into the open KG", "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2026-01-05\n", "før den åbne kontaktgruppe"},
-		{"no end", "tidligere_kontaktgruppe: 1 start=2025-01-06\n", "slut:"},
+	const top = "navn: Test\nkilde: (A) test\ni_dag: 2026-03-12\n"
+	tests := []struct{ name, text, want string }{
+		{"reversed", head + "tidligere_kontaktgruppe: 1 start=2025-06-30 slut=2025-01-06\n", "ligger før start"},
+		{"overlapping", head + "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2025-06-30\ntidligere_kontaktgruppe: 2 start=2025-06-30 slut=2025-08-30\n", "efter den forrige"},
+		{"into the open KG", head + "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2026-01-05\n", "slutte før den åbne begynder"},
+		{"into the open KG, written before it", top + "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2026-01-05\nkontaktgruppe: 1 start=2026-01-05\n", "linje 4 (tidligere_kontaktgruppe)"},
+		{"no end", head + "tidligere_kontaktgruppe: 1 start=2025-01-06\n", "slut:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := scenario.Run(eng, parseOne(t, head+tc.facts+"tilstand: kg=1\n"))
+			res := scenario.Run(eng, parseOne(t, tc.text+"tilstand: kg=1\n"))
 			if res.Passed() || !strings.Contains(strings.Join(res.Failures, " "), tc.want) {
 				t.Errorf("failures = %v, want one containing %q", res.Failures, tc.want)
 			}
