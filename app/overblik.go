@@ -75,6 +75,7 @@ const (
 	FristTjob            = "tjob"
 	FristKontaktforloeb  = "kontaktforloeb"
 	FristFaellesSamtale  = "faelles_samtale"
+	FristSDPFastTrack    = "sdp_fast_track"
 )
 
 // Overblik returns the duties and deadlines that apply to the citizen of s
@@ -794,6 +795,7 @@ func (c *overblikCalc) fristerSDP() {
 	if foerste.IsZero() {
 		return
 	}
+	c.fristFastTrack(syg)
 	if uge, ok := c.param(ParamSDPRevurderingUge); ok {
 		if d := c.sdpRevurdering(foerste, uge.Vaerdi); !c.revurderet(d) {
 			c.add(FristSDPRevurdering, d, uge.Kilde)
@@ -903,6 +905,34 @@ func (c *overblikCalc) sdpUndtaget(syg *Fravaer) bool {
 	}
 	rask := syg.ForventetRask
 	return !rask.IsZero() && rask.Before(syg.Periode.Start.AddDays(p.Vaerdi*7))
+}
+
+// The optional parameters of the sygedagpenge fast track: without both
+// there is no such deadline.
+const (
+	paramFastTrackUger = "sdp.fast_track.anmodning.uger"
+	paramFastTrackDage = "sdp.fast_track.samtale.dage"
+)
+
+// fristFastTrack: the employer or the employee of a citizen sick from a
+// job may ask for a fast track within 5 weeks of the first sick day; the
+// kommune holds a samtale within 2 weeks of the request (DOMAIN §5.1)
+// [S75]. (A) A request made later gives no deadline (the right has
+// lapsed); the citizen's consent is the caseworker's to check before the
+// request is recorded (opdater_ydelse, ydelse.fast_track); an
+// opfølgningssamtale held on or after the request meets it.
+func (c *overblikCalc) fristFastTrack(syg *Fravaer) {
+	r := c.s.Ydelse.FastTrack
+	uger, ok1 := c.param(paramFastTrackUger)
+	dage, ok2 := c.param(paramFastTrackDage)
+	if r.IsZero() || !ok1 || !ok2 || syg == nil || c.gruppe != GruppeSDP || !c.s.Ydelse.IBeskaeftigelse {
+		return
+	}
+	foerste := syg.Periode.Start
+	if r.Before(foerste) || r.After(foerste.AddDays(uger.Vaerdi*7-1)) || !c.afholdt(r, obOpfoelgning).IsZero() {
+		return
+	}
+	c.add(FristSDPFastTrack, r.AddDays(dage.Vaerdi), dage.Kilde)
 }
 
 // paramSDPKunFoerste is the optional parameter of the sygedagpenge
