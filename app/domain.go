@@ -155,6 +155,10 @@ type YdelsesForhold struct {
 	Uddannelsespaalaeg bool `json:"uddannelsespaalaeg,omitempty"` // [S21][S36]
 	Undtaget           bool `json:"undtaget,omitempty"`           // exempted under the 25 % rule from 1 Jul 2026 [S35]
 	Arbejdspligt       bool `json:"arbejdspligt,omitempty"`       // [S41]
+	// FastTrack is the day the employer or the employee asked for the
+	// sygedagpenge fast track (a samtale within 2 weeks of the request, when
+	// asked within 5 weeks of the first sick day) [S75].
+	FastTrack Date `json:"fast_track,omitzero"`
 }
 
 // Fravaer is a registered absence or exemption (fravær/fritagelse). Type is

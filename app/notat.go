@@ -71,7 +71,7 @@ func (*OpdaterYdelse) roles() []string { return rolesStaff() }
 
 func (b *OpdaterYdelse) apply(x *exec) error {
 	y := b.Ydelse
-	for _, d := range []Date{y.KHStart, y.FoersteHenvendelse} {
+	for _, d := range []Date{y.KHStart, y.FoersteHenvendelse, y.FastTrack} {
 		if !d.IsZero() && d.After(x.today) {
 			return invalidf("ydelse", "invalid.ydelse.benefit_dates_future")
 		}

@@ -74,6 +74,8 @@ const (
 	FristSelvbook        = "selvbook"
 	FristTjob            = "tjob"
 	FristKontaktforloeb  = "kontaktforloeb"
+	FristFaellesSamtale  = "faelles_samtale"
+	FristSDPFastTrack    = "sdp_fast_track"
 )
 
 // Overblik returns the duties and deadlines that apply to the citizen of s
@@ -469,6 +471,7 @@ func (c *overblikCalc) frister() {
 	c.fristCV()
 	c.fristFoersteSamtale()
 	c.fristKontaktforloeb()
+	c.fristFaellesSamtale()
 	c.fristVisitation()
 	c.fristerSDP()
 	c.fristMatchkategori()
@@ -683,6 +686,63 @@ func (c *overblikCalc) holdteJobsamtaler(fra, until Date) int {
 	return n
 }
 
+// The parameters of the joint samtale at 16 months of ledighed. Both are
+// optional: without samtale.dp.faelles.mdr there is no such deadline.
+const (
+	paramFaellesMdr    = "samtale.dp.faelles.mdr"
+	paramFaellesVindue = "samtale.dp.faelles.vindue.mdr"
+)
+
+// faellesVarselMdr is how long before its deadline the joint samtale
+// shows in the overview (A): from 12 months of ledighed, when the
+// caseworker plans it with the a-kasse.
+const faellesVarselMdr = 4
+
+// fristFaellesSamtale: a dagpengemodtager has a joint samtale (jobcentre
+// and a-kasse) on intensified effort no later than when the ledighed has
+// lasted 16 months, kept after the reform (DOMAIN §5.1) [S32][S35].
+//
+// (A) Ledighed is the time in a dagpenge contact group: the current period
+// from its start, and day for day the earlier dagpenge periods of the KG
+// history inside the window of samtale.dp.faelles.vindue.mdr months before
+// it (the dagpengeperiode's reference period of 3 years), so an earlier
+// ledighedsperiode brings the deadline forward. (A) The case has no mark
+// for the a-kasse's presence: a jobsamtale held from a month before the
+// deadline meets it. It shows from faellesVarselMdr months before, and
+// stays, overdue, until it is met or the citizen leaves the group.
+func (c *overblikCalc) fristFaellesSamtale() {
+	p, ok := c.param(paramFaellesMdr)
+	if !ok || p.Vaerdi <= 0 || c.gruppe != GruppeDP || c.kg == nil || c.kg.Periode.Start.IsZero() || !c.skal(PligtJobsamtaler) {
+		return
+	}
+	start := c.kg.Periode.Start
+	tidligere := 0
+	if v, ok := c.param(paramFaellesVindue); ok && v.Vaerdi > 0 {
+		fra := start.AddMonths(-v.Vaerdi)
+		for _, h := range c.s.KGHistorik {
+			d := c.rs.KG[h.KG]
+			if d == nil || d.Gruppe != GruppeDP || h.Periode.Start.IsZero() || h.Periode.Slut.IsZero() {
+				continue
+			}
+			s, e := h.Periode.Start, h.Periode.Slut
+			if s.Before(fra) {
+				s = fra
+			}
+			if !e.Before(start) {
+				e = start.AddDays(-1)
+			}
+			if !e.Before(s) {
+				tidligere += s.DaysUntil(e) + 1
+			}
+		}
+	}
+	frist := start.AddMonths(p.Vaerdi).AddDays(-tidligere)
+	if c.on.Before(frist.AddMonths(-faellesVarselMdr)) || !c.afholdt(frist.AddMonths(-1), "jobsamtale").IsZero() {
+		return
+	}
+	c.add(FristFaellesSamtale, frist, p.Kilde)
+}
+
 // fristVisitation: KH/UH are visited within 1 week of the first henvendelse
 // (LAB § 31 stk. 5) [S20]; gone once a category other than "ikke
 // visiteret" is set.
@@ -735,6 +795,7 @@ func (c *overblikCalc) fristerSDP() {
 	if foerste.IsZero() {
 		return
 	}
+	c.fristFastTrack(syg)
 	if uge, ok := c.param(ParamSDPRevurderingUge); ok {
 		if d := c.sdpRevurdering(foerste, uge.Vaerdi); !c.revurderet(d) {
 			c.add(FristSDPRevurdering, d, uge.Kilde)
@@ -754,6 +815,9 @@ func (c *overblikCalc) fristerSDP() {
 		c.add(FristSDPVisitation, udloeb, "[S25][S27]")
 	}
 	if sidste := c.afholdt(foerste, obOpfoelgning); !sidste.IsZero() {
+		if c.sdpKunFoerste() {
+			return
+		}
 		if iv, ok := c.param(ParamSDPOpfoelgningInterval); ok {
 			c.add(FristSDPOpfoelgning, sidste.AddDays(iv.Vaerdi*7), iv.Kilde)
 			c.o.Frister[len(c.o.Frister)-1].Variant = "naeste" // the next one, not the first
@@ -841,6 +905,51 @@ func (c *overblikCalc) sdpUndtaget(syg *Fravaer) bool {
 	}
 	rask := syg.ForventetRask
 	return !rask.IsZero() && rask.Before(syg.Periode.Start.AddDays(p.Vaerdi*7))
+}
+
+// The optional parameters of the sygedagpenge fast track: without both
+// there is no such deadline.
+const (
+	paramFastTrackUger = "sdp.fast_track.anmodning.uger"
+	paramFastTrackDage = "sdp.fast_track.samtale.dage"
+)
+
+// fristFastTrack: the employer or the employee of a citizen sick from a
+// job may ask for a fast track within 5 weeks of the first sick day; the
+// kommune holds a samtale within 2 weeks of the request (DOMAIN §5.1)
+// [S75]. (A) A request made later gives no deadline (the right has
+// lapsed); the citizen's consent is the caseworker's to check before the
+// request is recorded (opdater_ydelse, ydelse.fast_track); an
+// opfølgningssamtale held on or after the request meets it.
+func (c *overblikCalc) fristFastTrack(syg *Fravaer) {
+	r := c.s.Ydelse.FastTrack
+	uger, ok1 := c.param(paramFastTrackUger)
+	dage, ok2 := c.param(paramFastTrackDage)
+	if r.IsZero() || !ok1 || !ok2 || syg == nil || c.gruppe != GruppeSDP || !c.s.Ydelse.IBeskaeftigelse {
+		return
+	}
+	foerste := syg.Periode.Start
+	if r.Before(foerste) || r.After(foerste.AddDays(uger.Vaerdi*7-1)) || !c.afholdt(r, obOpfoelgning).IsZero() {
+		return
+	}
+	c.add(FristSDPFastTrack, r.AddDays(dage.Vaerdi), dage.Kilde)
+}
+
+// paramSDPKunFoerste is the optional parameter of the sygedagpenge
+// simplification in force 1 January 2025: 1 = a citizen sick from a job in
+// a short, uncomplicated case has no samtale after the first
+// opfølgningssamtale.
+const paramSDPKunFoerste = "sdp.beskaeftiget.kun_foerste_samtale"
+
+// sdpKunFoerste reports the simplification of 1 January 2025 (DOMAIN §9,
+// §0) [S255]: sick citizens in employment with a short, uncomplicated case
+// need no samtaler beyond the first opfølgningssamtale. (A) "Short and
+// uncomplicated" is the citizen in an SDP group, in employment, visited to
+// kategori 1 (raskmelding expected within 8 weeks, SDP § 12 [S25]); the
+// enacted text is not read.
+func (c *overblikCalc) sdpKunFoerste() bool {
+	p, ok := c.param(paramSDPKunFoerste)
+	return ok && p.Vaerdi == 1 && c.gruppe == GruppeSDP && c.s.Ydelse.IBeskaeftigelse && c.o.Kategori == KategoriSDP1
 }
 
 // fristMatchkategori: the matchkategori is reassessed at least every 3

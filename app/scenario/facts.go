@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"feltsag.dk/feltsag/app"
 )
@@ -15,6 +16,10 @@ func buildSag(s *Scenario) (*app.Sag, error) {
 		if err := b.add(l); err != nil {
 			return nil, fmt.Errorf("linje %d (%s): %s", l.Line, l.Key, danish(err))
 		}
+	}
+	if h, k := sag.KGHistorik, sag.Kontaktgruppe; len(h) > 0 && k != nil && !h[len(h)-1].Periode.Slut.Before(k.Periode.Start) {
+		l := s.Facts[slices.IndexFunc(s.Facts, func(l Line) bool { return l.Key == "tidligere_kontaktgruppe" })]
+		return nil, fmt.Errorf("linje %d (%s): den tidligere kontaktgruppe skal slutte før den åbne begynder (%s)", l.Line, l.Key, k.Periode.Start)
 	}
 	if sag.Borger.CPR == "" {
 		cpr, err := cprForAge(s.IDag, 40)
@@ -43,6 +48,8 @@ func (b *factBuilder) add(l Line) error {
 		return b.borger(l)
 	case "kontaktgruppe":
 		return b.kontaktgruppe(l)
+	case "tidligere_kontaktgruppe":
+		return b.tidligereKontaktgruppe(l)
 	case "tilmelding":
 		return b.tilmelding(l)
 	case "visitation":
@@ -294,6 +301,38 @@ func (b *factBuilder) kontaktgruppe(l Line) error {
 	return nil
 }
 
+// tidligere_kontaktgruppe: 1 start=2024-03-04 slut=2024-11-30 — an
+// earlier, closed KG period of the case's history (KGHistorik), so that a
+// rule counting earlier periods (the ledighed of the 16-month samtale) can
+// be tested without replaying them. Lines are kept in the order written;
+// they must not overlap each other, and the last must end before the open
+// KG begins (checked once every fact is read, in any order).
+func (b *factBuilder) tidligereKontaktgruppe(l Line) error {
+	if len(l.Positional) != 1 {
+		return fmt.Errorf("skriv kontaktgruppens nummer, fx »tidligere_kontaktgruppe: 1 start=2024-03-04 slut=2024-11-30«")
+	}
+	kg, ok := digits(l.Positional[0])
+	if !ok {
+		return fmt.Errorf("%q er ikke et kontaktgruppenummer", l.Positional[0])
+	}
+	var p app.Period
+	var err error
+	if p.Start, err = app.ParseDate(l.str("start")); err != nil {
+		return fmt.Errorf("start: %s", app.Describe(err))
+	}
+	if p.Slut, err = app.ParseDate(l.str("slut")); err != nil {
+		return fmt.Errorf("slut: %s", app.Describe(err))
+	}
+	if p.Slut.Before(p.Start) {
+		return fmt.Errorf("slut %s ligger før start %s", p.Slut, p.Start)
+	}
+	if h := b.sag.KGHistorik; len(h) > 0 && !p.Start.After(h[len(h)-1].Periode.Slut) {
+		return fmt.Errorf("perioden skal begynde efter den forrige tidligere kontaktgruppe (%s)", h[len(h)-1].Periode.Slut)
+	}
+	b.sag.KGHistorik = append(b.sag.KGHistorik, app.KGForloeb{KG: kg, Periode: p})
+	return nil
+}
+
 // tilmelding: tilmeldt siden=… kategori=modtager foerste=… cv=… selvbook_frist=… |
 // ikke_tilmeldt afmeldt=… aarsag=tjob
 func (b *factBuilder) tilmelding(l Line) error {
@@ -368,7 +407,14 @@ func (b *factBuilder) fravaer(l Line) error {
 		case "start":
 			f.Periode.Start, err = app.ParseDate(v)
 		case "slut":
+			if l.str("rask_fra") != "" {
+				return fmt.Errorf("skriv enten slut= (sidste dag) eller rask_fra= (raskmeldt fra), ikke begge")
+			}
 			f.Periode.Slut, err = app.ParseDate(v)
+		case "rask_fra":
+			var d app.Date
+			d, err = app.ParseDate(v)
+			f.Periode.Slut = d.AddDays(-1)
 		case "foer_kg":
 			n, ok := digits(v)
 			if !ok {

@@ -68,7 +68,7 @@ func (l Line) str(key string) string {
 
 // factKeys returns the keys of a scenario's facts.
 func factKeys() []string {
-	return []string{"borger", "kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
+	return []string{"borger", "kontaktgruppe", "tidligere_kontaktgruppe", "tilmelding", "visitation", "ydelse", "fravaer", "samtale",
 		"vejledning", "sanktion", "plan", "tjob_miss", "tjob", "virksomhed", "enhed", "plads", "placering"}
 }
 

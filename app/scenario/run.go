@@ -106,6 +106,9 @@ func (r *refusedInput) Error() string { return r.err.Error() }
 // errors in the scenario file; a value the decoder refuses is a
 // *refusedInput.
 func buildCommand(s *Scenario, h Line, i int) (built, app.Date, error) {
+	if v, ok := instantField(h); ok {
+		return buildAt(s, h, i, v)
+	}
 	day, at := s.IDag, "10:00"
 	if v := h.str("i_dag"); v != "" {
 		d, err := app.ParseDate(v)
@@ -122,12 +125,45 @@ func buildCommand(s *Scenario, h Line, i int) (built, app.Date, error) {
 		return built{}, day, errors.New("kl: skriv klokkeslættet som TT:MM, fx 10:00")
 	}
 	y, m, d := day.YMD()
+	b, err := commandAt(h, i, time.Date(y, m, d, hh, mm, 0, 0, app.Copenhagen()), "af", "i_dag", "kl")
+	return b, day, err
+}
+
+// instantField returns the value of a handling's tid= when it is an
+// instant (2026-03-10T23:30:00Z) rather than a command field of its own
+// (book_samtale's meeting time tid=HH:MM).
+func instantField(h Line) (string, bool) {
+	v := h.str("tid")
+	return v, strings.Contains(v, "T")
+}
+
+// buildAt builds a handling dated by an instant, tid=2026-03-10T23:30:00Z
+// (RFC 3339, UTC or with an offset): its day is the Copenhagen calendar
+// date of that instant, as the engine reads it, so a scenario can test the
+// hours around midnight and the summer-time change. i_dag= and kl= cannot
+// be given beside it.
+func buildAt(s *Scenario, h Line, i int, v string) (built, app.Date, error) {
+	if h.str("i_dag") != "" || h.str("kl") != "" {
+		return built{}, s.IDag, errors.New("tid: skriv enten tid=ØJEBLIK eller i_dag=/kl=, ikke begge")
+	}
+	at, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return built{}, s.IDag, errors.New("tid: skriv øjeblikket som ÅÅÅÅ-MM-DDTTT:MM:SSZ, fx tid=2026-03-10T23:30:00Z")
+	}
+	b, err := commandAt(h, i, at, "af", "tid")
+	return b, app.DateOf(at), err
+}
+
+// commandAt decodes handling h (the i-th) into a command on the case or,
+// for a company's kind, on the scenario's company, issued at the instant
+// at, leaving out the runner's own fields skip.
+func commandAt(h Line, i int, at time.Time, skip ...string) (built, error) {
 	role := h.str("af")
 	if role == "" {
 		role = app.RolleSagsbehandler
 	}
 	if !slices.Contains([]string{app.RolleBorger, app.RolleSagsbehandler, app.RolleSystem}, role) {
-		return built{}, day, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
+		return built{}, fmt.Errorf("af=%s: brug af=borger, af=sagsbehandler eller af=system", role)
 	}
 	var body kinded
 	if b, err := app.NewBody(h.Positional[0]); err == nil {
@@ -135,28 +171,52 @@ func buildCommand(s *Scenario, h Line, i int) (built, app.Date, error) {
 	} else if vb, verr := app.NewVBody(h.Positional[0]); verr == nil {
 		body = vb
 	} else {
-		return built{}, day, fmt.Errorf("%s Kendte handlinger: %s", app.Describe(err), strings.Join(sortedKinds(), ", "))
+		return built{}, fmt.Errorf("%s Kendte handlinger: %s", app.Describe(err), strings.Join(sortedKinds(), ", "))
 	}
-	raw, err := toJSON(h.Fields, "af", "i_dag", "kl")
+	fields, err := raskFra(h)
 	if err != nil {
-		return built{}, day, err
+		return built{}, err
+	}
+	raw, err := toJSON(fields, skip...)
+	if err != nil {
+		return built{}, err
 	}
 	if err := app.DecodeStrict(raw, body); err != nil {
 		e := app.AsError(err)
 		if e.Unwrap() == nil && e.Code == app.CodeInvalid {
-			return built{}, day, &refusedInput{err: e}
+			return built{}, &refusedInput{err: e}
 		}
 		if u := e.Unwrap(); u != nil && strings.HasPrefix(u.Error(), "json: unknown field ") {
-			return built{}, day, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
+			return built{}, fmt.Errorf("handlingen %s har ikke feltet %s; felterne er: %s", body.Kind(),
 				strings.TrimPrefix(u.Error(), "json: unknown field "), strings.Join(FieldNames(body), ", "))
 		}
-		return built{}, day, fmt.Errorf("handlingen %s: %s", body.Kind(), app.Describe(e))
+		return built{}, fmt.Errorf("handlingen %s: %s", body.Kind(), app.Describe(e))
 	}
-	id, actor, t := app.ID(fmt.Sprintf("h%d", i+1)), app.Actor{Rolle: role, ID: app.ID("scenarie-" + role)}, time.Date(y, m, d, hh, mm, 0, 0, app.Copenhagen())
+	id, actor := app.ID(fmt.Sprintf("h%d", i+1)), app.Actor{Rolle: role, ID: app.ID("scenarie-" + role)}
 	if vb, ok := body.(app.VBody); ok {
-		return built{v: &app.VCommand{ID: id, Virksomhed: scenarioVirksomhed, Actor: actor, At: t, Body: vb}}, day, nil
+		return built{v: &app.VCommand{ID: id, Virksomhed: scenarioVirksomhed, Actor: actor, At: at, Body: vb}}, nil
 	}
-	return built{cmd: app.Command{ID: id, Sag: scenarioSag, Actor: actor, At: t, Body: body.(app.Body)}}, day, nil
+	return built{cmd: app.Command{ID: id, Sag: scenarioSag, Actor: actor, At: at, Body: body.(app.Body)}}, nil
+}
+
+// raskFra returns the fields of handling h with an afslut_fravaer's
+// rask_fra=DATE, the day the citizen is fit from as a raskmelding states
+// it, written as the command's slut: the day before.
+func raskFra(h Line) ([]Field, error) {
+	i := slices.IndexFunc(h.Fields, func(f Field) bool { return f.Key == "rask_fra" })
+	if i < 0 || h.Positional[0] != "afslut_fravaer" {
+		return h.Fields, nil
+	}
+	if h.str("slut") != "" {
+		return nil, errors.New("rask_fra: skriv enten rask_fra= (raskmeldt fra) eller slut= (sidste sygedag), ikke begge")
+	}
+	d, err := app.ParseDate(h.str("rask_fra"))
+	if err != nil {
+		return nil, fmt.Errorf("rask_fra: %s", app.Describe(err))
+	}
+	out := slices.Clone(h.Fields)
+	out[i] = Field{Key: "slut", Value: d.AddDays(-1).String()}
+	return out, nil
 }
 
 // kinded is a command body of either a case (app.Body) or a company

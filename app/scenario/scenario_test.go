@@ -217,6 +217,10 @@ func TestMalformedScenarioFiles(t *testing.T) {
 		{"unknown duty", head + "pligt: jobsoegning=gaelder\n", `bad.txt:7: ukendt felt "jobsoegning" i »pligt:«`},
 		{"unknown field in frist", head + "frist: cv dag=2026-03-16\n", `bad.txt:7: ukendt felt "dag" i »frist:«`},
 		{"tilstand without fields", head + "tilstand: tilmeldt\n", "bad.txt:7: skriv tilstanden som felt=værdi"},
+		{"tid and i_dag together", head + "handling: tilmeld tid=2026-03-10T23:30:00Z i_dag=2026-03-11\nforventet: godkendt\n", "bad.txt:7: tid: skriv enten tid=ØJEBLIK eller i_dag=/kl="},
+		{"tid without zone", head + "handling: tilmeld tid=2026-03-10T23:30:00\nforventet: godkendt\n", "bad.txt:7: tid: skriv øjeblikket som"},
+		{"rask_fra and slut together", head + "handling: afslut_fravaer fravaer_id=f1 rask_fra=2026-03-20 slut=2026-03-19\nforventet: godkendt\n", "bad.txt:7: rask_fra: skriv enten rask_fra="},
+		{"malformed rask_fra", head + "handling: afslut_fravaer fravaer_id=f1 rask_fra=20.03\nforventet: godkendt\n", "bad.txt:7: rask_fra:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -405,5 +409,80 @@ func TestParseLongLine(t *testing.T) {
 	exact := "navn: " + strings.Repeat("z", scenario.MaxLineBytes-len("navn: ")-1) + "\n"
 	if _, err := scenario.Parse("ok.txt", strings.NewReader(exact+"kilde: (A)\ni_dag: 2026-03-12\ntilstand: kg=ingen\n")); err != nil {
 		t.Errorf("a line of MaxLineBytes with its newline: %v", testkit.Message(t, err, "da"))
+	}
+}
+
+// TestInstantsAndEarlierPeriods checks the parts of the format that say
+// what the law says in instants and history: tid= (an instant in UTC, read
+// as the Copenhagen day around midnight and the summer-time change),
+// rask_fra= (the day a raskmelding says the citizen is fit from) and
+// tidligere_kontaktgruppe: (an earlier, closed KG period as a fact).
+func TestInstantsAndEarlierPeriods(t *testing.T) {
+	eng := app.NewEngine(testkit.Rules(t))
+	tests := []struct {
+		name, body string
+		wantFail   bool
+	}{
+		{"23:30Z in winter is the next day in Copenhagen", `handling: registrer_fravaer af=borger tid=2026-03-10T23:30:00Z fravaer_id=f1 type=sygemelding start=2026-03-11
+forventet: godkendt
+tilstand: regelsaet=2026-02
+`, false},
+		{"23:30Z in winter: the day before is backdated", `handling: registrer_fravaer af=borger tid=2026-03-10T23:30:00Z fravaer_id=f1 type=sygemelding start=2026-03-10
+forventet: afvist 4685
+`, false},
+		{"22:30Z after the summer-time change is already the next day", `handling: registrer_fravaer af=borger tid=2026-03-29T22:30:00Z fravaer_id=f1 type=sygemelding start=2026-03-30
+forventet: godkendt
+`, false},
+		{"22:30Z after the summer-time change: the day before is backdated", `handling: registrer_fravaer af=borger tid=2026-03-29T22:30:00Z fravaer_id=f1 type=sygemelding start=2026-03-29
+forventet: afvist 4685
+`, false},
+		{"22:30Z before the summer-time change is still the same day", `handling: registrer_fravaer af=borger tid=2026-03-28T22:30:00Z fravaer_id=f1 type=sygemelding start=2026-03-28
+forventet: godkendt
+`, false},
+		{"a wrong expectation about the day fails", `handling: registrer_fravaer af=borger tid=2026-03-28T22:30:00Z fravaer_id=f1 type=sygemelding start=2026-03-28
+forventet: afvist 4685
+`, true},
+		{"rask_fra ends the sygemelding the day before", `fravaer: id=f1 type=sygemelding start=2026-03-02 foer_kg=1 foer_kategori=match1 foer_tilmeldt=ja
+handling: afslut_fravaer fravaer_id=f1 rask_fra=2026-03-12 aarsag=rask
+forventet: godkendt
+effekt: raskmeldt dato=2026-03-12
+tilstand: fravaer.f1.slut=2026-03-11
+`, false},
+		{"rask_fra in a fact", `fravaer: id=f1 type=sygemelding start=2026-03-02 rask_fra=2026-03-10
+tilstand: fravaer.f1.slut=2026-03-09
+`, false},
+		{"an earlier KG period is history", `tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2025-06-30
+tilstand: kg_forrige="1 til 2025-06-30"
+`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scenario.Run(eng, parseOne(t, head+tc.body))
+			if got := !res.Passed(); got != tc.wantFail {
+				t.Errorf("failed = %v, want %v: %v", got, tc.wantFail, res.Failures)
+			}
+		})
+	}
+}
+
+// TestEarlierPeriodFactsAreChecked refuses earlier KG periods that cannot
+// be history: reversed, overlapping each other or the open KG.
+func TestEarlierPeriodFactsAreChecked(t *testing.T) {
+	eng := app.NewEngine(testkit.Rules(t))
+	const top = "navn: Test\nkilde: (A) test\ni_dag: 2026-03-12\n"
+	tests := []struct{ name, text, want string }{
+		{"reversed", head + "tidligere_kontaktgruppe: 1 start=2025-06-30 slut=2025-01-06\n", "ligger før start"},
+		{"overlapping", head + "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2025-06-30\ntidligere_kontaktgruppe: 2 start=2025-06-30 slut=2025-08-30\n", "efter den forrige"},
+		{"into the open KG", head + "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2026-01-05\n", "slutte før den åbne begynder"},
+		{"into the open KG, written before it", top + "tidligere_kontaktgruppe: 1 start=2025-01-06 slut=2026-01-05\nkontaktgruppe: 1 start=2026-01-05\n", "linje 4 (tidligere_kontaktgruppe)"},
+		{"no end", head + "tidligere_kontaktgruppe: 1 start=2025-01-06\n", "slut:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scenario.Run(eng, parseOne(t, tc.text+"tilstand: kg=1\n"))
+			if res.Passed() || !strings.Contains(strings.Join(res.Failures, " "), tc.want) {
+				t.Errorf("failures = %v, want one containing %q", res.Failures, tc.want)
+			}
+		})
 	}
 }
