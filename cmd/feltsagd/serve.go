@@ -214,6 +214,7 @@ func newServer(led *servedLedger, origins []string, log *slog.Logger) (*server.S
 	if led.link != nil {
 		opts.Poked = led.link.poked
 		opts.Announce = led.link.announce
+		opts.BackupByDatabase = true
 	}
 	return server.New(opts)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -293,4 +294,10 @@ func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
 		t.Errorf("disable on A to close on B took %v, want within a second", d)
 	}
 	t.Logf("disable on A to close on B: %v", time.Since(start))
+
+	// admin backup on PostgreSQL points to pg_dump.
+	out, err := a.admin(t, DemoAdmin, adminPassword, "backup", filepath.Join(t.TempDir(), "backup.db"))
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("admin backup on PostgreSQL: %v\n%s\nwant a refusal that names pg_dump", err, out)
+	}
 }

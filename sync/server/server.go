@@ -59,6 +59,10 @@ type Options struct {
 	// Backup writes a consistent copy of the ledger (the admin API's
 	// online backup); nil: the backup endpoint answers not_found.
 	Backup func(w io.Writer) (int64, error)
+	// BackupByDatabase says the ledger is a database whose own tools take
+	// its backups (PostgreSQL: pg_dump, base backups): with Backup nil,
+	// the backup endpoint answers so (not_found.sync.backup_database).
+	BackupByDatabase bool
 	// SealingKey is the server's X25519 private key for sealed outbox
 	// entries (its public key goes out at sign-in). nil: the ledger's own
 	// key, made at the first start and kept in the ledger's Meta.
