@@ -53,7 +53,6 @@ func (n *simNode) link(pg *pgledger.DB, name string, opts *server.Options) {
 			_ = pg.Notify(ctx, pgledger.Poke{Node: name, Event: b}) // lost with the database: the listeners re-check
 		}
 	}
-	n.wg.Go(func() { <-ctx.Done() })
 	n.name = name
 }
 

@@ -608,9 +608,10 @@ func (w *world) note(format string, args ...any) {
 func (w *world) run() {
 	// On PostgreSQL every seed restarts a node and the database at
 	// least once, at steps of its own choosing.
-	nodeAt, dbAt := -1, -1
+	// And it revokes a device on node 1 (the administrator is on node 0).
+	nodeAt, dbAt, revokeAt := -1, -1, -1
 	if w.pg != nil {
-		nodeAt, dbAt = w.rng.IntN(stepsPerRun), w.rng.IntN(stepsPerRun)
+		nodeAt, dbAt, revokeAt = w.rng.IntN(stepsPerRun), w.rng.IntN(stepsPerRun), w.rng.IntN(stepsPerRun)
 	}
 	for i := range stepsPerRun {
 		w.reap()
@@ -625,6 +626,15 @@ func (w *world) run() {
 		}
 		if i == dbAt {
 			w.restartDatabase(i)
+		}
+		if i == revokeAt {
+			for _, x := range w.devices {
+				if x.slot%2 == 1 && x.running() && x.db != nil && !x.rep.isDead() && !x.wiped.Load() {
+					w.n.steps[stepRevoke]++
+					w.revoke(i, x)
+					break
+				}
+			}
 		}
 		w.observe()
 	}
@@ -820,6 +830,9 @@ func (w *world) reassign(i int) {
 // caseworker. The revoked device's unsent commands are lost by design.
 func (w *world) revoke(i int, d *device) {
 	w.note("%d revoke %s", i, d.id)
+	// A device connected when it is revoked is told at once, on whichever
+	// node it is connected to (the administrator acts on node 0).
+	online := d.running() && d.db != nil && !d.rep.isDead() && !d.px.isDown() && d.eng.Status().Online
 	srv, _ := w.server()
 	if err := srv.RevokeDevice(d.id); err != nil {
 		w.tb.Fatalf("seed %d: RevokeDevice: %v", w.seed, err)
@@ -827,6 +840,15 @@ func (w *world) revoke(i int, d *device) {
 	d.start()
 	w.gate.open()
 	w.settle(200 * time.Millisecond)
+	if online {
+		for end := time.Now().Add(3 * time.Second); !d.wiped.Load() && time.Now().Before(end); {
+			w.gate.open()
+			time.Sleep(5 * time.Millisecond) // polling the engine's state
+		}
+		if !d.wiped.Load() {
+			w.violate("%s was online (node %d) when revoked and was not told to wipe within 3 s", d.id, d.slot%len(w.nodes))
+		}
+	}
 	if !d.wiped.Load() { // partitioned: the wipe waits for the next hello
 		d.wiped.Store(true)
 	}
