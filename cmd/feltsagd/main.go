@@ -61,6 +61,13 @@ Kommandoer:
   serve [flag]         start synkroniseringsserveren (se feltsagd serve -h)
   migrate -db URL [-grant ROLLE]
                        bring PostgreSQL-databasens skema op til denne udgave
+  export (-data FIL | -db URL) [-o DUMP]
+                       skriv hele serverens ledger som en dump
+  import (-data FIL | -db URL) [-i DUMP]
+                       indlæs en dump i en tom datafil eller database
+  compare A B          sammenlign to ledgere eller dumps tabel for tabel
+  new-epoch (-data FIL | -db URL)
+                       ny epoke efter en genindlæsning fra sikkerhedskopi
   admin [flag] KOMMANDO
                        konti, enheder, tildeling, konflikter, adgangslog og
                        sikkerhedskopi på en kørende server (se feltsagd admin -h)
@@ -85,6 +92,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[1:], getenv, tx, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[1:], getenv, tx, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, tx, stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], getenv, os.Stdin, tx, stdout, stderr)
+	case "compare":
+		return runCompare(ctx, args[1:], tx, stdout, stderr)
+	case "new-epoch":
+		return runNewEpoch(ctx, args[1:], getenv, tx, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, args[1:], getenv, os.Stdin, tx, stdout, stderr)
 	case "-h", "--help", "help":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -212,6 +213,8 @@ func newServer(led *servedLedger, origins []string, log *slog.Logger) (*server.S
 	}
 	if led.link != nil {
 		opts.Poked = led.link.poked
+		opts.Announce = led.link.announce
+		opts.BackupByDatabase = true
 	}
 	return server.New(opts)
 }
@@ -220,16 +223,38 @@ func newServer(led *servedLedger, origins []string, log *slog.Logger) (*server.S
 // PostgreSQL database: the pokes it gives its own clients go out as a
 // NOTIFY, and the others' come in through a listener that pokes this
 // node's clients (pgledger.Notify, Listen).
+//
+// The server's announcements (closes, wipes, notices: server.NodeEvent)
+// go the same way but are never dropped: a full queue makes the
+// announcing goroutine (an admin request, a push) wait for room. A node
+// whose listener lost its connection may have missed some: it re-checks
+// its live connections against the database (server.Recheck).
 type nodeLink struct {
-	pg  *pgledger.DB
-	id  string
-	out chan pgledger.Poke
+	pg     *pgledger.DB
+	id     string
+	out    chan pgledger.Poke
+	events chan pgledger.Poke
+	done   chan struct{} // closed when run stops: announce no longer waits
 }
 
 func newNodeLink(pg *pgledger.DB) *nodeLink {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return &nodeLink{pg: pg, id: hex.EncodeToString(b[:]), out: make(chan pgledger.Poke, 1024)}
+	return &nodeLink{pg: pg, id: hex.EncodeToString(b[:]), out: make(chan pgledger.Poke, 1024),
+		events: make(chan pgledger.Poke, 256), done: make(chan struct{})}
+}
+
+// announce is the server's Options.Announce: it queues e for the other
+// nodes and waits for room rather than drop it, until run stops.
+func (l *nodeLink) announce(e server.NodeEvent) {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return // a NodeEvent of ids and a small notice always marshals
+	}
+	select {
+	case l.events <- pgledger.Poke{Node: l.id, Event: b}:
+	case <-l.done:
+	}
 }
 
 // poked is the server's Options.Poked: it never blocks. A poke dropped
@@ -249,22 +274,45 @@ func (l *nodeLink) run(ctx context.Context, srv *server.Server, log *slog.Logger
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for {
+			var p pgledger.Poke
 			select {
-			case p := <-l.out:
-				if err := l.pg.Notify(ctx, p); err != nil && ctx.Err() == nil {
-					log.Warn("notify the other nodes", "err", app.Describe(err))
+			case p = <-l.events: // events first: a close must not wait behind pokes
+			default:
+				select {
+				case p = <-l.events:
+				case p = <-l.out:
+				case <-ctx.Done():
+					return
 				}
-			case <-ctx.Done():
-				return
+			}
+			if err := l.pg.Notify(ctx, p); err != nil && ctx.Err() == nil {
+				// The other nodes' listeners lose their connections too
+				// when the database is away, and re-check on return.
+				log.Warn("notify the other nodes", "err", app.Describe(err))
 			}
 		}
 	})
 	wg.Go(func() {
 		_ = l.pg.Listen(ctx, pgledger.ListenOptions{}, func(p pgledger.Poke) {
-			if p.Node != l.id {
+			switch {
+			case p.Lost:
+				// Announcements may have been lost with the connection.
+				if n, err := srv.Recheck(); err != nil {
+					log.Warn("re-check connections after the listener reconnected", "err", app.Describe(app.AsError(err)))
+				} else if n > 0 {
+					log.Info("connections ended by the re-check after the listener reconnected", "n", n)
+				}
+				srv.PokeOwners(p.Head)
+			case p.Node == l.id:
+			case p.Event != nil:
+				var e server.NodeEvent
+				if json.Unmarshal(p.Event, &e) == nil {
+					srv.ApplyNodeEvent(e)
+				}
+			default:
 				srv.PokeOwners(p.Head, p.Owners...)
 			}
 		})
 	})
-	return func() { cancel(); wg.Wait() }
+	return func() { cancel(); close(l.done); wg.Wait() }
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -123,17 +125,7 @@ type wsPeer struct {
 // says hello.
 func connectNode(t *testing.T, addr string, user app.ID, password string, device app.ID) (*wsPeer, *wire.Welcome) {
 	t.Helper()
-	body, _ := json.Marshal(wire.LoginRequest{User: user, Password: password, Device: device, DeviceName: "test"})
-	resp, err := http.Post("http://"+addr+wire.PathLogin, "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok wire.Tokens
-	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("login on %s: %d %v", addr, resp.StatusCode, err)
-	}
+	tok := nodeLogin(t, addr, user, password, device)
 	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+wire.PathSync, http.Header{"Authorization": {"Bearer " + tok.AccessToken}})
 	if err != nil {
 		t.Fatal(err)
@@ -173,6 +165,23 @@ func (p *wsPeer) read(within time.Duration) wire.Frame {
 	return f
 }
 
+// nodeLogin signs user in on the node at addr from device.
+func nodeLogin(t *testing.T, addr string, user app.ID, password string, device app.ID) wire.Tokens {
+	t.Helper()
+	body, _ := json.Marshal(wire.LoginRequest{User: user, Password: password, Device: device, DeviceName: "test"})
+	resp, err := http.Post("http://"+addr+wire.PathLogin, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok wire.Tokens
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("login on %s: %d %v", addr, resp.StatusCode, err)
+	}
+	return tok
+}
+
 // readType skips pokes until a frame of type typ.
 func (p *wsPeer) readType(typ string) wire.Frame {
 	p.t.Helper()
@@ -198,11 +207,13 @@ func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
 	url := c.URL(db, "feltsagd_server")
 	a := startServe(t, "-db", url, "-demo", "-demo-size", "45")
 	b := startServe(t, "-db", url)
-	var user, password string
+	var user, password, adminPassword string
 	for _, m := range regexp.MustCompile(`(?m)^  (\S+)\s+(demo-\S+)\s+\S+`).FindAllStringSubmatch(a.stdout.String(), -1) {
-		if m[1] != DemoAdmin {
+		switch {
+		case m[1] == DemoAdmin:
+			adminPassword = m[2]
+		case user == "":
 			user, password = m[1], m[2]
-			break
 		}
 	}
 	onA, wa := connectNode(t, a.addr, app.ID(user), password, "dev-node-a")
@@ -256,5 +267,42 @@ func TestServeTwoNodesOnPostgreSQL(t *testing.T) {
 	again := onB.readType(wire.TypeAck).Body.(*wire.Ack)
 	if len(again.Results) != 1 || again.Results[0].Status != app.AckDuplicate || again.Results[0].Version != ack.Results[0].Version {
 		t.Errorf("replay on B: %+v, want duplicate of %+v", again.Results, ack.Results[0])
+	}
+
+	// The administrator disables the account on node A: its connection
+	// on node B closes within a second (the disable goes over NOTIFY).
+	admin := nodeLogin(t, a.addr, DemoAdmin, adminPassword, "dev-admin")
+	req, _ := http.NewRequest(http.MethodPost, "http://"+a.addr+wire.PathAdmin+"accounts/"+user+"/disable", nil)
+	req.Header.Set("Authorization", "Bearer "+admin.AccessToken)
+	start = time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("disable on node A: %d", resp.StatusCode)
+	}
+	for {
+		_ = onB.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _, err := onB.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != wire.CloseUnauthorized {
+			t.Fatalf("the disabled account's connection on node B: %v, want closed with %d", err, wire.CloseUnauthorized)
+		}
+		break
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("disable on A to close on B took %v, want within a second", d)
+	}
+	t.Logf("disable on A to close on B: %v", time.Since(start))
+
+	// admin backup on PostgreSQL points to pg_dump.
+	out, err := a.admin(t, DemoAdmin, adminPassword, "backup", filepath.Join(t.TempDir(), "backup.db"))
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("admin backup on PostgreSQL: %v\n%s\nwant a refusal that names pg_dump", err, out)
 	}
 }

@@ -112,6 +112,18 @@ func start(t testing.TB, durable bool) *Cluster {
 	return c
 }
 
+// Restart restarts the server (pg_ctl restart, fast shutdown: open
+// connections are ended, as in a failover or a minor upgrade) with the
+// options it was started with, and waits until it accepts connections.
+func (c *Cluster) Restart(t testing.TB) {
+	t.Helper()
+	data := filepath.Join(c.dir, "data")
+	if out, err := c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.dir, "log"), "-m", "fast", "-w", "-t", "60", "restart"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+		t.Fatalf("pg_ctl restart: %v\n%s\n%s", err, out, log)
+	}
+}
+
 // run runs one of PostgreSQL's programs as the cluster's user.
 func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

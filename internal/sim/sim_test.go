@@ -22,9 +22,11 @@ import (
 	"golang.org/x/crypto/nacl/box"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/internal/pgtest"
 	"feltsag.dk/feltsag/internal/testkit"
 	"feltsag.dk/feltsag/store"
 	"feltsag.dk/feltsag/store/ledger"
+	"feltsag.dk/feltsag/store/pgledger"
 	"feltsag.dk/feltsag/sync/client"
 	"feltsag.dk/feltsag/sync/server"
 	"feltsag.dk/feltsag/sync/wire"
@@ -101,11 +103,10 @@ type world struct {
 	priv   [32]byte
 	log    []string // the schedule as it ran, for a failure's report
 
-	smu  sync.Mutex
-	led  *ledger.DB
-	srv  *server.Server
-	ts   *httptest.Server
-	addr string
+	smu   sync.Mutex
+	nodes []*simNode // the server: one node on the bbolt file, two on PostgreSQL
+	pg    *pgtest.Cluster
+	pgURL string
 
 	accounts []app.ID
 	cases    []app.ID
@@ -146,6 +147,7 @@ type counters struct {
 	conflict, lost, sealedVerified int
 	selfConflicts                  int
 	kills, armedKills, restarts    int
+	nodeRestarts, dbRestarts       int
 }
 
 func (w *world) violate(format string, args ...any) {
@@ -165,48 +167,88 @@ func (w *world) newID() app.ID {
 // ----- the server -----
 
 func (w *world) openServer() {
-	led, err := ledger.Open(filepath.Join(w.dir, "ledger.db"), ledger.Options{LockTimeout: 5 * time.Second})
-	if err != nil {
-		w.tb.Fatalf("seed %d: ledger.Open: %v", w.seed, err)
+	if w.pg != nil {
+		for i := range 2 {
+			w.openNode(i)
+		}
+		return
 	}
-	srv, err := server.New(server.Options{
+	w.openNode(0)
+}
+
+// openNode starts node i: on the bbolt file, or on the PostgreSQL
+// database wired to the other node as feltsagd wires them.
+func (w *world) openNode(i int) {
+	var led app.Ledger
+	var err error
+	var pg *pgledger.DB
+	if w.pg != nil {
+		pg, err = pgledger.Open(context.Background(), w.pgURL, pgledger.Options{})
+		led = pg
+	} else {
+		led, err = ledger.Open(filepath.Join(w.dir, "ledger.db"), ledger.Options{LockTimeout: 5 * time.Second})
+	}
+	if err != nil {
+		w.tb.Fatalf("seed %d: opening the ledger of node %d: %v", w.seed, i, err)
+	}
+	n := &simNode{led: led}
+	opts := server.Options{
 		Ledger: led, Engine: w.engine, Now: w.clock.Now,
 		Logger:     slog.New(slog.DiscardHandler),
 		Password:   server.PasswordParams{Memory: 64, Time: 1, Threads: 1},
 		RuleFiles:  []wire.RuleFile{{Name: "regelsaet.csv", Data: "version,navn\n"}},
 		SealingKey: &w.priv,
-	})
+	}
+	if pg != nil {
+		n.link(pg, fmt.Sprintf("node-%d", i), &opts)
+	}
+	srv, err := server.New(opts)
 	if err != nil {
 		w.tb.Fatalf("seed %d: server.New: %v", w.seed, err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	n.srv = srv
+	if pg != nil {
+		n.listen(pg)
+	}
+	n.ts = httptest.NewServer(srv.Handler())
+	n.addr = n.ts.Listener.Addr().String()
 	w.smu.Lock()
-	w.led, w.srv, w.ts, w.addr = led, srv, ts, ts.Listener.Addr().String()
+	for len(w.nodes) <= i {
+		w.nodes = append(w.nodes, nil)
+	}
+	w.nodes[i] = n
 	w.smu.Unlock()
 }
 
 func (w *world) closeServer() {
-	w.smu.Lock()
-	srv, ts, led := w.srv, w.ts, w.led
-	w.addr = "127.0.0.1:1" // nothing listens there while the server is down
-	w.smu.Unlock()
-	_ = srv.Close()
-	ts.Close()
-	if err := led.Close(); err != nil {
-		w.violate("closing the ledger: %v", err)
+	for i := range w.nodes {
+		w.closeNode(i)
 	}
 }
 
-func (w *world) serverAddr() string {
+// closeNode stops node i: its clients' connections drop.
+func (w *world) closeNode(i int) {
 	w.smu.Lock()
-	defer w.smu.Unlock()
-	return w.addr
+	n := w.nodes[i]
+	// Nothing listens there while the node is down.
+	w.nodes[i] = &simNode{led: n.led, srv: n.srv, addr: "127.0.0.1:1"}
+	w.smu.Unlock()
+	n.close(w)
 }
 
-func (w *world) server() (*server.Server, *ledger.DB) {
+// nodeAddr is the address of the node a device in slot talks to.
+func (w *world) nodeAddr(slot int) string {
 	w.smu.Lock()
 	defer w.smu.Unlock()
-	return w.srv, w.led
+	return w.nodes[slot%len(w.nodes)].addr
+}
+
+// server is node 0's server and ledger: what the test's administrator
+// uses and what the checks read (one database behind both nodes).
+func (w *world) server() (*server.Server, app.Ledger) {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	return w.nodes[0].srv, w.nodes[0].led
 }
 
 // ----- devices -----
@@ -251,7 +293,7 @@ func (w *world) enrol(slot int, account app.ID) *device {
 	d := &device{w: w, slot: slot, account: account, id: app.ID(fmt.Sprintf("dev-%d", w.nextDev)),
 		rand: &lockedRand{r: rand.New(rand.NewPCG(w.seed, uint64(w.nextDev)))}, versions: map[app.ID]int64{}}
 	d.path = filepath.Join(w.dir, string(d.id), "feltsag.db")
-	px, err := newProxy(w.serverAddr)
+	px, err := newProxy(func() string { return w.nodeAddr(slot) })
 	if err != nil {
 		w.tb.Fatal(err)
 	}
@@ -266,7 +308,7 @@ func (w *world) enrol(slot int, account app.ID) *device {
 	}
 	d.db = db
 	d.rep = d.newReplica()
-	sess, err := client.Login(context.Background(), d.httpc, "http://"+w.serverAddr(), string(account), password, d.id, "laptop")
+	sess, err := client.Login(context.Background(), d.httpc, "http://"+w.nodeAddr(slot), string(account), password, d.id, "laptop")
 	if err != nil {
 		w.tb.Fatalf("seed %d: Login %s on %s: %v", w.seed, account, d.id, err)
 	}
@@ -447,8 +489,10 @@ func (w *world) observe() {
 
 // ----- setting up -----
 
-func newWorld(tb testing.TB, seed uint64, dir string) *world {
-	w := &world{tb: tb, seed: seed, rng: rand.New(rand.NewPCG(seed, 0x5eed)),
+// newWorld makes seed's world in dir: on the bbolt file when pg is nil,
+// else on a new database of pg with two server nodes.
+func newWorld(tb testing.TB, seed uint64, dir string, pg *pgtest.Cluster) *world {
+	w := &world{tb: tb, seed: seed, pg: pg, rng: rand.New(rand.NewPCG(seed, 0x5eed)),
 		ids: &chachaReader{r: rand.NewChaCha8(seedKey(seed))}, clock: &vclock{t: simStart}, gate: newGate(), dir: dir,
 		engine: testkit.Engine(tb), rules: testkit.Rules(tb),
 		owner: map[app.ID]app.ID{}, initial: map[app.ID]*app.Sag{}, assigns: map[app.ID][]assignment{},
@@ -458,6 +502,12 @@ func newWorld(tb testing.TB, seed uint64, dir string) *world {
 		tb.Fatal(err)
 	}
 	w.pub, w.priv = *pub, *priv
+	if pg != nil {
+		w.pgURL = pg.URL(pg.NewDatabase(tb), "")
+		if _, err := pgledger.Migrate(context.Background(), w.pgURL, pgledger.MigrateOptions{}); err != nil {
+			tb.Fatalf("seed %d: migrate: %v", seed, err)
+		}
+	}
 	w.openServer()
 	srv, _ := w.server()
 
@@ -556,6 +606,13 @@ func (w *world) note(format string, args ...any) {
 }
 
 func (w *world) run() {
+	// On PostgreSQL every seed restarts a node and the database at
+	// least once, at steps of its own choosing.
+	// And it revokes a device on node 1 (the administrator is on node 0).
+	nodeAt, dbAt, revokeAt := -1, -1, -1
+	if w.pg != nil {
+		nodeAt, dbAt, revokeAt = w.rng.IntN(stepsPerRun), w.rng.IntN(stepsPerRun), w.rng.IntN(stepsPerRun)
+	}
 	for i := range stepsPerRun {
 		w.reap()
 		k := w.pickStep()
@@ -564,8 +621,41 @@ func (w *world) run() {
 		start := time.Now()
 		w.step(i, k, d)
 		w.n.took[k] += time.Since(start)
+		if i == nodeAt {
+			w.restartNode(i, w.rng.IntN(2))
+		}
+		if i == dbAt {
+			w.restartDatabase(i)
+		}
+		if i == revokeAt {
+			for _, x := range w.devices {
+				if x.slot%2 == 1 && x.running() && x.db != nil && !x.rep.isDead() && !x.wiped.Load() {
+					w.n.steps[stepRevoke]++
+					w.revoke(i, x)
+					break
+				}
+			}
+		}
 		w.observe()
 	}
+}
+
+// restartNode stops node n (its clients' connections drop) and starts it
+// again on the same database.
+func (w *world) restartNode(i, n int) {
+	w.note("%d node %d restart", i, n)
+	w.n.nodeRestarts++
+	w.closeNode(n)
+	w.openNode(n)
+	w.gate.open()
+}
+
+// restartDatabase restarts PostgreSQL under the running nodes.
+func (w *world) restartDatabase(i int) {
+	w.note("%d database restart", i)
+	w.n.dbRestarts++
+	w.pg.Restart(w.tb)
+	w.gate.open()
 }
 
 func (w *world) step(i int, k stepKind, d *device) {
@@ -634,9 +724,16 @@ func (w *world) step(i int, k stepKind, d *device) {
 		w.n.armedKills++
 		d.rep.arm(point)
 	case stepServerRestart:
-		w.note("%d server restart", i)
-		w.closeServer()
-		w.openServer()
+		switch r := w.rng.IntN(3); {
+		case w.pg == nil:
+			w.note("%d server restart", i)
+			w.closeServer()
+			w.openServer()
+		case r < 2:
+			w.restartNode(i, r)
+		default:
+			w.restartDatabase(i)
+		}
 		w.gate.open()
 	case stepSkew:
 		skew := pick(w.rng, []time.Duration{-3 * time.Minute, 0, 2 * time.Minute, 7 * time.Minute, 30 * time.Minute})
@@ -733,6 +830,9 @@ func (w *world) reassign(i int) {
 // caseworker. The revoked device's unsent commands are lost by design.
 func (w *world) revoke(i int, d *device) {
 	w.note("%d revoke %s", i, d.id)
+	// A device connected when it is revoked is told at once, on whichever
+	// node it is connected to (the administrator acts on node 0).
+	online := d.running() && d.db != nil && !d.rep.isDead() && !d.px.isDown() && d.eng.Status().Online
 	srv, _ := w.server()
 	if err := srv.RevokeDevice(d.id); err != nil {
 		w.tb.Fatalf("seed %d: RevokeDevice: %v", w.seed, err)
@@ -740,6 +840,15 @@ func (w *world) revoke(i int, d *device) {
 	d.start()
 	w.gate.open()
 	w.settle(200 * time.Millisecond)
+	if online {
+		for end := time.Now().Add(3 * time.Second); !d.wiped.Load() && time.Now().Before(end); {
+			w.gate.open()
+			time.Sleep(5 * time.Millisecond) // polling the engine's state
+		}
+		if !d.wiped.Load() {
+			w.violate("%s was online (node %d) when revoked and was not told to wipe within 3 s", d.id, d.slot%len(w.nodes))
+		}
+	}
 	if !d.wiped.Load() { // partitioned: the wipe waits for the next hello
 		d.wiped.Store(true)
 	}
@@ -1051,6 +1160,8 @@ func (c *counters) add(o counters) {
 	c.kills += o.kills
 	c.armedKills += o.armedKills
 	c.restarts += o.restarts
+	c.nodeRestarts += o.nodeRestarts
+	c.dbRestarts += o.dbRestarts
 }
 
 func (c counters) String() string {
@@ -1059,16 +1170,21 @@ func (c counters) String() string {
 		steps = append(steps, fmt.Sprintf("%s %d (%v)", stepNames[i], n, c.took[i].Round(time.Millisecond)))
 	}
 	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d (with the device's own earlier command %d); "+
-		"duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d; quiesce %v, check %v; steps: %s",
+		"duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d (nodes %d, database %d); quiesce %v, check %v; steps: %s",
 		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.selfConflicts, c.duplicate, c.lost, c.sealedVerified,
-		c.restarts, c.quiesce.Round(time.Millisecond), c.check.Round(time.Millisecond), strings.Join(steps, ", "))
+		c.restarts, c.nodeRestarts, c.dbRestarts, c.quiesce.Round(time.Millisecond), c.check.Round(time.Millisecond), strings.Join(steps, ", "))
 }
 
 // runSeed runs one seed and checks it. It returns what the run did and,
 // when its violations all belong to a known failure class, that class
 // (the seed then passes with a log line).
 func runSeed(t *testing.T, seed uint64) (counters, string) {
-	w := newWorld(t, seed, simDir(t))
+	return runSeedOn(t, seed, nil)
+}
+
+// runSeedOn is runSeed on the bbolt file (pg nil) or on PostgreSQL.
+func runSeedOn(t *testing.T, seed uint64, pg *pgtest.Cluster) (counters, string) {
+	w := newWorld(t, seed, simDir(t), pg)
 	defer w.close()
 	w.run()
 	start := time.Now()
@@ -1087,8 +1203,12 @@ func runSeed(t *testing.T, seed uint64) (counters, string) {
 		t.Logf("seed %d: known failure class %q: %s", seed, class, violations[0])
 		return w.n, class
 	}
-	t.Errorf("seed %d: %d invariant violations:\n  %s\nschedule:\n  %s\nreplay: SIM_SEED=%d go test -tags migrated_fynedo -run TestSimulator ./internal/sim/",
-		seed, len(violations), strings.Join(violations, "\n  "), strings.Join(w.log, "\n  "), seed)
+	test := "TestSimulator$"
+	if pg != nil {
+		test = "TestSimulatorPostgreSQL"
+	}
+	t.Errorf("seed %d: %d invariant violations:\n  %s\nschedule:\n  %s\nreplay: SIM_SEED=%d go test -tags migrated_fynedo -run '%s' ./internal/sim/",
+		seed, len(violations), strings.Join(violations, "\n  "), strings.Join(w.log, "\n  "), seed, test)
 	return w.n, ""
 }
 

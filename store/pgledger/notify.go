@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -24,14 +25,23 @@ const PokeChannel = "feltsag_poke"
 // Poke says the log grew to Head in the scopes of Owners. Owners nil
 // means "anyone's": a missed notification, found by the fallback poll or
 // after a lost connection; the node pokes every client it has.
+//
+// Event, when set, is not a poke but another message between the nodes,
+// opaque to the ledger (cmd/feltsagd: sync/server's NodeEvent: close an
+// account's connections, wipe a device, a conflict notice). Lost is set
+// by Listen after it reconnected: notifications sent meanwhile are lost,
+// events included, so the node re-checks what they would have told it.
 type Poke struct {
-	Node   string     `json:"node"` // the sending node, so it can ignore its own
-	Head   app.Cursor `json:"head"`
-	Owners []app.ID   `json:"owners,omitempty"`
+	Node   string          `json:"node"` // the sending node, so it can ignore its own
+	Head   app.Cursor      `json:"head"`
+	Owners []app.ID        `json:"owners,omitempty"`
+	Event  json.RawMessage `json:"event,omitempty"`
+	Lost   bool            `json:"-"`
 }
 
 // maxPayload keeps a NOTIFY under PostgreSQL's 8,000-byte limit; a poke
-// for more owners than fit goes out for everyone.
+// for more owners than fit goes out for everyone, an event that does not
+// fit is refused.
 const maxPayload = 7900
 
 // Notify sends p to every node listening on the database, itself
@@ -40,6 +50,9 @@ const maxPayload = 7900
 func (db *DB) Notify(ctx context.Context, p Poke) error {
 	b, err := json.Marshal(p)
 	if err == nil && len(b) > maxPayload {
+		if p.Event != nil {
+			return app.Internal(fmt.Errorf("notify: an event of %d bytes does not fit a notification", len(b)))
+		}
 		p.Owners = nil
 		b, err = json.Marshal(p)
 	}
@@ -65,7 +78,8 @@ type ListenOptions struct {
 // error: each notification on PokeChannel; a poke for everyone (Owners
 // nil) when the head moved past the last one seen without a notification
 // (checked every Poll); and a poke for everyone after each reconnection
-// of its own connection, since notifications sent meanwhile are lost. fn
+// of its own connection, since notifications sent meanwhile are lost
+// (Lost set, whether or not the head moved). fn
 // runs on Listen's goroutine and should not block.
 func (db *DB) Listen(ctx context.Context, opts ListenOptions, fn func(Poke)) error {
 	if opts.Poll <= 0 {
@@ -113,8 +127,8 @@ func (db *DB) listenOnce(ctx context.Context, poll time.Duration, seen *app.Curs
 	if err != nil {
 		return err
 	}
-	if missed && h != *seen {
-		fn(Poke{Head: h})
+	if missed {
+		fn(Poke{Head: h, Lost: true})
 	}
 	*seen = h
 	for {

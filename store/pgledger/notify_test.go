@@ -3,6 +3,7 @@ package pgledger_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,8 +17,8 @@ import (
 // notification from one reaches the other's listener within a second; a
 // change nobody announced is found by the fallback poll; and after the
 // listening connection is killed the listener comes back, pokes everyone
-// (notifications sent meanwhile were lost) and hears notifications
-// again.
+// (notifications sent meanwhile were lost: Lost, even when the log did
+// not move) and hears notifications again; events pass through.
 func TestNodesPokeEachOther(t *testing.T) {
 	c := start(t)
 	db := migrated(t, c)
@@ -114,11 +115,27 @@ func TestNodesPokeEachOther(t *testing.T) {
 	if killed == 0 {
 		t.Fatal("found no listening connection to kill")
 	}
+	next("after the listener's connection was killed", 5*time.Second, func(p pgledger.Poke) bool { return p.Lost && p.Head == h3 && p.Owners == nil })
 	h4 := put("s4")
-	next("after the listener's connection was killed", 5*time.Second, func(p pgledger.Poke) bool { return p.Head == h4 && p.Owners == nil })
+	next("a change after the reconnection", 5*time.Second, func(p pgledger.Poke) bool { return p.Head == h4 && p.Owners == nil })
 	h5 := put("s5")
 	if err := a.Notify(ctx, pgledger.Poke{Node: "a", Head: h5, Owners: []app.ID{"cw2"}}); err != nil {
 		t.Fatal(err)
 	}
 	next("a notification after reconnecting", time.Second, func(p pgledger.Poke) bool { return p.Node == "a" && p.Head == h5 })
+
+	// An event between nodes passes through as it was sent; one too big
+	// for a notification is refused, not cut.
+	ev := []byte(`{"close":"cw1"}`)
+	if err := a.Notify(ctx, pgledger.Poke{Node: "a", Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	got = next("an event", time.Second, func(p pgledger.Poke) bool { return p.Node == "a" && p.Event != nil })
+	if string(got.Event) != string(ev) || got.Lost {
+		t.Errorf("event = %s (lost %v), want %s", got.Event, got.Lost, ev)
+	}
+	big := []byte(`"` + strings.Repeat("x", 8000) + `"`)
+	if err := a.Notify(ctx, pgledger.Poke{Node: "a", Event: big}); err == nil {
+		t.Error("an 8,000-byte event was sent, want refused")
+	}
 }

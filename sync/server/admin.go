@@ -196,7 +196,10 @@ func (s *Server) adminAccessLog(w http.ResponseWriter, r *http.Request, _ princi
 
 // adminBackup streams a consistent copy of the ledger (Options.Backup).
 func (s *Server) adminBackup(w http.ResponseWriter, _ *http.Request, _ principal) (*app.AuditRecord, *app.Error) {
-	if s.opts.Backup == nil {
+	switch {
+	case s.opts.Backup == nil && s.opts.BackupByDatabase:
+		return nil, app.Errorf(app.CodeNotFound, "", "not_found.sync.backup_database")
+	case s.opts.Backup == nil:
 		return nil, app.Errorf(app.CodeNotFound, "", "not_found.sync.backup")
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")

@@ -373,6 +373,10 @@ type principal struct {
 	// connection last said (hello's cursor, then each pull's); zero when
 	// not known (HTTP). madeBeforeHandover reads it.
 	applied app.Cursor
+	// issued is when the connection's session was issued: a change of
+	// the account after it (a new password, a disable) ends the
+	// connection (Recheck).
+	issued time.Time
 }
 
 // authenticate checks the bearer token of an upgrade request.
@@ -423,7 +427,7 @@ func (s *Server) authenticate(r *http.Request) (principal, *app.Error) {
 			refusal = errSession()
 			return nil
 		}
-		p = principal{account: acc.ID, rolle: acc.Rolle, device: sess.Device, revoked: !dev.Revoked.IsZero()}
+		p = principal{account: acc.ID, rolle: acc.Rolle, device: sess.Device, revoked: !dev.Revoked.IsZero(), issued: sess.Issued}
 		return nil
 	})
 	if err != nil {

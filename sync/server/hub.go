@@ -198,9 +198,26 @@ func (s *Server) PokeOwners(head app.Cursor, owners ...app.ID) {
 	s.pokeLocal(nil, head, owners)
 }
 
-// notify sends a frame to every welcomed connection of owner (a conflict,
-// a resolved); except is skipped.
+// notify sends a notice (a conflict, a resolved) to every welcomed
+// connection of owner but except, and announces it to the other nodes
+// (Options.Announce).
 func (s *Server) notify(except *conn, owner app.ID, m wire.Message) {
+	if owner == "" {
+		return
+	}
+	s.notifyLocal(except, owner, m)
+	switch m := m.(type) {
+	case *wire.ConflictNotice:
+		s.announce(NodeEvent{Owner: owner, Conflict: m.ID})
+	case *wire.Resolved:
+		r := *m
+		s.announce(NodeEvent{Owner: owner, Resolved: &r})
+	}
+}
+
+// notifyLocal sends a frame to every connection of owner on this server;
+// except is skipped.
+func (s *Server) notifyLocal(except *conn, owner app.ID, m wire.Message) {
 	if owner == "" {
 		return
 	}

@@ -48,9 +48,21 @@ type Options struct {
 	// (PokeOwners; cmd/feltsagd sends it as a PostgreSQL NOTIFY). It is
 	// called after the change committed and must not block.
 	Poked func(head app.Cursor, owners []app.ID)
+	// Announce, when set, hears what this server did to its own
+	// connections that the other nodes on the same database must do to
+	// theirs: an account's connections closed (disabled, new password),
+	// a device wiped (revoked), a conflict or resolved notice to an
+	// owner. The other nodes apply it with ApplyNodeEvent. It is called
+	// after the change committed and must not block; a close or a wipe
+	// must not be dropped (cmd/feltsagd sends it as a PostgreSQL NOTIFY).
+	Announce func(NodeEvent)
 	// Backup writes a consistent copy of the ledger (the admin API's
 	// online backup); nil: the backup endpoint answers not_found.
 	Backup func(w io.Writer) (int64, error)
+	// BackupByDatabase says the ledger is a database whose own tools take
+	// its backups (PostgreSQL: pg_dump, base backups): with Backup nil,
+	// the backup endpoint answers so (not_found.sync.backup_database).
+	BackupByDatabase bool
 	// SealingKey is the server's X25519 private key for sealed outbox
 	// entries (its public key goes out at sign-in). nil: the ledger's own
 	// key, made at the first start and kept in the ledger's Meta.
@@ -409,6 +421,7 @@ func (s *Server) SetPassword(id app.ID, password string) error {
 		return err
 	}
 	s.closeAccount(id, wire.CloseUnauthorized)
+	s.announce(NodeEvent{Close: id})
 	return nil
 }
 
@@ -419,6 +432,7 @@ func (s *Server) DisableAccount(id app.ID) error {
 		return err
 	}
 	s.closeAccount(id, wire.CloseUnauthorized)
+	s.announce(NodeEvent{Close: id})
 	return nil
 }
 
@@ -466,6 +480,7 @@ func (s *Server) RevokeDevice(id app.ID) error {
 	for _, c := range s.hub.ofDevice(id) {
 		c.wipe()
 	}
+	s.announce(NodeEvent{Wipe: id})
 	return nil
 }
 
