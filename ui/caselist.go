@@ -168,9 +168,12 @@ type caseList struct {
 	list      *widget.List
 	content   fyne.CanvasObject
 
-	stopLog  func() bool // cancels the pending Search call for the audit log
-	selected app.ID      // the case open on the right, kept selected across reloads
-	quiet    bool        // selecting again after a reload: do not open (and log) the case again
+	stopLog func() bool // cancels the pending Search call for the audit log
+	// loaded, when set, is told every new caseload a reload read (the
+	// main screen shows a synced change of the open case with it).
+	loaded   func(all []app.CaseSummary)
+	selected app.ID // the case open on the right, kept selected across reloads
+	quiet    bool   // selecting again after a reload: do not open (and log) the case again
 	closed   bool
 }
 
@@ -227,6 +230,9 @@ func (l *caseList) reload() {
 			l.index = x
 			l.setKGs(x.KGs())
 			l.changed()
+			if l.loaded != nil {
+				l.loaded(all)
+			}
 		})
 	})
 }
