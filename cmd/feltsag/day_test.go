@@ -625,7 +625,7 @@ func TestDayOfTwoDevices(t *testing.T) {
 	}
 	office.tab("Konflikter (1)")
 	office.see("base, mine and theirs", "Konflikt om fravær", "Før (fælles udgangspunkt)", "Din ændring", "Serverens værdi (gælder nu)",
-		"foer.kategori: Match 1 – jobklar")
+		"foer.kategori: Match 1 – jobklar", "cw1 · denne computer (Kontor KS) · ")
 	fyne.DoAndWait(func() {
 		radios := below[*widget.RadioGroup](office.win.w.Content())
 		if len(radios) != 1 {
