@@ -615,12 +615,13 @@ func TestDayOfTwoDevices(t *testing.T) {
 
 	step("3. the conflict in the Konflikter tab")
 	// The conflict in the office's Konflikter tab: base, mine, theirs.
-	// Routed to the owner: both devices hold it.
-	laptop.wait("the conflict on the owner's other device", func() bool {
-		ks, err := laptop.a.Conflicts(daySag)
-		return err == nil && len(ks) == 1
-	})
+	// Routed to the owner: both devices hold it (the notice follows the
+	// push's answer).
 	for _, d := range []*dayClient{laptop, office} {
+		d.wait("the conflict on the device", func() bool {
+			ks, err := d.a.Conflicts(daySag)
+			return err == nil && len(ks) == 1
+		})
 		d.win.must("the open conflict in the status line", func() bool { return d.hasButton("1 konflikt venter") })
 	}
 	office.tab("Konflikter (1)")
