@@ -169,10 +169,13 @@ type caseList struct {
 	list      *widget.List
 	content   fyne.CanvasObject
 
-	stopLog  func() bool // cancels the pending Search call for the audit log
-	selected app.ID      // the case open on the right, kept selected across reloads
-	filled   bool        // the list has shown cases (OnScreen was told "case_list")
-	quiet    bool        // selecting again after a reload: do not open (and log) the case again
+	stopLog func() bool // cancels the pending Search call for the audit log
+	// loaded, when set, is told every new caseload a reload read (the
+	// main screen shows a synced change of the open case with it).
+	loaded   func(all []app.CaseSummary)
+	selected app.ID // the case open on the right, kept selected across reloads
+	filled   bool   // the list has shown cases (OnScreen was told "case_list")
+	quiet    bool   // selecting again after a reload: do not open (and log) the case again
 	closed   bool
 }
 
@@ -236,6 +239,9 @@ func (l *caseList) reload() {
 			if !l.filled && x.Len() > 0 {
 				l.filled = true
 				l.c.o.OnScreen("case_list")
+			}
+			if l.loaded != nil {
+				l.loaded(all)
 			}
 		})
 	})

@@ -371,6 +371,7 @@ type mainScreen struct {
 func newMainScreen(c *Client) *mainScreen {
 	m := &mainScreen{c: c}
 	m.list = newCaseList(c, m.open)
+	m.list.loaded = m.caseloadLoaded
 	m.status = newStatusBar(m.syncNow, c.signInAgainFromMain)
 	m.wireDecisions()
 	m.right = container.NewStack(emptyCase())
@@ -415,6 +416,20 @@ func (m *mainScreen) syncStatus(st SyncStatus) {
 }
 
 func (m *mainScreen) reload() { m.list.reload() }
+
+// caseloadLoaded reads the open case again when the caseload holds
+// another version of it than the screen shows: a sync brought a change
+// made elsewhere (another device's note, a decided conflict), which the
+// caseworker must see without opening the case again.
+func (m *mainScreen) caseloadLoaded(all []app.CaseSummary) {
+	if m.view == nil {
+		return
+	}
+	id, shown := m.view.sag.ID, m.view.sag.Version
+	if i := slices.IndexFunc(all, func(s app.CaseSummary) bool { return s.ID == id }); i >= 0 && all[i].Version != shown {
+		m.reread(id)
+	}
+}
 
 func (m *mainScreen) focusSearch() { m.c.w.Canvas().Focus(m.list.search) }
 

@@ -116,12 +116,7 @@ func (h *historyTab) lines(r app.AuditRecord) (head, what string) {
 }
 
 // device names the computer the records are from: the replica's own.
-func (h *historyTab) device() string {
-	if n := h.v.c.o.DeviceName; n != "" {
-		return lang.L("history.this_device_named", map[string]any{"Navn": n})
-	}
-	return lang.L("history.this_device")
-}
+func (h *historyTab) device() string { return h.v.c.thisDevice().name }
 
 // kindText names a command kind ("gem_plan" → "Plan gemt"), or the kind.
 func kindText(kind string) string {

@@ -35,6 +35,13 @@ type Decisions interface {
 	Dismiss(cmd app.ID) error
 }
 
+// ThisDevice is what an Account may also offer: the id of this
+// computer's device, so that a conflict side made here is named as this
+// computer (Options.DeviceName) rather than by its opaque id.
+type ThisDevice interface {
+	Device() app.ID
+}
+
 // noDecisions stands in when the client was given none: nothing decided,
 // nothing rejected, and a decision cannot be saved.
 type noDecisions struct{}
@@ -169,7 +176,7 @@ func (cc *conflictCard) side(key string, s app.ConflictSide, who bool) fyne.Canv
 	head := widget.NewLabelWithStyle(lang.L(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	value := widget.NewLabel(cc.t.v.c.tx.valueText(s.Value))
 	value.Wrapping = fyne.TextWrapWord
-	meta := widget.NewLabelWithStyle(sideMeta(s, who), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	meta := widget.NewLabelWithStyle(sideMeta(s, who, cc.t.v.c.thisDevice()), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	meta.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(head, value, meta)
 }
@@ -255,14 +262,17 @@ func fieldName(path string) string {
 	return path
 }
 
-// sideMeta says who set a side's value, from which device, when and at
-// which version.
-func sideMeta(s app.ConflictSide, who bool) string {
+// sideMeta says who set a side's value, from which device (here names
+// this computer's, as the Historik tab does), when and at which version.
+func sideMeta(s app.ConflictSide, who bool, here deviceNamer) string {
 	var parts []string
 	if who && s.Author.ID != "" {
 		parts = append(parts, string(s.Author.ID))
 	}
-	if who && s.Device != "" {
+	switch {
+	case who && s.Device != "" && s.Device == here.id:
+		parts = append(parts, here.name)
+	case who && s.Device != "":
 		parts = append(parts, lang.L("conflict.device", map[string]any{"Enhed": string(s.Device)}))
 	}
 	at := s.At
@@ -373,4 +383,23 @@ func (t texts) scalarText(name string, v any) string {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// deviceNamer is this computer's device id (empty when the account does
+// not say) and how the screens name it.
+type deviceNamer struct {
+	id   app.ID
+	name string
+}
+
+// thisDevice names this computer: "denne computer (Kontor KS)".
+func (c *Client) thisDevice() deviceNamer {
+	d := deviceNamer{name: lang.L("history.this_device")}
+	if n := c.o.DeviceName; n != "" {
+		d.name = lang.L("history.this_device_named", map[string]any{"Navn": n})
+	}
+	if td, ok := c.o.Account.(ThisDevice); ok {
+		d.id = td.Device()
+	}
+	return d
 }

@@ -53,11 +53,16 @@ type planTab struct {
 	planIDs []app.ID       // the plans in plans' order; "" for "Ny plan"
 	choice  app.ID         // the plan the form edits; "" for a new plan
 	newPlan bool           // the caseworker chose "Ny plan"
-	typ     *widget.Select // the new plan's type
-	typForm *widget.Form   // its row, hidden once the plan exists
-	typOf   map[string]string
-	jobmaal *widget.Entry
-	uddmaal *widget.Entry
+	// filled is the plan the form was last filled with (the zero key for
+	// a new plan), and filledOK whether it was: showing the same case
+	// again (a sync) keeps what the caseworker is typing.
+	filled   planKey
+	filledOK bool
+	typ      *widget.Select // the new plan's type
+	typForm  *widget.Form   // its row, hidden once the plan exists
+	typOf    map[string]string
+	jobmaal  *widget.Entry
+	uddmaal  *widget.Entry
 
 	antal      *widget.Entry
 	stillinger *widget.Entry
@@ -329,12 +334,32 @@ func (p *planTab) show(s *app.Sag) {
 		p.newPlan = p.choice == ""
 		p.fill()
 	}
+	if p.filledOK && p.filled == p.key() {
+		return // the plan in the form is unchanged: keep the caseworker's unsaved edits
+	}
 	p.fill()
+}
+
+// planKey names what the form shows of a plan: its id, version and
+// status (publishing keeps the version).
+type planKey struct {
+	id      app.ID
+	version int
+	status  string
+}
+
+// key is the chosen plan's key, or the zero key for a new one.
+func (p *planTab) key() planKey {
+	if pl := p.current(); pl != nil {
+		return planKey{pl.ID, pl.Version, pl.Status}
+	}
+	return planKey{}
 }
 
 // fill puts the chosen plan's content in the form (or empties it).
 func (p *planTab) fill() {
 	pl := p.current()
+	p.filled, p.filledOK = p.key(), true
 	var in app.PlanIndhold
 	if pl != nil {
 		in = pl.PlanIndhold
