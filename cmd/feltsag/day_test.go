@@ -37,7 +37,7 @@ const dayDeadline = 20 * time.Second
 // The citizen whose case both devices work on.
 const (
 	daySag  app.ID = "sag-ida"
-	dayNavn        = "Ida Søndergaard"
+	dayNavn string = "Ida Søndergaard"
 )
 
 // dayServer is the real sync server over a bbolt ledger, on a socket.
