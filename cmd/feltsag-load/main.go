@@ -16,7 +16,9 @@
 //
 // Without -url it starts its own server (`feltsag-load serve`, the sync
 // engine over the embedded bbolt ledger, seeded in the ledger directly) as
-// a child process, so that the server's memory and profile are its own.
+// a child process, so that the server's memory and profile are its own;
+// -db puts that server over a migrated, empty PostgreSQL database instead
+// (and `feltsag-load serve -db` seeds one for feltsagd serve nodes).
 // With -url it drives any server whose accounts it is told (-sync-user,
 // -users, -idle-users; passwords "demo-<user>" as feltsagd serve --demo
 // prints them).
@@ -25,6 +27,7 @@
 //	feltsag-load -only sync,push        some of them
 //	feltsag-load -url http://127.0.0.1:8443 -only load -users cw1,cw2
 //	feltsag-load serve -big 10000       the bench server alone
+//	feltsag-load -db postgres://…       the bench server over PostgreSQL
 package main
 
 import (
@@ -84,17 +87,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // options are the driver's flags.
 type options struct {
-	url, dir, only, peer, profileOut string
-	cpuprofile                       string
-	syncUser                         string
-	users, idleUsers                 string
-	cases, commands, runs            int
-	clients, perClient, idle         int
-	rate                             float64
-	duration, ping, step, profile    time.Duration
-	maxConns                         int
-	steps                            []float64
-	inproc                           bool
+	url, db, dir, only, peer, profileOut string
+	cpuprofile                           string
+	syncUser                             string
+	users, idleUsers                     string
+	cases, commands, runs                int
+	clients, perClient, idle             int
+	rate                                 float64
+	duration, ping, step, profile        time.Duration
+	maxConns                             int
+	steps                                []float64
+	inproc                               bool
 }
 
 func (o options) want(fig string) bool {
@@ -106,6 +109,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fl := flag.NewFlagSet("feltsag-load", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.StringVar(&o.url, "url", "", "server base URL (http://host:port); empty: start a bench server")
+	fl.StringVar(&o.db, "db", "", "bench server's ledger: this migrated, empty PostgreSQL database (postgres://…) instead of bbolt")
 	fl.StringVar(&o.dir, "dir", "", "folder for replicas and the bench ledger (default: a temporary folder)")
 	fl.StringVar(&o.only, "only", "", "comma list of figures: sync,push,load,max,idle,peer (default all)")
 	fl.StringVar(&o.peer, "peer", "", "folder of the PouchDB peer benchmark (run.sh); empty: skip it")
@@ -173,6 +177,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", "127.0.0.1:0", "listen address")
 	dir := fl.String("dir", "", "folder of the ledger (default: temporary)")
+	db := fl.String("db", "", "PostgreSQL ledger (postgres://…, migrated and empty) instead of the bbolt file in -dir")
 	var spec seedSpec
 	fl.IntVar(&spec.Big, "big", 10000, "cases of "+bigAccount)
 	fl.IntVar(&spec.Clients, "clients", 500, "client accounts bench-cNNNNN")
@@ -190,7 +195,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer os.RemoveAll(d)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	b, err := startServer(d, *addr, spec, log)
+	b, err := startServer(d, *addr, *db, spec, log)
 	if err != nil {
 		return err
 	}
@@ -214,12 +219,12 @@ type child struct {
 	url   string
 }
 
-func startChild(ctx context.Context, dir string, spec seedSpec, stderr io.Writer) (*child, error) {
+func startChild(ctx context.Context, dir, db string, spec seedSpec, stderr io.Writer) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "serve", "-dir", dir, "-big", strconv.Itoa(spec.Big), "-clients", strconv.Itoa(spec.Clients),
+	cmd := exec.Command(exe, "serve", "-dir", dir, "-db", db, "-big", strconv.Itoa(spec.Big), "-clients", strconv.Itoa(spec.Clients),
 		"-per-client", strconv.Itoa(spec.PerClient), "-idle", strconv.Itoa(spec.Idle))
 	cmd.Stderr = stderr
 	in, err := cmd.StdinPipe()

@@ -86,14 +86,14 @@ func runFigures(ctx context.Context, o options, stdout, stderr io.Writer) error 
 	if own {
 		t := time.Now()
 		if o.inproc {
-			b, err := startServer(dir, "127.0.0.1:0", spec, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+			b, err := startServer(dir, "127.0.0.1:0", o.db, spec, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 			if err != nil {
 				return err
 			}
 			defer b.Close()
 			o.url = b.URL
 		} else {
-			c, err := startChild(ctx, dir, spec, stderr)
+			c, err := startChild(ctx, dir, o.db, spec, stderr)
 			if err != nil {
 				return err
 			}
@@ -101,8 +101,12 @@ func runFigures(ctx context.Context, o options, stdout, stderr io.Writer) error 
 			o.url = c.url
 		}
 		statsOK = true
-		pr("server: feltsag-load serve at %s (sync engine over the embedded bbolt ledger; %d+%d×%d cases, %d accounts seeded in %v)",
-			o.url, spec.Big, spec.Clients, spec.PerClient, 1+spec.Clients+spec.Idle, time.Since(t).Round(time.Millisecond))
+		ledgerKind := "the embedded bbolt ledger"
+		if o.db != "" {
+			ledgerKind = "the PostgreSQL ledger"
+		}
+		pr("server: feltsag-load serve at %s (sync engine over %s; %d+%d×%d cases, %d accounts seeded in %v)",
+			o.url, ledgerKind, spec.Big, spec.Clients, spec.PerClient, 1+spec.Clients+spec.Idle, time.Since(t).Round(time.Millisecond))
 	} else {
 		_, err := fetchStats(o.url, false)
 		statsOK = err == nil

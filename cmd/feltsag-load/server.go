@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/store/ledger"
+	"feltsag.dk/feltsag/store/pgledger"
 	"feltsag.dk/feltsag/sync/server"
 )
 
@@ -58,20 +60,23 @@ var benchPassword = server.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 type benchServer struct {
 	URL  string
 	srv  *server.Server
-	led  *ledger.DB
+	led  app.Ledger
 	hs   *http.Server
 	ln   net.Listener
 	done chan error
 }
 
-// startServer opens a ledger in dir, seeds it by spec and serves on addr
-// ("127.0.0.1:0" picks a port).
-func startServer(dir, addr string, spec seedSpec, log *slog.Logger) (*benchServer, error) {
+// startServer opens a ledger, seeds it by spec and serves on addr
+// ("127.0.0.1:0" picks a port). The ledger is the bbolt file
+// bench-ledger.db in dir, or, when db is set, the PostgreSQL database at
+// db (migrated by `feltsagd migrate`; the seed is added to what it holds,
+// so give it an empty one).
+func startServer(dir, addr, db string, spec seedSpec, log *slog.Logger) (*benchServer, error) {
 	rules, err := app.LoadRules(assets.Rules())
 	if err != nil {
 		return nil, err
 	}
-	led, err := ledger.Open(dir+"/bench-ledger.db", ledger.Options{})
+	led, err := openBenchLedger(dir, db)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +112,19 @@ func startServer(dir, addr string, spec seedSpec, log *slog.Logger) (*benchServe
 		hs: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
 	go func() { b.done <- b.hs.Serve(ln) }()
 	return b, nil
+}
+
+// openBenchLedger opens the PostgreSQL ledger at db when it is set, else
+// the bbolt file in dir.
+func openBenchLedger(dir, db string) (app.Ledger, error) {
+	if db != "" {
+		led, err := pgledger.Open(context.Background(), db, pgledger.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("open postgresql ledger: %w", err)
+		}
+		return led, nil
+	}
+	return ledger.Open(dir+"/bench-ledger.db", ledger.Options{})
 }
 
 // Close stops serving and closes the ledger.
