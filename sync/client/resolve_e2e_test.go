@@ -299,8 +299,9 @@ func TestResolvedRefusalIsARejection(t *testing.T) {
 		c.greet(app.Cursor{Epoch: 1, Seq: 1})
 		fr := c.expect(wire.TypeResolve)
 		c.send(fr.ID, &wire.Resolved{Conflict: "k-1", Decision: app.ResolveTakeMine, Version: 1, Error: refusal})
-		id := c.pull(app.Cursor{Epoch: 1, Seq: 1})
-		c.send(id, &wire.Changes{Page: app.Page{Records: []app.Record{}, Cursor: app.Cursor{Epoch: 1, Seq: 1}}})
+		// idle answers the pull that may follow: the test ends as soon as
+		// the conflict is closed, perhaps before that pull, and a script
+		// still expecting it read the engine's close as a failure (flaky).
 		c.idle()
 	}))
 	h := start(t, db, srv, client.Options{})
