@@ -41,6 +41,14 @@ func (r *replica) arm(point int) {
 	r.killAt = point
 }
 
+// armed reports whether a kill waits for the replica's next ack or page:
+// it may die before a wipe told to it now arrives.
+func (r *replica) armed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.dead && r.killAt != killNone
+}
+
 func (r *replica) isDead() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
