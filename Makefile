@@ -85,8 +85,9 @@ MUTANTS ?=
 mutants: ## change each numeric and yes/no table cell ±1 and fail when no scenario notices
 	$(GO) run -tags $(TAGS) ./cmd/feltsagd rules mutants -q $(if $(MUTANTS),-kun '$(MUTANTS)')
 
-unit: ## go test -race, all packages
+unit: ## go test -race, all packages (and the random-damage test without -race: checkptr)
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout $(TEST_TIMEOUT) ./... ./.ci/layercheck
+	$(GO) test -tags $(TAGS) -count=1 -run '^TestRandomBitFlips$$' ./store/
 
 smoke: deps-build ## the client signed in on a demo server under Xvfb: screenshots of the list, a case, the plan preview (bin/smoke-*.png)
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/feltsag ./cmd/feltsagd
