@@ -77,8 +77,14 @@ func bodyTypes() []Body {
 }
 
 // Kinds returns every command kind, for documentation and tests.
-func Kinds() []string {
-	types := bodyTypes()
+func Kinds() []string { return kindsOf(bodyTypes()) }
+
+// NewBody returns a zero body of kind, or an invalid error for an unknown kind.
+func NewBody(kind string) (Body, error) { return newOf(bodyTypes(), kind) }
+
+// kindsOf returns the kinds of a registry of command bodies (the case's
+// or the company's), in its order.
+func kindsOf[T interface{ Kind() string }](types []T) []string {
 	out := make([]string, len(types))
 	for i, b := range types {
 		out[i] = b.Kind()
@@ -86,14 +92,16 @@ func Kinds() []string {
 	return out
 }
 
-// NewBody returns a zero body of kind, or an invalid error for an unknown kind.
-func NewBody(kind string) (Body, error) {
-	for _, b := range bodyTypes() {
+// newOf returns a zero body of kind from a registry of typed nil
+// pointers, or an invalid error for a kind it does not hold.
+func newOf[T interface{ Kind() string }](types []T, kind string) (T, error) {
+	for _, b := range types {
 		if b.Kind() == kind {
-			return reflect.New(reflect.TypeOf(b).Elem()).Interface().(Body), nil
+			return reflect.New(reflect.TypeOf(b).Elem()).Interface().(T), nil
 		}
 	}
-	return nil, Errorf(CodeInvalid, "", "invalid.command_kind", "handling", kind)
+	var zero T
+	return zero, Errorf(CodeInvalid, "", "invalid.command_kind", "handling", kind)
 }
 
 type commandJSON struct {

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"maps"
-	"reflect"
 	"time"
 )
 
@@ -219,24 +218,10 @@ func vbodyTypes() []VBody {
 }
 
 // VirksomhedKinds returns every company command kind.
-func VirksomhedKinds() []string {
-	types := vbodyTypes()
-	out := make([]string, len(types))
-	for i, b := range types {
-		out[i] = b.Kind()
-	}
-	return out
-}
+func VirksomhedKinds() []string { return kindsOf(vbodyTypes()) }
 
 // NewVBody returns a zero body of a company command kind.
-func NewVBody(kind string) (VBody, error) {
-	for _, b := range vbodyTypes() {
-		if b.Kind() == kind {
-			return reflect.New(reflect.TypeOf(b).Elem()).Interface().(VBody), nil
-		}
-	}
-	return nil, Errorf(CodeInvalid, "", "invalid.command_kind", "handling", kind)
-}
+func NewVBody(kind string) (VBody, error) { return newOf(vbodyTypes(), kind) }
 
 // VCommand is one intent against one company. Its JSON is a Command's:
 // "sag" holds the company's id, the record the command applies to.
