@@ -134,16 +134,67 @@ func (c *Command) UnmarshalJSON(b []byte) error {
 	}
 	body, err := NewBody(raw.Kind)
 	if err != nil {
-		return err
+		vb, verr := NewVBody(raw.Kind) // a company's command travels as a Command too
+		if verr != nil {
+			return err
+		}
+		body = companyBody{vb}
 	}
 	if len(raw.Body) == 0 {
 		return Errorf(CodeInvalid, "", "invalid.command_no_body")
 	}
-	if err := strictDecode(raw.Body, body); err != nil {
+	target := any(body)
+	if cb, ok := body.(companyBody); ok {
+		target = cb.VBody
+	}
+	if err := strictDecode(raw.Body, target); err != nil {
 		return err
 	}
 	*c = Command{ID: raw.ID, Sag: raw.Sag, Actor: raw.Actor, At: raw.At, Body: body}
 	return nil
+}
+
+// companyBody lets a company's command travel, queue and be remembered as
+// a Command (the outbox, the wire, the server's applied ids are generic):
+// Command.Sag then holds the company's id. Engine.Execute refuses it; the
+// company's engine is ExecuteVirksomhed (Command.Virksomhed converts).
+type companyBody struct{ VBody }
+
+func (b companyBody) apply(*exec) error {
+	return Errorf(CodeInvalid, "", "invalid.command_kind", "handling", b.Kind())
+}
+
+// MarshalJSON writes the company body itself.
+func (b companyBody) MarshalJSON() ([]byte, error) { return json.Marshal(b.VBody) }
+
+// RecordKind is the kind of record the command applies to: RecordSag, or
+// RecordVirksomhed for a company's command. The command's kind decides
+// it; the two sets of kinds are disjoint.
+func (c Command) RecordKind() string {
+	if _, ok := c.Body.(companyBody); ok {
+		return RecordVirksomhed
+	}
+	return RecordSag
+}
+
+// Virksomhed returns the company command c carries, and false when c is
+// a case's command.
+func (c Command) Virksomhed() (VCommand, bool) {
+	cb, ok := c.Body.(companyBody)
+	if !ok {
+		return VCommand{}, false
+	}
+	return VCommand{ID: c.ID, Virksomhed: c.Sag, Actor: c.Actor, At: c.At, Body: cb.VBody}, true
+}
+
+// Command returns c as a Command, the form in which it is queued, pushed
+// and remembered: Sag holds the company's id.
+func (c VCommand) Command() Command {
+	var body Body
+	if c.Body != nil {
+		body = companyBody{c.Body}
+	}
+	return Command{ID: c.ID, Sag: c.Virksomhed, Actor: c.Actor, At: c.At, Body: body}
 }
 
 // DecodeStrict decodes JSON into v the way commands are decoded: unknown

@@ -26,9 +26,12 @@ const (
 // hash in PHC form ("$argon2id$v=19$m=…,t=…,p=…$salt$hash"), never the
 // password.
 type Account struct {
-	ID       ID        `json:"id"` // the user name, e.g. "cw1"
-	Navn     string    `json:"navn"`
-	Rolle    string    `json:"rolle"`
+	ID    ID     `json:"id"` // the user name, e.g. "cw1"
+	Navn  string `json:"navn"`
+	Rolle string `json:"rolle"`
+	// Team is the account's team: consultants of one team share its
+	// companies (LedgerRecord.Readers); "" = no team.
+	Team     ID        `json:"team,omitempty"`
 	Password string    `json:"password"`
 	Disabled bool      `json:"disabled,omitempty"`
 	Created  time.Time `json:"created"`
@@ -82,11 +85,17 @@ type Session struct {
 // caseworker whose scope it is in. Seq is its position in the ordered log,
 // given by PutRecord.
 type LedgerRecord struct {
-	Kind    string          `json:"kind"`
-	ID      ID              `json:"id"`
-	Version int64           `json:"version"`
-	Seq     uint64          `json:"seq"`
-	Owner   ID              `json:"owner,omitempty"` // "" = in nobody's scope
+	Kind    string `json:"kind"`
+	ID      ID     `json:"id"`
+	Version int64  `json:"version"`
+	Seq     uint64 `json:"seq"`
+	Owner   ID     `json:"owner,omitempty"` // "" = in nobody's scope
+	// Readers are the other accounts whose scope holds the record: a
+	// company's team and the caseworkers whose citizens are placed there
+	// (sorted, without duplicates or Owner). Each member of {Owner} ∪
+	// Readers sees it in Changes and Scope; a member dropped from the set
+	// gets a removal at the write's position, like a former owner.
+	Readers []ID            `json:"readers,omitempty"`
 	Data    json.RawMessage `json:"data"`
 }
 
