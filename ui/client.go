@@ -31,6 +31,12 @@ type Options struct {
 	// Documents prints the plan, saves it as PDF and previews it; nil
 	// disables those buttons.
 	Documents Documents
+	// Companies is the field kit's data (the consultant's companies and
+	// candidates); nil hides the Virksomheder screens.
+	Companies Companies
+	// FieldDocuments prints and saves agreements and visit summaries; nil
+	// disables those buttons.
+	FieldDocuments FieldDocuments
 	// Decisions records decisions on conflicts and lists rejected
 	// commands; default: Cases, when it implements Decisions.
 	Decisions Decisions
