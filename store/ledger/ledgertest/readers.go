@@ -2,6 +2,7 @@ package ledgertest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -103,6 +104,23 @@ func testReaderDropped(t *testing.T, l app.Ledger) {
 		t.Errorf("Scope(cw2) = %v after cw2 was dropped", got)
 	}
 	sameReaders(t, "after the drop", recordOf(t, l, app.RecordVirksomhed, "v1").Readers, []app.ID{"cw3"})
+
+	// A drop in an Update that fails leaves no trace.
+	before := head(t, l)
+	err := l.Update(func(tx app.LedgerTx) error {
+		if _, err := tx.PutRecord(company("v1", "cw1", 9)); err != nil {
+			return err
+		}
+		return errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("failing Update returned %v", err)
+	}
+	if h := head(t, l); h != before {
+		t.Errorf("Head after a failed Update = %v, want %v", h, before)
+	}
+	sameRecords(t, "cw3 after a failed drop", changes(t, l, "cw3", k1, 10), []app.Record{live(v2, s2)})
+	sameReaders(t, "after a failed drop", recordOf(t, l, app.RecordVirksomhed, "v1").Readers, []app.ID{"cw3"})
 
 	// Later changes are nothing to the dropped reader.
 	put(t, l, company("v1", "cw1", 3, "cw3"))
