@@ -280,7 +280,8 @@ func (a *agreement) rimelighed() declaration {
 	}
 	brugt := a.v.RimelighedBrugt(a.rs, e.PNummer, a.p.Periode, "")
 	return declaration{a.t("pdf.aftale.erkl.rimelighed", "ansatte", antal(a.lang(), e.Ansatte),
-		"max", strconv.Itoa(a.rs.RimelighedMax(e.Ansatte)), "brugt", antal(a.lang(), brugt)), basis}
+		"max", strconv.Itoa(a.rs.RimelighedMax(e.Ansatte)), "brugt", antal(a.lang(), brugt),
+		"fuldtid", strconv.Itoa(a.rs.P(app.ParamRimelighedFuldtid))), basis}
 }
 
 // merbeskaeftigelse is the net-increase condition: with the company's
