@@ -13,6 +13,7 @@ import (
 
 	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/internal/testkit"
+	"feltsag.dk/feltsag/pdf"
 	"feltsag.dk/feltsag/store"
 )
 
@@ -189,5 +190,19 @@ func TestFieldDocumentNotPrinted(t *testing.T) {
 	var w bytes.Buffer
 	if err := f.SaveVisit(v, "besoeg-1", caseworker, &w); err == nil || w.Len() != 0 {
 		t.Errorf("SaveVisit with the replica locked = %v, %d bytes written", err, w.Len())
+	}
+}
+
+// TestFieldDocumentKindsHaveHistoryNames: the Historik names every kind a
+// field-kit print or save is recorded with, in both languages (else it
+// says the generic "dokument").
+func TestFieldDocumentKindsHaveHistoryNames(t *testing.T) {
+	cat := testkit.Catalogue(t)
+	for _, k := range []pdf.Kind{pdf.KindAftalePraktik, pdf.KindAftaleLoentilskud, pdf.KindVirksomhedskontakt} {
+		for _, l := range []string{"da", "en"} {
+			if key := "history.document." + string(k); !cat.Has(l, key) {
+				t.Errorf("%s.json has no %s", l, key)
+			}
+		}
 	}
 }
