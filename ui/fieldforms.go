@@ -21,7 +21,6 @@ type visitForm struct {
 	dato, opfoelgning *vDate
 	form, ordning     *choice
 	formaal, udfald   *fieldEntry
-	picks             []*widget.Button // +1 uge, +2 uger, +1 md
 }
 
 func newVisitForm(k *fieldKit, v *app.Virksomhed) *vForm {

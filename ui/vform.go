@@ -60,8 +60,9 @@ type vForm struct {
 	cancel  *widget.Button
 	content fyne.CanvasObject
 
-	entries      []*fieldEntry // in tab order, the begrundelse not included
-	focus        *fieldEntry   // the field with the cursor when shown; default the first
+	entries      []*fieldEntry    // in tab order, the begrundelse not included
+	focus        *fieldEntry      // the field with the cursor when shown; default the first
+	picks        []*widget.Button // the visit form's follow-up quick picks
 	cmdID, recID app.ID
 	last         *app.VCommand
 	stop         func() bool
