@@ -32,6 +32,7 @@ func newVisitForm(k *fieldKit, v *app.Virksomhed) *vForm {
 	f.formaal = f.entry("field.f.formaal", "field.f.formaal_placeholder")
 	f.ordning = f.choice("field.f.ordning", append([]string{""}, ordningCodes...),
 		append([]string{lang.L("field.none_chosen")}, codeNames(ordningCodes, ordningKeys)...))
+	f.ordning.sel.SetSelectedIndex(0) // none: most visits are about no one scheme
 	f.udfald = f.entry("field.f.udfald", "field.f.udfald_placeholder")
 	for _, p := range []struct {
 		key          string
