@@ -595,3 +595,22 @@ func TestFieldPrintButtons(t *testing.T) {
 		t.Errorf("the card says %q", got)
 	}
 }
+
+// TestLockHidesCompanies: the inactivity lock drops the company card and
+// list; after the unlock the window starts on the cases again.
+func TestLockHidesCompanies(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	pane := h.c.FieldPane()
+	h.c.Lock()
+	if labelled(pane, "Fyns Maskinfabrik") {
+		t.Errorf("the locked window keeps the card: %q", labelTexts(pane))
+	}
+	_, _, password, submit, _ := h.c.StartForm()
+	test.Type(password, rightPassword)
+	test.Tap(submit)
+	if !h.c.HasFieldKit() || h.c.CompaniesShown() {
+		t.Errorf("after the unlock: field kit %v, companies shown %v; want the cases", h.c.HasFieldKit(), h.c.CompaniesShown())
+	}
+}
