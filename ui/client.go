@@ -278,13 +278,13 @@ func (c *Client) addShortcuts() {
 		})
 	}
 	add(fyne.KeyN, func() {
-		if c.main != nil {
+		if c.main != nil && !c.main.companiesShown() {
 			c.main.focusNote()
 		}
 	})
 	add(fyne.KeyL, func() { c.lock(lang.L("lock.manual")) })
 	add(fyne.KeyP, func() {
-		if c.main != nil && c.main.view != nil {
+		if c.main != nil && c.main.view != nil && !c.main.companiesShown() {
 			c.main.view.plan.onPrint()
 		}
 	})
@@ -305,7 +305,7 @@ func (c *Client) addShortcuts() {
 
 // nextTab shows the open case's tab step places on, round.
 func (c *Client) nextTab(step int) {
-	if c.main == nil || c.main.view == nil {
+	if c.main == nil || c.main.view == nil || c.main.companiesShown() {
 		return
 	}
 	tabs := c.main.view.tabs
@@ -465,6 +465,10 @@ func (m *mainScreen) caseloadLoaded(all []app.CaseSummary) {
 		m.reread(id)
 	}
 }
+
+// companiesShown reports whether the field kit's companies are shown in
+// place of the cases: the case's shortcuts then do nothing.
+func (m *mainScreen) companiesShown() bool { return m.field != nil && m.field.active }
 
 func (m *mainScreen) focusSearch() {
 	if m.field != nil {

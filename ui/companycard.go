@@ -46,6 +46,13 @@ var (
 		"besat":  "field.status.besat",
 		"lukket": "field.status.lukket",
 	}
+	udfaldKeys = map[string]string{
+		"soegt":             "field.udfald.soegt",
+		"ansat":             "field.udfald.ansat",
+		"afslaaet":          "field.udfald.afslaaet",
+		"udeblevet_samtale": "field.udfald.udeblevet_samtale",
+		"ikke_ansat":        "field.udfald.ikke_ansat",
+	}
 	sektorKeys = map[string]string{
 		app.SektorPrivat:    "field.sektor.privat",
 		app.SektorOffentlig: "field.sektor.offentlig",
@@ -109,6 +116,20 @@ func newCompanyCard(k *fieldKit, v *app.Virksomhed, conflicts []app.Conflict) *c
 	cc.body = container.NewVBox()
 	cc.fill()
 	top := container.NewVBox(cc.header, actions, cc.message)
+	if k.readOnly(v.ID) {
+		// A reader by placement only reads (issue 11's scope): no command
+		// of this device would be accepted.
+		for _, o := range actions.Objects {
+			o.(*widget.Button).Disable()
+		}
+		for _, b := range cc.edit {
+			b.Disable()
+		}
+		ro := widget.NewLabel(lang.L("field.read_only"))
+		ro.Importance = widget.WarningImportance
+		ro.Wrapping = fyne.TextWrapWord
+		top.Add(ro)
+	}
 	cc.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(cc.body))
 	return cc
 }
@@ -192,6 +213,14 @@ func (cc *companyCard) fill() {
 		cand := widget.NewButtonWithIcon(lang.L("field.candidates"), theme.AccountIcon(), func() { cc.k.c.touch(); cc.k.showCandidates(v, p.ID, p.Titel, &p) })
 		cc.edit[p.ID], cc.candidates[p.ID] = edit, cand
 		b.Add(cc.withButtons(bullet(pladsLine(v, p, today), !p.Periode.Contains(today) && p.Periode.Start.Before(today)), cand, edit))
+	}
+
+	b.Add(heading(lang.L("field.card.henvisninger")))
+	if len(v.Henvisninger) == 0 {
+		b.Add(dimLabel(lang.L("field.card.none")))
+	}
+	for _, h := range slices.Backward(v.Henvisninger) {
+		b.Add(bullet(cc.henvisningLine(h), false))
 	}
 
 	b.Add(heading(lang.L("field.card.placeringer")))
@@ -389,6 +418,23 @@ func jobordreLine(j app.Jobordre) string {
 		"Periode": periodText(j.Periode), "Status": codeName(jobordreStatusKeys, j.Status)})
 	if len(j.Krav) > 0 {
 		s += " · " + strings.Join(j.Krav, ", ")
+	}
+	return s
+}
+
+// henvisningLine is a referral: who, to what, when, and its outcome.
+func (cc *companyCard) henvisningLine(h app.Henvisning) string {
+	what := ""
+	if i := slices.IndexFunc(cc.v.Jobordrer, func(j app.Jobordre) bool { return j.ID == h.Jobordre }); h.Jobordre != "" && i >= 0 {
+		what = cc.v.Jobordrer[i].Titel
+	}
+	if i := cc.v.FindPlads(h.Plads); h.Plads != "" && i >= 0 {
+		what = cc.v.Pladser[i].Titel
+	}
+	s := lang.L("field.henvisning_line", map[string]any{"Navn": cc.k.citizenName(h.Sag), "Hvad": what,
+		"Dato": dateText(h.Dato), "Start": dateText(h.Start)})
+	if h.Udfald != "" {
+		s += " · " + codeName(udfaldKeys, h.Udfald)
 	}
 	return s
 }

@@ -180,6 +180,7 @@ func newKontaktpersonForm(k *fieldKit, v *app.Virksomhed) *vForm {
 	rolle := f.choice("field.f.rolle", rolleCodes, codeNames(rolleCodes, rolleKeys))
 	telefon := f.entry("field.f.telefon", "")
 	email := f.entry("field.f.email", "")
+	samtykke := f.entry("field.f.samtykke", "field.f.samtykke_placeholder")
 	unit := f.unit(true, "")
 	if len(v.Enheder) == 1 {
 		unit = func() app.PNummer { return "" } // the company's only workplace: no need to say
@@ -188,8 +189,12 @@ func newKontaktpersonForm(k *fieldKit, v *app.Virksomhed) *vForm {
 		if strings.TrimSpace(navn.Text) == "" || rolle.code() == "" {
 			return nil, nil
 		}
-		return &app.TilfoejKontaktperson{KontaktpersonID: f.recID, Navn: strings.TrimSpace(navn.Text), Rolle: rolle.code(),
-			Telefon: strings.TrimSpace(telefon.Text), Email: strings.TrimSpace(email.Text), PNummer: unit()}, nil
+		b := &app.TilfoejKontaktperson{KontaktpersonID: f.recID, Navn: strings.TrimSpace(navn.Text), Rolle: rolle.code(),
+			Telefon: strings.TrimSpace(telefon.Text), Email: strings.TrimSpace(email.Text), PNummer: unit()}
+		if o := strings.TrimSpace(samtykke.Text); o != "" {
+			b.Samtykke = app.Samtykke{Dato: k.today(), Omfang: o} // given today, at the meeting
+		}
+		return b, nil
 	}
 	return f.finish(lang.L("field.title.kontaktperson"))
 }
@@ -240,7 +245,7 @@ func newPlacerForm(k *fieldKit, v *app.Virksomhed, s *app.Sag, p app.Plads) *vFo
 	timer := f.entry("field.f.timer", "")
 	formaal := f.entry("field.f.formaal", "field.f.formaal_placering")
 	sidste := f.checkBox("field.f.sidste_arbejdsgiver", "field.f.sidste_arbejdsgiver_label")
-	nyFunktion := f.entry("field.f.ny_funktion", "")
+	nyFunktion := f.entry("field.f.ny_funktion", "field.f.ny_funktion_placeholder")
 	from := k.today()
 	if from.Before(p.Periode.Start) {
 		from = p.Periode.Start

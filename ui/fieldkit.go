@@ -128,6 +128,17 @@ func (k *fieldKit) engine() *app.Engine {
 	return k.eng
 }
 
+// readOnly reports whether the list says company id only reads here (a
+// reader by placement, or leaving this device's scope).
+func (k *fieldKit) readOnly(id app.ID) bool {
+	for _, s := range k.list.index.companies {
+		if s.ID == id {
+			return s.ReadOnly
+		}
+	}
+	return false
+}
+
 // today is the consultant's date.
 func (k *fieldKit) today() app.Date { return app.DateOf(k.c.o.Now()) }
 

@@ -27,6 +27,7 @@ type fakeCompanies struct {
 	cases      *fakeCases
 	companies  []*app.Virksomhed
 	pending    map[app.ID]int
+	readOnly   map[app.ID]bool
 	conflicts  map[app.ID][]app.Conflict
 	candidates map[app.ID][]app.Kandidat // by opening or place
 
@@ -49,7 +50,7 @@ func (f *fakeCompanies) Companies() ([]app.VirksomhedSummary, error) {
 	var out []app.VirksomhedSummary
 	for _, v := range f.companies {
 		s := app.VirksomhedSummaryOf(v, app.DateOf(testNow))
-		s.Pending, s.Conflicts = f.pending[v.ID], len(f.conflicts[v.ID])
+		s.Pending, s.Conflicts, s.ReadOnly = f.pending[v.ID], len(f.conflicts[v.ID]), f.readOnly[v.ID]
 		out = append(out, s)
 	}
 	slices.SortFunc(out, func(a, b app.VirksomhedSummary) int { return strings.Compare(a.Navn, b.Navn) })
@@ -338,9 +339,19 @@ func TestCompanyCard(t *testing.T) {
 			}
 		}
 	}
+	if h.c.CardVisitButton().Disabled() {
+		t.Error("Registrér kontakt is disabled on the consultant's own company")
+	}
+	companies.readOnly = map[app.ID]bool{"virk-nyb": true}
+	h.c.ShowCompanies(false)
+	h.c.ShowCompanies(true) // reads the list again
 	openCompany(t, h, 1)
-	if pane := h.c.FieldPane(); !labelled(pane, "Konflikt om virksomhed/ansatte med cw2") {
+	pane = h.c.FieldPane()
+	if !labelled(pane, "Konflikt om virksomhed/ansatte med cw2") {
 		t.Errorf("Nyborg's card does not show its conflict: %q", labelTexts(pane))
+	}
+	if !h.c.CardVisitButton().Disabled() || !labelled(pane, "Kun læsning") {
+		t.Errorf("a read-only company: Registrér kontakt disabled %v, card %q", h.c.CardVisitButton().Disabled(), labelTexts(pane))
 	}
 }
 
@@ -501,6 +512,9 @@ func TestCandidatesAndReferral(t *testing.T) {
 	b, ok := companies.commits[0].Body.(*app.Henvis)
 	if !ok || b.Sag != "sag-ccc" || b.JobordreID != "jo-1" || b.PladsID != "" || b.Kanal != "skriftlig" || b.Start != app.MustDate(2026, 9, 15) {
 		t.Errorf("saved %#v", companies.commits[0].Body)
+	}
+	if want := "Martin Schrøder → Svejser · henvist 14.09.2026 · start 15.09.2026"; !labelled(h.c.FieldPane(), want) {
+		t.Errorf("the card does not show the referral %q: %q", want, labelTexts(h.c.FieldPane()))
 	}
 }
 
