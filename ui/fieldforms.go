@@ -260,7 +260,7 @@ func newPlacerForm(k *fieldKit, v *app.Virksomhed, s *app.Sag, p app.Plads) *vFo
 		}
 		t, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(timer.Text), ",", "."), 64)
 		if err != nil {
-			return nil, &formError{lang.L("field.number", map[string]any{"Felt": lang.L("field.f.timer"), "Tekst": timer.Text})}
+			return nil, &numberError{lang.L("field.number", map[string]any{"Felt": lang.L("field.f.timer"), "Tekst": timer.Text})}
 		}
 		if a.IsZero() {
 			return nil, nil

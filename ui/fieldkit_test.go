@@ -628,3 +628,30 @@ func TestLockHidesCompanies(t *testing.T) {
 		t.Errorf("after the unlock: field kit %v, companies shown %v; want the cases", h.c.HasFieldKit(), h.c.CompaniesShown())
 	}
 }
+
+// TestFieldFormUnreadable: an impossible date is an error under its field
+// and a word in a number field is said in the form; Gem stays disabled.
+func TestFieldFormUnreadable(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	test.Tap(h.c.CardButton("edit", "pl-1"))
+	tests := []struct {
+		field, text, want string
+	}{
+		{"field.f.antal", "fire", "»fire« i Antal er ikke et tal."},
+		{"field.f.start", "31.02.2026", "31.02.2026"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			e := h.c.FieldFormEntry(tt.field)
+			old := e.Text
+			e.SetText(tt.text)
+			h.c.FieldFormCheck()
+			if !labelled(h.c.FieldPane(), tt.want) || !h.c.FieldFormSave().Disabled() {
+				t.Errorf("%s = %q: the form shows %q, Gem disabled %v", tt.field, tt.text, labelTexts(h.c.FieldPane()), h.c.FieldFormSave().Disabled())
+			}
+			e.SetText(old)
+		})
+	}
+}

@@ -229,10 +229,16 @@ func number(e *fieldEntry, key string) (int, bool, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, false, &formError{lang.L("field.number", map[string]any{"Felt": lang.L(key), "Tekst": s})}
+		return 0, false, &numberError{lang.L("field.number", map[string]any{"Felt": lang.L(key), "Tekst": s})}
 	}
 	return n, true, nil
 }
+
+// numberError is a number field the form cannot read; unlike a date's
+// (formError), the field has no line of its own: the form shows it.
+type numberError struct{ msg string }
+
+func (e *numberError) Error() string { return e.msg }
 
 // changed runs the dry run once typing rests.
 func (f *vForm) changed() {
@@ -276,9 +282,12 @@ func (f *vForm) check() {
 	}()
 	cmd, err := f.command()
 	var fe *formError
+	var ne *numberError
 	switch {
 	case errors.As(err, &fe):
-		f.refusal(fe.msg, false)
+		return // the date field shows its own error
+	case errors.As(err, &ne):
+		f.refusal(ne.msg, false)
 		return
 	case err != nil:
 		f.refusal(f.k.c.tx.errText(err), false)
