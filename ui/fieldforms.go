@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -246,6 +247,17 @@ func newPlacerForm(k *fieldKit, v *app.Virksomhed, s *app.Sag, p app.Plads) *vFo
 	formaal := f.entry("field.f.formaal", "field.f.formaal_placering")
 	sidste := f.checkBox("field.f.sidste_arbejdsgiver", "field.f.sidste_arbejdsgiver_label")
 	nyFunktion := f.entry("field.f.ny_funktion", "field.f.ny_funktion_placeholder")
+	// The new work function matters only at the citizen's last employer.
+	nyRow := []fyne.CanvasObject{f.fields["field.f.ny_funktion#label"], nyFunktion}
+	for _, o := range nyRow {
+		o.Hide()
+	}
+	sidste.OnChanged = func(on bool) {
+		for _, o := range nyRow {
+			showIf(o, on)
+		}
+		f.changed()
+	}
 	from := k.today()
 	if from.Before(p.Periode.Start) {
 		from = p.Periode.Start

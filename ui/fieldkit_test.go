@@ -537,6 +537,9 @@ func TestPlacementWithBegrundelse(t *testing.T) {
 	if got := h.c.FieldFormEntry("field.f.timer").Text; got != "37" {
 		t.Errorf("hours = %q, want the place's 37", got)
 	}
+	if h.c.FieldFormEntry("field.f.ny_funktion").Visible() {
+		t.Error("the new work function shows while the company is not the last employer")
+	}
 	h.c.FieldFormEntry("field.f.slut").SetText("14.12.2026") // 92 days from 14.09
 	h.c.FieldFormCheck()
 	begr, shown := h.c.FieldFormBegrundelse()
@@ -653,5 +656,22 @@ func TestFieldFormUnreadable(t *testing.T) {
 			}
 			e.SetText(old)
 		})
+	}
+}
+
+// TestFieldCtrlS: Ctrl+S saves the company form shown, when its dry run
+// allows it, and not the case's form behind it.
+func TestFieldCtrlS(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	test.Tap(h.c.CardButton("edit", "jo-1"))
+	h.c.FieldFormEntry("field.f.timer").SetText("30")
+	h.w.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	if len(companies.commits) != 1 || len(cases.commits) != 0 {
+		t.Fatalf("Ctrl+S: %d company commands, %d case commands; want 1 and 0", len(companies.commits), len(cases.commits))
+	}
+	if b := companies.commits[0].Body.(*app.GemJobordre); b.Timer != 30 {
+		t.Errorf("saved %d hours, want 30", b.Timer)
 	}
 }

@@ -113,7 +113,9 @@ func (f *vForm) finish(title string) *vForm {
 
 func (f *vForm) field(key string, o fyne.CanvasObject) {
 	f.fields[key] = o
-	f.grid.Add(fieldLabel(key))
+	l := fieldLabel(key)
+	f.fields[key+"#label"] = l
+	f.grid.Add(l)
 	f.grid.Add(o)
 }
 
