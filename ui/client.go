@@ -251,7 +251,8 @@ func (c *Client) showMain() {
 
 // addShortcuts binds Ctrl+F (search), Ctrl+N (new note), Ctrl+L (lock),
 // Ctrl+P (print the open case's plan), Ctrl+S (save the form the cursor
-// is in), Ctrl+Page Down/Up (the open case's next/previous tab) and
+// is in), Ctrl+Page Down/Up (the open case's next/previous tab), Alt+1
+// and Alt+2 (the caseload or the companies, when Options.Companies is set) and
 // Escape (close the dialog on top).
 func (c *Client) addShortcuts() {
 	cv := c.w.Canvas()
@@ -266,18 +267,31 @@ func (c *Client) addShortcuts() {
 			c.main.focusSearch()
 		}
 	})
+	// Alt+1 and Alt+2 switch between the caseload and the companies
+	// (ui/fieldkit.go), when the field kit is there.
+	for key, companies := range map[fyne.KeyName]bool{fyne.Key1: false, fyne.Key2: true} {
+		cv.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierAlt}, func(fyne.Shortcut) {
+			c.touch()
+			if c.main != nil && c.main.field != nil {
+				c.main.field.showCompanies(companies)
+			}
+		})
+	}
 	add(fyne.KeyN, func() {
-		if c.main != nil {
+		if c.main != nil && !c.main.companiesShown() {
 			c.main.focusNote()
 		}
 	})
 	add(fyne.KeyL, func() { c.lock(lang.L("lock.manual")) })
 	add(fyne.KeyP, func() {
-		if c.main != nil && c.main.view != nil {
+		if c.main != nil && c.main.view != nil && !c.main.companiesShown() {
 			c.main.view.plan.onPrint()
 		}
 	})
 	add(fyne.KeyS, func() { // save the form the cursor is in (ui/form.go)
+		if c.main != nil && c.main.field != nil && c.main.field.saveFocused() {
+			return
+		}
 		if c.main != nil && c.main.view != nil {
 			c.main.view.saveFocused()
 		}
@@ -291,7 +305,7 @@ func (c *Client) addShortcuts() {
 
 // nextTab shows the open case's tab step places on, round.
 func (c *Client) nextTab(step int) {
-	if c.main == nil || c.main.view == nil {
+	if c.main == nil || c.main.view == nil || c.main.companiesShown() {
 		return
 	}
 	tabs := c.main.view.tabs
@@ -335,7 +349,9 @@ func (c *Client) closeDialog() bool {
 func (c *Client) onKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape {
 		c.touch()
-		c.closeDialog()
+		if !c.closeDialog() && c.main != nil && c.main.field != nil && c.main.field.active {
+			c.main.field.back() // a company form or the candidates
+		}
 	}
 }
 
@@ -369,6 +385,8 @@ type mainScreen struct {
 	list    *caseList
 	view    *caseView // the open case, or nil
 	right   *fyne.Container
+	split   *container.Split
+	field   *fieldKit // the companies (Options.Companies), or nil
 	status  *statusBar
 	dec     decisionsUI // conflicts and rejected commands (rejected.go)
 	content fyne.CanvasObject
@@ -392,8 +410,14 @@ func newMainScreen(c *Client) *mainScreen {
 		}))
 	}
 	top := container.NewBorder(nil, widget.NewSeparator(), title, right)
-	split := container.NewHSplit(m.list.content, m.right)
+	var left fyne.CanvasObject = m.list.content
+	if c.o.Companies != nil {
+		m.field = newFieldKit(m)
+		left = m.field.leftSide()
+	}
+	split := container.NewHSplit(left, m.right)
 	split.Offset = 0.34
+	m.split = split
 	m.content = container.NewBorder(top, m.status.box, nil, nil, split)
 	return m
 }
@@ -421,7 +445,12 @@ func (m *mainScreen) syncStatus(st SyncStatus) {
 	m.syncedDecisions()
 }
 
-func (m *mainScreen) reload() { m.list.reload() }
+func (m *mainScreen) reload() {
+	m.list.reload()
+	if m.field != nil {
+		m.field.reload()
+	}
+}
 
 // caseloadLoaded reads the open case again when the caseload holds
 // another version of it than the screen shows: a sync brought a change
@@ -437,7 +466,17 @@ func (m *mainScreen) caseloadLoaded(all []app.CaseSummary) {
 	}
 }
 
-func (m *mainScreen) focusSearch() { m.c.w.Canvas().Focus(m.list.search) }
+// companiesShown reports whether the field kit's companies are shown in
+// place of the cases: the case's shortcuts then do nothing.
+func (m *mainScreen) companiesShown() bool { return m.field != nil && m.field.active }
+
+func (m *mainScreen) focusSearch() {
+	if m.field != nil {
+		m.field.focusSearch()
+		return
+	}
+	m.c.w.Canvas().Focus(m.list.search)
+}
 
 func (m *mainScreen) focusNote() {
 	if m.view != nil {
@@ -471,6 +510,9 @@ func (m *mainScreen) open(id app.ID) {
 // close drops every reference to citizen data (the inactivity lock).
 func (m *mainScreen) close() {
 	m.list.close()
+	if m.field != nil {
+		m.field.close()
+	}
 	m.view = nil
 	m.right.Objects = nil
 }

@@ -47,3 +47,34 @@ func TestMainLayoutsMarkup(t *testing.T) {
 		test.AssertRendersToMarkup(t, s.master, h.w.Canvas())
 	}
 }
+
+// TestFieldKitMarkup is the golden markup of the field kit
+// (testdata/field_*.xml): the company list with Fyns Maskinfabrik's card,
+// the visit form with a follow-up picked, and the candidates for a place.
+// Fixed as TestMainLayoutsMarkup.
+func TestFieldKitMarkup(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	companies.candidates["pl-1"] = []app.Kandidat{{Sag: "sag-dddd", Navn: "Karin Ærbø", CPR: "040465-XXXX", Score: 70,
+		Grunde: []app.Grund{{Key: "case.fravaer_none"}, {Key: "case.ikke_visiteret", Imod: true}}}}
+	h := fieldHarness(t, cases, companies, &fakeFieldDocs{})
+	steps := []struct {
+		master string
+		do     func()
+	}{
+		{"field_card.xml", func() { openCompany(t, h, 0) }},
+		{"field_visit.xml", func() {
+			test.Tap(h.c.CardVisitButton())
+			test.Type(h.c.FieldFormEntry("field.f.formaal"), "Opfølgning")
+			test.Tap(h.c.VisitPicks()[0])
+			h.c.FieldFormCheck()
+		}},
+		{"field_candidates.xml", func() {
+			h.c.FieldFormTypeKey("field.f.formaal", fyne.KeyEscape)
+			test.Tap(h.c.CardButton("candidates", "pl-1"))
+		}},
+	}
+	for _, s := range steps {
+		s.do()
+		test.AssertRendersToMarkup(t, s.master, h.w.Canvas())
+	}
+}
