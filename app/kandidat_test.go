@@ -92,6 +92,7 @@ func TestKandidatGraenser(t *testing.T) {
 		placed *app.Period
 		want   bool   // a candidate
 		grund  string // a reason the candidate must have ("!" = against)
+		uden   string // a reason the candidate must not have
 	}{
 		{name: "syg indtil dagen før", change: func(p *app.KandidatProfil) { p.Fravaer = []app.KandidatFravaer{syg(kStart.AddDays(-20), before)} }, want: true},
 		{name: "syg indtil startdagen", change: func(p *app.KandidatProfil) { p.Fravaer = []app.KandidatFravaer{syg(kStart.AddDays(-20), kStart)} }},
@@ -180,6 +181,9 @@ func TestKandidatGraenser(t *testing.T) {
 			}
 			if tt.grund != "" && !slices.Contains(grundKeys(got[0]), tt.grund) {
 				t.Errorf("grunde = %v, want %s among them", grundKeys(got[0]), tt.grund)
+			}
+			if tt.uden != "" && slices.Contains(grundKeys(got[0]), tt.uden) {
+				t.Errorf("grunde = %v, want no %s", grundKeys(got[0]), tt.uden)
 			}
 		})
 	}
