@@ -112,10 +112,20 @@ func TestKandidatGraenser(t *testing.T) {
 		{name: "ferie på startdagen", change: func(p *app.KandidatProfil) { p.Fravaer = []app.KandidatFravaer{ferie(kStart, kStart.AddDays(4))} }},
 		{name: "ferie fra dagen efter", change: func(p *app.KandidatProfil) { p.Fravaer = []app.KandidatFravaer{ferie(after, kStart.AddDays(5))} },
 			want: true, grund: "!kandidat.fravaer_senere"},
+		{name: "ferie fra periodens sidste dag", change: func(p *app.KandidatProfil) {
+			p.Fravaer = []app.KandidatFravaer{ferie(kStart.AddDays(90), kStart.AddDays(95))}
+		}, want: true, grund: "!kandidat.fravaer_senere"},
 		{name: "ferie efter perioden", change: func(p *app.KandidatProfil) {
 			p.Fravaer = []app.KandidatFravaer{ferie(kStart.AddDays(91), kStart.AddDays(95))}
-		},
-			want: true, grund: "kandidat.tilmeldt"},
+		}, want: true, uden: "!kandidat.fravaer_senere"},
+		{name: "åben plads: ferie på dag 28", q: app.KandidatSoegning{Plads: &app.Plads{ID: "p1", Ordning: app.OrdningFleksjob, Titel: "x", Antal: 1, Timer: 20,
+			Periode: app.Period{Start: kStart}}}, change: func(p *app.KandidatProfil) {
+			p.KG, p.Kategori, p.Fravaer = 4, "", []app.KandidatFravaer{ferie(kStart.AddDays(27), kStart.AddDays(30))}
+		}, want: true, grund: "!kandidat.fravaer_senere"},
+		{name: "åben plads: ferie på dag 29", q: app.KandidatSoegning{Plads: &app.Plads{ID: "p1", Ordning: app.OrdningFleksjob, Titel: "x", Antal: 1, Timer: 20,
+			Periode: app.Period{Start: kStart}}}, change: func(p *app.KandidatProfil) {
+			p.KG, p.Kategori, p.Fravaer = 4, "", []app.KandidatFravaer{ferie(kStart.AddDays(28), kStart.AddDays(30))}
+		}, want: true, uden: "!kandidat.fravaer_senere"},
 		{name: "fritagelse for joblog hindrer ikke", change: func(p *app.KandidatProfil) {
 			p.Fravaer = []app.KandidatFravaer{{Type: "fritagelse_joblog", Periode: app.Period{Start: kStart.AddDays(-3)}}}
 		}, want: true},
