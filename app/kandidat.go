@@ -78,8 +78,12 @@ type KandidatSoegning struct {
 	Plads    *Plads
 	// Sektor is the company's sector: løntilskud's month limits differ.
 	Sektor string
-	// Start is the first working day; zero = the opening's or place's start.
+	// Start is the first working day; zero = the opening's or place's
+	// start, but not before Tidligst.
 	Start Date
+	// Tidligst is the earliest start when Start is zero: today, so a place
+	// that began months ago is searched from today.
+	Tidligst Date
 	// Placeringer are the placements the caller knows (the companies in
 	// scope): a citizen placed on the start day is no candidate.
 	Placeringer []Placering
@@ -187,8 +191,11 @@ func (r *Rules) Kandidater(q KandidatSoegning, profiler []KandidatProfil) ([]Kan
 	default:
 		k.ordning, k.per = q.Plads.Ordning, q.Plads.Periode
 	}
-	if !q.Start.IsZero() {
+	switch {
+	case !q.Start.IsZero():
 		k.per.Start = q.Start
+	case k.per.Start.Before(q.Tidligst):
+		k.per.Start = q.Tidligst
 	}
 	if k.per.Start.IsZero() {
 		return nil, invalidf("periode.start", "invalid.virksomhed.periode_start")

@@ -167,6 +167,12 @@ func TestKandidatGraenser(t *testing.T) {
 		{name: "fleksjob: ledighedsydelse", q: app.KandidatSoegning{Plads: kPlads(app.OrdningFleksjob, 60)},
 			change: func(p *app.KandidatProfil) { p.KG, p.Kategori = 4, "" }, want: true},
 		{name: "fleksjob: kontanthjælp", q: app.KandidatSoegning{Plads: kPlads(app.OrdningFleksjob, 60)}},
+		{name: "tidligst i dag: syg indtil i går", q: app.KandidatSoegning{Jobordre: kJob(), Tidligst: kStart.AddDays(10)},
+			change: func(p *app.KandidatProfil) {
+				p.Fravaer = []app.KandidatFravaer{syg(kStart.AddDays(-20), kStart.AddDays(9))}
+			}, want: true},
+		{name: "tidligst før start: syg på startdagen", q: app.KandidatSoegning{Jobordre: kJob(), Tidligst: kStart.AddDays(-10)},
+			change: func(p *app.KandidatProfil) { p.Fravaer = []app.KandidatFravaer{syg(kStart.AddDays(-20), kStart)} }},
 		{name: "start flyttet forbi sygdom", q: app.KandidatSoegning{Jobordre: kJob(), Start: kStart.AddDays(10)},
 			change: func(p *app.KandidatProfil) {
 				p.Fravaer = []app.KandidatFravaer{syg(kStart.AddDays(-20), kStart.AddDays(9))}
