@@ -348,9 +348,24 @@ func (b *feltGen) kandidater(q app.KandidatSoegning) []kandidat {
 	}
 	out := make([]kandidat, 0, len(got))
 	for _, c := range got {
-		out = append(out, kandidat{sag: idx[c.Sag]})
+		if s := idx[c.Sag]; harJobplan(s) {
+			out = append(out, kandidat{sag: s})
+		}
 	}
 	return out
+}
+
+// harJobplan reports whether s has a jobplan. The demo refers and places
+// only such citizens: placer adds its tilbud to the first jobplan, and
+// would otherwise make a new one without a responsible caseworker, or a
+// jobplan beside a sygedagpenge citizen's opfølgningsplan.
+func harJobplan(s *app.Sag) bool {
+	for _, p := range s.Planer {
+		if p.Type == app.PlanJob {
+			return true
+		}
+	}
+	return false
 }
 
 // foelger runs a placement's follow-up case commands on the citizen's

@@ -58,9 +58,11 @@ func TestFieldKit(t *testing.T) {
 		if n := len(fk.Virksomheder); n < 8 || n > 15 {
 			t.Errorf("seed %d: %d companies, want 8–15", seed, n)
 		}
+		rs, _ := testkit.Rules(t).ForDate(today)
 		sager := map[app.ID]*app.Sag{}
 		for i := range p.Sager {
 			sager[p.Sager[i].ID] = &p.Sager[i]
+			checkCase(t, rs, &p.Sager[i]) // the placements' tilbud keep the case consistent
 		}
 		var c count
 		brancher := map[string]bool{}
@@ -151,5 +153,30 @@ func TestFieldKitCandidates(t *testing.T) {
 	}
 	if match == 0 {
 		t.Error("no demo opening has a candidate whose CV matches it")
+	}
+}
+
+// TestFieldKitManySeeds: no seed or date makes a company command the
+// generator relies on fail, and every seed places someone.
+func TestFieldKitManySeeds(t *testing.T) {
+	for _, d := range []app.Date{today, app.MustDate(2025, 9, 1), app.MustDate(2026, 1, 20), app.MustDate(2027, 2, 1)} {
+		for seed := int64(1); seed <= 12; seed++ {
+			p, err := demo.Generate(testkit.Rules(t), seed, 80, d)
+			if err != nil {
+				t.Fatalf("seed %d, date %s: %v", seed, d, err)
+			}
+			fk, err := demo.Companies(testkit.Rules(t), p)
+			if err != nil {
+				t.Errorf("seed %d, date %s: %v", seed, d, err)
+				continue
+			}
+			n := 0
+			for _, v := range fk.Virksomheder {
+				n += len(v.Placeringer)
+			}
+			if n < 4 {
+				t.Errorf("seed %d, date %s: %d placements", seed, d, n)
+			}
+		}
 	}
 }
