@@ -402,3 +402,41 @@ func BenchmarkKandidater5000(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "kandidater")
 }
+
+// TestKandidatLoentilskudSomPlacer: for every kontaktgruppe and category
+// of the rule set, the candidates search leaves a citizen out of a
+// løntilskud place exactly when placer refuses them the target group
+// (vh-maalgruppe): the two ask the same rule, not two copies of it.
+func TestKandidatLoentilskudSomPlacer(t *testing.T) {
+	day := kStart
+	rs, err := testkit.Rules(t).ForDate(day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kategorier := []string{""}
+	for k := range rs.Kategorier {
+		kategorier = append(kategorier, k)
+	}
+	slices.Sort(kategorier)
+	for _, sektor := range []string{app.SektorPrivat, app.SektorOffentlig} {
+		f := newFirma(t, day, sektor, 100)
+		plads := f.v.Pladser[f.v.FindPlads(app.OrdningLoentilskud)]
+		for kg := range rs.KG {
+			for _, kat := range kategorier {
+				sag := testkit.NewSag(t, day)
+				sag.Kontaktgruppe.KG, sag.Visitation.Kategori = kg, kat
+				_, err := f.eng.ExecuteVirksomhed(f.v, vcmd("vc-x", f.v.ID, day, &app.Placer{PlaceringID: "pl-x", Sag: sag.ID,
+					PladsID: plads.ID, Periode: period(day, 60), Timer: 37}), sag)
+				refused := err != nil && app.AsError(err).Rule == "vh-maalgruppe"
+				if err != nil && !refused {
+					t.Fatalf("%s KG%d %q: placer: %v", sektor, kg, kat, err)
+				}
+				p := app.KandidatProfilOf(sag)
+				got := kandidater(t, app.KandidatSoegning{Plads: &plads, Sektor: sektor, Start: day}, p)
+				if (len(got) == 0) != refused {
+					t.Errorf("%s KG%d %q: candidate %v, placer refuses the target group %v", sektor, kg, kat, len(got) == 1, refused)
+				}
+			}
+		}
+	}
+}
