@@ -156,6 +156,7 @@ type kandidatGruppe struct {
 	maxUger    int  // praktik: the longest in weeks, 0 = no limit
 	maxMdr     int  // løntilskud: the longest in months, 0 = no limit
 	gruppe     string
+	params     map[string]string // the category reason's, shared (read-only)
 }
 
 // kandidatNoegle is a kontaktgruppe and a category.
@@ -173,13 +174,28 @@ type kandidatSearch struct {
 	per     Period
 	placed  map[ID][]Period
 	grupper map[kandidatNoegle]kandidatGruppe
+	buf     []Grund // the reasons' backing array
+}
+
+// grunde returns an empty slice for one candidate's reasons, cut from one
+// array for the whole search; a candidate with more reasons than fit
+// grows its own.
+func (k *kandidatSearch) grunde() []Grund {
+	const per = 4
+	if cap(k.buf)-len(k.buf) < per {
+		k.buf = make([]Grund, 0, per*256)
+	}
+	g := k.buf[len(k.buf) : len(k.buf) : len(k.buf)+per]
+	k.buf = k.buf[:len(k.buf)+per]
+	return g
 }
 
 // Kandidater ranks the citizens of profiler for q: best first (Score),
 // ties by name and then case id. A citizen without an open kontaktgruppe,
 // outside the scheme's target group, not registered where the scheme needs
 // it, or away on the start day (ill, on ferie, another fravær, placed) is
-// left out. Errors: invalid (neither or both of Jobordre and Plads, no
+// left out. A reason's Params may be shared by several candidates: read
+// them, do not change them. Errors: invalid (neither or both of Jobordre and Plads, no
 // start), not_found (no rule set covers the start day).
 func (r *Rules) Kandidater(q KandidatSoegning, profiler []KandidatProfil) ([]Kandidat, error) {
 	k := &kandidatSearch{q: q, placed: map[ID][]Period{}, grupper: map[kandidatNoegle]kandidatGruppe{}}
@@ -214,16 +230,26 @@ func (r *Rules) Kandidater(q KandidatSoegning, profiler []KandidatProfil) ([]Kan
 			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, compareKandidat)
-	if q.Max > 0 && len(out) > q.Max {
-		out = out[:q.Max:q.Max]
+	// Sorting indices, not the candidates, spares the moves of their
+	// pointers (a third of the time with 5,000 citizens).
+	order := make([]int32, len(out))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	return out, nil
+	slices.SortFunc(order, func(a, b int32) int { return compareKandidat(&out[a], &out[b]) })
+	if q.Max > 0 && len(order) > q.Max {
+		order = order[:q.Max]
+	}
+	sorted := make([]Kandidat, len(order))
+	for j, i := range order {
+		sorted[j] = out[i]
+	}
+	return sorted, nil
 }
 
 // compareKandidat orders candidates best first, then by name and case id.
 // It compares the names only on a tie (cmp.Or would compare them always).
-func compareKandidat(a, b Kandidat) int {
+func compareKandidat(a, b *Kandidat) int {
 	if a.Score != b.Score {
 		return cmp.Compare(b.Score, a.Score)
 	}
@@ -249,7 +275,8 @@ func (k *kandidatSearch) decide(kg int, kategori string) kandidatGruppe {
 	if def == nil {
 		return kandidatGruppe{}
 	}
-	g := kandidatGruppe{ok: true, gruppe: def.Gruppe, kategori: kategoriFit(k.ordning, kategori)}
+	g := kandidatGruppe{ok: true, gruppe: def.Gruppe, kategori: kategoriFit(k.ordning, kategori),
+		params: map[string]string{"kategori": KategoriParam(kategori)}}
 	switch k.ordning {
 	case ordningJob, OrdningVoksenlaerl, OrdningJobrotation:
 		g.tilmelding = true
@@ -288,12 +315,12 @@ func (k *kandidatSearch) rank(p *KandidatProfil) (Kandidat, bool) {
 	if g.tilmelding && !tilmeldt {
 		return Kandidat{}, false
 	}
-	c := Kandidat{Sag: p.Sag, Navn: p.Navn, CPR: p.CPR, Score: pointBase, Grunde: make([]Grund, 0, 4)}
+	c := Kandidat{Sag: p.Sag, Navn: p.Navn, CPR: p.CPR, Score: pointBase, Grunde: k.grunde()}
 	switch g.kategori {
 	case katKlar:
-		c.add(pointKategori, Grund{Key: "kandidat.kategori", Params: map[string]string{"kategori": KategoriParam(p.Kategori)}})
+		c.add(pointKategori, Grund{Key: "kandidat.kategori", Params: g.params})
 	case katImod:
-		c.add(0, Grund{Key: "kandidat.kategori_imod", Params: map[string]string{"kategori": KategoriParam(p.Kategori)}, Imod: true})
+		c.add(0, Grund{Key: "kandidat.kategori_imod", Params: g.params, Imod: true})
 	}
 	if tilmeldt {
 		c.add(pointTilmeldt, Grund{Key: "kandidat.tilmeldt"})

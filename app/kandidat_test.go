@@ -440,3 +440,21 @@ func TestKandidatLoentilskudSomPlacer(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkKandidatProfilOf5000 builds the profiles of 5,000 decoded
+// cases, what a store that keeps no profiles pays before each search.
+func BenchmarkKandidatProfilOf5000(b *testing.B) {
+	today := app.MustDate(2026, 3, 12)
+	s := testkit.NewSag(b, today)
+	s.Stillinger = []string{"5131", "9112"}
+	for i := range 4 {
+		d := today.AddDays(-200 + 40*i)
+		s.Fravaer = append(s.Fravaer, app.Fravaer{ID: app.ID(fmt.Sprintf("f%d", i)), Type: "ferie", Periode: app.Period{Start: d, Slut: d.AddDays(6)}})
+	}
+	out := make([]app.KandidatProfil, 5000)
+	for b.Loop() {
+		for i := range out {
+			out[i] = app.KandidatProfilOf(s)
+		}
+	}
+}
