@@ -152,10 +152,9 @@ func kategoriFit(ordning, kategori string) int {
 type kandidatGruppe struct {
 	ok         bool
 	kategori   int
-	tilmelding bool // the scheme needs a registered ledig jobseeker
-	maxUger    int  // praktik: the longest in weeks, 0 = no limit
-	maxMdr     int  // løntilskud: the longest in months, 0 = no limit
-	gruppe     string
+	tilmelding bool              // the scheme needs a registered ledig jobseeker
+	maxUger    int               // praktik: the longest in weeks, 0 = no limit
+	maxMdr     int               // løntilskud: the longest in months, 0 = no limit
 	params     map[string]string // the category reason's, shared (read-only)
 }
 
@@ -195,8 +194,8 @@ func (k *kandidatSearch) grunde() []Grund {
 // outside the scheme's target group, not registered where the scheme needs
 // it, or away on the start day (ill, on ferie, another fravær, placed) is
 // left out. A reason's Params may be shared by several candidates: read
-// them, do not change them. Errors: invalid (neither or both of Jobordre and Plads, no
-// start), not_found (no rule set covers the start day).
+// them, do not change them. Errors: invalid (neither or both of Jobordre
+// and Plads, no start), not_found (no rule set covers the start day).
 func (r *Rules) Kandidater(q KandidatSoegning, profiler []KandidatProfil) ([]Kandidat, error) {
 	k := &kandidatSearch{q: q, placed: map[ID][]Period{}, grupper: map[kandidatNoegle]kandidatGruppe{}}
 	switch {
@@ -275,7 +274,7 @@ func (k *kandidatSearch) decide(kg int, kategori string) kandidatGruppe {
 	if def == nil {
 		return kandidatGruppe{}
 	}
-	g := kandidatGruppe{ok: true, gruppe: def.Gruppe, kategori: kategoriFit(k.ordning, kategori),
+	g := kandidatGruppe{ok: true, kategori: kategoriFit(k.ordning, kategori),
 		params: map[string]string{"kategori": KategoriParam(kategori)}}
 	switch k.ordning {
 	case ordningJob, OrdningVoksenlaerl, OrdningJobrotation:
