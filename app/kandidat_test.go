@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/text"
+	"feltsag.dk/feltsag/assets"
 	"feltsag.dk/feltsag/internal/testkit"
 )
 
@@ -455,6 +457,58 @@ func BenchmarkKandidatProfilOf5000(b *testing.B) {
 	for b.Loop() {
 		for i := range out {
 			out[i] = app.KandidatProfilOf(s)
+		}
+	}
+}
+
+// TestKandidatGrundeRender: every reason the search gives renders in
+// Danish and English with its parameters resolved (a category's and a
+// fravær type's name, a date, a code).
+func TestKandidatGrundeRender(t *testing.T) {
+	c, err := text.Load(assets.I18n(), assets.I18nDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := testkit.Rules(t)
+	p := kProfil()
+	p.Fravaer = []app.KandidatFravaer{{Type: "ferie", Periode: app.Period{Start: kStart.AddDays(3), Slut: kStart.AddDays(5)}}}
+	imod := kProfil()
+	imod.Sag, imod.KG, imod.Kategori, imod.Stillinger = "s2", 1, app.KategoriMatch2, []string{"6100"}
+	syg := kProfil()
+	syg.Sag, syg.Stillinger = "s3", nil
+	syg.Fravaer = []app.KandidatFravaer{{Type: "sygemelding", Periode: app.Period{Start: kStart.AddDays(-9)}, ForventetRask: kStart}}
+	var got []app.Kandidat
+	for _, q := range []app.KandidatSoegning{
+		{Jobordre: kJob(), Placeringer: []app.Placering{{Sag: "s2", Periode: app.Period{Start: kStart.AddDays(7), Slut: kStart.AddDays(20)}}}},
+		{Plads: kPlads(app.OrdningPraktik, 60)},
+		{Plads: kPlads(app.OrdningLoentilskud, 200), Sektor: app.SektorOffentlig},
+	} {
+		got = append(got, kandidater(t, q, p, imod, syg)...)
+	}
+	seen := map[string]bool{}
+	for _, k := range got {
+		for _, g := range k.Grunde {
+			seen[g.Key] = true
+			for _, l := range []string{"da", "en"} {
+				s, err := c.Render(l, g.Key, g.Params, rules)
+				unresolved := strings.Contains(s, "{{")
+				for _, kind := range []string{"kategori:", "fravaer:", "dato:", "raw:"} {
+					unresolved = unresolved || strings.Contains(s, kind)
+				}
+				if err != nil || unresolved {
+					t.Errorf("%s %s %v = %q, %v", l, g.Key, g.Params, s, err)
+				}
+				if testing.Verbose() && l == "da" {
+					t.Log(s)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"kandidat.kategori", "kandidat.kategori_imod", "kandidat.tilmeldt", "kandidat.stilling", "kandidat.stilling_anden",
+		"kandidat.stilling_ukendt", "kandidat.forventet_rask", "kandidat.fravaer_senere", "kandidat.placeret_senere", "kandidat.varighed_uger",
+		"kandidat.varighed_mdr"} {
+		if !seen[k] {
+			t.Errorf("no candidate gave %s", k)
 		}
 	}
 }
