@@ -63,8 +63,17 @@ func KandidatProfilOf(s *Sag) KandidatProfil {
 	if s.Kontaktgruppe != nil {
 		p.KG = s.Kontaktgruppe.KG
 	}
-	for _, f := range s.Fravaer {
-		if !f.Slettet {
+	n := 0
+	for i := range s.Fravaer {
+		if !s.Fravaer[i].Slettet {
+			n++
+		}
+	}
+	if n > 0 {
+		p.Fravaer = make([]KandidatFravaer, 0, n)
+	}
+	for i := range s.Fravaer {
+		if f := &s.Fravaer[i]; !f.Slettet {
 			p.Fravaer = append(p.Fravaer, KandidatFravaer{Type: f.Type, Periode: f.Periode, ForventetRask: f.ForventetRask})
 		}
 	}

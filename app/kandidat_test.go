@@ -308,6 +308,7 @@ func TestKandidatProfilOf(t *testing.T) {
 		}
 		s = res.Sag
 	}
+	s.Fravaer = append(s.Fravaer, app.Fravaer{ID: "f2", Type: "sygemelding", Periode: app.Period{Start: today}, Slettet: true})
 	p := app.KandidatProfilOf(s)
 	if p.Sag != s.ID || p.Navn != s.Borger.Navn || p.CPR != s.Borger.CPR.Masked() || p.Foedt != app.MustDate(1990, 1, 1) {
 		t.Errorf("identity = %+v", p)
