@@ -226,8 +226,11 @@ func (c CPR) BirthDate() Date {
 // 29 February turns a year older on 1 March in a non-leap year. Age returns
 // -1 when the age is not known: for CPRUkendt, the empty CPR, a zero on, or
 // an on before the birth date.
-func (c CPR) Age(on Date) int {
-	born := c.BirthDate()
+func (c CPR) Age(on Date) int { return ageOn(c.BirthDate(), on) }
+
+// ageOn returns the age in whole years on on of a person born on born, or
+// -1 when either date is zero or on is before born (see CPR.Age).
+func ageOn(born, on Date) int {
 	if born.IsZero() || on.IsZero() || on.Before(born) {
 		return -1
 	}

@@ -40,6 +40,10 @@ type Sag struct {
 	// is that reminder's deadline: it skips registered fravær, so a fravær
 	// registered or deleted later moves it (DOMAIN §3.2 A7) [S29].
 	TjobFra Date `json:"tjob_fra,omitzero"`
+	// Stillinger are the occupations of the citizen's CV as DISCO-08 codes
+	// (1–6 digits, the most specific known), set with registrer_cv: the
+	// field kit's candidates match a job opening's code on them.
+	Stillinger []string `json:"stillinger,omitempty"`
 }
 
 // Borger is the citizen. The CPR number is personal data: it is encrypted at
@@ -381,6 +385,7 @@ func (s *Sag) Clone() *Sag {
 	c.Sanktioner = cloneSlice(s.Sanktioner)
 	c.Vejledninger = cloneSlice(s.Vejledninger)
 	c.TjobMiss = cloneSlice(s.TjobMiss)
+	c.Stillinger = cloneSlice(s.Stillinger)
 	c.Versions = maps.Clone(s.Versions)
 	return &c
 }

@@ -333,19 +333,36 @@ func (c *placeringCheck) maalgruppe() error {
 	if c.p.Ordning != OrdningLoentilskud {
 		return nil
 	}
-	age := c.s.Borger.CPR.Age(c.p.Periode.Start)
-	if n, ok := c.loentilskudMdr(); ok && n == 0 || !c.s.Borger.CPR.Ukendt() && !c.s.Borger.CPR.IsZero() && age >= 0 && age < 18 {
+	if !c.rs.loentilskudMaalgruppe(c.x.v.Sektor, c.p.Gruppe, c.p.Kategori, c.s.Borger.CPR.Age(c.p.Periode.Start)) {
 		return RuleError("vh-maalgruppe", "rule.vh-maalgruppe", "ordning", c.p.Ordning)
 	}
 	return nil
 }
 
+// loentilskudMaalgruppe reports whether a citizen of gruppe and kategori,
+// age years old on the start day (-1 = not known), may have løntilskud at
+// an employer of sektor: not when the group's month limit is 0, nor under
+// 18 (LAB § 66 stk. 1, DOMAIN B5) [S108]. The candidates search asks the
+// same question (kandidat.go).
+func (rs *RuleSet) loentilskudMaalgruppe(sektor, gruppe, kategori string, age int) bool {
+	if n, ok := rs.loentilskudMdr(sektor, gruppe, kategori); ok && n == 0 {
+		return false
+	}
+	return age < 0 || age >= 18
+}
+
 func (c *placeringCheck) loentilskudMdr() (int, bool) {
+	return c.rs.loentilskudMdr(c.x.v.Sektor, c.p.Gruppe, c.p.Kategori)
+}
+
+// loentilskudMdr returns the longest løntilskud in months for gruppe and
+// kategori at an employer of sektor; false when the group has no limit.
+func (rs *RuleSet) loentilskudMdr(sektor, gruppe, kategori string) (int, bool) {
 	prefix := ParamPrefixLoentilskudPrivat
-	if c.x.v.Sektor == SektorOffentlig {
+	if sektor == SektorOffentlig {
 		prefix = ParamPrefixLoentilskudOffentlig
 	}
-	return c.rs.gruppeParam(prefix, c.p.Gruppe, c.p.Kategori)
+	return rs.gruppeParam(prefix, gruppe, kategori)
 }
 
 // sidsteArbejdsgiver: praktik at the last employer not for dagpenge and

@@ -2,7 +2,9 @@
 // load tests and the plan tool (feltsagd demo): citizens with Danish names
 // and addresses and synthetic CPR numbers, in every kontaktgruppe of the
 // rule set in force, with tilmelding, visitation, fravær, samtaler, plans
-// and journal notes; the caseworkers who hold them; and companies.
+// and journal notes; the caseworkers who hold them; and companies. The
+// field kit's demo (Companies, felt.go) adds job consultants on a team and
+// companies with visits, openings, places and placements of the citizens.
 //
 // Every case is built by running real commands through app.Engine on the
 // dates they would have happened, so the demo data obeys the same rules as

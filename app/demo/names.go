@@ -69,6 +69,18 @@ var stillinger = []string{
 	"Kontorassistent", "Ejendomsservicetekniker", "Sygehusportør", "Postbud", "Tjener", "Bager", "Frisør", "Maler",
 }
 
+// discoStillinger are occupations with their DISCO-08 code (the Danish
+// version of ISCO-08; codes chosen by hand to the nearest unit group (A)),
+// for CV occupations and the demo companies' job openings.
+var discoStillinger = []struct{ navn, kode string }{
+	{"Lagerarbejder", "9333"}, {"Lastbilchauffør", "8332"}, {"Butiksassistent", "5223"}, {"Social- og sundhedshjælper", "5322"},
+	{"Pædagogmedhjælper", "5311"}, {"Rengøringsassistent", "9112"}, {"Køkkenmedhjælper", "9412"}, {"Kok", "5120"},
+	{"Tømrer", "7115"}, {"Elektriker", "7411"}, {"IT-supporter", "3512"}, {"Bogholder", "4311"},
+	{"Kundeservicemedarbejder", "4222"}, {"Truckfører", "8344"}, {"Gartner", "6113"}, {"Receptionist", "4226"},
+	{"Tjener", "5131"}, {"Bager", "7512"}, {"Ejendomsservicetekniker", "5153"}, {"Produktionsmedarbejder", "9329"},
+	{"Murer", "7112"}, {"Buschauffør", "8331"}, {"Kontorassistent", "4110"}, {"Softwareudvikler", "2512"},
+}
+
 var uddannelser = []string{
 	"Erhvervsuddannelse som social- og sundhedshjælper (SOSU)", "Forberedende Grunduddannelse (FGU), produktionsgrunduddannelse",
 	"Erhvervsuddannelse som smed", "HF-enkeltfag i dansk og matematik", "Erhvervsuddannelse som datatekniker",

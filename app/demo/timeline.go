@@ -20,7 +20,7 @@ func (g *gen) timeline(i int) {
 		g.fravaer()
 	}
 	g.samtaler()
-	g.cv()
+	g.cv(i)
 	g.plan(i)
 	g.notes()
 }
@@ -247,13 +247,30 @@ func (g *gen) book(id app.ID, d, booked app.Date) {
 		Begrundelse: "Aftalt med borgeren"})
 }
 
-// cv registers most registered citizens' CV a few days after tilmelding.
-func (g *gen) cv() {
+// cv registers most registered citizens' CV a few days after tilmelding,
+// most with one to three occupations (DISCO codes) for the field kit's
+// candidates. The occupations come from a stream of their own, so adding
+// them changed nothing else of a citizen.
+func (g *gen) cv(i int) {
 	if g.tilmeldt.IsZero() || !g.r.chance(0.85) {
 		return
 	}
 	d := minDate(g.today, g.tilmeldt.AddDays(g.r.between(1, 10)))
-	g.add(d, ordCV, app.RolleBorger, false, &app.RegistrerCV{Dato: d})
+	g.add(d, ordCV, app.RolleBorger, false, &app.RegistrerCV{Dato: d, Stillinger: cvStillinger(g.seed, i)})
+}
+
+// cvStillinger returns citizen i's occupations: none for one in six,
+// otherwise one to three different DISCO codes.
+func cvStillinger(seed int64, i int) []string {
+	r := newRng(seed, "cv", i)
+	if r.IntN(6) == 0 {
+		return nil
+	}
+	var out []string
+	for _, s := range pickN(r, discoStillinger, r.between(1, 3)) {
+		out = append(out, s.kode)
+	}
+	return out
 }
 
 // notes adds up to two journal notes.

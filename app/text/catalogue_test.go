@@ -24,7 +24,7 @@ const moduleRoot = "../.."
 
 // keyPrefixes are the catalogue areas Go code refers to by literal key
 // (docs/text.md). Fyne's own keys ("OK", "Cancel") are not listed.
-var keyPattern = regexp.MustCompile(`^(rule|invalid|not_found|conflict|unauthorized|internal|hint|table|warning|error|period|store|cli|scenario|deadline|duty|effect|konsekvens|pdf|format|wire)\.[A-Za-z0-9_.-]+$`)
+var keyPattern = regexp.MustCompile(`^(rule|invalid|not_found|conflict|unauthorized|internal|hint|table|warning|error|period|store|cli|scenario|deadline|duty|effect|konsekvens|kandidat|pdf|format|wire)\.[A-Za-z0-9_.-]+$`)
 
 // constructors take a catalogue key at the given argument index.
 var constructors = map[string]int{
