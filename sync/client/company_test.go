@@ -55,7 +55,7 @@ func TestCompanyCommandsPushedAndAcked(t *testing.T) {
 			c.fail("the contact did not survive the wire: %+v", cmds[1].Command)
 		}
 		c.ackAll(pid, cmds, app.AckApplied)
-		pid = c.pull(app.Cursor{})
+		pid = c.pull(app.Cursor{Epoch: 1})
 		c.send(pid, &wire.Changes{Page: app.Page{Records: []app.Record{{Kind: app.RecordVirksomhed, ID: id, Version: 2, Seq: 2, Data: data}},
 			Cursor: app.Cursor{Epoch: 1, Seq: 2}, Snapshot: true}})
 		c.idle()
