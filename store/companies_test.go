@@ -597,3 +597,33 @@ func TestMigrateCompaniesFromSchema5(t *testing.T) {
 		t.Fatalf("%d records left uninterpreted", n)
 	}
 }
+
+// TestCompanyCommandsInTheSealedOutbox: a company's commands and a
+// placement's follow-up are sealed to the server's key like a case's, and
+// a crypto-erase keeps them for the server, in outbox order.
+func TestCompanyCommandsInTheSealedOutbox(t *testing.T) {
+	srv := newServerKeys(t)
+	opts, _ := testOptions(t)
+	opts.MaxFailures = 3
+	path := filepath.Join(t.TempDir(), "feltsag-cw1-dev1.db")
+	db := MustCreate(t, path, opts)
+	mustNoErr(t, db.SetServerKey(*srv.pub), "SetServerKey")
+	id := newFirma(t, db)
+	s := borgerSag(t, db)
+	mustCommitV(t, db, vcommand(t, id, &app.Placer{PlaceringID: "pl1", Sag: s.ID, PladsID: "praktik1", Timer: 20,
+		Periode: app.Period{Start: firmaDay, Slut: firmaDay.AddDays(27)}}))
+	want, err := db.Pending()
+	mustNoErr(t, err, "Pending")
+	dev := db.Device()
+	samePending(t, openAll(t, storedEntries(t, db), srv, dev), want)
+	mustNoErr(t, db.Close(), "Close")
+
+	eraseByWrongPasswords(t, path, opts)
+	entries, err := store.ReadSealed(path)
+	mustNoErr(t, err, "ReadSealed")
+	got := openAll(t, entries, srv, dev)
+	samePending(t, got, want)
+	if n := len(got); n != 7 || got[n-2].Command.RecordKind() != app.RecordVirksomhed || got[n-1].Command.Sag != s.ID {
+		t.Fatalf("sealed outbox %+v", got)
+	}
+}
