@@ -178,6 +178,22 @@ func (t txn) citizen(v *app.Virksomhed, c app.VCommand) (*app.Sag, error) {
 	return t.viewOrNil(id)
 }
 
+// companiesCiting returns the companies with a pending henvis or placer
+// about one of cases: a new state of the citizen's case can make such a
+// command apply or fail, so the company is rebased with the case.
+func companiesCiting(t txn, cases map[app.ID]bool) (map[app.ID]bool, error) {
+	out := map[app.ID]bool{}
+	err := eachOutbox(t, func(e *app.PendingCommand) error {
+		if vc, ok := e.Command.Virksomhed(); ok {
+			if id := citizenOf(nil, vc); id != "" && cases[id] {
+				out[vc.Virksomhed] = true
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // companyRebased is the outcome of rebasing one company, applied to the
 // in-memory index after the commit; sum is nil when the company has no
 // local state any more (created here, and its creation was refused).
@@ -271,11 +287,6 @@ func (t txn) rebaseCompanies(ce CompanyExecutor, ids map[app.ID]bool, today app.
 	return out, nil
 }
 
-// followed is a follow-up case command committed with a company command.
-type followed struct {
-	sum app.CaseSummary
-}
-
 // CommitVirksomhed runs a company command against the company's local
 // view (and, for henvis, placer and a referral's outcome, the citizen's
 // local case) and, in ONE bbolt transaction, writes the company's new
@@ -315,8 +326,8 @@ func (db *DB) CommitVirksomhed(cmd app.VCommand) (*app.VResult, error) {
 			db.idx.putCompany(sum)
 			db.idx.addPending(cmd.Virksomhed, 1, 0)
 			for _, f := range follow {
-				db.idx.put(f.sum)
-				db.idx.addPending(f.sum.ID, 1, 0)
+				db.idx.put(f)
+				db.idx.addPending(f.ID, 1, 0)
 			}
 		})
 		return nil
@@ -327,7 +338,10 @@ func (db *DB) CommitVirksomhed(cmd app.VCommand) (*app.VResult, error) {
 	return res, nil
 }
 
-func (t txn) commitCompany(engine Executor, ce CompanyExecutor, cmd app.VCommand, db *DB, today app.Date) (*app.VResult, app.VirksomhedSummary, []followed, error) {
+// commitCompany is CommitVirksomhed's transaction; it returns the result,
+// the company's new list line and the list lines of the cases its
+// follow-ups changed.
+func (t txn) commitCompany(engine Executor, ce CompanyExecutor, cmd app.VCommand, db *DB, today app.Date) (*app.VResult, app.VirksomhedSummary, []app.CaseSummary, error) {
 	var zero app.VirksomhedSummary
 	known, err := t.knownCommand(cmd.ID)
 	if err != nil {
@@ -338,6 +352,9 @@ func (t txn) commitCompany(engine Executor, ce CompanyExecutor, cmd app.VCommand
 	}
 	if t.readOnly(cmd.Virksomhed) {
 		return nil, zero, nil, errCompanyReadOnly()
+	}
+	if id := citizenOf(nil, cmd); id != "" && t.readOnly(id) {
+		return nil, zero, nil, errReadOnly() // a citizen who left this caseworker's scope is not referred or placed from here
 	}
 	if !t.isCompany(cmd.Virksomhed) && t.has(bConfirmed, []byte(cmd.Virksomhed)) {
 		return nil, zero, nil, app.Errorf(app.CodeConflict, "", "conflict.id_already_used").WithField("sag")
@@ -380,7 +397,7 @@ func (t txn) commitCompany(engine Executor, ce CompanyExecutor, cmd app.VCommand
 	if err := t.appendAudit(rec); err != nil {
 		return nil, zero, nil, err
 	}
-	var follow []followed
+	var follow []app.CaseSummary
 	for _, f := range r.Foelger {
 		if f.RecordKind() != app.RecordSag {
 			return nil, zero, nil, app.Internal(fmt.Errorf("follow-up %s of %s is not a case's command", f.ID, cmd.ID))
@@ -389,7 +406,7 @@ func (t txn) commitCompany(engine Executor, ce CompanyExecutor, cmd app.VCommand
 		if err != nil {
 			return nil, zero, nil, err
 		}
-		follow = append(follow, followed{sum: sum})
+		follow = append(follow, sum)
 	}
 	return r, app.VirksomhedSummaryOf(r.Virksomhed, today), follow, nil
 }
@@ -421,7 +438,7 @@ func (db *DB) ViewCompany(id app.ID, actor app.Actor) (*app.Virksomhed, error) {
 }
 
 // Companies returns the company list from the in-memory index, sorted by
-// name, with each company's pending, rejected and conflict counts. Like
+// name, with each company's pending and conflict counts and read-only mark. Like
 // List it writes no audit record: company register data, no citizen's.
 //
 // Errors: unauthorized (RuleNotOpen).

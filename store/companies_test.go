@@ -627,3 +627,63 @@ func TestCompanyCommandsInTheSealedOutbox(t *testing.T) {
 		t.Fatalf("sealed outbox %+v", got)
 	}
 }
+
+// TestCaseChangeRebasesPendingPlacement: a pulled new state of the
+// citizen's case re-runs the pending placement at the company: without an
+// open kontaktgruppe it no longer applies (rejected locally, still sent),
+// and with it back it applies again.
+func TestCaseChangeRebasesPendingPlacement(t *testing.T) {
+	db := MustOpen(t)
+	id := newFirma(t, db)
+	s := borgerSag(t, db)
+	c := vcommand(t, id, &app.Placer{PlaceringID: "pl1", Sag: s.ID, PladsID: "praktik1", Timer: 20, Periode: app.Period{Start: firmaDay, Slut: firmaDay.AddDays(27)}})
+	mustCommitV(t, db, c)
+	status := func() app.PendingCommand {
+		t.Helper()
+		p, err := db.Pending()
+		mustNoErr(t, err, "Pending")
+		for _, e := range p {
+			if e.Command.ID == c.ID {
+				return e
+			}
+		}
+		t.Fatal("the placement left the outbox")
+		return app.PendingCommand{}
+	}
+	closed := s.Clone()
+	closed.Kontaktgruppe = nil
+	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{caseRecord(t, closed, 2, 1)}, Cursor: app.Cursor{Epoch: 1, Seq: 1}}), "ApplyPage")
+	if e := status(); e.Status != app.StatusRejected || e.Error == nil || e.Error.Rule != "8060" {
+		t.Fatalf("placement after the case closed its group: %+v", e)
+	}
+	if v, _ := db.ViewCompany(id, caseworker); len(v.Placeringer) != 0 {
+		t.Fatalf("the refused placement is still in the view: %+v", v.Placeringer)
+	}
+	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{caseRecord(t, s, 3, 2)}, Cursor: app.Cursor{Epoch: 1, Seq: 2}}), "ApplyPage 2")
+	if e := status(); e.Status != app.StatusPending {
+		t.Fatalf("placement after the group was back: %+v", e)
+	}
+	if v, _ := db.ViewCompany(id, caseworker); len(v.Placeringer) != 1 {
+		t.Fatalf("the placement is not back in the view: %+v", v.Placeringer)
+	}
+}
+
+// TestNoPlacementOfACitizenLeavingScope: a citizen whose case left this
+// caseworker's scope (read-only until its outbox is sent) is neither
+// referred nor placed from this device.
+func TestNoPlacementOfACitizenLeavingScope(t *testing.T) {
+	db := MustOpen(t)
+	id := newFirma(t, db)
+	mustCommitV(t, db, vcommand(t, id, &app.GemJobordre{JobordreID: "j1", Titel: "Tømrer", Disco: "711510", Timer: 37, Antal: 1,
+		Periode: app.Period{Start: firmaDay.AddDays(7)}, Status: "aaben"}))
+	s := borgerSag(t, db)
+	mustCommit(t, db, notat(t, s.ID, "usendt"))
+	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{removedRecord(s.ID, 1)}, Cursor: app.Cursor{Epoch: 1, Seq: 1}}), "ApplyPage")
+	for _, body := range []app.VBody{
+		&app.Henvis{HenvisningID: "h1", Sag: s.ID, JobordreID: "j1", Start: firmaDay.AddDays(2), Kanal: "skriftlig", Oplyst: true},
+		&app.Placer{PlaceringID: "pl1", Sag: s.ID, PladsID: "praktik1", Timer: 20, Periode: app.Period{Start: firmaDay, Slut: firmaDay.AddDays(27)}},
+	} {
+		_, err := db.CommitVirksomhed(vcommand(t, id, body))
+		wantRule(t, err, app.CodeUnauthorized, store.RuleReadOnly)
+	}
+}

@@ -41,6 +41,18 @@ func (x *caseIndex) putCompany(s app.VirksomhedSummary) {
 	x.companies[s.ID] = newCompanyEntry(s)
 }
 
+// companyPending reports whether any company has commands in the outbox.
+func (x *caseIndex) companyPending() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for id := range x.companies {
+		if x.pending[id].pending > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // dropCompany removes a company's line and keeps its counts (its refused
 // creation may still be in the outbox).
 func (x *caseIndex) dropCompany(id app.ID) {

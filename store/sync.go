@@ -178,7 +178,19 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	// After the cases: a pending henvis or placer runs on its citizen's view.
+	// After the cases: a pending henvis or placer runs on its citizen's
+	// view, and a new state of that case may change whether it applies.
+	if len(touched) > 0 && db.idx.companyPending() {
+		citing, err := companiesCiting(t, touched)
+		if err != nil {
+			return 0, err
+		}
+		for id := range citing {
+			if t.isCompany(id) {
+				companies[id] = true
+			}
+		}
+	}
 	rbc, err := t.rebaseCompanies(db.companyEngine(), companies, app.DateOf(db.now()))
 	if err != nil {
 		return 0, err
