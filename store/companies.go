@@ -102,6 +102,74 @@ func (t txn) companyView(id app.ID) (*app.Virksomhed, error) {
 	return v, nil
 }
 
+// companyLine is the part of a company its list line is computed from:
+// Unlock decodes only this (the free text of the contact log, openings and
+// contacts is skipped, not allocated).
+type companyLine struct {
+	ID          app.ID      `json:"id"`
+	Version     int64       `json:"version"`
+	Ansvarlig   app.ID      `json:"ansvarlig"`
+	CVR         app.CVR     `json:"cvr"`
+	Navn        string      `json:"navn"`
+	Adresse     app.Adresse `json:"adresse"`
+	Branchekode string      `json:"branchekode"`
+	Jobordrer   []struct {
+		Status string `json:"status"`
+	} `json:"jobordrer"`
+	Pladser []struct {
+		Antal   int        `json:"antal"`
+		Periode app.Period `json:"periode"`
+	} `json:"pladser"`
+	Placeringer []struct {
+		Periode app.Period `json:"periode"`
+	} `json:"placeringer"`
+	KontaktLog []struct {
+		Dato        app.Date `json:"dato"`
+		Opfoelgning app.Date `json:"opfoelgning"`
+	} `json:"kontaktlog"`
+}
+
+// summary returns the list line on day on, through app.VirksomhedSummaryOf
+// so the two can never differ.
+func (l *companyLine) summary(on app.Date) app.VirksomhedSummary {
+	v := &app.Virksomhed{ID: l.ID, Version: l.Version, Ansvarlig: l.Ansvarlig, CVR: l.CVR, Navn: l.Navn, Adresse: l.Adresse, Branchekode: l.Branchekode}
+	for _, j := range l.Jobordrer {
+		v.Jobordrer = append(v.Jobordrer, app.Jobordre{Status: j.Status})
+	}
+	for _, p := range l.Pladser {
+		v.Pladser = append(v.Pladser, app.Plads{Antal: p.Antal, Periode: p.Periode})
+	}
+	for _, p := range l.Placeringer {
+		v.Placeringer = append(v.Placeringer, app.Placering{Periode: p.Periode})
+	}
+	for _, k := range l.KontaktLog {
+		v.KontaktLog = append(v.KontaktLog, app.Virksomhedskontakt{Dato: k.Dato, Opfoelgning: k.Opfoelgning})
+	}
+	return app.VirksomhedSummaryOf(v, on)
+}
+
+// companyLineOf reads the list line of the company whose view is plain
+// (bCompanyView's value under key id).
+func (t txn) companyLineOf(id app.ID, plain []byte, on app.Date) (app.VirksomhedSummary, error) {
+	if string(plain) == string(sameAsConfirmed) {
+		var err error
+		if plain, err = t.get(bCompanies, []byte(id)); err != nil {
+			return app.VirksomhedSummary{}, err
+		}
+		if plain == nil {
+			return app.VirksomhedSummary{}, fmt.Errorf("%w: view of company %s refers to a missing confirmed state", errRecord, id)
+		}
+	}
+	var l companyLine
+	if err := unmarshal(plain, &l); err != nil {
+		return app.VirksomhedSummary{}, err
+	}
+	if l.ID != id {
+		return app.VirksomhedSummary{}, fmt.Errorf("%w: company view key and id differ", errRecord)
+	}
+	return l.summary(on), nil
+}
+
 // putCompanyView stores the local view of company id: v, or the confirmed
 // state when v is nil.
 func (t txn) putCompanyView(id app.ID, v *app.Virksomhed) error {

@@ -687,3 +687,35 @@ func TestNoPlacementOfACitizenLeavingScope(t *testing.T) {
 		wantRule(t, err, app.CodeUnauthorized, store.RuleReadOnly)
 	}
 }
+
+// TestCompanyLineAtUnlock: the list line Unlock computes from the part of
+// a company it decodes is the line app.VirksomhedSummaryOf gives for the
+// whole company on the same day (open openings, places and placements in
+// force, the latest visit, the next follow-up).
+func TestCompanyLineAtUnlock(t *testing.T) {
+	opts, _ := testOptions(t)
+	opts.Now = func() time.Time { return firmaAt }
+	path := filepath.Join(t.TempDir(), "feltsag-cw1-dev1.db")
+	db := MustCreate(t, path, opts)
+	d := firmaDay
+	v := &app.Virksomhed{ID: newID(t), Version: 4, Ansvarlig: "cw1", CVR: firmaCVR, Navn: firmaNavn, Branchekode: "433200", Sektor: app.SektorPrivat,
+		Adresse:   app.Adresse{Vej: "Åboulevarden 1", Postnr: "8000", By: "Aarhus C"},
+		Jobordrer: []app.Jobordre{{ID: "j1", Status: "aaben"}, {ID: "j2", Status: "lukket"}, {ID: "j3", Status: "aaben"}},
+		Pladser: []app.Plads{{ID: "p1", Antal: 3, Periode: app.Period{Start: d.AddDays(-10)}}, {ID: "p2", Antal: 5, Periode: app.Period{Start: d.AddDays(5)}},
+			{ID: "p3", Antal: 2, Periode: app.Period{Start: d.AddDays(-60), Slut: d.AddDays(-1)}}},
+		Placeringer: []app.Placering{{ID: "a", Periode: app.Period{Start: d, Slut: d.AddDays(10)}}, {ID: "b", Periode: app.Period{Start: d.AddDays(-30), Slut: d.AddDays(-2)}}},
+		KontaktLog: []app.Virksomhedskontakt{{ID: "k1", Dato: d.AddDays(-20), Opfoelgning: d.AddDays(-1)}, {ID: "k2", Dato: d.AddDays(-3), Opfoelgning: d.AddDays(14)},
+			{ID: "k3", Dato: d.AddDays(-9), Opfoelgning: d.AddDays(7), Udfald: "Lang tekst"}},
+	}
+	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{companyRecord(t, v, 4, 1)}, Cursor: app.Cursor{Epoch: 1, Seq: 1}}), "ApplyPage")
+	mustNoErr(t, db.Close(), "Close")
+	db = MustReopen(t, path, opts)
+	want := app.VirksomhedSummaryOf(v, d)
+	if want.AabneJobordrer != 2 || want.Pladser != 3 || want.AktivePlaceringer != 1 || want.Opfoelgning != d.AddDays(7) || want.SenesteKontakt != d.AddDays(-3) {
+		t.Fatalf("the fixture does not exercise the line: %+v", want)
+	}
+	got, ok := companyListed(t, db, v.ID)
+	if !ok || got != want {
+		t.Fatalf("line at unlock\n got %+v\nwant %+v", got, want)
+	}
+}

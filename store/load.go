@@ -59,16 +59,14 @@ func loadIndex(t txn, today app.Date) (*caseIndex, app.HLC, error) {
 		idx.put(s)
 		return nil
 	})
-	if err == nil {
-		var ids []app.ID
-		err = t.each(bCompanyView, func(k, _ []byte) error { ids = append(ids, app.ID(k)); return nil })
-		for _, id := range ids { // a consultant's companies: few, and their lines depend on the day
-			var v *app.Virksomhed
-			if v, err = t.companyView(id); err != nil {
-				break
+	if err == nil { // a consultant's companies: their lines depend on the day, so they are computed here
+		err = t.each(bCompanyView, func(k, plain []byte) error {
+			s, err := t.companyLineOf(app.ID(k), plain, today)
+			if err == nil {
+				idx.putCompany(s)
 			}
-			idx.putCompany(app.VirksomhedSummaryOf(v, today))
-		}
+			return err
+		})
 	}
 	if err == nil {
 		err = eachOutbox(t, func(e *app.PendingCommand) error {
