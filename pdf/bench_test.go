@@ -40,3 +40,23 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAgreement renders the løntilskud agreement of the field kit's
+// fixture company (two pages).
+func BenchmarkAgreement(b *testing.B) {
+	r := renderer(b)
+	v, s := company(b, 0)
+	in := agreementInput(b, v, s, "pl-loen", "da")
+	info, err := r.Agreement(io.Discard, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Agreement(io.Discard, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(info.Pages), "pages")
+	b.ReportMetric(float64(info.Bytes), "bytes")
+}

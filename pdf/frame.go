@@ -179,31 +179,6 @@ func (rd *render) signature() {
 	rd.f.SetY(y + 3*lineSmall + 2)
 }
 
-// signLine draws a signature line with a shorter date line at its right;
-// under it the role and the name, which wrap within the line's width.
-func (rd *render) signLine(x, w, dateW, y float64, role, name string) {
-	f := rd.f
-	f.SetDrawColor(colInk.r, colInk.g, colInk.b)
-	f.SetLineWidth(0.25)
-	nameW := w - dateW - 4
-	f.Line(x, y, x+nameW, y)
-	f.Line(x+w-dateW, y, x+w, y)
-	f.SetY(y + 0.8)
-	rd.font("B", sizeSmall)
-	rd.ink(colMuted)
-	rd.line(x, nameW, lineSmall, rd.fo.clean(role), "L")
-	rd.font("", sizeSmall)
-	rd.ink(colInk)
-	for _, ln := range rd.lines(rd.fo.clean(name), nameW) {
-		rd.line(x, nameW, lineSmall, ln, "L")
-	}
-	f.SetY(y + 0.8)
-	rd.font("B", sizeSmall)
-	rd.ink(colMuted)
-	rd.line(x+w-dateW, dateW, lineSmall, rd.t("pdf.signatur.dato"), "L")
-	rd.ink(colInk)
-}
-
 // footers draws every page's footer once the page count is known: version,
 // print time and caseworker on the left, "Side x af y" on the right.
 func (rd *render) footers() {

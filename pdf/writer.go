@@ -245,13 +245,19 @@ func (d *doc) subheading(s string) {
 // field prints "label  value" with the label in a column of its own; both
 // wrap, and a long value continues on the next page.
 func (d *doc) field(label, value string) {
+	d.cleanField(label, d.fo.clean(value))
+}
+
+// cleanField is field with a value that is printable already: made by
+// clean, or a register number from idText.
+func (d *doc) cleanField(label, value string) {
 	if value == "" {
 		return
 	}
 	d.font("B", sizeBody)
 	ls := d.lines(d.fo.clean(label), labelW-3)
 	d.font("", sizeBody)
-	vs := d.lines(d.fo.clean(value), contentW-labelW)
+	vs := d.lines(value, contentW-labelW)
 	n := max(len(ls), len(vs))
 	d.ensure(float64(min(n, 3)) * lineBody)
 	for i := range n {

@@ -76,16 +76,28 @@ func newDocuments(texts *text.Catalogue, rules *app.Rules, audit auditLog, user 
 	return d
 }
 
+// pdf returns the renderer, made at the first document.
+func (d *documents) pdf() (*pdf.Renderer, error) {
+	d.once.Do(func() { d.renderer, d.rerr = pdf.New(d.texts) })
+	return d.renderer, d.rerr
+}
+
+// rulesNow returns the rules documents are made with: those the replica
+// enforces now, else the shipped ones.
+func (d *documents) rulesNow() *app.Rules {
+	if d.inForce != nil {
+		return d.inForce()
+	}
+	return d.rules
+}
+
 // render makes the document of planID on s.
 func (d *documents) render(s *app.Sag, planID app.ID, actor app.Actor) ([]byte, pdf.Info, error) {
-	d.once.Do(func() { d.renderer, d.rerr = pdf.New(d.texts) })
-	if d.rerr != nil {
-		return nil, pdf.Info{}, d.rerr
+	r, err := d.pdf()
+	if err != nil {
+		return nil, pdf.Info{}, err
 	}
-	rules := d.rules
-	if d.inForce != nil {
-		rules = d.inForce()
-	}
+	rules := d.rulesNow()
 	in := pdf.Input{Sag: *s, PlanID: planID, Rules: rules, Printed: d.now(), Lang: d.lang(),
 		PrintedBy: app.Sagsbehandler{ID: actor.ID, Navn: string(actor.ID)}}
 	if d.user != nil && d.user() != "" {
@@ -97,7 +109,7 @@ func (d *documents) render(s *app.Sag, planID app.ID, actor app.Actor) ([]byte, 
 		}
 	}
 	var buf bytes.Buffer
-	info, err := d.renderer.Render(&buf, in)
+	info, err := r.Render(&buf, in)
 	return buf.Bytes(), info, err
 }
 
