@@ -334,3 +334,114 @@ func BenchmarkApplyPage10000(b *testing.B) {
 	b.ReportMetric(ms(p50(cpu)), "cpu-p50-ms")
 	b.ReportMetric(float64(size)/(1<<20), "file-MiB")
 }
+
+// realisticVirksomhed returns a company of a consultant's portfolio: two
+// P-units, three contacts, 20 contact-log entries, two openings, two places
+// and two placements (about 8 KB of JSON).
+func realisticVirksomhed(i int) *app.Virksomhed {
+	d := func(m, day int) app.Date { return app.MustDate(2026, time.Month(m), day) }
+	v := &app.Virksomhed{ID: app.ID(fmt.Sprintf("virksomhed-%06d", i)), Version: 3, Ansvarlig: "cw1", CVR: "13748136",
+		Navn: fmt.Sprintf("Virksomhed %d Østerå ApS", i), Sektor: app.SektorPrivat, Branchekode: "433200",
+		Adresse: app.Adresse{Vej: fmt.Sprintf("Industrivej %d", i%200+1), Postnr: fmt.Sprintf("%d", 8000+i%300), By: "Aarhus"},
+		Ansatte: app.Ansatte{SenesteMaaned: 40, Gns12Mdr: 38}}
+	for j, p := range []app.PNummer{"1000000007", "1000000015"} {
+		v.Enheder = append(v.Enheder, app.Produktionsenhed{PNummer: p, Navn: fmt.Sprintf("Afdeling %d", j), Ansatte: 20,
+			Adresse: app.Adresse{Vej: "Havnevej 2", Postnr: "8000", By: "Aarhus C"}})
+	}
+	for j := 0; j < 3; j++ {
+		v.Kontakter = append(v.Kontakter, app.Kontaktperson{ID: app.ID(fmt.Sprintf("k-%d", j)), Navn: "Karen Kontaktperson", Rolle: "leder",
+			Telefon: "+45 87 65 43 21", Email: "karen@example.dk"})
+	}
+	for j := 0; j < 20; j++ {
+		v.KontaktLog = append(v.KontaktLog, app.Virksomhedskontakt{ID: app.ID(fmt.Sprintf("b-%d", j)), Dato: d(1+j%3, 1+j), Form: "besoeg",
+			Formaal: "Opfølgning på praktik", Udfald: "Aftalt to nye praktikpladser fra næste måned; virksomheden ønsker kandidater med truckcertifikat."})
+	}
+	for j := 0; j < 2; j++ {
+		v.Jobordrer = append(v.Jobordrer, app.Jobordre{ID: app.ID(fmt.Sprintf("j-%d", j)), Titel: "Lagermedarbejder", Disco: "932100", Timer: 37,
+			Antal: 2, Periode: app.Period{Start: d(3, 1)}, Status: "aaben"})
+		v.Pladser = append(v.Pladser, app.Plads{ID: app.ID(fmt.Sprintf("pl-%d", j)), Ordning: app.OrdningPraktik, PNummer: "1000000007",
+			Titel: "Lager", Antal: 3, Timer: 37, Periode: app.Period{Start: d(1, 1)}})
+		v.Placeringer = append(v.Placeringer, app.Placering{ID: app.ID(fmt.Sprintf("p-%d", j)), Sag: app.ID(fmt.Sprintf("sag-%06d", i*2+j)),
+			Plads: app.ID(fmt.Sprintf("pl-%d", j)), Ordning: app.OrdningPraktik, PNummer: "1000000007", Periode: app.Period{Start: d(2, 1), Slut: d(3, 15)}, Timer: 30})
+	}
+	return v
+}
+
+// seedCompanies puts n realistic companies on the device through one page.
+func seedCompanies(b *testing.B, db *store.DB, n int) []*app.Virksomhed {
+	b.Helper()
+	vs := make([]*app.Virksomhed, n)
+	recs := make([]app.Record, n)
+	for i := range vs {
+		vs[i] = realisticVirksomhed(i)
+		data, err := json.Marshal(vs[i])
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs[i] = app.Record{Kind: app.RecordVirksomhed, ID: vs[i].ID, Version: vs[i].Version, Seq: uint64(i + 1), Data: data}
+	}
+	if err := db.ApplyPage(app.Page{Records: recs, Cursor: app.Cursor{Epoch: 1, Seq: uint64(n)}}); err != nil {
+		b.Fatal(err)
+	}
+	return vs
+}
+
+// BenchmarkCommitVirksomhed commits a visit (registrer_virksomhedskontakt)
+// on one of 200 realistic companies: engine, view, outbox, audit, one fsync.
+func BenchmarkCommitVirksomhed(b *testing.B) {
+	opts, _ := testOptions(b)
+	db := MustCreate(b, filepath.Join(b.TempDir(), "bench.db"), opts)
+	vs := seedCompanies(b, db, 200)
+	js, _ := json.Marshal(vs[0])
+	cmds := make([]app.VCommand, b.N)
+	for i := range cmds {
+		cmds[i] = app.VCommand{ID: newID(b), Virksomhed: vs[i%len(vs)].ID, Actor: caseworker, At: eventTime,
+			Body: &app.RegistrerVirksomhedskontakt{KontaktID: newID(b), Dato: app.DateOf(eventTime), Form: "besoeg", Formaal: "Besøg om praktik"}}
+	}
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := db.CommitVirksomhed(cmds[i]); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(start))
+	}
+	b.StopTimer()
+	b.ReportMetric(ms(p50(d)), "commit-p50-ms")
+	b.ReportMetric(float64(len(js)), "company-bytes")
+}
+
+// BenchmarkUnlockCompanies500 is what a portfolio of 500 realistic
+// companies adds to Unlock: every company view is decoded to build the
+// list with the day's counts.
+func BenchmarkUnlockCompanies500(b *testing.B) {
+	opts, _ := testOptions(b)
+	path := filepath.Join(b.TempDir(), "500.db")
+	db := MustCreate(b, path, opts)
+	seedCompanies(b, db, 500)
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	var load []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db, err := store.Open(path, opts)
+		if err == nil {
+			err = db.Unlock(testPassword)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		list, err := db.Companies()
+		if err != nil || len(list) != 500 {
+			b.Fatalf("companies: %d, %v", len(list), err)
+		}
+		load = append(load, db.Stats().Load)
+		b.StopTimer()
+		_ = db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(p50(load)), "decrypt+index-p50-ms")
+	b.ReportMetric(float64(store.FileSize(path))/(1<<20), "file-MiB")
+}

@@ -264,7 +264,7 @@ func (db *DB) Ack(results ...app.AckResult) error {
 	var purged []app.ID
 	err := db.update(func(t txn) error {
 		var acked []*app.PendingCommand
-		rebase, cases := map[app.ID]bool{}, map[app.ID]bool{}
+		rebase, cases, companies := map[app.ID]bool{}, map[app.ID]bool{}, map[app.ID]bool{}
 		for _, r := range results {
 			was, err := t.ack(r.Command, r)
 			if err != nil {
@@ -275,7 +275,11 @@ func (db *DB) Ack(results ...app.AckResult) error {
 			}
 			acked = append(acked, was)
 			cases[was.Command.Sag] = true
-			if (r.Status == app.AckRejected || r.Status == app.AckConflict) && t.has(bConfirmed, []byte(was.Command.Sag)) {
+			refused := r.Status == app.AckRejected || r.Status == app.AckConflict
+			switch {
+			case refused && was.Command.RecordKind() == app.RecordVirksomhed:
+				companies[was.Command.Sag] = true // also one created here: its view goes
+			case refused && t.has(bConfirmed, []byte(was.Command.Sag)):
 				rebase[was.Command.Sag] = true
 			}
 		}
@@ -285,6 +289,7 @@ func (db *DB) Ack(results ...app.AckResult) error {
 		}
 		for _, id := range purged {
 			delete(rebase, id)
+			delete(companies, id)
 		}
 		if len(purged) > 0 {
 			if err := markCompaction(t.tx); err != nil {
@@ -295,11 +300,16 @@ func (db *DB) Ack(results ...app.AckResult) error {
 		if err != nil {
 			return err
 		}
+		rbc, err := t.rebaseCompanies(db.companyEngine(), companies, app.DateOf(db.now()))
+		if err != nil {
+			return err
+		}
 		t.after(func() {
 			for _, was := range acked {
 				db.idx.addPending(was.Command.Sag, -1, -rejected(was))
 			}
 			db.applyRebased(rb) // sets the rebased cases' counts afresh
+			db.applyCompanyRebased(rbc)
 			for _, id := range purged {
 				db.idx.remove(id)
 			}

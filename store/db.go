@@ -99,13 +99,16 @@ const (
 	bSnapshot  = "snapshot"   // case id → "" for each case a snapshot in progress has delivered
 	bRecords   = "records"    // kind/id → app.Record of a kind this version does not interpret
 	bSealed    = "sealed"     // big-endian seq → outbox entry sealed to the server's key + MAC; NOT sealed with the data key (sealed.go)
+
+	bCompanies   = "virksomheder"    // company id → server-confirmed app.Virksomhed (JSON), schema 6
+	bCompanyView = "virksomhed_view" // company id → list line + local view (confirmed + pending); line only when the view is the confirmed state, schema 6
 )
 
 var headerKey = []byte("v1")
 
 // schemaVersion is the layout this code writes; migrate.go upgrades older
 // files at Unlock.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // buckets returns the buckets a file of the given schema has.
 func buckets(schema int) []string {
@@ -118,6 +121,9 @@ func buckets(schema int) []string {
 	}
 	if schema >= 4 {
 		b = append(b, bSealed)
+	}
+	if schema >= 6 {
+		b = append(b, bCompanies, bCompanyView)
 	}
 	return b
 }

@@ -15,26 +15,27 @@ import (
 // Rule ids of the store's errors. The UI may branch on them; the messages
 // already say what to do.
 const (
-	RuleLocked         = "store-laast"            // conflict: another instance holds the file
-	RuleMissing        = "store-mangler"          // not_found: no local file yet
-	RuleExists         = "store-findes"           // conflict: Create on an existing file
-	RulePassword       = "store-adgangskode"      // unauthorized: wrong password
-	RuleErased         = "store-slettet"          // unauthorized: too many wrong passwords, file erased
-	RuleNotOpen        = "store-ikke-aaben"       // unauthorized: locked, closed or wiped
-	RuleShortPassword  = "store-kort-adgangskode" // invalid: password too short
-	RuleFull           = "store-fuld"             // internal: disk or size limit full, nothing saved
-	RuleDamaged        = "store-beskadiget"       // internal: damaged file or record
-	RuleNewer          = "store-nyere-version"    // invalid: file from a newer Feltsag
-	RuleMigration      = "store-migrering"        // internal: a schema migration failed
-	RuleUnsent         = "store-ikke-sendt"       // conflict: purge with unsent commands
-	RuleDuplicate      = "store-dublet"           // conflict: command id already saved
-	RuleCaseUnknown    = "store-sag-ukendt"       // not_found: no such case on this device
-	RuleCaseExists     = "store-sag-findes"       // conflict: PutCase of a case that exists
-	RuleAccess         = "store-adgang"           // internal: the OS refuses access to the file
-	RuleCommandUnknown = "store-handling-ukendt"  // not_found: Ack of a command never saved here
-	RuleReadOnly       = "store-kun-laesning"     // unauthorized: the case left this caseworker's scope
-	RuleStalePage      = "store-gammel-side"      // invalid: a page from before the replica's cursor
-	RuleSealedDamaged  = "store-forseglet-fejl"   // internal: the sealed outbox file (<path>.sealed) is damaged
+	RuleLocked         = "store-laast"             // conflict: another instance holds the file
+	RuleMissing        = "store-mangler"           // not_found: no local file yet
+	RuleExists         = "store-findes"            // conflict: Create on an existing file
+	RulePassword       = "store-adgangskode"       // unauthorized: wrong password
+	RuleErased         = "store-slettet"           // unauthorized: too many wrong passwords, file erased
+	RuleNotOpen        = "store-ikke-aaben"        // unauthorized: locked, closed or wiped
+	RuleShortPassword  = "store-kort-adgangskode"  // invalid: password too short
+	RuleFull           = "store-fuld"              // internal: disk or size limit full, nothing saved
+	RuleDamaged        = "store-beskadiget"        // internal: damaged file or record
+	RuleNewer          = "store-nyere-version"     // invalid: file from a newer Feltsag
+	RuleMigration      = "store-migrering"         // internal: a schema migration failed
+	RuleUnsent         = "store-ikke-sendt"        // conflict: purge with unsent commands
+	RuleDuplicate      = "store-dublet"            // conflict: command id already saved
+	RuleCaseUnknown    = "store-sag-ukendt"        // not_found: no such case on this device
+	RuleCaseExists     = "store-sag-findes"        // conflict: PutCase of a case that exists
+	RuleAccess         = "store-adgang"            // internal: the OS refuses access to the file
+	RuleCommandUnknown = "store-handling-ukendt"   // not_found: Ack of a command never saved here
+	RuleReadOnly       = "store-kun-laesning"      // unauthorized: the case left this caseworker's scope
+	RuleStalePage      = "store-gammel-side"       // invalid: a page from before the replica's cursor
+	RuleSealedDamaged  = "store-forseglet-fejl"    // internal: the sealed outbox file (<path>.sealed) is damaged
+	RuleCompanyUnknown = "store-virksomhed-ukendt" // not_found: no such company on this device
 )
 
 // minPasswordLen is the shortest password Create and ChangePassword accept.
@@ -146,6 +147,17 @@ func errDuplicate() error {
 func errCaseUnknown() error {
 	return app.Errorf(app.CodeNotFound, RuleCaseUnknown,
 		"not_found.case_computer_sync")
+}
+
+func errCompanyUnknown() error {
+	return app.Errorf(app.CodeNotFound, RuleCompanyUnknown,
+		"not_found.company_computer_sync")
+}
+
+// errCompanyReadOnly: the company left this consultant's scope; its
+// unsent commands are still sent.
+func errCompanyReadOnly() error {
+	return app.Errorf(app.CodeUnauthorized, RuleReadOnly, "store.company_read_only")
 }
 
 func errCaseExists() error {

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	bolt "go.etcd.io/bbolt"
+
+	"feltsag.dk/feltsag/app"
 )
 
 // Hooks and internals for the external tests (package store_test).
@@ -307,4 +309,28 @@ func (db *DB) PagesWritten() int64 {
 	defer db.mu.RUnlock()
 	st := db.bolt.Stats()
 	return st.TxStats.GetWrite()
+}
+
+// DowngradeToV5 turns a current file into the schema-5 layout (no company
+// buckets) holding rec, a company record, the way schema 5 kept records of
+// kinds it did not interpret.
+func (db *DB) DowngradeToV5(rec app.Record) error {
+	if err := db.update(func(t txn) error {
+		return t.putJSON(bRecords, []byte(rec.Kind+"/"+string(rec.ID)), rec)
+	}); err != nil {
+		return err
+	}
+	return db.Raw(func(tx *bolt.Tx) error {
+		for _, b := range []string{bCompanies, bCompanyView} {
+			if err := tx.DeleteBucket([]byte(b)); err != nil {
+				return err
+			}
+		}
+		h, err := readHeader(tx)
+		if err != nil {
+			return err
+		}
+		h.Schema = 5
+		return writeHeader(tx, h)
+	})
 }

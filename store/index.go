@@ -18,6 +18,9 @@ type caseIndex struct {
 	pending   map[app.ID]counts
 	conflicts map[app.ID]int
 	leaving   map[app.ID]bool // read-only: left scope, outbox not yet acked
+	// companies are the field kit's companies (issue 11); pending,
+	// conflicts and leaving hold their counts too (ids never collide).
+	companies map[app.ID]companyEntry
 }
 
 type indexEntry struct {
@@ -28,7 +31,56 @@ type indexEntry struct {
 type counts struct{ pending, rejected int }
 
 func newCaseIndex() *caseIndex {
-	return &caseIndex{cases: map[app.ID]indexEntry{}, pending: map[app.ID]counts{}, conflicts: map[app.ID]int{}, leaving: map[app.ID]bool{}}
+	return &caseIndex{cases: map[app.ID]indexEntry{}, pending: map[app.ID]counts{}, conflicts: map[app.ID]int{}, leaving: map[app.ID]bool{},
+		companies: map[app.ID]companyEntry{}}
+}
+
+func (x *caseIndex) putCompany(s app.VirksomhedSummary) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.companies[s.ID] = newCompanyEntry(s)
+}
+
+// companyPending reports whether any company has commands in the outbox.
+func (x *caseIndex) companyPending() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for id := range x.companies {
+		if x.pending[id].pending > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// dropCompany removes a company's line and keeps its counts (its refused
+// creation may still be in the outbox).
+func (x *caseIndex) dropCompany(id app.ID) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.companies, id)
+}
+
+// matchCompanies returns the company lines accepted by keep, sorted by
+// name then id, with their counts.
+func (x *caseIndex) matchCompanies(keep func(e companyEntry) bool) []app.VirksomhedSummary {
+	x.mu.RLock()
+	out := make([]app.VirksomhedSummary, 0, len(x.companies))
+	for id, e := range x.companies {
+		if keep(e) {
+			s := e.sum
+			s.Pending, s.Conflicts, s.ReadOnly = x.pending[id].pending, x.conflicts[id], x.leaving[id]
+			out = append(out, s)
+		}
+	}
+	x.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Navn != out[j].Navn {
+			return out[i].Navn < out[j].Navn
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
 }
 
 func (x *caseIndex) put(s app.CaseSummary) {
@@ -41,6 +93,7 @@ func (x *caseIndex) remove(id app.ID) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	delete(x.cases, id)
+	delete(x.companies, id)
 	delete(x.pending, id)
 	delete(x.conflicts, id)
 	delete(x.leaving, id)

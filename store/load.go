@@ -20,7 +20,7 @@ func (db *DB) loadLocked(keys *keyring) error {
 	err := safely(func() error {
 		return db.bolt.View(func(tx *bolt.Tx) (err error) {
 			t := txn{tx: tx, keys: keys}
-			if idx, last, err = loadIndex(t); err != nil {
+			if idx, last, err = loadIndex(t, app.DateOf(db.now())); err != nil {
 				return err
 			}
 			if device, err = loadDevice(t); err != nil {
@@ -45,7 +45,7 @@ func (db *DB) loadLocked(keys *keyring) error {
 // loadIndex reads the summaries of every view, the counts of pending
 // commands and conflicts per case and the cases leaving scope. It also
 // returns the latest HLC an outbox entry carries.
-func loadIndex(t txn) (*caseIndex, app.HLC, error) {
+func loadIndex(t txn, today app.Date) (*caseIndex, app.HLC, error) {
 	var last app.HLC
 	idx := newCaseIndex()
 	err := t.each(bView, func(k, plain []byte) error {
@@ -59,6 +59,15 @@ func loadIndex(t txn) (*caseIndex, app.HLC, error) {
 		idx.put(s)
 		return nil
 	})
+	if err == nil { // a consultant's companies: their lines depend on the day, so they are computed here
+		err = t.each(bCompanyView, func(k, plain []byte) error {
+			s, err := t.companyLineOf(app.ID(k), plain, today)
+			if err == nil {
+				idx.putCompany(s)
+			}
+			return err
+		})
+	}
 	if err == nil {
 		err = eachOutbox(t, func(e *app.PendingCommand) error {
 			idx.addPending(e.Command.Sag, 1, rejected(e))
@@ -122,7 +131,7 @@ func loadDevice(t txn) (app.ID, error) {
 // authenticateRest opens every value of the buckets loadIndex did not
 // read, so a damaged record is found now and not in the middle of work.
 func authenticateRest(t txn) error {
-	for _, name := range []string{bConfirmed, bOutboxIDs, bResults, bMeta, bIndex, bAudit, bSnapshot, bRecords} {
+	for _, name := range []string{bConfirmed, bOutboxIDs, bResults, bMeta, bIndex, bAudit, bSnapshot, bRecords, bCompanies} {
 		if err := t.each(name, func(_, _ []byte) error { return nil }); err != nil {
 			return err
 		}

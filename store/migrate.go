@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -26,7 +27,51 @@ func defaultMigrations() []migration {
 		{to: 3, name: "sync-scope", run: migrateSyncScope},
 		{to: 4, name: "sealed-outbox", run: migrateSealedOutbox},
 		{to: 5, name: "view-shares-confirmed", run: migrateViewSharesConfirmed},
+		{to: 6, name: "companies", run: migrateCompanies},
 	}
+}
+
+// migrateCompanies creates the company buckets and moves the company
+// records an older version kept uninterpreted (bRecords, "virksomhed/<id>")
+// into them as confirmed states, so a replica that pulled companies before
+// the upgrade keeps them without a new snapshot.
+func migrateCompanies(t txn) error {
+	for _, b := range []string{bCompanies, bCompanyView} {
+		if _, err := t.tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+			return err
+		}
+	}
+	prefix := app.RecordVirksomhed + "/"
+	var moved []app.Record
+	err := t.each(bRecords, func(k, plain []byte) error {
+		if !strings.HasPrefix(string(k), prefix) {
+			return nil
+		}
+		var r app.Record
+		if err := unmarshal(plain, &r); err != nil {
+			return err
+		}
+		moved = append(moved, r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range moved {
+		if err := t.del(bRecords, []byte(prefix+string(r.ID))); err != nil {
+			return err
+		}
+		if r.Removed {
+			continue
+		}
+		if _, err := t.applyCompany(r); err != nil {
+			return err
+		}
+		if err := t.putCompanyView(r.ID, nil); err != nil { // nothing can be pending for it yet
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateViewSharesConfirmed changes nothing in the file: from schema 5 a

@@ -40,7 +40,7 @@ func (t txn) purge(id app.ID, now time.Time) error {
 	if n > 0 {
 		return errUnsent(n)
 	}
-	if !t.has(bConfirmed, []byte(id)) && !t.has(bView, []byte(id)) {
+	if !t.has(bConfirmed, []byte(id)) && !t.has(bView, []byte(id)) && !t.isCompany(id) {
 		return nil
 	}
 	steps := []func() error{
@@ -51,6 +51,8 @@ func (t txn) purge(id app.ID, now time.Time) error {
 			return t.del(bConfirmed, []byte(id))
 		},
 		func() error { return t.del(bView, []byte(id)) },
+		func() error { return t.del(bCompanies, []byte(id)) },
+		func() error { return t.del(bCompanyView, []byte(id)) },
 		func() error { return t.unindexCase(id) },
 		func() error { return t.deleteWhere(bConflicts, id, conflictCase) },
 		func() error { return t.deleteWhere(bResults, id, resultCase) },

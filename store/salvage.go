@@ -84,7 +84,7 @@ func Salvage(path, password string, opts Options) ([]app.PendingCommand, bool, e
 func (db *DB) AdoptSalvaged(entries []app.PendingCommand) (int, error) {
 	n := 0
 	err := db.update(func(t txn) error {
-		added := map[app.ID]int{}
+		added, companies := map[app.ID]int{}, map[app.ID]bool{}
 		n = 0
 		for _, e := range entries {
 			if known, err := t.knownCommand(e.Command.ID); err != nil || known {
@@ -98,12 +98,22 @@ func (db *DB) AdoptSalvaged(entries []app.PendingCommand) (int, error) {
 				return err
 			}
 			added[e.Command.Sag]++
+			if e.Command.RecordKind() == app.RecordVirksomhed {
+				companies[e.Command.Sag] = true
+			}
 			n++
+		}
+		// A company's commands are replayed at once (a company created on
+		// the lost device is back in the list); cases wait for PutCase.
+		rbc, err := t.rebaseCompanies(db.companyEngine(), companies, app.DateOf(db.now()))
+		if err != nil {
+			return err
 		}
 		t.after(func() {
 			for id, k := range added {
 				db.idx.addPending(id, k, 0)
 			}
+			db.applyCompanyRebased(rbc)
 		})
 		return nil
 	})

@@ -55,6 +55,9 @@ func (db *DB) Clock() *app.Clock {
 //   - A removed record (the case left this caseworker's scope) is purged at
 //     once when nothing of it is pending; otherwise the case turns read-only
 //     (Commit refuses it) and is purged when Ack has taken its last command.
+//   - A company record (app.RecordVirksomhed) is kept like a case's: the
+//     confirmed state when newer, the company's pending commands rebased on
+//     it, and a removed one leaves the scope like a case.
 //   - A record of a kind this version does not know is kept as it came.
 //   - With Snapshot set the page starts a fresh snapshot; when the last page
 //     of it (HasMore false) is applied, every case the snapshot did not
@@ -118,7 +121,7 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 		}
 	}
 	inSnapshot := t.has(bMeta, []byte(metaSnapshot))
-	touched := map[app.ID]bool{}
+	touched, companies := map[app.ID]bool{}, map[app.ID]bool{}
 	var removed []app.ID
 	for _, r := range p.Records {
 		if inSnapshot && !r.Removed {
@@ -127,6 +130,14 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 			}
 		}
 		switch {
+		case r.Kind == app.RecordVirksomhed && r.Removed:
+			removed = append(removed, r.ID)
+		case r.Kind == app.RecordVirksomhed:
+			var changed bool
+			changed, err = t.applyCompany(r)
+			if changed {
+				companies[r.ID] = true
+			}
 		case r.Kind != app.RecordSag:
 			err = t.putJSON(bRecords, []byte(r.Kind+"/"+string(r.ID)), r)
 		case r.Removed:
@@ -161,8 +172,26 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 	}
 	for _, id := range purgedIDs {
 		delete(touched, id)
+		delete(companies, id)
 	}
 	rb, err := t.rebaseCases(db.opts.Engine, touched)
+	if err != nil {
+		return 0, err
+	}
+	// After the cases: a pending henvis or placer runs on its citizen's
+	// view, and a new state of that case may change whether it applies.
+	if len(touched) > 0 && db.idx.companyPending() {
+		citing, err := companiesCiting(t, touched)
+		if err != nil {
+			return 0, err
+		}
+		for id := range citing {
+			if t.isCompany(id) {
+				companies[id] = true
+			}
+		}
+	}
+	rbc, err := t.rebaseCompanies(db.companyEngine(), companies, app.DateOf(db.now()))
 	if err != nil {
 		return 0, err
 	}
@@ -183,6 +212,7 @@ func (t txn) applyPage(db *DB, p app.Page) (purged int, err error) {
 			db.idx.remove(id)
 		}
 		db.applyRebased(rb)
+		db.applyCompanyRebased(rbc)
 		db.idx.setLeaving(t.fx.leaving)
 	})
 	return len(purgedIDs), nil
@@ -232,17 +262,27 @@ func (t txn) applyCase(r app.Record) (bool, error) {
 	return true, nil
 }
 
-// notInSnapshot returns the cases on the device that the finished snapshot
-// did not deliver.
+// notInSnapshot returns the cases and companies on the device that the
+// finished snapshot did not deliver (a company created here and not yet
+// confirmed has no confirmed state and stays).
 func (t txn) notInSnapshot() ([]app.ID, error) {
 	var out []app.ID
-	err := t.tx.Bucket([]byte(bConfirmed)).ForEach(func(k, _ []byte) error {
-		if !t.has(bSnapshot, k) {
-			out = append(out, app.ID(k))
+	for _, name := range []string{bConfirmed, bCompanies} {
+		b, err := t.bucket(name)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	return out, err
+		err = b.ForEach(func(k, _ []byte) error {
+			if !t.has(bSnapshot, k) {
+				out = append(out, app.ID(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // leaveScope purges each case that has nothing pending and marks the others

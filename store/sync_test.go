@@ -206,7 +206,7 @@ func TestSnapshotRemovesWhatItDidNotDeliver(t *testing.T) {
 
 func TestUnknownRecordKindsAreKept(t *testing.T) {
 	db := MustOpen(t)
-	r := app.Record{Kind: "virksomhed", ID: "virksomhed000001", Version: 1, Seq: 1, Data: json.RawMessage(`{"navn":"Firma ApS"}`)}
+	r := app.Record{Kind: "fremtidig", ID: "fremtidig0000001", Version: 1, Seq: 1, Data: json.RawMessage(`{"navn":"Noget nyt"}`)}
 	mustNoErr(t, db.ApplyPage(app.Page{Records: []app.Record{r}, Cursor: app.Cursor{Epoch: 1, Seq: 1}}), "ApplyPage")
 	if c, _ := db.Cursor(); c.Seq != 1 {
 		t.Fatalf("cursor %v", c)
@@ -228,6 +228,8 @@ func TestApplyPageBadRecords(t *testing.T) {
 		{"negative version", app.Record{Kind: app.RecordSag, ID: s.ID, Version: -1}},
 		{"garbled case", app.Record{Kind: app.RecordSag, ID: s.ID, Version: 9, Data: json.RawMessage(`{"id":`)}},
 		{"record id differs from the case's", mismatch},
+		{"garbled company", app.Record{Kind: app.RecordVirksomhed, ID: "virksomhed000001", Version: 1, Data: json.RawMessage(`{"id":`)}},
+		{"company record id differs", app.Record{Kind: app.RecordVirksomhed, ID: "virksomhed000001", Version: 1, Data: json.RawMessage(`{"id":"virksomhed000002"}`)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

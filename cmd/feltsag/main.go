@@ -155,7 +155,7 @@ func runWindow(ctx context.Context, dir string, form ui.SignInForm, prefs ui.Set
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := ui.New(ui.Options{
-		Window: w, Account: acct, Cases: acct, Sync: acct, Documents: docs, Rules: rules, RulesInForce: acct.RulesInForce,
+		Window: w, Account: acct, Cases: acct, Companies: acct, Sync: acct, Documents: docs, Rules: rules, RulesInForce: acct.RulesInForce,
 		Texts: cat, Settings: prefs, FieldDocuments: newFieldDocuments(docs),
 		SignIn: form, About: about(version, rules, app.DateOf(time.Now())), DeviceName: acct.deviceName,
 		OnScreen: func(name string) { log.Info("screen", "name", name) },

@@ -26,7 +26,10 @@ import (
 // built-in tables or an installed bundle. Safe for concurrent use.
 type rulesEngine struct{ cur atomic.Pointer[app.Engine] }
 
-var _ store.Executor = (*rulesEngine)(nil)
+var (
+	_ store.Executor        = (*rulesEngine)(nil)
+	_ store.CompanyExecutor = (*rulesEngine)(nil)
+)
 
 func newRulesEngine(e *app.Engine) *rulesEngine {
 	r := &rulesEngine{}
@@ -41,6 +44,12 @@ func (r *rulesEngine) Execute(s *app.Sag, c app.Command) (*app.Result, error) {
 
 // Rules returns the rules in force.
 func (r *rulesEngine) Rules() *app.Rules { return r.cur.Load().Rules() }
+
+// ExecuteVirksomhed runs a company's command under the rules in force
+// (store.CompanyExecutor: the replica's company commits and rebases).
+func (r *rulesEngine) ExecuteVirksomhed(v *app.Virksomhed, c app.VCommand, sag *app.Sag) (*app.VResult, error) {
+	return r.cur.Load().ExecuteVirksomhed(v, c, sag)
+}
 
 // Summary is a case's list line with its deadlines under the rules in
 // force; the replica keeps it with the case (without it the store keeps
