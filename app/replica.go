@@ -31,6 +31,12 @@ type CaseSummary struct {
 	Frist       FristRef `json:"frist,omitzero"`
 	Overskredet FristRef `json:"overskredet,omitzero"`
 
+	// Profil is what the field kit's candidates search reads of the case
+	// (KandidatProfilOf), kept in memory beside the list line so a search
+	// over the caseload decodes no case; not stored with the line (nil
+	// after loading: the replica computes it at the first search).
+	Profil *KandidatProfil `json:"-"`
+
 	Pending   int  `json:"-"` // commands saved here and not yet acknowledged
 	Rejected  int  `json:"-"` // of those, how many no longer apply locally
 	Conflicts int  `json:"-"` // open conflicts

@@ -76,6 +76,8 @@ func (t txn) putView(s *app.Sag, sameAsConfirmed bool) (app.CaseSummary, error) 
 	if t.summary != nil {
 		sum = t.summary(s)
 	}
+	prof := app.KandidatProfilOf(s)
+	sum.Profil = &prof
 	b, err := encodeView(s, sum, sameAsConfirmed)
 	if err != nil {
 		return sum, err

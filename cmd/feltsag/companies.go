@@ -57,13 +57,12 @@ func (a *account) CompanyConflicts(id app.ID) ([]app.Conflict, error) {
 	return db.CompanyConflicts(id)
 }
 
-// Candidates implements ui.Companies. The ranking of the caseload's
-// citizens for an opening or a place belongs to app, which does not have
-// it in this build: the list is empty, and since no citizen is shown,
-// nothing is logged. The replica must still be open.
+// Candidates implements ui.Companies: the replica ranks the caseworker's
+// own caseload with the rules in force and logs the search.
 func (a *account) Candidates(company, target app.ID, actor app.Actor) ([]app.Kandidat, error) {
-	if _, err := a.replica(); err != nil {
+	db, err := a.replica()
+	if err != nil {
 		return nil, err
 	}
-	return []app.Kandidat{}, nil
+	return db.Candidates(company, target, actor, a.RulesInForce(), app.DateOf(a.now()))
 }

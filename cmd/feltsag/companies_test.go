@@ -50,8 +50,8 @@ func TestAccountCompanies(t *testing.T) {
 	if c, err := a.CompanyConflicts(id); err != nil || len(c) != 0 {
 		t.Fatalf("CompanyConflicts = %+v, %v", c, err)
 	}
-	if k, err := a.Candidates(id, "j1", actor); err != nil || k == nil || len(k) != 0 {
-		t.Fatalf("Candidates = %+v, %v", k, err)
+	if k, err := a.Candidates(id, "j1", actor); app.AsError(err).Code != app.CodeNotFound {
+		t.Fatalf("Candidates for an opening the company does not have = %+v, %v; want not_found", k, err)
 	}
 	recs, err := db.Audit(0, 0)
 	if err != nil || len(recs) != 3 || recs[0].Action != app.ActionChanged || recs[1].Action != app.ActionSearched || recs[2].Action != app.ActionViewed {
