@@ -1,0 +1,182 @@
+package server
+
+import (
+	"encoding/json"
+	"slices"
+
+	"feltsag.dk/feltsag/app"
+)
+
+// A company (app.RecordVirksomhed) is in more than one scope: its Owner
+// is the responsible consultant (Virksomhed.Ansvarlig), and its Readers
+// are the other accounts of the owner's team and the owners of the
+// citizens' cases placed at the company whose placement has not ended
+// (docs/protocol.md §4.7). The server computes the Readers on every write
+// of a company, when a placed citizen's case changes owner (the meta
+// index placedKey finds the companies) and when an account's team changes.
+
+// placedKey names the Meta entry that lists the companies where a case
+// has (or had) a placement: a JSON array of company ids, sorted. A case
+// that changes owner moves the reader of these companies.
+func placedKey(sag app.ID) string { return "placed/" + string(sag) }
+
+// companyReaders returns the Readers of company v owned by owner on day
+// today: the other caseworkers of the owner's team, and the owners of the
+// cases with a placement at v that has not ended (sorted, no duplicates,
+// never owner). A company in nobody's scope has only the placement
+// readers.
+func companyReaders(tx app.LedgerTx, v *app.Virksomhed, owner app.ID, today app.Date) ([]app.ID, error) {
+	var out []app.ID
+	if owner != "" {
+		acc, err := tx.Account(owner)
+		switch {
+		case isNotFound(err):
+		case err != nil:
+			return nil, err
+		case acc.Team != "":
+			all, err := tx.Accounts()
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range all {
+				if a.ID != owner && a.Team == acc.Team && a.Rolle == app.RoleCaseworker {
+					out = append(out, a.ID)
+				}
+			}
+		}
+	}
+	for _, p := range v.Placeringer {
+		if !p.Periode.Slut.IsZero() && p.Periode.Slut.Before(today) {
+			continue // ended
+		}
+		rec, err := tx.Record(app.RecordSag, p.Sag)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rec.Owner != "" && rec.Owner != owner {
+			out = append(out, rec.Owner)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// indexPlaced adds v's id to the placed index of every case placed at v.
+func indexPlaced(tx app.LedgerTx, v *app.Virksomhed) error {
+	seen := map[app.ID]bool{}
+	for _, p := range v.Placeringer {
+		if seen[p.Sag] {
+			continue
+		}
+		seen[p.Sag] = true
+		ids, err := placedAt(tx, p.Sag)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(ids, v.ID) {
+			continue
+		}
+		ids = append(ids, v.ID)
+		slices.Sort(ids)
+		data, err := json.Marshal(ids)
+		if err != nil {
+			return app.Internal(err)
+		}
+		if err := tx.PutMeta(placedKey(p.Sag), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placedAt returns the companies where case sag has (or had) a placement.
+func placedAt(tx app.LedgerTx, sag app.ID) ([]app.ID, error) {
+	b, err := tx.Meta(placedKey(sag))
+	if isNotFound(err) || err == nil && len(b) == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ids []app.ID
+	if err := json.Unmarshal(b, &ids); err != nil {
+		return nil, app.Internal(err)
+	}
+	return ids, nil
+}
+
+// putCompany stores company v owned by owner at version v.Version with
+// its Readers computed, indexes its placements, and returns the record
+// written and the readers it had before (nil for a new company).
+func (s *Server) putCompany(tx app.LedgerTx, v *app.Virksomhed, owner app.ID) (app.LedgerRecord, []app.ID, error) {
+	var before []app.ID
+	if old, err := tx.Record(app.RecordVirksomhed, v.ID); err == nil {
+		before = old.Readers
+	} else if !isNotFound(err) {
+		return app.LedgerRecord{}, nil, err
+	}
+	readers, err := companyReaders(tx, v, owner, app.DateOf(s.now()))
+	if err != nil {
+		return app.LedgerRecord{}, nil, err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return app.LedgerRecord{}, nil, app.Internal(err)
+	}
+	rec := app.LedgerRecord{Kind: app.RecordVirksomhed, ID: v.ID, Version: v.Version, Owner: owner, Readers: readers, Data: data}
+	if rec.Seq, err = tx.PutRecord(rec); err != nil {
+		return app.LedgerRecord{}, nil, err
+	}
+	return rec, before, indexPlaced(tx, v)
+}
+
+// ImportCompany seeds a company (demo data, a migration) into owner's
+// scope at version 1, or stores a new state of an existing company at its
+// next version; its Readers are computed (the owner's team, the owners of
+// the cases placed there). An empty Ansvarlig becomes owner. Errors:
+// invalid for a company without a valid id.
+func (s *Server) ImportCompany(v *app.Virksomhed, owner app.ID) error {
+	if v == nil || v.ID.Validate() != nil {
+		return app.Errorf(app.CodeInvalid, "", "invalid.sync.company").WithField("id")
+	}
+	var head app.Cursor
+	var poke []app.ID
+	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		poke = []app.ID{owner}
+		c := v.Clone()
+		c.Version = 1
+		if rec, err := tx.Record(app.RecordVirksomhed, c.ID); err == nil {
+			c.Version = rec.Version + 1
+			if rec.Owner != owner {
+				poke = append(poke, rec.Owner)
+			}
+		} else if !isNotFound(err) {
+			return err
+		}
+		if c.Ansvarlig == "" {
+			c.Ansvarlig = owner
+		}
+		rec, before, err := s.putCompany(tx, c, owner)
+		if err != nil {
+			return err
+		}
+		poke = append(append(poke, before...), rec.Readers...)
+		head, err = tx.Head()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.pokeOwners(nil, head, nonEmpty(poke)...)
+	return nil
+}
+
+// nonEmpty returns ids without "" and duplicates.
+func nonEmpty(ids []app.ID) []app.ID {
+	out := slices.DeleteFunc(slices.Clone(ids), func(id app.ID) bool { return id == "" })
+	slices.Sort(out)
+	return slices.Compact(out)
+}
