@@ -109,16 +109,17 @@ func placedAt(tx app.LedgerTx, sag app.ID) ([]app.ID, error) {
 }
 
 // putCompany stores company v owned by owner at version v.Version with
-// its Readers computed, indexes its placements, and returns the record
-// written and the readers it had before (nil for a new company).
-func (s *Server) putCompany(tx app.LedgerTx, v *app.Virksomhed, owner app.ID) (app.LedgerRecord, []app.ID, error) {
+// its Readers computed as of today, indexes its placements, and returns
+// the record written and the readers it had before (nil for a new
+// company).
+func putCompany(tx app.LedgerTx, v *app.Virksomhed, owner app.ID, today app.Date) (app.LedgerRecord, []app.ID, error) {
 	var before []app.ID
 	if old, err := tx.Record(app.RecordVirksomhed, v.ID); err == nil {
 		before = old.Readers
 	} else if !isNotFound(err) {
 		return app.LedgerRecord{}, nil, err
 	}
-	readers, err := companyReaders(tx, v, owner, app.DateOf(s.now()))
+	readers, err := companyReaders(tx, v, owner, today)
 	if err != nil {
 		return app.LedgerRecord{}, nil, err
 	}
@@ -159,7 +160,7 @@ func (s *Server) ImportCompany(v *app.Virksomhed, owner app.ID) error {
 		if c.Ansvarlig == "" {
 			c.Ansvarlig = owner
 		}
-		rec, before, err := s.putCompany(tx, c, owner)
+		rec, before, err := putCompany(tx, c, owner, app.DateOf(s.now()))
 		if err != nil {
 			return err
 		}
@@ -179,4 +180,13 @@ func nonEmpty(ids []app.ID) []app.ID {
 	out := slices.DeleteFunc(slices.Clone(ids), func(id app.ID) bool { return id == "" })
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+func decodeVirksomhed(rec app.LedgerRecord) (*app.Virksomhed, error) {
+	var v app.Virksomhed
+	if err := json.Unmarshal(rec.Data, &v); err != nil {
+		return nil, app.Internal(err)
+	}
+	v.Version = rec.Version
+	return &v, nil
 }
