@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/wire"
 )
 
 // A company (app.RecordVirksomhed) is in more than one scope: its Owner
@@ -189,4 +190,185 @@ func decodeVirksomhed(rec app.LedgerRecord) (*app.Virksomhed, error) {
 	}
 	v.Version = rec.Version
 	return &v, nil
+}
+
+// refreshCompanies computes the Readers of the companies ids again (a
+// placed citizen's case changed owner, an account's team changed) and
+// stores each whose Readers changed at its next version. It returns the
+// accounts whose scope changed: the readers before and after.
+func refreshCompanies(tx app.LedgerTx, ids []app.ID, today app.Date) ([]app.ID, error) {
+	var touched []app.ID
+	for _, id := range ids {
+		rec, err := tx.Record(app.RecordVirksomhed, id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		v, err := decodeVirksomhed(rec)
+		if err != nil {
+			return nil, err
+		}
+		readers, err := companyReaders(tx, v, rec.Owner, today)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Equal(readers, rec.Readers) {
+			continue
+		}
+		v.Version = rec.Version + 1
+		put, before, err := putCompany(tx, v, rec.Owner, today)
+		if err != nil {
+			return nil, err
+		}
+		touched = append(append(touched, before...), put.Readers...)
+	}
+	return touched, nil
+}
+
+// AssignCompany makes owner the company's responsible consultant ("" =
+// nobody's): the record is stored again with the new owner and Readers
+// at the next version (the previous owner's scope gets a removal, and
+// its pending commands made before are still taken, as for a case), the
+// company's open conflicts are routed to the new owner, and everyone
+// whose scope changed is poked. Errors: not_found for an unknown company
+// or owner.
+func (s *Server) AssignCompany(id, owner app.ID) error {
+	var prev app.ID
+	var head app.Cursor
+	var moved []app.Conflict
+	var poke []app.ID
+	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		head, moved, poke = app.Cursor{}, nil, nil
+		rec, err := tx.Record(app.RecordVirksomhed, id)
+		if err != nil {
+			return err
+		}
+		if owner != "" {
+			if _, err := tx.Account(owner); err != nil {
+				return err
+			}
+		}
+		prev = rec.Owner
+		if prev == owner {
+			return nil
+		}
+		v, err := decodeVirksomhed(rec)
+		if err != nil {
+			return err
+		}
+		v.Version, v.Ansvarlig = rec.Version+1, owner
+		put, before, err := putCompany(tx, v, owner, app.DateOf(s.now()))
+		if err != nil {
+			return err
+		}
+		poke = append(append([]app.ID{prev, owner}, before...), put.Readers...)
+		if prev != "" {
+			h, err := tx.Head()
+			if err != nil {
+				return err
+			}
+			key := handoverKey(recordMetaID(app.RecordVirksomhed, id), prev)
+			if err := tx.PutMeta(key, handoverValue(v.Version, app.Cursor{Epoch: h.Epoch, Seq: put.Seq})); err != nil {
+				return err
+			}
+		}
+		if moved, err = routeConflicts(tx, app.RecordVirksomhed, id, owner); err != nil {
+			return err
+		}
+		head, err = tx.Head()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range moved {
+		s.notify(nil, owner, &wire.ConflictNotice{Conflict: k})
+	}
+	if !head.IsZero() {
+		s.pokeOwners(nil, head, nonEmpty(poke)...)
+	}
+	return nil
+}
+
+// routeConflicts routes the open conflicts on a record to owner (a
+// conflict is the record owner's to decide: it follows the record) and
+// returns those it moved.
+func routeConflicts(tx app.LedgerTx, kind string, id, owner app.ID) ([]app.Conflict, error) {
+	open, err := tx.Conflicts("")
+	if err != nil {
+		return nil, err
+	}
+	var moved []app.Conflict
+	for _, k := range open {
+		if k.Sag != id || k.RecordKind() != kind || k.Owner == owner {
+			continue
+		}
+		k.Owner = owner
+		if err := tx.PutConflict(k); err != nil {
+			return nil, err
+		}
+		moved = append(moved, k)
+	}
+	return moved, nil
+}
+
+// SetTeam puts an account in a team ("" = none). Consultants of one team
+// share its companies: the Readers of every company owned by the account
+// or by a member of its old or new team are computed again, and everyone
+// whose scope changed is poked. The account's sessions stay valid.
+// Errors: not_found for an unknown account, invalid for a malformed team.
+func (s *Server) SetTeam(account, team app.ID) error {
+	if team != "" {
+		if err := team.Validate(); err != nil {
+			return app.AsError(err).WithField("team")
+		}
+	}
+	var head app.Cursor
+	var poke []app.ID
+	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		head, poke = app.Cursor{}, nil
+		a, err := tx.Account(account)
+		if err != nil {
+			return err
+		}
+		old := a.Team
+		if old == team {
+			return nil
+		}
+		a.Team = team
+		if err := tx.PutAccount(a); err != nil {
+			return err
+		}
+		all, err := tx.Accounts()
+		if err != nil {
+			return err
+		}
+		var ids []app.ID
+		for _, m := range all {
+			if m.ID != account && (m.Team == "" || m.Team != old && m.Team != team) {
+				continue
+			}
+			own, err := tx.Scope(m.ID, app.RecordVirksomhed)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, own...)
+		}
+		slices.Sort(ids)
+		poke, err = refreshCompanies(tx, slices.Compact(ids), app.DateOf(s.now()))
+		if err != nil || len(poke) == 0 {
+			return err
+		}
+		head, err = tx.Head()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !head.IsZero() {
+		s.pokeOwners(nil, head, nonEmpty(poke)...)
+	}
+	return nil
 }
