@@ -12,7 +12,7 @@ import (
 // is the responsible consultant (Virksomhed.Ansvarlig), and its Readers
 // are the other accounts of the owner's team and the owners of the
 // citizens' cases placed at the company whose placement has not ended
-// (docs/protocol.md §4.7). The server computes the Readers on every write
+// (docs/protocol.md §4.3.4). The server computes the Readers on every write
 // of a company, when a placed citizen's case changes owner (the meta
 // index placedKey finds the companies) and when an account's team changes.
 
