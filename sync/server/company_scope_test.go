@@ -167,3 +167,27 @@ func TestCompanyReassigned(t *testing.T) {
 		t.Errorf("AssignCompany of an unknown company: %v, want not_found", err)
 	}
 }
+
+// TestCompanyTeamLeaver: a consultant who leaves the team keeps the
+// commands it made on the team's companies before (flagged for the
+// owner) and writes nothing new on them after.
+func TestCompanyTeamLeaver(t *testing.T) {
+	r, toks := placedWorld(t)
+	for _, id := range []app.ID{"vk1", "vk2"} {
+		if err := r.srv.SetTeam(id, "nord"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base, _ := r.companyRecord("firma-1")
+	if err := r.srv.SetTeam("vk2", ""); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := r.connect(toks["vk2"])
+	res := p.push(vcmd(1, "v-1", "firma-1", "vk2", base.Version, visit("k-1")))[0]
+	wantStatus(t, res, app.AckApplied, "")
+	if res.Handover != "vk1" {
+		t.Errorf("handover %q, want flagged for the owner vk1", res.Handover)
+	}
+	now, _ := r.companyRecord("firma-1")
+	wantStatus(t, p.push(vcmd(2, "v-2", "firma-1", "vk2", now.Version, visit("k-2")))[0], app.AckRejected, "unauthorized.sync.not_assigned")
+}

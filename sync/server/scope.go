@@ -345,7 +345,7 @@ func (s *Server) SetTeam(account, team app.ID) error {
 		if err != nil {
 			return err
 		}
-		var ids []app.ID
+		var ids, left []app.ID
 		for _, m := range all {
 			if m.ID != account && (m.Team == "" || m.Team != old && m.Team != team) {
 				continue
@@ -355,10 +355,16 @@ func (s *Server) SetTeam(account, team app.ID) error {
 				return err
 			}
 			ids = append(ids, own...)
+			if m.ID != account && m.Team == old {
+				left = append(left, own...) // the account wrote these as a team member
+			}
 		}
 		slices.Sort(ids)
 		poke, err = refreshCompanies(tx, slices.Compact(ids), app.DateOf(s.now()))
 		if err != nil || len(poke) == 0 {
+			return err
+		}
+		if err := teamHandover(tx, account, left); err != nil {
 			return err
 		}
 		head, err = tx.Head()
@@ -369,6 +375,38 @@ func (s *Server) SetTeam(account, team app.ID) error {
 	}
 	if !head.IsZero() {
 		s.pokeOwners(nil, head, nonEmpty(poke)...)
+	}
+	return nil
+}
+
+// teamHandover keeps, for an account that left a team, the handover of
+// each company of the team it could write (ids) and is no longer a
+// reader of: its pending commands made before are still taken, as a
+// previous owner's (madeBeforeHandover).
+func teamHandover(tx app.LedgerTx, account app.ID, ids []app.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	h, err := tx.Head()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		rec, err := tx.Record(app.RecordVirksomhed, id)
+		if err != nil {
+			return err
+		}
+		ok, err := mayWrite(tx, rec, account)
+		if err != nil || ok || slices.Contains(rec.Readers, account) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		key := handoverKey(recordMetaID(app.RecordVirksomhed, id), account)
+		if err := tx.PutMeta(key, handoverValue(rec.Version, app.Cursor{Epoch: h.Epoch, Seq: rec.Seq})); err != nil {
+			return err
+		}
 	}
 	return nil
 }
