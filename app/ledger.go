@@ -162,9 +162,12 @@ type LedgerTx interface {
 	// Record returns the current state of one record.
 	Record(kind string, id ID) (LedgerRecord, error)
 	// PutRecord stores r as the current state of its record at the next
-	// log position and returns that position. When r.Owner differs from
-	// the record's previous owner, the previous owner's scope gets a
-	// removal at the same position.
+	// log position and returns that position. r.Readers are stored as
+	// NormalReaders returns them (an invalid id refuses the write). Each
+	// member of {Owner} ∪ Readers has the record live at that position;
+	// each member of the previous set that is not in the new one (a
+	// former owner, a dropped reader) gets a removal at the same
+	// position.
 	PutRecord(r LedgerRecord) (uint64, error)
 	// Changes returns what changed in owner's scope after position after,
 	// in log order, at most limit: the current state of each record that

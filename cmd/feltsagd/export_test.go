@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,5 +194,132 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if _, errout, err := feltsagd(t, append(append([]string{"import"}, target...), "-i", dump1)...); err == nil || !strings.Contains(errout+err.Error(), "tom") {
 			t.Errorf("import into %s holding data: %v %s, want refused (not empty)", target[0], err, errout)
 		}
+	}
+}
+
+// TestExportImportReaders: a record's readers and each reader's scope
+// (live entries and a dropped reader's removal) travel bbolt →
+// PostgreSQL → bbolt through feltsagd export and import, compare finds
+// every table equal, the readers read their records in the moved ledger,
+// and a change of the readers alone makes compare report the records and
+// scope tables.
+func TestExportImportReaders(t *testing.T) {
+	c := pgtest.Start(t)
+	dir := t.TempDir()
+	src, back := filepath.Join(dir, "src.db"), filepath.Join(dir, "back.db")
+	dump1, dump2 := filepath.Join(dir, "1.dump"), filepath.Join(dir, "2.dump")
+	led, err := ledger.Open(src, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped uint64
+	if err := led.Update(func(tx app.LedgerTx) error {
+		for _, r := range []app.LedgerRecord{
+			{Kind: app.RecordVirksomhed, ID: "v1", Version: 1, Owner: "kons1", Readers: []app.ID{"kons2", "sb1", "sb2"}, Data: []byte(`{"navn":"Ærø Bageri"}`)},
+			{Kind: app.RecordVirksomhed, ID: "v2", Version: 1, Readers: []app.ID{"sb1"}, Data: []byte(`{}`)},
+			{Kind: app.RecordSag, ID: "sag1", Version: 1, Owner: "sb1", Data: []byte(`{}`)},
+			{Kind: app.RecordVirksomhed, ID: "v1", Version: 2, Owner: "kons1", Readers: []app.ID{"kons2", "sb1"}, Data: []byte(`{"navn":"Ærø Bageri"}`)}, // sb2's placement ended
+		} {
+			s, err := tx.PutRecord(r)
+			if err != nil {
+				return err
+			}
+			dropped = s
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := led.Close(); err != nil {
+		t.Fatal(err)
+	}
+	url := c.URL(c.NewDatabase(t), "")
+	for _, args := range [][]string{
+		{"export", "-data", src, "-o", dump1},
+		{"migrate", "-db", url},
+		{"import", "-db", url, "-i", dump1},
+		{"export", "-db", url, "-o", dump2},
+		{"import", "-data", back, "-i", dump2},
+		{"compare", src, url},
+		{"compare", src, back},
+		{"compare", dump1, dump2},
+	} {
+		if out, errout, err := feltsagd(t, args...); err != nil {
+			t.Fatalf("feltsagd %s: %v\n%s\n%s", strings.Join(args, " "), err, out, errout)
+		}
+	}
+	check := func(t *testing.T, l app.Ledger) {
+		t.Helper()
+		if err := l.View(func(tx app.LedgerTx) error {
+			r, err := tx.Record(app.RecordVirksomhed, "v1")
+			if err != nil {
+				return err
+			}
+			if want := []app.ID{"kons2", "sb1"}; !slices.Equal(r.Readers, want) || r.Owner != "kons1" {
+				t.Errorf("v1 = owner %s readers %v, want kons1 and %v", r.Owner, r.Readers, want)
+			}
+			for _, tc := range []struct {
+				member app.ID
+				after  uint64
+				want   string
+			}{
+				{"sb1", 0, "v2 sag1 v1"},
+				{"kons2", 0, "v1"},
+				{"sb2", 0, ""},
+				{"sb2", dropped - 1, "-v1"},
+			} {
+				ch, err := tx.Changes(tc.member, tc.after, 10)
+				if err != nil {
+					return err
+				}
+				var got []string
+				for _, c := range ch {
+					got = append(got, map[bool]string{true: "-"}[c.Removed]+string(c.ID))
+				}
+				if strings.Join(got, " ") != tc.want {
+					t.Errorf("Changes(%s, %d) = %v, want %s", tc.member, tc.after, got, tc.want)
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pg, err := pgledger.Open(context.Background(), url, pgledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("postgres", func(t *testing.T) { check(t, pg) })
+	pg.Close()
+	moved, err := ledger.Open(back, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("bbolt", func(t *testing.T) { check(t, moved) })
+	// A reader added behind compare's back (a new team member): the
+	// record, the new reader's scope and the log's head differ, nothing
+	// else. (app's TestDumpSumsCountReaders: readers alone change the sum.)
+	if err := moved.Update(func(tx app.LedgerTx) error {
+		r, err := tx.Record(app.RecordVirksomhed, "v2")
+		if err != nil {
+			return err
+		}
+		r.Readers = append(r.Readers, "sb3")
+		_, err = tx.PutRecord(r)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := moved.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := feltsagd(t, "compare", dump1, back)
+	for _, table := range []string{"ledger", "records", "scope"} {
+		if !regexp.MustCompile(`(?m)^` + table + ` .*AFVIGER$`).MatchString(out) {
+			t.Errorf("compare after adding a reader: %s does not differ\n%s", table, out)
+		}
+	}
+	if err == nil || strings.Count(out, "AFVIGER") != 3 {
+		t.Errorf("compare after adding a reader: %v\n%s\nwant ledger, records and scope to differ", err, out)
 	}
 }

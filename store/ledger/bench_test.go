@@ -109,3 +109,41 @@ func BenchmarkChangesSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPutRecordReaders rewrites one company of about 2 KB shared
+// with n readers, one Update (one fsync) each, every other write dropping
+// the last reader and the next adding it back: n live scope entries and
+// one removal or none per write.
+//
+//	LANG=da_DK.UTF-8 go test -tags migrated_fynedo -run '^$' -bench PutRecordReaders -benchtime 1s ./store/ledger/
+func BenchmarkPutRecordReaders(b *testing.B) {
+	pad := strings.Repeat("x", 2000)
+	for _, n := range []int{0, 10, 100, 1000} {
+		b.Run(fmt.Sprintf("readers=%d", n), func(b *testing.B) {
+			db, err := ledger.Open(filepath.Join(b.TempDir(), "ledger.db"), ledger.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			readers := make([]app.ID, n)
+			for i := range readers {
+				readers[i] = app.ID(fmt.Sprintf("r%04d", i))
+			}
+			v := int64(0)
+			for b.Loop() {
+				v++
+				rs := readers
+				if v%2 == 0 && n > 0 {
+					rs = readers[:n-1]
+				}
+				if err := db.Update(func(tx app.LedgerTx) error {
+					_, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordVirksomhed, ID: "v1", Version: v, Owner: "cw1", Readers: rs,
+						Data: []byte(`{"pad":"` + pad + `"}`)})
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -49,14 +49,18 @@ func join(parts ...[]byte) []byte {
 // head's JSON length (uvarint), the head's JSON, then Data byte for byte:
 // Data comes back exactly as it was put (nil stays nil), and the case's
 // JSON is neither parsed nor re-encoded on the hot path.
+//
+// Readers joined the head later (schema 2); a record written before has
+// none, and its head reads as it always did.
 type recordHead struct {
-	Version int64  `json:"v"`
-	Seq     uint64 `json:"s"`
-	Owner   app.ID `json:"o,omitempty"`
+	Version int64    `json:"v"`
+	Seq     uint64   `json:"s"`
+	Owner   app.ID   `json:"o,omitempty"`
+	Readers []app.ID `json:"r,omitempty"`
 }
 
 func encodeRecord(r app.LedgerRecord) ([]byte, error) {
-	h, err := json.Marshal(recordHead{Version: r.Version, Seq: r.Seq, Owner: r.Owner})
+	h, err := json.Marshal(recordHead{Version: r.Version, Seq: r.Seq, Owner: r.Owner, Readers: r.Readers})
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +81,9 @@ func decodeRecord(kind string, id app.ID, v []byte) (app.LedgerRecord, error) {
 		return app.LedgerRecord{}, err
 	}
 	r := app.LedgerRecord{Kind: kind, ID: id, Version: h.Version, Seq: h.Seq, Owner: h.Owner}
+	if len(h.Readers) > 0 {
+		r.Readers = h.Readers
+	}
 	if data := v[w+int(n):]; len(data) > 0 {
 		r.Data = append(json.RawMessage(nil), data...)
 	}

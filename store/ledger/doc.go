@@ -3,7 +3,8 @@
 // server's ledger").
 //
 // One file holds accounts, devices, sessions (by token hash), records with
-// their ordered log and a per-owner scope index, applied command ids,
+// their ordered log and a scope index per owner and reader (a record
+// shared through LedgerRecord.Readers), applied command ids,
 // conflicts, the audit trail and a few settings. Every Update is durable
 // when it returns nil (bbolt fsyncs each commit; the ledger never turns
 // that off) and concurrent Updates share a commit (group commit, without

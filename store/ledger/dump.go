@@ -169,6 +169,11 @@ func importRow(t *tx, r app.DumpRow) error {
 		if err := rec.ID.Validate(); err != nil {
 			return err
 		}
+		readers, err := app.NormalReaders(rec.Owner, rec.Readers)
+		if err != nil {
+			return err
+		}
+		rec.Readers = readers
 		b, err := t.bucket(bktRecords).CreateBucketIfNotExists([]byte(rec.Kind))
 		if err != nil {
 			return err

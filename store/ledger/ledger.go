@@ -19,9 +19,12 @@ import (
 )
 
 // schemaVersion is the layout this code reads and writes. Open refuses a
-// file of a newer version (ledger-nyere-version) and would migrate an
-// older one; version 1 is the first.
-const schemaVersion = 1
+// file of a newer version (ledger-nyere-version) and migrates an older
+// one. Version 1 is the first; version 2 added LedgerRecord.Readers to the
+// record head (a version-1 head reads as a record without readers, so the
+// step only marks the file: an older feltsagd would ignore the readers
+// and keep a dropped reader's scope entries live, and now refuses it).
+const schemaVersion = 2
 
 // Bucket names (docs/store.md, "The server's ledger").
 var (
@@ -187,6 +190,10 @@ func (db *DB) prepare(opts Options) error {
 		return errDamaged(err)
 	case schema > schemaVersion:
 		return errNewer(schema)
+	case !fresh && schema < schemaVersion:
+		return storeErr(db.bolt.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(bktLedger).Put(keySchema, u64(schemaVersion))
+		}))
 	case !fresh:
 		return nil
 	}

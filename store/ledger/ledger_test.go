@@ -202,6 +202,107 @@ func TestLocked(t *testing.T) {
 	}
 }
 
+// TestSchema1Upgraded: a file written before readers existed (schema 1,
+// record heads without readers) opens: its records read with no readers
+// and stay in their owner's scope, the file is marked schema 2 (so an
+// older feltsagd, which would ignore readers and leave a dropped reader
+// its live entries, refuses it), and shared scope works on it.
+func TestSchema1Upgraded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	db := mustOpen(t, path, ledger.Options{})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	schemaOf := func() uint64 {
+		t.Helper()
+		bdb, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bdb.Close()
+		var v uint64
+		if err := bdb.View(func(tx *bolt.Tx) error {
+			v = binary.BigEndian.Uint64(tx.Bucket([]byte("ledger")).Get([]byte("schema")))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// What schema 1 wrote for a company of cw1 at position 1: the head's
+	// JSON length, the head {version, seq, owner}, the data.
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, data := `{"v":1,"s":1,"o":"cw1"}`, `{"navn":"Ærø"}`
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		recs, err := tx.Bucket([]byte("records")).CreateBucket([]byte(app.RecordVirksomhed))
+		if err != nil {
+			return err
+		}
+		v := append(binary.AppendUvarint(nil, uint64(len(head))), head+data...)
+		rk := []byte(app.RecordVirksomhed + "\x00v1")
+		entry := append(append([]byte{1}, binary.BigEndian.AppendUint64(nil, 1)...), rk...)
+		scope, err := tx.Bucket([]byte("scope")).CreateBucket([]byte("cw1"))
+		if err != nil {
+			return err
+		}
+		bySeq, err1 := scope.CreateBucket([]byte("seq"))
+		byRec, err2 := scope.CreateBucket([]byte("rec"))
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		log := tx.Bucket([]byte("log"))
+		return errors.Join(recs.Put([]byte("v1"), v), log.SetSequence(1), log.Put(binary.BigEndian.AppendUint64(nil, 1), rk),
+			bySeq.Put(binary.BigEndian.AppendUint64(nil, 1), entry), byRec.Put(rk, append(binary.BigEndian.AppendUint64(nil, 1), 1)),
+			tx.Bucket([]byte("ledger")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 1)))
+	})
+	if err := errors.Join(err, bdb.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	db = mustOpen(t, path, ledger.Options{})
+	var s2 uint64
+	err = db.Update(func(tx app.LedgerTx) error {
+		r, err := tx.Record(app.RecordVirksomhed, "v1")
+		if err != nil {
+			return err
+		}
+		want := app.LedgerRecord{Kind: app.RecordVirksomhed, ID: "v1", Version: 1, Seq: 1, Owner: "cw1", Data: json.RawMessage(data)}
+		if !reflect.DeepEqual(r, want) {
+			t.Errorf("schema-1 record = %+v, want %+v", r, want)
+		}
+		if ids, err := tx.Scope("cw1", app.RecordVirksomhed); err != nil || !slices.Equal(ids, []app.ID{"v1"}) {
+			t.Errorf("Scope(cw1) = %v, %v; want v1", ids, err)
+		}
+		r.Version, r.Readers = 2, []app.ID{"cw2"}
+		s2, err = tx.PutRecord(r)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.View(func(tx app.LedgerTx) error {
+		got, err := tx.Changes("cw2", 0, 10)
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || got[0].ID != "v1" || got[0].Seq != s2 || s2 != 2 {
+			t.Errorf("reader cw2 = %+v, want v1 at 2", got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if v := schemaOf(); v != 2 {
+		t.Errorf("schema after Open = %d, want 2", v)
+	}
+}
+
 // TestNewerSchemaRefused: a file from a newer feltsagd is refused with
 // ledger-nyere-version and left exactly as it was.
 func TestNewerSchemaRefused(t *testing.T) {
@@ -216,12 +317,12 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := bdb.Update(func(tx *bolt.Tx) error {
-		// Version 2 may have a layout version 1 cannot read: drop a bucket
+		// Version 3 may have a layout version 2 cannot read: drop a bucket
 		// too, so a check that ran before the version test would fail.
 		if err := tx.DeleteBucket([]byte("log")); err != nil {
 			return err
 		}
-		return tx.Bucket([]byte("ledger")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 2))
+		return tx.Bucket([]byte("ledger")).Put([]byte("schema"), binary.BigEndian.AppendUint64(nil, 3))
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -236,11 +337,11 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	var ae *app.Error
 	errors.As(err, &ae)
-	if ae.Key != "store.ledger_newer" || ae.Params["version"] != "2" || ae.Params["understood"] != "1" {
-		t.Errorf("error = key %s params %v, want store.ledger_newer with version 2 and understood 1", ae.Key, ae.Params)
+	if ae.Key != "store.ledger_newer" || ae.Params["version"] != "3" || ae.Params["understood"] != "2" {
+		t.Errorf("error = key %s params %v, want store.ledger_newer with version 3 and understood 2", ae.Key, ae.Params)
 	}
 	for _, lang := range []string{"da", "en"} {
-		if msg := testkit.Message(t, ae, lang); !strings.Contains(msg, "2") || !strings.Contains(msg, "feltsagd") {
+		if msg := testkit.Message(t, ae, lang); !strings.Contains(msg, "3") || !strings.Contains(msg, "feltsagd") {
 			t.Errorf("%s message %q does not name the version and feltsagd", lang, msg)
 		}
 	}

@@ -80,9 +80,11 @@ func (t *tx) Record(kind string, id app.ID) (app.LedgerRecord, error) {
 }
 
 // PutRecord stores r at the next log position. The log keeps each record
-// once, at its latest position. Each owner's scope index keeps one entry
-// per record it ever held: live at the record's latest position while the
-// record is in the scope, a removal at the position where it left.
+// once, at its latest position. Each member's scope index ({Owner} ∪
+// Readers) keeps one entry per record it ever held: live at the record's
+// latest position while the record is in the scope, a removal at the
+// position where it left. Readers are stored as app.NormalReaders returns
+// them.
 func (t *tx) PutRecord(r app.LedgerRecord) (uint64, error) {
 	if err := validKind(r.Kind); err != nil {
 		return 0, err
@@ -95,6 +97,11 @@ func (t *tx) PutRecord(r app.LedgerRecord) (uint64, error) {
 			return 0, err
 		}
 	}
+	readers, err := app.NormalReaders(r.Owner, r.Readers)
+	if err != nil {
+		return 0, err
+	}
+	r.Readers = readers
 	recs, err := t.bucket(bktRecords).CreateBucketIfNotExists([]byte(r.Kind))
 	if err != nil {
 		return 0, err
@@ -122,13 +129,21 @@ func (t *tx) PutRecord(r app.LedgerRecord) (uint64, error) {
 	if err := logb.Put(u64(seq), rk); err != nil {
 		return 0, err
 	}
-	if old != nil && old.Owner != "" && old.Owner != r.Owner {
-		if err := t.setScope(old.Owner, rk, seq, encodeEntry(entryRemoved, r.Version, r.Kind, r.ID)); err != nil {
-			return 0, err
+	members := app.ScopeMembers(r.Owner, r.Readers)
+	if old != nil {
+		gone := encodeEntry(entryRemoved, r.Version, r.Kind, r.ID)
+		for _, m := range app.ScopeMembers(old.Owner, old.Readers) {
+			if _, stays := slices.BinarySearch(members, m); stays {
+				continue
+			}
+			if err := t.setScope(m, rk, seq, gone); err != nil {
+				return 0, err
+			}
 		}
 	}
-	if r.Owner != "" {
-		if err := t.setScope(r.Owner, rk, seq, encodeEntry(entryLive, r.Version, r.Kind, r.ID)); err != nil {
+	liveEntry := encodeEntry(entryLive, r.Version, r.Kind, r.ID)
+	for _, m := range members {
+		if err := t.setScope(m, rk, seq, liveEntry); err != nil {
 			return 0, err
 		}
 	}

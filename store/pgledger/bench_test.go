@@ -72,3 +72,45 @@ func BenchmarkUpdateParallel(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPutRecordReaders is store/ledger's benchmark of the same name
+// on PostgreSQL with fsync on: one company of about 2 KB rewritten with n
+// readers, one Update each, every other write dropping the last reader.
+//
+//	LANG=da_DK.UTF-8 go test -tags migrated_fynedo -run '^$' -bench PutRecordReaders -benchtime 1s ./store/pgledger/
+func BenchmarkPutRecordReaders(b *testing.B) {
+	c := pgtest.StartDurable(b)
+	template := c.NewDatabase(b)
+	if _, err := pgledger.Migrate(context.Background(), c.URL(template, ""), pgledger.MigrateOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	pad := strings.Repeat("x", 2000)
+	for _, n := range []int{0, 10, 100, 1000} {
+		b.Run(fmt.Sprintf("readers=%d", n), func(b *testing.B) {
+			db, err := pgledger.Open(context.Background(), c.URL(c.NewDatabaseFrom(b, template), ""), pgledger.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			readers := make([]app.ID, n)
+			for i := range readers {
+				readers[i] = app.ID(fmt.Sprintf("r%04d", i))
+			}
+			v := int64(0)
+			for b.Loop() {
+				v++
+				rs := readers
+				if v%2 == 0 && n > 0 {
+					rs = readers[:n-1]
+				}
+				if err := db.Update(func(tx app.LedgerTx) error {
+					_, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordVirksomhed, ID: "v1", Version: v, Owner: "cw1", Readers: rs,
+						Data: []byte(`{"pad":"` + pad + `"}`)})
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -82,15 +82,16 @@ func (db *DB) Export(fn func(app.DumpRow) error) error {
 			r.Session = new(app.Session)
 			return undoc("session", b, r.Session)
 		})},
-		{app.DumpRecords, "SELECT kind, id, version, seq, owner, data FROM records ORDER BY kind, id", func(rs pgx.Rows) (app.DumpRow, error) {
+		{app.DumpRecords, "SELECT kind, id, version, seq, owner, readers, data FROM records ORDER BY kind, id", func(rs pgx.Rows) (app.DumpRow, error) {
 			var rec app.LedgerRecord
 			var id, owner string
+			var readers []string
 			var seq int64
 			var data []byte
-			if err := rs.Scan(&rec.Kind, &id, &rec.Version, &seq, &owner, &data); err != nil {
+			if err := rs.Scan(&rec.Kind, &id, &rec.Version, &seq, &owner, &readers, &data); err != nil {
 				return app.DumpRow{}, dbErr(err)
 			}
-			rec.ID, rec.Seq, rec.Owner = app.ID(id), uint64(seq), app.ID(owner)
+			rec.ID, rec.Seq, rec.Owner, rec.Readers = app.ID(id), uint64(seq), app.ID(owner), ids(readers)
 			if len(data) > 0 {
 				rec.Data = json.RawMessage(data)
 			}
@@ -205,12 +206,17 @@ func importRow(t *tx, r app.DumpRow) error {
 		if err := rec.ID.Validate(); err != nil {
 			return err
 		}
+		readers, err := app.NormalReaders(rec.Owner, rec.Readers)
+		if err != nil {
+			return err
+		}
 		var data []byte
 		if len(rec.Data) > 0 {
 			data = rec.Data
 		}
-		_, err = t.exec("INSERT INTO records (kind, id, version, seq, owner, data) VALUES ($1, $2, $3, $4, $5, $6)",
-			rec.Kind, string(rec.ID), rec.Version, int64(rec.Seq), string(rec.Owner), data)
+		_, err = t.exec("INSERT INTO records (kind, id, version, seq, owner, readers, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			rec.Kind, string(rec.ID), rec.Version, int64(rec.Seq), string(rec.Owner), strs(readers), data)
+		return err
 	case r.Table == app.DumpScope && r.Scope != nil:
 		s := r.Scope
 		_, err = t.exec("INSERT INTO scope (owner, kind, id, seq, version, removed) VALUES ($1, $2, $3, $4, $5, $6)",

@@ -205,3 +205,93 @@ func TestOpenChecksSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateToReaders: a database at schema 1 holding a record owned by
+// cw1 (written by a server before readers existed) is migrated to the
+// current schema: the record reads with no readers and stays in cw1's
+// scope, and the next write shares it with readers and later drops one
+// with a removal. The least-privileged role can do all of it.
+func TestMigrateToReaders(t *testing.T) {
+	c := pgtest.Start(t)
+	ctx := context.Background()
+	c.Exec(t, "postgres", "CREATE ROLE feltsagd_readers LOGIN")
+	db := c.NewDatabase(t)
+	owner := c.URL(db, "")
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate(ctx, owner, ms[:1], MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.Exec(t, db,
+		"UPDATE ledger SET head = 1",
+		`INSERT INTO records (kind, id, version, seq, owner, data) VALUES ('virksomhed', 'v1', 1, 1, 'cw1', '{}')`,
+		"INSERT INTO scope (owner, kind, id, seq, version, removed) VALUES ('cw1', 'virksomhed', 'v1', 1, 1, false)")
+	got, err := Migrate(ctx, owner, MigrateOptions{Grant: "feltsagd_readers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int
+	for v := 2; v <= SchemaVersion(); v++ {
+		want = append(want, v)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Migrate applied %v, want %v", got, want)
+	}
+	l, err := Open(ctx, c.URL(db, "feltsagd_readers"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var s2, s3 uint64
+	err = l.Update(func(tx app.LedgerTx) error {
+		r, err := tx.Record(app.RecordVirksomhed, "v1")
+		if err != nil {
+			return err
+		}
+		if r.Readers != nil || r.Owner != "cw1" || r.Seq != 1 {
+			t.Errorf("old record after the migration = %+v, want cw1's at 1 with no readers", r)
+		}
+		if ids, err := tx.Scope("cw1", app.RecordVirksomhed); err != nil || !slices.Equal(ids, []app.ID{"v1"}) {
+			t.Errorf("Scope(cw1) = %v, %v; want v1", ids, err)
+		}
+		r.Version, r.Readers = 2, []app.ID{"cw2", "cw3"}
+		if s2, err = tx.PutRecord(r); err != nil {
+			return err
+		}
+		r.Version, r.Readers = 3, []app.ID{"cw3"}
+		s3, err = tx.PutRecord(r)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = l.View(func(tx app.LedgerTx) error {
+		for _, tc := range []struct {
+			member app.ID
+			after  uint64
+			want   []app.Record
+		}{
+			{"cw1", 1, []app.Record{{Kind: app.RecordVirksomhed, ID: "v1", Version: 3, Seq: s3, Data: []byte("{}")}}},
+			{"cw3", 0, []app.Record{{Kind: app.RecordVirksomhed, ID: "v1", Version: 3, Seq: s3, Data: []byte("{}")}}},
+			{"cw2", 1, []app.Record{{Kind: app.RecordVirksomhed, ID: "v1", Version: 3, Seq: s3, Removed: true}}},
+			{"cw2", 0, nil},
+		} {
+			got, err := tx.Changes(tc.member, tc.after, 10)
+			if err != nil {
+				return err
+			}
+			if len(got) != len(tc.want) || len(got) > 0 && (got[0].ID != tc.want[0].ID || got[0].Seq != tc.want[0].Seq || got[0].Removed != tc.want[0].Removed || got[0].Version != tc.want[0].Version) {
+				t.Errorf("Changes(%s, %d) = %+v, want %+v", tc.member, tc.after, got, tc.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2 != 2 || s3 != 3 {
+		t.Errorf("positions %d, %d after the old head 1, want 2, 3", s2, s3)
+	}
+}

@@ -113,44 +113,72 @@ func (t *tx) Record(kind string, id app.ID) (app.LedgerRecord, error) {
 	r := app.LedgerRecord{Kind: kind, ID: id}
 	var seq int64
 	var owner string
+	var readers []string
 	var data []byte
-	ok, err := t.row("SELECT version, seq, owner, data FROM records WHERE kind = $1 AND id = $2",
-		[]any{kind, string(id)}, &r.Version, &seq, &owner, &data)
+	ok, err := t.row("SELECT version, seq, owner, readers, data FROM records WHERE kind = $1 AND id = $2",
+		[]any{kind, string(id)}, &r.Version, &seq, &owner, &readers, &data)
 	switch {
 	case err != nil:
 		return app.LedgerRecord{}, err
 	case !ok:
 		return app.LedgerRecord{}, notFound(keyRecordMissing)
 	}
-	r.Seq, r.Owner = uint64(seq), app.ID(owner)
+	r.Seq, r.Owner, r.Readers = uint64(seq), app.ID(owner), ids(readers)
 	if len(data) > 0 {
 		r.Data = json.RawMessage(data)
 	}
 	return r, nil
 }
 
+// ids converts a text[] column; an empty array is nil, as
+// LedgerRecord.Readers keeps none.
+func ids(ss []string) []app.ID {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]app.ID, len(ss))
+	for i, s := range ss {
+		out[i] = app.ID(s)
+	}
+	return out
+}
+
+// strs is ids' reverse: never nil, so that it binds as '{}', not NULL.
+func strs(ids []app.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
 // putRecord is PutRecord's one statement. The position comes from the
 // ledger row (its row lock is held until commit: writers of records are
-// serialised, so positions commit in order); the old owner, read in the
-// same statement's snapshot, gets a removal when the owner changes.
+// serialised, so positions commit in order). $6 is the new members
+// ({owner} ∪ readers, computed by app.ScopeMembers), $7 the readers. Each
+// member gets a live scope row at the new position; each member of the
+// old set, read in the same statement's snapshot, that is not a new
+// member gets a removal there. The two sets are disjoint, so no scope row
+// is written twice in the statement.
 const putRecord = `
 WITH pos AS (
 	UPDATE ledger SET head = head + 1 RETURNING head
 ), old AS (
-	SELECT owner FROM records WHERE kind = $1 AND id = $2
+	SELECT DISTINCT m FROM records, unnest(array_append(readers, owner)) AS m
+	WHERE kind = $1 AND id = $2 AND m <> ''
 ), rec AS (
-	INSERT INTO records (kind, id, version, seq, owner, data)
-	SELECT $1, $2, $3, head, $4, $5 FROM pos
+	INSERT INTO records (kind, id, version, seq, owner, readers, data)
+	SELECT $1, $2, $3, head, $4, $7, $5 FROM pos
 	ON CONFLICT (kind, id) DO UPDATE
-	SET version = excluded.version, seq = excluded.seq, owner = excluded.owner, data = excluded.data
+	SET version = excluded.version, seq = excluded.seq, owner = excluded.owner, readers = excluded.readers, data = excluded.data
 ), gone AS (
 	INSERT INTO scope (owner, kind, id, seq, version, removed)
-	SELECT old.owner, $1, $2, pos.head, $3, true FROM old, pos WHERE old.owner <> '' AND old.owner <> $4
+	SELECT old.m, $1, $2, pos.head, $3, true FROM old, pos WHERE old.m <> ALL ($6::text[])
 	ON CONFLICT (owner, kind, id) DO UPDATE
 	SET seq = excluded.seq, version = excluded.version, removed = true
 ), live AS (
 	INSERT INTO scope (owner, kind, id, seq, version, removed)
-	SELECT $4, $1, $2, head, $3, false FROM pos WHERE $4 <> ''
+	SELECT m, $1, $2, pos.head, $3, false FROM pos, unnest($6::text[]) AS m
 	ON CONFLICT (owner, kind, id) DO UPDATE
 	SET seq = excluded.seq, version = excluded.version, removed = false
 )
@@ -168,12 +196,17 @@ func (t *tx) PutRecord(r app.LedgerRecord) (uint64, error) {
 			return 0, err
 		}
 	}
+	readers, err := app.NormalReaders(r.Owner, r.Readers)
+	if err != nil {
+		return 0, err
+	}
 	var data []byte
 	if len(r.Data) > 0 {
 		data = r.Data
 	}
+	members := app.ScopeMembers(r.Owner, readers)
 	var seq int64
-	if _, err := t.row(putRecord, []any{r.Kind, string(r.ID), r.Version, string(r.Owner), data}, &seq); err != nil {
+	if _, err := t.row(putRecord, []any{r.Kind, string(r.ID), r.Version, string(r.Owner), data, strs(members), strs(readers)}, &seq); err != nil {
 		return 0, err
 	}
 	return uint64(seq), nil

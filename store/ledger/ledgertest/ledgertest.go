@@ -18,7 +18,11 @@
 //   - lists (Scope, Accounts, Devices, Conflicts, AuditFor) of nothing are
 //     empty, not an error; Scope, Accounts and Devices are in id order;
 //   - epochs are never 0, and NewEpoch never repeats the current one;
-//   - values read in a transaction stay valid after it ends.
+//   - values read in a transaction stay valid after it ends;
+//   - LedgerRecord.Readers are stored as app.NormalReaders returns them
+//     (sorted, once, without the owner; an invalid id refused) and come
+//     back nil when there are none; {Owner} ∪ Readers each get what an
+//     owner gets in Changes and Scope (readers.go).
 package ledgertest
 
 import (
@@ -53,6 +57,12 @@ func Run(t *testing.T, open func(t *testing.T) app.Ledger) {
 		{"Reassignment", testReassignment},
 		{"Limits", testLimits},
 		{"Scope", testScope},
+		{"ReaderScope", testReaderScope},
+		{"ReaderDropped", testReaderDropped},
+		{"ReaderOwnerSwap", testReaderOwnerSwap},
+		{"ReaderIsOwner", testReaderIsOwner},
+		{"ReadersRoundTrip", testReadersRoundTrip},
+		{"ManyReaders", testManyReaders},
 		{"Rollback", testRollback},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"Applied", testApplied},
@@ -1167,6 +1177,18 @@ func testInvalid(t *testing.T, l app.Ledger) {
 		}},
 		{"record id shaped like a CPR number", func(tx app.LedgerTx) error {
 			_, err := tx.PutRecord(rec("0101011234", "cw1", 1))
+			return err
+		}},
+		{"reader id empty", func(tx app.LedgerTx) error {
+			_, err := tx.PutRecord(company("v1", "cw1", 1, "cw2", ""))
+			return err
+		}},
+		{"reader id in upper case", func(tx app.LedgerTx) error {
+			_, err := tx.PutRecord(company("v1", "cw1", 1, "CW2"))
+			return err
+		}},
+		{"reader id shaped like a CPR number", func(tx app.LedgerTx) error {
+			_, err := tx.PutRecord(company("v1", "", 1, "cw2", "0101011234"))
 			return err
 		}},
 		{"applied without id", func(tx app.LedgerTx) error { return tx.PutApplied(app.AppliedCommand{}) }},
