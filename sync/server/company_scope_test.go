@@ -190,4 +190,10 @@ func TestCompanyTeamLeaver(t *testing.T) {
 	}
 	now, _ := r.companyRecord("firma-1")
 	wantStatus(t, p.push(vcmd(2, "v-2", "firma-1", "vk2", now.Version, visit("k-2")))[0], app.AckRejected, "unauthorized.sync.not_assigned")
+	// Once the removal reached the device, an old base is refused too.
+	if got := ids(p.pull(app.Cursor{}, 0)); slices.Contains(got, "virksomhed:firma-1") {
+		t.Errorf("vk2's snapshot %v still holds the team's company", got)
+	}
+	r.clock.Add(3 * time.Minute)
+	wantStatus(t, p.push(vcmd(3, "v-3", "firma-1", "vk2", base.Version, visit("k-3")))[0], app.AckRejected, "unauthorized.sync.not_assigned")
 }
