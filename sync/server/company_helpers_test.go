@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"encoding/json"
-	"errors"
-	"slices"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
@@ -94,45 +92,6 @@ func (r *rig) setTeam(team app.ID, accounts ...app.ID) {
 	})
 	if err != nil {
 		r.t.Fatalf("set team: %v", err)
-	}
-}
-
-// errProbe rolls back the readers probe's transaction.
-var errProbe = errors.New("probe")
-
-// ledgerKeepsReaders reports whether the ledger stores a record's Readers
-// and puts the record in a reader's scope (a probe in a transaction that
-// is rolled back). The ledgers learn Readers on another branch; until
-// then the tests of scope through Readers skip.
-func (r *rig) ledgerKeepsReaders() bool {
-	r.t.Helper()
-	var kept bool
-	err := r.ledger.Update(func(tx app.LedgerTx) error {
-		if _, err := tx.PutRecord(app.LedgerRecord{Kind: "probe", ID: "probe-1", Version: 1, Owner: "probe-a", Readers: []app.ID{"probe-b"}, Data: json.RawMessage(`{}`)}); err != nil {
-			return err
-		}
-		rec, err := tx.Record("probe", "probe-1")
-		if err != nil {
-			return err
-		}
-		ids, err := tx.Scope("probe-b", "probe")
-		if err != nil {
-			return err
-		}
-		kept = slices.Equal(rec.Readers, []app.ID{"probe-b"}) && slices.Contains(ids, "probe-1")
-		return errProbe
-	})
-	if !errors.Is(err, errProbe) {
-		r.t.Fatalf("readers probe: %v", err)
-	}
-	return kept
-}
-
-// needReaders skips a test of scope through Readers on a ledger without them.
-func (r *rig) needReaders() {
-	r.t.Helper()
-	if !r.ledgerKeepsReaders() {
-		r.t.Skip("ledger without readers")
 	}
 }
 

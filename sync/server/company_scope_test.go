@@ -72,7 +72,6 @@ func TestCompanyReaderCannotWrite(t *testing.T) {
 // the owner's team member does too once in the team.
 func TestCompanyReaderPulls(t *testing.T) {
 	r, toks := placedWorld(t)
-	r.needReaders()
 	pc, _ := r.connect(toks["cw1"])
 	if got := ids(pc.pull(app.Cursor{}, 0)); !slices.Contains(got, "virksomhed:firma-1") {
 		t.Errorf("cw1's snapshot %v, want the company where its citizen is placed", got)
@@ -98,7 +97,6 @@ func TestCompanyReaderPulls(t *testing.T) {
 // a removal, the new one the company.
 func TestCompanyFollowsCaseHandover(t *testing.T) {
 	r, toks := placedWorld(t)
-	r.needReaders()
 	p1, w1 := r.connect(toks["cw1"])
 	if err := r.srv.Assign("sag-1", "cw2"); err != nil {
 		t.Fatal(err)

@@ -53,7 +53,6 @@ func TestImportCompanyReaders(t *testing.T) {
 	v := placed(company(t, "firma-1"), "pl-1", "sag-1", app.Period{Start: day.AddDays(-10), Slut: day.AddDays(10)})
 	v = placed(v, "pl-2", "sag-2", app.Period{Start: day.AddDays(-40), Slut: day.AddDays(-1)}) // ended
 	r.seedCompany(v, "vk1")
-	r.needReaders()
 	rec, _ := r.companyRecord("firma-1")
 	if want := []app.ID{"cw1", "vk2"}; !slices.Equal(rec.Readers, want) {
 		t.Errorf("Readers = %v, want %v", rec.Readers, want)
