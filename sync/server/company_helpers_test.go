@@ -14,7 +14,7 @@ const pUnit = "1000000007"
 
 // company builds a company with id through the engine, as of t0: one
 // P-unit with 10 FTE, CVR-level staff 20/20 and a praktik place "praktik".
-func company(t *testing.T, id app.ID) *app.Virksomhed {
+func company(t testing.TB, id app.ID) *app.Virksomhed {
 	t.Helper()
 	eng := testkit.Engine(t)
 	var v *app.Virksomhed

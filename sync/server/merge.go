@@ -85,6 +85,7 @@ type batch struct {
 	today app.Date // for a company's Readers: which placements have ended
 	recs  map[recKey]*entry
 	order []recKey
+	teams teams // the accounts by team, for a company's Readers
 	// scoped are the accounts whose scope a company's write changed
 	// beyond its owner: its Readers before and after (set by flush).
 	scoped []app.ID
@@ -196,7 +197,7 @@ func (b *batch) flush() error {
 	for _, k := range b.order {
 		e := b.recs[k]
 		if e.dirty && e.v != nil {
-			rec, before, err := putCompany(b.tx, e.v, e.rec.Owner, b.today)
+			rec, before, err := putCompany(b.tx, &b.teams, e.v, e.rec.Owner, b.today)
 			if err != nil {
 				return err
 			}
