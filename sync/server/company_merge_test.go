@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -134,5 +135,31 @@ func TestCompanyAuthorisation(t *testing.T) {
 	_, v := r.companyRecord("firma-1")
 	if len(v.KontaktLog) != 3 {
 		t.Errorf("contact log %+v, want k-1, k-2, k-5", v.KontaktLog)
+	}
+}
+
+// TestSealedCompanyCommand: a company command in the sealed outbox of an
+// erased replica is delivered and merged like a pushed one: applied for
+// the owner, not_assigned on another's company.
+func TestSealedCompanyCommand(t *testing.T) {
+	r := newRig(t)
+	tok := r.caseworker("vk1", "d1")
+	r.caseworker("vk2", "d2")
+	r.seedCompany(company(t, "firma-1"), "vk1")
+	r.seedCompany(company(t, "firma-2"), "vk2")
+	entry := func(seq uint64, id, v app.ID) []byte {
+		pc := vcmd(seq, id, v, "vk1", 1, &app.RegistrerVirksomhedskontakt{KontaktID: app.ID("k-" + string(id)), Form: "besoeg", Formaal: "Besøg"})
+		pend := app.PendingCommand{Seq: seq, Command: pc.Command, Base: 1}
+		plain, err := json.Marshal(map[string]any{"v": 1, "device": "d1", "pending": pend})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sealTo(t, serverKey(t, tok), plain)
+	}
+	res := r.deliverEntries(tok, [][]byte{entry(1, "s-1", "firma-1"), entry(2, "s-2", "firma-2")})
+	wantStatus(t, res[0], app.AckApplied, "")
+	wantStatus(t, res[1], app.AckRejected, "unauthorized.sync.not_assigned")
+	if rec, v := r.companyRecord("firma-1"); rec.Version != 2 || len(v.KontaktLog) != 1 {
+		t.Errorf("firma-1 v%d with %d visits, want v2 with the sealed visit", rec.Version, len(v.KontaktLog))
 	}
 }
