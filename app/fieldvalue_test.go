@@ -46,3 +46,54 @@ func TestFieldValue(t *testing.T) {
 		t.Fatalf("unknown path: %v, want invalid", err)
 	}
 }
+
+// TestVirksomhedFieldValue: every path a company's command changes has a
+// value, and the parts of a record are told apart.
+func TestVirksomhedFieldValue(t *testing.T) {
+	day := app.MustDate(2026, 3, 10)
+	f := newFirma(t, day, app.SektorPrivat, 10)
+	s := testkit.NewSag(t, day, testkit.SagArgs{ID: "sag-1"})
+	f.must(nil, &app.TilfoejKontaktperson{KontaktpersonID: "kp-1", Navn: "Åse Øberg", Rolle: "leder"})
+	f.must(nil, &app.RegistrerVirksomhedskontakt{KontaktID: "vk-1", Form: "besoeg", Formaal: "Praktik"})
+	f.must(nil, &app.GemJobordre{JobordreID: "jo-1", Titel: "Tømrer", Disco: "7115", Timer: 37, Antal: 1, Status: "aaben", Periode: app.Period{Start: day}})
+	f.must(s, &app.Henvis{HenvisningID: "h-1", Sag: s.ID, JobordreID: "jo-1", Start: day.AddDays(7), Kanal: "skriftlig"})
+	f.must(s, &app.RegistrerHenvisningsudfald{HenvisningID: "h-1", Udfald: "ansat"})
+	f.must(s, &app.Placer{PlaceringID: "pl-1", Sag: s.ID, PladsID: app.ID(app.OrdningPraktik), Timer: 37, Periode: period(day, 28)})
+	tests := []struct {
+		field  string
+		ok     bool
+		has    string
+		hasnot string
+	}{
+		{app.FieldVirksomhed, true, `"navn":"Østerå Tømrer ApS"`, `"pladser"`},
+		{app.FieldVirksomhedAnsatte, true, `"seneste_maaned":20`, ""},
+		{"enhed/" + pA, true, `"navn":"Værksted ` + pA + `"`, `"ansatte"`},
+		{"enhed/" + pA + "/ansatte", true, `"ansatte":10`, `"navn"`},
+		{"enhed/1000000023", false, "", ""},
+		{"kontaktperson/kp-1", true, `"navn":"Åse Øberg"`, ""},
+		{"virksomhedskontakt/vk-1", true, `"formaal":"Praktik"`, ""},
+		{"jobordre/jo-1", true, `"disco":"7115"`, ""},
+		{"plads/" + app.OrdningPraktik, true, `"titel":"Tømrer"`, ""},
+		{"henvisning/h-1", true, `"kanal":"skriftlig"`, ""},
+		{"henvisning/h-1/udfald", true, `"ansat"`, `"kanal"`},
+		{"placering/pl-1", true, `"sag":"sag-1"`, ""},
+		{"placering/pl-1/periode", true, `"start":"2026-03-10"`, `"sag"`},
+		{"placering/pl-2/periode", false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			got, ok, err := app.VirksomhedFieldValue(f.v, tt.field)
+			if err != nil || ok != tt.ok {
+				t.Fatalf("VirksomhedFieldValue = %s, %v, %v; want ok %v", got, ok, err, tt.ok)
+			}
+			if !strings.Contains(string(got), tt.has) || tt.hasnot != "" && strings.Contains(string(got), tt.hasnot) {
+				t.Fatalf("VirksomhedFieldValue = %s; want %s in it and not %q", got, tt.has, tt.hasnot)
+			}
+		})
+	}
+	for _, bad := range []string{"tilmelding", "notat/n-1", "ukendt/felt"} {
+		if _, _, err := app.VirksomhedFieldValue(f.v, bad); app.ErrorCode(err) != app.CodeInvalid {
+			t.Errorf("%s: %v, want invalid", bad, err)
+		}
+	}
+}

@@ -173,10 +173,14 @@ type ConflictSide struct {
 }
 
 // Conflict is a concurrent change to a protected field that a person must
-// resolve (DESIGN §5.4): the server value stands until then.
+// resolve (DESIGN §5.4): the server value stands until then. A company's
+// conflict (Kind RecordVirksomhed) is routed to the company's owner.
 type Conflict struct {
-	ID      ID           `json:"id"`
-	Sag     ID           `json:"sag"`
+	ID  ID `json:"id"`
+	Sag ID `json:"sag"` // the record's id: a case's, or a company's when Kind says so
+	// Kind is the record kind of Sag: "" (RecordSag) for a case,
+	// RecordVirksomhed for a company.
+	Kind    string       `json:"kind,omitempty"`
 	Field   string       `json:"field"` // field path, e.g. "kontaktgruppe" or "samtale/<id>/udfald"
 	Policy  string       `json:"policy"`
 	Owner   ID           `json:"owner,omitempty"` // the caseworker it is routed to
@@ -311,4 +315,13 @@ type Page struct {
 	Cursor   Cursor   `json:"cursor"`
 	HasMore  bool     `json:"has_more,omitempty"`
 	Snapshot bool     `json:"snapshot,omitempty"`
+}
+
+// RecordKind is the kind of record the conflict is on: RecordSag or
+// RecordVirksomhed.
+func (c Conflict) RecordKind() string {
+	if c.Kind == "" {
+		return RecordSag
+	}
+	return c.Kind
 }

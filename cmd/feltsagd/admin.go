@@ -41,8 +41,11 @@ Kommandoer:
   user add BRUGER NAVN [sagsbehandler|admin]   opret en konto; adgangskoden skrives ud
   user disable BRUGER                          spær en konto og luk dens forbindelser
   user password BRUGER                         ny adgangskode; den skrives ud
+  user team BRUGER HOLD                        sæt en konto på et hold ("-" = intet hold); holdet
+                                               deler sine virksomheder
   device revoke ENHED                          tilbagekald en enhed; den slettes ved næste kontakt
   assign SAG BRUGER                            flyt en sag til en sagsbehandler ("-" = ingen)
+  company assign VIRKSOMHED BRUGER             gør en konsulent ansvarlig for en virksomhed ("-" = ingen)
   conflicts [BRUGER]                           vis åbne konflikter (JSON)
   accesslog SAG [FIL|-]                        en borgers adgangslog (aktindsigt) som CSV;
                                                som PDF når FIL ender på .pdf (sprog: FELTSAG_LANG)
@@ -145,6 +148,30 @@ func (a adminClient) run(ctx context.Context, args []string, stdout io.Writer) e
 			return err
 		}
 		fmt.Fprintf(stdout, "ny adgangskode til %s: %s\n", args[2], pw)
+	case cmd == "user team":
+		if err := need(4); err != nil {
+			return err
+		}
+		team := args[3]
+		if team == "-" {
+			team = ""
+		}
+		if err := a.call(ctx, http.MethodPost, "accounts/"+url.PathEscape(args[2])+"/team", server.AdminTeam{Team: app.ID(team)}, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "konto %s → hold %s\n", args[2], args[3])
+	case cmd == "company assign":
+		if err := need(4); err != nil {
+			return err
+		}
+		owner := args[3]
+		if owner == "-" {
+			owner = ""
+		}
+		if err := a.call(ctx, http.MethodPost, "assign", server.AdminAssign{Virksomhed: app.ID(args[2]), Owner: app.ID(owner)}, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "virksomhed %s → %s\n", args[2], args[3])
 	case cmd == "device revoke":
 		if err := need(3); err != nil {
 			return err

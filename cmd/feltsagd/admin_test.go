@@ -90,6 +90,15 @@ func TestAdmin(t *testing.T) {
 	if out, err := d.admin(t, DemoAdmin, adminPW, "assign", "findes-ikke", "ny01"); err == nil {
 		t.Errorf("assign of a nonexistent case: %s", out)
 	}
+	if out, err := d.admin(t, DemoAdmin, adminPW, "user", "team", "ny01", "nord"); err != nil || !strings.Contains(out, "hold nord") {
+		t.Errorf("user team: %v %s", err, out)
+	}
+	if out, err := d.admin(t, DemoAdmin, adminPW, "user", "team", "findes-ikke", "nord"); err == nil {
+		t.Errorf("user team of a nonexistent account: %s", out)
+	}
+	if out, err := d.admin(t, DemoAdmin, adminPW, "company", "assign", "findes-ikke", "ny01"); err == nil {
+		t.Errorf("company assign of a nonexistent company: %s", out)
+	}
 	out, err = d.admin(t, DemoAdmin, adminPW, "conflicts")
 	if err != nil || !strings.HasPrefix(strings.TrimSpace(out), "[") {
 		t.Fatalf("conflicts: %v %s", err, out)

@@ -31,10 +31,16 @@ type (
 	AdminPassword struct {
 		Password string `json:"password"`
 	}
-	// AdminAssign puts a case in a caseworker's scope ("" = nobody's).
+	// AdminAssign puts a case, or a company (Virksomhed set instead of
+	// Sag), in a caseworker's scope ("" = nobody's).
 	AdminAssign struct {
-		Sag   app.ID `json:"sag"`
-		Owner app.ID `json:"owner"`
+		Sag        app.ID `json:"sag,omitempty"`
+		Virksomhed app.ID `json:"virksomhed,omitempty"`
+		Owner      app.ID `json:"owner"`
+	}
+	// AdminTeam puts an account in a team ("" = none).
+	AdminTeam struct {
+		Team app.ID `json:"team"`
 	}
 )
 
@@ -43,6 +49,7 @@ func (s *Server) adminHandler(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+wire.PathAdmin+"accounts", s.admin(s.adminCreate))
 	mux.HandleFunc("POST "+wire.PathAdmin+"accounts/{id}/disable", s.admin(s.adminDisable))
 	mux.HandleFunc("POST "+wire.PathAdmin+"accounts/{id}/password", s.admin(s.adminPassword))
+	mux.HandleFunc("POST "+wire.PathAdmin+"accounts/{id}/team", s.admin(s.adminTeam))
 	mux.HandleFunc("POST "+wire.PathAdmin+"devices/{id}/revoke", s.admin(s.adminRevoke))
 	mux.HandleFunc("POST "+wire.PathAdmin+"assign", s.admin(s.adminAssign))
 	mux.HandleFunc("GET "+wire.PathAdmin+"conflicts", s.admin(s.adminConflicts))
@@ -142,10 +149,31 @@ func (s *Server) adminAssign(w http.ResponseWriter, r *http.Request, _ principal
 	if e := readJSON(w, r, &req); e != nil {
 		return nil, e
 	}
+	if req.Virksomhed != "" {
+		if req.Sag != "" {
+			return nil, app.Errorf(app.CodeInvalid, "", "invalid.sync.assign_one").WithField("virksomhed")
+		}
+		if err := s.AssignCompany(req.Virksomhed, req.Owner); err != nil {
+			return nil, app.AsError(err)
+		}
+		return &app.AuditRecord{Action: app.ActionAdminAssign, Sag: req.Virksomhed, Kind: app.RecordVirksomhed + ":owner:" + string(req.Owner)}, nil
+	}
 	if err := s.Assign(req.Sag, req.Owner); err != nil {
 		return nil, app.AsError(err)
 	}
 	return &app.AuditRecord{Action: app.ActionAdminAssign, Sag: req.Sag, Kind: "owner:" + string(req.Owner)}, nil
+}
+
+func (s *Server) adminTeam(w http.ResponseWriter, r *http.Request, _ principal) (*app.AuditRecord, *app.Error) {
+	id := app.ID(r.PathValue("id"))
+	var req AdminTeam
+	if e := readJSON(w, r, &req); e != nil {
+		return nil, e
+	}
+	if err := s.SetTeam(id, req.Team); err != nil {
+		return nil, app.AsError(err)
+	}
+	return &app.AuditRecord{Action: app.ActionAdminAccount, Kind: "team:" + string(id) + ":" + string(req.Team)}, nil
 }
 
 func (s *Server) adminConflicts(w http.ResponseWriter, r *http.Request, _ principal) (*app.AuditRecord, *app.Error) {

@@ -663,6 +663,7 @@ func httpRows() map[string]httpCall {
 		"POST /v1/admin/accounts":               none(http.MethodPost, wire.PathAdmin+"accounts", server.AdminAccount{ID: "cw9", Navn: "Ny", Rolle: app.RoleCaseworker, Password: password}),
 		"POST /v1/admin/accounts/{id}/disable":  none(http.MethodPost, wire.PathAdmin+"accounts/cw2/disable", nil),
 		"POST /v1/admin/accounts/{id}/password": none(http.MethodPost, wire.PathAdmin+"accounts/cw2/password", server.AdminPassword{Password: "nyt kodeord"}),
+		"POST /v1/admin/accounts/{id}/team":     none(http.MethodPost, wire.PathAdmin+"accounts/cw2/team", server.AdminTeam{Team: "nord"}),
 		"POST /v1/admin/devices/{id}/revoke":    none(http.MethodPost, wire.PathAdmin+"devices/dev-2/revoke", nil),
 		"POST /v1/admin/assign": func(_ *world, rel relation) (string, string, any) {
 			sag, _ := subject(rel)
@@ -711,6 +712,7 @@ func httpMatrix() map[string]map[relation]verdict {
 		"POST /v1/admin/accounts":               admin(verdict{Allow: true, HTTP: http.StatusCreated}),
 		"POST /v1/admin/accounts/{id}/disable":  admin(ok),
 		"POST /v1/admin/accounts/{id}/password": admin(ok),
+		"POST /v1/admin/accounts/{id}/team":     admin(ok),
 		"POST /v1/admin/devices/{id}/revoke":    admin(ok),
 		"POST /v1/admin/assign":                 assign,
 		"GET /v1/admin/conflicts":               admin(ok),

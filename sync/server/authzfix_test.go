@@ -53,6 +53,10 @@ func TestAdminRefusalStatus(t *testing.T) {
 		key                string
 	}{
 		{"assign an unknown case", http.MethodPost, "assign", server.AdminAssign{Sag: "sag-404", Owner: "cw1"}, http.StatusNotFound, "not_found.ledger_record"},
+		{"assign an unknown company", http.MethodPost, "assign", server.AdminAssign{Virksomhed: "firma-404", Owner: "cw1"}, http.StatusNotFound, "not_found.ledger_record"},
+		{"assign a case and a company at once", http.MethodPost, "assign", server.AdminAssign{Sag: "sag-1", Virksomhed: "firma-1", Owner: "cw1"}, http.StatusBadRequest, "invalid.sync.assign_one"},
+		{"team of an unknown account", http.MethodPost, "accounts/cw9/team", server.AdminTeam{Team: "nord"}, http.StatusNotFound, "not_found.ledger_account"},
+		{"a malformed team", http.MethodPost, "accounts/cw1/team", server.AdminTeam{Team: "Nord Hold"}, http.StatusBadRequest, "invalid.id.id_contain_only"},
 		{"disable an unknown account", http.MethodPost, "accounts/cw9/disable", nil, http.StatusNotFound, "not_found.ledger_account"},
 		{"revoke an unknown device", http.MethodPost, "devices/dev-9/revoke", nil, http.StatusNotFound, "not_found.ledger_device"},
 		{"create an existing account", http.MethodPost, "accounts", server.AdminAccount{ID: "cw1", Navn: "X", Rolle: app.RoleCaseworker, Password: "x"}, http.StatusConflict, "conflict.sync.account_exists"},

@@ -45,6 +45,9 @@ func newFuzzRig(f *testing.F) *fuzzRig {
 		Ledger: db, Engine: testkit.Engine(f), Now: (&clock{t: t0}).Now, Rand: seeded{mrand.NewChaCha8([32]byte{9})},
 		Password:  server.PasswordParams{Memory: 64, Time: 1, Threads: 1},
 		RuleFiles: []wire.RuleFile{{Name: "regelsaet.csv", Data: "version,navn\n"}},
+		// The fuzzer posts thousands of sealed deliveries a second: the
+		// per-device limit (sealedrate_test.go tests it) would answer 429.
+		SealedRate: 1e9, SealedBurst: 1 << 30,
 	})
 	if err != nil {
 		f.Fatal(err)
@@ -65,6 +68,9 @@ func newFuzzRig(f *testing.F) *fuzzRig {
 	r.pub = serverKeyTB(f, r.cw1)
 	s := testkit.NewSag(f, app.DateOf(t0), testkit.SagArgs{ID: "sag-1"})
 	if err := srv.ImportCase(s, "cw1"); err != nil {
+		f.Fatal(err)
+	}
+	if err := srv.ImportCompany(company(f, "firma-1"), "cw1"); err != nil {
 		f.Fatal(err)
 	}
 	return r
@@ -160,6 +166,8 @@ func FuzzHTTPBodies(f *testing.F) {
 		{wire.PathAdmin + "accounts", r.adm.AccessToken, http.StatusCreated, []int{400, 409}},
 		{wire.PathAdmin + "accounts/cw8/password", r.adm.AccessToken, http.StatusOK, []int{400, 404}},
 		{wire.PathAdmin + "assign", r.adm.AccessToken, http.StatusOK, []int{400, 404}},
+		{wire.PathAdmin + "accounts/cw8/team", r.adm.AccessToken, http.StatusOK, []int{400, 404}},
+		{wire.PathAdmin + "assign", r.adm.AccessToken, http.StatusOK, []int{400, 404}},
 	}
 	seeds := [][]byte{
 		mustJSON(f, wire.LoginRequest{User: "cw7", Password: password, Device: "dev-7", DeviceName: "bærbar"}),
@@ -168,6 +176,8 @@ func FuzzHTTPBodies(f *testing.F) {
 		mustJSON(f, server.AdminAccount{ID: "cw9", Navn: "Ny", Rolle: app.RoleCaseworker, Password: "x"}),
 		mustJSON(f, server.AdminPassword{Password: password}),
 		mustJSON(f, server.AdminAssign{Sag: "sag-1", Owner: "cw7"}),
+		mustJSON(f, server.AdminTeam{Team: "nord"}),
+		mustJSON(f, server.AdminAssign{Virksomhed: "firma-1", Owner: "cw8"}),
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
@@ -225,6 +235,7 @@ func FuzzRequestBodies(f *testing.F) {
 		func() any { return new(server.AdminAccount) },
 		func() any { return new(server.AdminPassword) },
 		func() any { return new(server.AdminAssign) },
+		func() any { return new(server.AdminTeam) },
 	}
 	for i, s := range []string{
 		`{"user":"cw1","password":"p","device":"dev-1","device_name":"bærbar"}`,

@@ -243,7 +243,7 @@ func (s *Server) scopeDelta(ch *wire.Changes) error {
 }
 
 // markDelivered remembers what a changes frame tells the device about
-// cases that left its scope, before it is sent (madeBeforeHandover reads
+// cases and companies that left its scope, before it is sent (madeBeforeHandover reads
 // it): a removal in the frame (meta toldKey), or a snapshot of the log at
 // head, which leaves out every case removed before head (meta
 // snapshotKey). Frames with neither write nothing.
@@ -251,8 +251,8 @@ func (s *Server) markDelivered(p principal, head app.Cursor, ch *wire.Changes) e
 	var told []app.ID
 	if !ch.Snapshot {
 		for _, r := range ch.Records {
-			if r.Removed && r.Kind == app.RecordSag {
-				told = append(told, r.ID)
+			if r.Removed && (r.Kind == app.RecordSag || r.Kind == app.RecordVirksomhed) {
+				told = append(told, recordMetaID(r.Kind, r.ID))
 			}
 		}
 	}
@@ -347,7 +347,7 @@ func (c *conn) onResolve(id app.ID, m *wire.Resolve) {
 	c.reply(id, &out.resolved)
 	c.s.notify(c, c.p.account, &out.resolved)
 	if !out.head.IsZero() {
-		c.s.pokeOwners(nil, out.head, out.owner)
+		c.s.pokeOwners(nil, out.head, append([]app.ID{out.owner}, out.readers...)...)
 	}
 }
 
@@ -454,8 +454,9 @@ func chainsOn(prev, hash []byte, seq uint64) bool {
 // resolveOutcome is what a resolve did.
 type resolveOutcome struct {
 	resolved wire.Resolved
-	head     app.Cursor // set when "mine" changed the case
+	head     app.Cursor // set when "mine" changed the record
 	owner    app.ID
+	readers  []app.ID // a company's readers before and after "mine"
 }
 
 // resolve closes a conflict of p's: "theirs" keeps the server's value;
@@ -476,13 +477,13 @@ func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Er
 		if err != nil {
 			return err
 		}
-		b := newBatch(tx)
-		e, err := b.get(k.Sag)
+		b := newBatch(tx, now)
+		e, err := b.get(k.RecordKind(), k.Sag)
 		if err != nil {
 			return err
 		}
 		if e == nil {
-			return app.Internal(errors.New("conflict on a case the ledger does not hold"))
+			return app.Internal(errors.New("conflict on a record the ledger does not hold"))
 		}
 		if e.rec.Owner != p.account {
 			// Only the case's owner decides (Assign routes its conflicts
@@ -498,6 +499,7 @@ func (s *Server) resolve(p principal, m *wire.Resolve) (*resolveOutcome, *app.Er
 			if err := b.flush(); err != nil {
 				return err
 			}
+			out.readers = b.scoped
 			if e.dirty {
 				if out.head, err = tx.Head(); err != nil {
 					return err
@@ -521,9 +523,25 @@ func (s *Server) takeMine(b *batch, p principal, k app.Conflict, e *entry, now t
 	if err := json.Unmarshal(data, &pend); err != nil {
 		return app.Internal(err)
 	}
-	cur := e.sag
 	cmd := pend.Command.Command
-	res, err := s.engine.Execute(cur, cmd)
+	var changes []app.Change
+	var res *app.Result
+	var vres *app.VResult
+	if vc, ok := cmd.Virksomhed(); ok {
+		var sag *app.Sag
+		if sag, ok, err = citizenOf(b, p, e.v, vc.Body); err == nil && ok {
+			vres, err = s.engine.ExecuteVirksomhed(e.v, vc, sag)
+		} else if err == nil {
+			err = errNotAssigned() // the citizen's case is no longer the owner's
+		}
+		if vres != nil {
+			changes = vres.Changes
+		}
+	} else {
+		if res, err = s.engine.Execute(e.sag, cmd); err == nil {
+			changes = res.Changes
+		}
+	}
 	if err != nil {
 		e := app.AsError(err)
 		if e.Code == app.CodeInternal {
@@ -534,12 +552,17 @@ func (s *Server) takeMine(b *batch, p principal, k app.Conflict, e *entry, now t
 	}
 	author := app.ConflictSide{Command: cmd.ID, Author: app.Actor{Rolle: app.RolleSagsbehandler, ID: p.account}, Device: p.device, HLC: pend.Command.HLC, At: cmd.At}
 	var over []app.Change
-	for _, ch := range res.Changes {
-		if ch.Policy != app.PolicyAppend && cur.Versions[ch.Field] > baseOf(pend.Command, ch.Field) {
+	for _, ch := range changes {
+		if ch.Policy != app.PolicyAppend && e.versions()[ch.Field] > baseOf(pend.Command, ch.Field) {
 			over = append(over, ch)
 		}
 	}
-	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, 0, over, now) // a person's decision: no device sequence
+	var v int64
+	if vres != nil {
+		v, err = s.applyCompany(b, e, vres, cmd.Body.Kind(), author, 0, over, now) // a person's decision: no device sequence
+	} else {
+		v, err = s.apply(b, e, res, cmd.Body.Kind(), author, 0, over, now)
+	}
 	if err != nil {
 		return err
 	}

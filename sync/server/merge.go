@@ -75,56 +75,114 @@ func (o *pushOutcome) owner(id app.ID) {
 	o.owners = append(o.owners, id)
 }
 
-// batch is the working set of one ledger transaction: each case it
-// touches is read and decoded once and written once, at flush, however
-// many commands of the frame change it (the log needs only the latest
-// state of a record; every command still gets its own version).
+// batch is the working set of one ledger transaction: each record it
+// touches (a case or a company) is read and decoded once and written
+// once, at flush, however many commands of the frame change it (the log
+// needs only the latest state of a record; every command still gets its
+// own version).
 type batch struct {
 	tx    app.LedgerTx
-	cases map[app.ID]*entry
-	order []app.ID
+	today app.Date // for a company's Readers: which placements have ended
+	recs  map[recKey]*entry
+	order []recKey
+	teams teams // the accounts by team, for a company's Readers
+	// scoped are the accounts whose scope a company's write changed
+	// beyond its owner: its Readers before and after (set by flush).
+	scoped []app.ID
+}
+
+// recKey names a record of the batch.
+type recKey struct {
+	kind string
+	id   app.ID
 }
 
 type entry struct {
 	rec     app.LedgerRecord
-	sag     *app.Sag
-	w       writers // nil until read
+	sag     *app.Sag        // a case's state (rec.Kind RecordSag)
+	v       *app.Virksomhed // a company's state (rec.Kind RecordVirksomhed)
+	w       writers         // nil until read
 	dirty   bool
 	wDirty  bool
 	missing bool
 }
 
-func newBatch(tx app.LedgerTx) *batch { return &batch{tx: tx, cases: map[app.ID]*entry{}} }
+// versions returns the record's field versions.
+func (e *entry) versions() map[string]int64 {
+	if e.v != nil {
+		return e.v.Versions
+	}
+	return e.sag.Versions
+}
 
-// get returns the case id, or nil when it does not exist.
-func (b *batch) get(id app.ID) (*entry, error) {
-	if e, ok := b.cases[id]; ok {
+// fieldValue returns a field's current value (FieldValue of the record's
+// kind).
+func (e *entry) fieldValue(field string) (json.RawMessage, bool, error) {
+	if e.v != nil {
+		return app.VirksomhedFieldValue(e.v, field)
+	}
+	return app.FieldValue(e.sag, field)
+}
+
+// recordMetaID names a record in the server's meta keys (writers,
+// handover): a case by its id as before companies existed, a company by
+// "virksomhed:<id>" (":" is never part of an id).
+func recordMetaID(kind string, id app.ID) app.ID {
+	if kind == app.RecordSag || kind == "" {
+		return id
+	}
+	return app.ID(kind + ":" + string(id))
+}
+
+func newBatch(tx app.LedgerTx, now time.Time) *batch {
+	return &batch{tx: tx, today: app.DateOf(now), recs: map[recKey]*entry{}}
+}
+
+// get returns the record of kind with id, or nil when it does not exist.
+func (b *batch) get(kind string, id app.ID) (*entry, error) {
+	k := recKey{kind, id}
+	if e, ok := b.recs[k]; ok {
 		if e.missing {
 			return nil, nil
 		}
 		return e, nil
 	}
-	rec, err := b.tx.Record(app.RecordSag, id)
+	rec, err := b.tx.Record(kind, id)
 	if isNotFound(err) {
-		b.cases[id] = &entry{missing: true}
+		b.recs[k] = &entry{missing: true}
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	cs, err := decodeSag(rec)
+	e := &entry{rec: rec}
+	switch kind {
+	case app.RecordVirksomhed:
+		e.v, err = decodeVirksomhed(rec)
+	default:
+		e.sag, err = decodeSag(rec)
+	}
 	if err != nil {
 		return nil, err
 	}
-	e := &entry{rec: rec, sag: cs}
-	b.cases[id] = e
-	b.order = append(b.order, id)
+	b.recs[k] = e
+	b.order = append(b.order, k)
 	return e, nil
+}
+
+// create adds a new company to the batch, owned by owner, at version 0
+// (apply makes it version 1).
+func (b *batch) create(id, owner app.ID) *entry {
+	k := recKey{app.RecordVirksomhed, id}
+	e := &entry{rec: app.LedgerRecord{Kind: app.RecordVirksomhed, ID: id, Owner: owner}, v: &app.Virksomhed{ID: id, Ansvarlig: owner}}
+	b.recs[k] = e
+	b.order = append(b.order, k)
+	return e
 }
 
 func (b *batch) writers(e *entry) (writers, error) {
 	if e.w == nil {
-		w, err := readWriters(b.tx, e.rec.ID)
+		w, err := readWriters(b.tx, recordMetaID(e.rec.Kind, e.rec.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -133,11 +191,18 @@ func (b *batch) writers(e *entry) (writers, error) {
 	return e.w, nil
 }
 
-// flush writes every changed case at the next log position.
+// flush writes every changed record at the next log position; a company
+// with its Readers computed again.
 func (b *batch) flush() error {
-	for _, id := range b.order {
-		e := b.cases[id]
-		if e.dirty {
+	for _, k := range b.order {
+		e := b.recs[k]
+		if e.dirty && e.v != nil {
+			rec, before, err := putCompany(b.tx, &b.teams, e.v, e.rec.Owner, b.today)
+			if err != nil {
+				return err
+			}
+			b.scoped = append(append(b.scoped, before...), rec.Readers...)
+		} else if e.dirty {
 			data, err := json.Marshal(e.sag)
 			if err != nil {
 				return app.Internal(err)
@@ -153,7 +218,7 @@ func (b *batch) flush() error {
 			if err != nil {
 				return app.Internal(err)
 			}
-			if err := b.tx.PutMeta(writersKey(id), data); err != nil {
+			if err := b.tx.PutMeta(writersKey(recordMetaID(k.kind, k.id)), data); err != nil {
 				return err
 			}
 		}
@@ -168,7 +233,7 @@ func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error
 	var out *pushOutcome
 	err := s.ledger.Update(func(tx app.LedgerTx) error {
 		out = &pushOutcome{} // Update may run fn again
-		b := newBatch(tx)
+		b := newBatch(tx, now)
 		dev, err := tx.Device(p.device)
 		if isNotFound(err) {
 			dev, err = app.Device{ID: p.device, Account: p.account, Created: now}, nil
@@ -185,6 +250,9 @@ func (s *Server) push(p principal, cmds []wire.PushCommand) (*pushOutcome, error
 		}
 		if err := b.flush(); err != nil {
 			return err
+		}
+		for _, id := range b.scoped {
+			out.owner(id)
 		}
 		if out.skewed {
 			dev.SkewFlagged = true
@@ -261,7 +329,8 @@ func (s *Server) mergeOne(b *batch, p principal, pc wire.PushCommand, now time.T
 
 func rejected(e *app.Error) app.AckResult { return app.AckResult{Status: app.AckRejected, Error: e} }
 
-// decide authorises, runs and merges a new command.
+// decide authorises, runs and merges a new command: a case's, or a
+// company's (decideCompany; the command's kind names the record kind).
 func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Time, out *pushOutcome) (app.AckResult, error) {
 	cmd := pc.Command
 	// Identity comes from the session: an actor naming someone else is
@@ -270,8 +339,11 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		return rejected(errActor()), nil
 	}
 	cmd.Actor = app.Actor{Rolle: app.RolleSagsbehandler, ID: p.account}
+	if cmd.RecordKind() == app.RecordVirksomhed {
+		return s.decideCompany(b, p, pc, cmd, now, out)
+	}
 
-	e, err := b.get(cmd.Sag)
+	e, err := b.get(app.RecordSag, cmd.Sag)
 	if err != nil {
 		return app.AckResult{}, err
 	}
@@ -291,17 +363,9 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		handover = true
 	}
 
-	hlc := pc.HLC
-	if !hlc.IsZero() {
-		hlc.Device = p.device
-		clamped, skewed, err := app.ClampHLC(hlc, now)
-		if err != nil {
-			return rejected(app.AsError(err)), nil
-		}
-		if skewed {
-			out.skewed = true
-		}
-		hlc = clamped
+	hlc, refusal, err := clampHLC(pc, p, now, out)
+	if refusal != nil || err != nil {
+		return rejected(refusal), err
 	}
 
 	cur := e.sag
@@ -313,15 +377,43 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		}
 		return rejected(e), nil // the domain refuses it on the server's state; later commands go on
 	}
+	author := app.ConflictSide{Command: cmd.ID, Author: cmd.Actor, Device: p.device, HLC: hlc, At: cmd.At}
+	return s.merge(b, e, p, pc, cmd, res.Changes, author, handover, now, out, res, nil)
+}
 
-	// Per field: a change made concurrently (the server's field version
-	// is past the command's base, and not by the device's own earlier
-	// command) merges by the field's policy.
+// clampHLC returns the command's hybrid logical clock stamped with the
+// session's device and clamped to the server's time (a refusal for a
+// malformed one); a device far ahead is flagged.
+func clampHLC(pc wire.PushCommand, p principal, now time.Time, out *pushOutcome) (app.HLC, *app.Error, error) {
+	hlc := pc.HLC
+	if hlc.IsZero() {
+		return hlc, nil, nil
+	}
+	hlc.Device = p.device
+	clamped, skewed, err := app.ClampHLC(hlc, now)
+	if err != nil {
+		return hlc, app.AsError(err), nil
+	}
+	if skewed {
+		out.skewed = true
+	}
+	return clamped, nil, nil
+}
+
+// merge decides, per field, a command the domain accepted on record e
+// (res for a case, vres for a company): a change made concurrently (the
+// server's field version is past the command's base, and not by the
+// device's own earlier command) merges by the field's policy — append
+// merges, lww overwrites with the loser in the audit trail, protected
+// opens a conflict for the record's owner and the server's value stands.
+func (s *Server) merge(b *batch, e *entry, p principal, pc wire.PushCommand, cmd app.Command, changes []app.Change,
+	author app.ConflictSide, handover bool, now time.Time, out *pushOutcome, res *app.Result, vres *app.VResult) (app.AckResult, error) {
+	rec := e.rec
 	var overwritten []app.Change
 	conflictField, conflictBase := "", int64(0)
-	for _, ch := range res.Changes {
+	for _, ch := range changes {
 		base := baseOf(pc, ch.Field)
-		if cur.Versions[ch.Field] <= base || ch.Policy == app.PolicyAppend {
+		if e.versions()[ch.Field] <= base || ch.Policy == app.PolicyAppend {
 			continue
 		}
 		own, err := b.ownEarlier(e, ch.Field, p.device, pc.Seq)
@@ -340,9 +432,18 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 			}
 		}
 	}
-	author := app.ConflictSide{Command: cmd.ID, Author: cmd.Actor, Device: p.device, HLC: hlc, At: cmd.At}
 	if conflictField != "" {
-		k, err := s.openConflict(b, e, res.Sag, pc, cmd, conflictField, conflictBase, author, p.device, now)
+		var mine json.RawMessage
+		var err error
+		if vres != nil {
+			mine, _, err = app.VirksomhedFieldValue(vres.Virksomhed, conflictField)
+		} else {
+			mine, _, err = app.FieldValue(res.Sag, conflictField)
+		}
+		if err != nil {
+			return app.AckResult{}, err
+		}
+		k, err := s.openConflict(b, e, mine, pc, cmd, conflictField, conflictBase, author, p.device, now)
 		if err != nil {
 			return app.AckResult{}, err
 		}
@@ -354,7 +455,13 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		}
 		return r, nil
 	}
-	v, err := s.apply(b, e, res, cmd.Body.Kind(), author, pc.Seq, overwritten, now)
+	var v int64
+	var err error
+	if vres != nil {
+		v, err = s.applyCompany(b, e, vres, cmd.Body.Kind(), author, pc.Seq, overwritten, now)
+	} else {
+		v, err = s.apply(b, e, res, cmd.Body.Kind(), author, pc.Seq, overwritten, now)
+	}
 	if err != nil {
 		return app.AckResult{}, err
 	}
@@ -364,7 +471,7 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		return app.AckResult{Status: app.AckApplied, Version: v}, nil
 	}
 	// A previous owner's pending command landed after the reassignment:
-	// flagged for the new owner in the case's audit trail (and the ack).
+	// flagged for the new owner in the record's audit trail (and the ack).
 	flag := app.LedgerAudit{
 		Record:   app.AuditRecord{At: now, Actor: cmd.Actor, Action: app.ActionChanged, Sag: cmd.Sag, Command: cmd.ID, Kind: cmd.Body.Kind()},
 		Handover: rec.Owner,
@@ -373,7 +480,7 @@ func (s *Server) decide(b *batch, p principal, pc wire.PushCommand, now time.Tim
 		return app.AckResult{}, err
 	}
 	out.n.handovers++
-	s.log.Info("command from a previous owner applied", "sag", string(cmd.Sag), "command", string(cmd.ID), "account", string(p.account), "owner", string(rec.Owner))
+	s.log.Info("command from a previous owner applied", "kind", rec.Kind, "sag", string(cmd.Sag), "command", string(cmd.ID), "account", string(p.account), "owner", string(rec.Owner))
 	return app.AckResult{Status: app.AckApplied, Version: v, Handover: rec.Owner}, nil
 }
 
@@ -391,7 +498,7 @@ func (b *batch) ownEarlier(e *entry, field string, device app.ID, seq uint64) (b
 		return false, err
 	}
 	x, ok := w[field]
-	return ok && x.Device == device && x.Seq > 0 && x.Seq < seq && x.Version == e.sag.Versions[field], nil
+	return ok && x.Device == device && x.Seq > 0 && x.Seq < seq && x.Version == e.versions()[field], nil
 }
 
 // baseOf returns the version of field the command was based on: its own
@@ -423,6 +530,9 @@ const toldGrace = 2 * time.Minute
 // taken after it (snapshotKey) more than toldGrace ago; both are
 // written by markDelivered. A sealed delivery has no cursor: the base
 // and the server's records decide.
+//
+// sag names the record as recordMetaID does: a case's id, or a company's
+// "virksomhed:<id>".
 func madeBeforeHandover(tx app.LedgerTx, sag app.ID, p principal, base int64, now time.Time) (bool, error) {
 	b, err := tx.Meta(handoverKey(sag, p.account))
 	if isNotFound(err) || err == nil && len(b) == 0 {
@@ -482,25 +592,53 @@ func madeBeforeHandover(tx app.LedgerTx, sag app.ID, p principal, base int64, no
 // fields are remembered (with seq, the command's outbox sequence; 0 when
 // not known).
 func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author app.ConflictSide, seq uint64, overwritten []app.Change, now time.Time) (int64, error) {
-	cur := e.sag
 	next := res.Sag
-	next.Version = e.rec.Version + 1
-	next.Versions = maps.Clone(cur.Versions)
-	if next.Versions == nil {
-		next.Versions = map[string]int64{}
+	versions, err := s.bump(b, e, res.Changes, kind, author, seq, overwritten, now)
+	if err != nil {
+		return 0, err
 	}
-	for _, ch := range res.Changes {
+	next.Version, next.Versions = e.rec.Version+1, versions
+	e.sag, e.rec.Version, e.dirty = next, next.Version, true
+	return next.Version, nil
+}
+
+// applyCompany is apply for a company's command.
+func (s *Server) applyCompany(b *batch, e *entry, res *app.VResult, kind string, author app.ConflictSide, seq uint64, overwritten []app.Change, now time.Time) (int64, error) {
+	next := res.Virksomhed
+	versions, err := s.bump(b, e, res.Changes, kind, author, seq, overwritten, now)
+	if err != nil {
+		return 0, err
+	}
+	next.Version, next.Versions = e.rec.Version+1, versions
+	if next.Ansvarlig == "" {
+		next.Ansvarlig = e.rec.Owner
+	}
+	e.v, e.rec.Version, e.dirty = next, next.Version, true
+	return next.Version, nil
+}
+
+// bump returns the record's field versions after changes at its next
+// version, writes the overwritten values to the audit trail and
+// remembers the writers, for apply and applyCompany (before the new
+// state replaces the current one).
+func (s *Server) bump(b *batch, e *entry, changes []app.Change, kind string, author app.ConflictSide, seq uint64, overwritten []app.Change, now time.Time) (map[string]int64, error) {
+	version := e.rec.Version + 1
+	versions := maps.Clone(e.versions())
+	if versions == nil {
+		versions = map[string]int64{}
+	}
+	for _, ch := range changes {
 		// Append fields never conflict, so their versions are not kept:
 		// a journal of thousands of notes would otherwise carry a version
 		// per note in every copy of the case.
 		if ch.Policy != app.PolicyAppend {
-			next.Versions[ch.Field] = next.Version
+			versions[ch.Field] = version
 		}
 	}
 	for _, ch := range overwritten {
-		old, _, err := app.FieldValue(cur, ch.Field)
+		old, _, err := e.fieldValue(ch.Field)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		a := app.LedgerAudit{
 			Record:      app.AuditRecord{At: now, Actor: author.Author, Action: app.ActionChanged, Sag: e.rec.ID, Command: author.Command, Kind: kind},
@@ -508,24 +646,23 @@ func (s *Server) apply(b *batch, e *entry, res *app.Result, kind string, author 
 			Overwritten: old,
 		}
 		if _, err := b.tx.AppendAudit(a); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
-	for _, ch := range res.Changes {
+	for _, ch := range changes {
 		if ch.Policy == app.PolicyAppend {
 			continue // read the writers only for a field that keeps one
 		}
 		w, err := b.writers(e)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		side := author
-		side.Version = next.Version
+		side.Version = version
 		w[ch.Field] = writer{ConflictSide: side, Seq: seq}
 		e.wDirty = true
 	}
-	e.sag, e.rec.Version, e.dirty = next, next.Version, true
-	return next.Version, nil
+	return versions, nil
 }
 
 func readWriters(tx app.LedgerTx, sag app.ID) (writers, error) {
@@ -543,33 +680,34 @@ func readWriters(tx app.LedgerTx, sag app.ID) (writers, error) {
 	return w, nil
 }
 
-// openConflict stores a conflict on a protected field, routed to the
-// case's owner: base is what the pusher had seen, mine what its command
-// makes the field, theirs the server's value with who made it. The
-// command is kept so that "mine" can run it again.
-func (s *Server) openConflict(b *batch, e *entry, mineSag *app.Sag, pc wire.PushCommand, cmd app.Command,
+// openConflict stores a conflict on a protected field of a case or a
+// company, routed to the record's owner: base is what the pusher had
+// seen, mine the value its command makes the field, theirs the server's
+// value with who made it. The command is kept so that "mine" can run it
+// again.
+func (s *Server) openConflict(b *batch, e *entry, mineValue json.RawMessage, pc wire.PushCommand, cmd app.Command,
 	field string, base int64, author app.ConflictSide, device app.ID, now time.Time) (app.Conflict, error) {
 	id, err := s.newID()
 	if err != nil {
 		return app.Conflict{}, err
 	}
 	mine := author
-	mine.Version = base
-	if mine.Value, _, err = app.FieldValue(mineSag, field); err != nil {
-		return app.Conflict{}, err
-	}
-	rec, cur := e.rec, e.sag
+	mine.Version, mine.Value = base, mineValue
+	rec := e.rec
 	w, err := b.writers(e)
 	if err != nil {
 		return app.Conflict{}, err
 	}
 	theirs := w[field].ConflictSide
-	theirs.Version = cur.Versions[field]
-	if theirs.Value, _, err = app.FieldValue(cur, field); err != nil {
+	theirs.Version = e.versions()[field]
+	if theirs.Value, _, err = e.fieldValue(field); err != nil {
 		return app.Conflict{}, err
 	}
 	k := app.Conflict{ID: id, Sag: rec.ID, Field: field, Policy: app.FieldPolicy(field), Owner: rec.Owner,
 		Base: app.ConflictSide{Version: base}, Mine: mine, Theirs: theirs, Created: now}
+	if rec.Kind == app.RecordVirksomhed {
+		k.Kind = app.RecordVirksomhed
+	}
 	if err := b.tx.PutConflict(k); err != nil {
 		return app.Conflict{}, err
 	}

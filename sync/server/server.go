@@ -530,14 +530,17 @@ func parseCursorValue(b string) (app.Cursor, bool) {
 // stored again with the new owner at the next log position (so the
 // previous owner's scope gets a removal), the case's version goes up by
 // one, the case's open conflicts are routed to the new owner (and sent to
-// their live connections), and both caseworkers' devices are poked.
+// their live connections), the companies where the citizen is placed get
+// the new owner as a reader instead of the previous one, and both
+// caseworkers' devices are poked.
 // Errors: not_found for an unknown case or owner.
 func (s *Server) Assign(sag, owner app.ID) error {
 	var prev app.ID
 	var head app.Cursor
 	var moved []app.Conflict
+	var readers []app.ID
 	err := s.ledger.Update(func(tx app.LedgerTx) error {
-		head, moved = app.Cursor{}, nil
+		head, moved, readers = app.Cursor{}, nil, nil
 		rec, err := tx.Record(app.RecordSag, sag)
 		if err != nil {
 			return err
@@ -575,19 +578,17 @@ func (s *Server) Assign(sag, owner app.ID) error {
 			}
 		}
 		// A conflict is the case owner's to decide: it follows the case.
-		open, err := tx.Conflicts("")
+		if moved, err = routeConflicts(tx, app.RecordSag, sag, owner); err != nil {
+			return err
+		}
+		// The companies where the citizen is placed have the case's owner
+		// as a reader: it moves with the case.
+		placed, err := placedAt(tx, sag)
 		if err != nil {
 			return err
 		}
-		for _, k := range open {
-			if k.Sag != sag || k.Owner == owner {
-				continue
-			}
-			k.Owner = owner
-			if err := tx.PutConflict(k); err != nil {
-				return err
-			}
-			moved = append(moved, k)
+		if readers, err = refreshCompanies(tx, placed, app.DateOf(s.now())); err != nil {
+			return err
 		}
 		head, err = tx.Head()
 		return err
@@ -599,7 +600,7 @@ func (s *Server) Assign(sag, owner app.ID) error {
 		s.notify(nil, owner, &wire.ConflictNotice{Conflict: k})
 	}
 	if !head.IsZero() {
-		s.pokeOwners(nil, head, prev, owner)
+		s.pokeOwners(nil, head, nonEmpty(append([]app.ID{prev, owner}, readers...))...)
 	}
 	return nil
 }
@@ -612,11 +613,15 @@ func (s *Server) ImportCase(c *app.Sag, owner app.ID) error {
 		return app.Errorf(app.CodeInvalid, "", "invalid.sync.case").WithField("id")
 	}
 	var head app.Cursor
+	var readers []app.ID
 	err := s.ledger.Update(func(tx app.LedgerTx) error {
+		readers = nil
 		cs := c.Clone()
 		cs.Version = 1
+		moved := false
 		if rec, err := tx.Record(app.RecordSag, c.ID); err == nil {
 			cs.Version = rec.Version + 1
+			moved = rec.Owner != owner
 		} else if !isNotFound(err) {
 			return err
 		}
@@ -630,13 +635,22 @@ func (s *Server) ImportCase(c *app.Sag, owner app.ID) error {
 		if _, err := tx.PutRecord(app.LedgerRecord{Kind: app.RecordSag, ID: cs.ID, Version: cs.Version, Owner: owner, Data: data}); err != nil {
 			return err
 		}
+		if moved { // the reader of the companies where the citizen is placed moves with the case
+			placed, err := placedAt(tx, cs.ID)
+			if err != nil {
+				return err
+			}
+			if readers, err = refreshCompanies(tx, placed, app.DateOf(s.now())); err != nil {
+				return err
+			}
+		}
 		head, err = tx.Head()
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.pokeOwners(nil, head, owner)
+	s.pokeOwners(nil, head, nonEmpty(append([]app.ID{owner}, readers...))...)
 	return nil
 }
 

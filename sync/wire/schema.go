@@ -233,14 +233,20 @@ func (w *walker) command(n *node) error {
 	if kind.kind != 's' {
 		return refuse(at(w.where(), "kind"), "wire.field_type")
 	}
-	b, err := app.NewBody(kind.text)
-	if err != nil {
+	// A company's command travels as a command too: its kind names the
+	// record kind (app.Command.RecordKind).
+	var typ reflect.Type
+	if b, err := app.NewBody(kind.text); err == nil {
+		typ = reflect.TypeOf(b)
+	} else if vb, verr := app.NewVBody(kind.text); verr == nil {
+		typ = reflect.TypeOf(vb)
+	} else {
 		return app.AsError(err).WithField(at(w.where(), "kind"))
 	}
 	if body == nil {
 		return missing(at(w.where(), "body"))
 	}
-	return w.walkAt("body", body, reflect.TypeOf(b))
+	return w.walkAt("body", body, typ)
 }
 
 // fieldsOf returns the JSON names of t's fields and their types, as
