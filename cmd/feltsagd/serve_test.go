@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/app/demo"
 	"feltsag.dk/feltsag/sync/wire"
 )
 
@@ -117,8 +118,11 @@ func TestServeDemo(t *testing.T) {
 	base := "http://" + addr
 	out := stdout.String()
 	m := regexp.MustCompile(`(?m)^  (\S+)\s+(demo-\S+)\s+\S+`).FindAllStringSubmatch(out, -1)
-	if len(m) != 3 { // admin + 2 caseworkers for 45 citizens
-		t.Fatalf("demo accounts printed: %d, want 3\n%s", len(m), out)
+	if len(m) != 3+demo.AntalKonsulenter { // admin + 2 caseworkers for 45 citizens + the field kit's consultants
+		t.Fatalf("demo accounts printed: %d, want %d\n%s", len(m), 3+demo.AntalKonsulenter, out)
+	}
+	if !strings.Contains(out, "virksomheder hos hold") {
+		t.Errorf("the demo's companies are not printed:\n%s", out)
 	}
 
 	body, _ := json.Marshal(wire.LoginRequest{User: app.ID(m[1][1]), Password: m[1][2], Device: "dev-serve-test", DeviceName: "test"})

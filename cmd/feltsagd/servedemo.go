@@ -58,6 +58,26 @@ func seedDemo(srv *server.Server, led app.Ledger, seed int64, size int, stdout i
 		}
 		fmt.Fprintf(stdout, "  %-10s %-16s %s (%s)\n", cw.Brugernavn, DemoPassword(cw.Brugernavn), cw.Navn, cw.Organisation)
 	}
+	// The field kit (issue 11): the consultants, their team with the
+	// first caseworker, and the companies. Companies puts the running
+	// placements in the placed citizens' plans, so it runs before the cases
+	// are imported; the companies are imported after them (a placed
+	// citizen's caseworker becomes a reader of the company).
+	fk, err := demo.Companies(rules, pop)
+	if err != nil {
+		return fmt.Errorf("demo companies: %w", err)
+	}
+	for _, k := range fk.Konsulenter {
+		if err := srv.CreateAccount(app.ID(k.Brugernavn), k.Navn, app.RoleCaseworker, DemoPassword(k.Brugernavn)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "  %-10s %-16s %s (virksomhedskonsulent, %s)\n", k.Brugernavn, DemoPassword(k.Brugernavn), k.Navn, fk.Team)
+	}
+	for _, m := range fk.Medlemmer {
+		if err := srv.SetTeam(m, fk.Team); err != nil {
+			return fmt.Errorf("demo team: %w", err)
+		}
+	}
 	for i := range pop.Sager {
 		s := &pop.Sager[i]
 		owner := app.ID(pop.Sagsbehandlere[i/demo.CasesPerCaseworker].Brugernavn)
@@ -66,6 +86,12 @@ func seedDemo(srv *server.Server, led app.Ledger, seed int64, size int, stdout i
 			return fmt.Errorf("demo case %d: %w", i, err)
 		}
 	}
+	for _, v := range fk.Virksomheder {
+		if err := srv.ImportCompany(v, v.Ansvarlig); err != nil {
+			return fmt.Errorf("demo company %s: %w", v.Navn, err)
+		}
+	}
+	fmt.Fprintf(stdout, "demodata: %d virksomheder hos hold %s\n", len(fk.Virksomheder), fk.Team)
 	if len(pop.Sagsbehandlere) == 0 {
 		return nil
 	}
