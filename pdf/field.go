@@ -224,18 +224,6 @@ func (d *doc) cleanAll(ss ...string) []string {
 	return out
 }
 
-// small prints muted small text from the left margin plus indent.
-func (d *doc) small(s string, indent float64) {
-	d.font("", sizeSmall)
-	d.ink(colMuted)
-	for _, ln := range d.lines(d.fo.clean(s), contentW-indent) {
-		d.ensure(lineSmall)
-		d.line(marginL+indent, contentW-indent, lineSmall, ln, "L")
-	}
-	d.ink(colInk)
-	d.font("", sizeBody)
-}
-
 // pageFooters draws every page's footer once the page count is known, as
 // the plan's footers do: left text, "Side x af y" on the right.
 func (d *doc) pageFooters(left string) {
