@@ -18,6 +18,11 @@ type VirksomhedSummary struct {
 	SenesteKontakt    Date `json:"seneste_kontakt,omitzero"`     // the latest entry of the contact log
 	Opfoelgning       Date `json:"opfoelgning,omitzero"`         // the earliest follow-up date on or after the day
 
+	// Placeringer are the company's placements (shared with the company,
+	// read-only): the candidates search leaves out citizens placed on the
+	// start day without decoding every company.
+	Placeringer []Placering `json:"-"`
+
 	Pending   int  `json:"-"` // commands saved here and not yet acknowledged
 	Conflicts int  `json:"-"` // open conflicts
 	ReadOnly  bool `json:"-"` // the company is leaving this device's scope
@@ -37,6 +42,7 @@ func VirksomhedSummaryOf(v *Virksomhed, on Date) VirksomhedSummary {
 			s.Pladser += p.Antal
 		}
 	}
+	s.Placeringer = v.Placeringer
 	for _, p := range v.Placeringer {
 		if p.Periode.Contains(on) {
 			s.AktivePlaceringer++

@@ -77,9 +77,7 @@ func (db *DB) Candidates(company, target app.ID, actor app.Actor, rules *app.Rul
 		if q.Jobordre == nil && q.Plads == nil {
 			return app.Errorf(app.CodeNotFound, "", "not_found.plads").WithField("target")
 		}
-		if q.Placeringer, err = t.allPlacements(); err != nil {
-			return err
-		}
+		q.Placeringer = idx.placements()
 		profiles, missing := idx.profiles()
 		for _, id := range missing {
 			s, err := t.view(id)
@@ -108,25 +106,14 @@ func (db *DB) Candidates(company, target app.ID, actor app.Actor, rules *app.Rul
 	return out, nil
 }
 
-// allPlacements returns the placements of every company on the device.
-func (t txn) allPlacements() ([]app.Placering, error) {
+// placements returns the placements of every company on the device, from
+// the company list's lines.
+func (x *caseIndex) placements() []app.Placering {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	var out []app.Placering
-	var ids []app.ID
-	err := t.each(bCompanyView, func(k, _ []byte) error { // the keys; companyView resolves a view kept as the confirmed state
-		ids = append(ids, app.ID(k))
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for _, e := range x.companies {
+		out = append(out, e.sum.Placeringer...)
 	}
-	for _, id := range ids {
-		v, err := t.companyView(id)
-		if err != nil {
-			return nil, err
-		}
-		if v != nil {
-			out = append(out, v.Placeringer...)
-		}
-	}
-	return out, nil
+	return out
 }

@@ -120,10 +120,8 @@ type companyLine struct {
 		Antal   int        `json:"antal"`
 		Periode app.Period `json:"periode"`
 	} `json:"pladser"`
-	Placeringer []struct {
-		Periode app.Period `json:"periode"`
-	} `json:"placeringer"`
-	KontaktLog []struct {
+	Placeringer []app.Placering `json:"placeringer"` // whole: the candidates search reads them
+	KontaktLog  []struct {
 		Dato        app.Date `json:"dato"`
 		Opfoelgning app.Date `json:"opfoelgning"`
 	} `json:"kontaktlog"`
@@ -139,9 +137,7 @@ func (l *companyLine) summary(on app.Date) app.VirksomhedSummary {
 	for _, p := range l.Pladser {
 		v.Pladser = append(v.Pladser, app.Plads{Antal: p.Antal, Periode: p.Periode})
 	}
-	for _, p := range l.Placeringer {
-		v.Placeringer = append(v.Placeringer, app.Placering{Periode: p.Periode})
-	}
+	v.Placeringer = l.Placeringer
 	for _, k := range l.KontaktLog {
 		v.KontaktLog = append(v.KontaktLog, app.Virksomhedskontakt{Dato: k.Dato, Opfoelgning: k.Opfoelgning})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -715,7 +716,7 @@ func TestCompanyLineAtUnlock(t *testing.T) {
 		t.Fatalf("the fixture does not exercise the line: %+v", want)
 	}
 	got, ok := companyListed(t, db, v.ID)
-	if !ok || got != want {
+	if !ok || !reflect.DeepEqual(got, want) {
 		t.Fatalf("line at unlock\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 
@@ -138,7 +139,7 @@ func (l *companyList) reload() {
 		}
 		x := NewCompanyIndex(all)
 		fyne.Do(func() {
-			if l.closed || slices.Equal(all, l.index.companies) {
+			if l.closed || reflect.DeepEqual(all, l.index.companies) {
 				return
 			}
 			l.index = x
