@@ -137,8 +137,8 @@ type mark struct {
 
 // commandEvents returns the applied commands on record id as events, and
 // checks that each conflict one of its commands got is in the conflict
-// queue, on the record and the command.
-func (w *world) commandEvents(tx app.LedgerTx, id app.ID) ([]event, error) {
+// queue, on the record and the command, routed to the record's owner.
+func (w *world) commandEvents(tx app.LedgerTx, id, owner app.ID) ([]event, error) {
 	var events []event
 	w.omu.Lock()
 	defer w.omu.Unlock()
@@ -166,6 +166,8 @@ func (w *world) commandEvents(tx app.LedgerTx, id app.ID) ([]event, error) {
 				return nil, err
 			case k.Sag != id || k.Mine.Command != cid || k.RecordKind() != m.pend.Command.RecordKind():
 				w.violations = append(w.violations, fmt.Sprintf("conflict %s of command %s names %s %s and command %s", k.ID, cid, k.RecordKind(), k.Sag, k.Mine.Command))
+			case k.Owner != owner:
+				w.violations = append(w.violations, fmt.Sprintf("conflict %s on %s %s is routed to %s, its owner is %s", k.ID, k.RecordKind(), id, k.Owner, owner))
 			case k.Theirs.Device == k.Mine.Device:
 				// Not a loss (the server value stands, a person decides),
 				// but a finding: the device's own earlier command, made
@@ -184,7 +186,7 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 	if err != nil {
 		return err
 	}
-	events, err := w.commandEvents(tx, sag)
+	events, err := w.commandEvents(tx, sag, w.owner[sag])
 	if err != nil {
 		return err
 	}
@@ -368,6 +370,39 @@ func (w *world) checkReplicas(tx app.LedgerTx) error {
 		}
 		if err := w.checkCompanyReplicas(tx, d); err != nil {
 			return err
+		}
+		if err := w.checkDeviceConflicts(tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkDeviceConflicts checks that a device holds every open conflict
+// routed to its caseworker (the person who decides must see it: sent at
+// the conflict's opening, at a reassignment and at every welcome), and
+// counts those it holds that are not.
+func (w *world) checkDeviceConflicts(tx app.LedgerTx, d *device) error {
+	open, err := tx.Conflicts(d.account)
+	if err != nil {
+		return err
+	}
+	held, err := d.db.Conflicts("")
+	if err != nil {
+		w.violate("%s: Conflicts: %v", d.id, err)
+		return nil
+	}
+	for _, k := range open {
+		if !slices.ContainsFunc(held, func(h app.Conflict) bool { return h.ID == k.ID }) {
+			w.violate("%s: lacks conflict %s on %s %s, open for %s", d.id, k.ID, k.RecordKind(), k.Sag, d.account)
+		}
+	}
+	// A conflict held here that is no longer the caseworker's (its
+	// record was reassigned) is counted, not a violation: deciding it
+	// gets the server's not_found, which closes it here.
+	for _, h := range held {
+		if !slices.ContainsFunc(open, func(k app.Conflict) bool { return k.ID == h.ID }) {
+			w.n.staleConflicts++
 		}
 	}
 	return nil

@@ -244,14 +244,17 @@ func (w *world) companyVersions(sag app.ID) map[app.ID]int64 {
 	return out
 }
 
-// reassignCompany moves a company to another consultant, mid-flight.
+// reassignCompany moves a company to another consultant, mid-flight:
+// half the time one with an open conflict, when there is one (the
+// conflict must follow the company to its new owner).
 func (w *world) reassignCompany(i int) {
 	id := pick(w.rng, w.co.ids)
-	to := pick(w.rng, w.accounts)
-	prev := w.co.owner[id]
-	if to == prev {
-		return
+	if open := w.conflicted(app.RecordVirksomhed); len(open) > 0 && w.rng.IntN(2) == 0 {
+		id = pick(w.rng, open)
 	}
+	prev := w.co.owner[id]
+	others := slices.DeleteFunc(slices.Clone(w.accounts), func(a app.ID) bool { return a == prev })
+	to := pick(w.rng, others)
 	srv, led := w.server()
 	if err := srv.AssignCompany(id, to); err != nil {
 		w.tb.Fatalf("seed %d: AssignCompany: %v", w.seed, err)
@@ -274,6 +277,26 @@ func (w *world) reassignCompany(i int) {
 	w.co.assigns[id] = append(w.co.assigns[id], assignment{version: v, owner: to})
 	w.n.co.assigns++
 	w.gate.open()
+}
+
+// conflicted returns the records of kind with an open conflict, sorted.
+func (w *world) conflicted(kind string) []app.ID {
+	_, led := w.server()
+	var out []app.ID
+	err := led.View(func(tx app.LedgerTx) error {
+		open, err := tx.Conflicts("")
+		for _, k := range open {
+			if k.RecordKind() == kind {
+				out = append(out, k.Sag)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		w.tb.Fatalf("seed %d: reading the conflicts: %v", w.seed, err)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // observeCompanies checks on a live device that no company's version
@@ -304,7 +327,7 @@ func (w *world) checkCompanyHistory(tx app.LedgerTx, id app.ID) error {
 	if err != nil {
 		return err
 	}
-	events, err := w.commandEvents(tx, id)
+	events, err := w.commandEvents(tx, id, w.co.owner[id])
 	if err != nil {
 		return err
 	}

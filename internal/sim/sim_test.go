@@ -147,6 +147,7 @@ type counters struct {
 	applied, duplicate, rejected   int
 	conflict, lost, sealedVerified int
 	selfConflicts                  int
+	staleConflicts                 int // held on a device, no longer open for its caseworker
 	kills, armedKills, restarts    int
 	nodeRestarts, dbRestarts       int
 	co                             companyCounters
@@ -814,6 +815,9 @@ func (w *world) reassign(i int) {
 		return
 	}
 	sag := pick(w.rng, w.cases)
+	if open := w.conflicted(app.RecordSag); len(open) > 0 && w.rng.IntN(2) == 0 {
+		sag = pick(w.rng, open) // the conflict must follow the case to its new owner
+	}
 	to := pick(w.rng, w.accounts)
 	prev := w.owner[sag]
 	if to == prev {
@@ -1185,6 +1189,7 @@ func (c *counters) add(o counters) {
 	c.rejected += o.rejected
 	c.conflict += o.conflict
 	c.selfConflicts += o.selfConflicts
+	c.staleConflicts += o.staleConflicts
 	c.lost += o.lost
 	c.sealedVerified += o.sealedVerified
 	c.kills += o.kills
@@ -1200,9 +1205,9 @@ func (c counters) String() string {
 	for i, n := range c.steps {
 		steps = append(steps, fmt.Sprintf("%s %d (%v)", stepNames[i], n, c.took[i].Round(time.Millisecond)))
 	}
-	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d (with the device's own earlier command %d); "+
-		"duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d (nodes %d, database %d); %s; quiesce %v, check %v; steps: %s",
-		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.selfConflicts, c.duplicate, c.lost, c.sealedVerified,
+	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d (with the device's own earlier command %d; "+
+		"held on a device that no longer decides it %d); duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d (nodes %d, database %d); %s; quiesce %v, check %v; steps: %s",
+		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.selfConflicts, c.staleConflicts, c.duplicate, c.lost, c.sealedVerified,
 		c.restarts, c.nodeRestarts, c.dbRestarts, c.co, c.quiesce.Round(time.Millisecond), c.check.Round(time.Millisecond), strings.Join(steps, ", "))
 }
 
