@@ -32,12 +32,21 @@ import (
 //     conflict is open (check history).
 //  7. Nothing is stuck: every command saved on a device still in use has a
 //     server answer; the others are counted lost with their reason.
+//
+// The companies (company_test.go) are held to the same, with their own
+// history (assignments, and a case's reassignment moving a reader) and
+// scope (owner, team, placements); a company is checked after the cases.
 func (w *world) check() {
 	_, led := w.server()
 	err := led.View(func(tx app.LedgerTx) error {
 		w.checkAcks(tx)
 		for _, sag := range w.cases {
 			if err := w.checkHistory(tx, sag); err != nil {
+				return err
+			}
+		}
+		for _, id := range w.co.ids {
+			if err := w.checkCompanyHistory(tx, id); err != nil {
 				return err
 			}
 		}
@@ -80,6 +89,9 @@ func (w *world) checkAcks(tx app.LedgerTx) {
 		case app.AckConflict:
 			w.n.conflict++
 		}
+		if m.pend.Command.RecordKind() == app.RecordVirksomhed {
+			w.n.co.count(a.Result)
+		}
 		if a.Account != m.account {
 			w.violations = append(w.violations, fmt.Sprintf("command %s of %s is recorded as %s's", id, m.account, a.Account))
 		}
@@ -104,33 +116,43 @@ func (w *world) checkAcks(tx app.LedgerTx) {
 	}
 }
 
-// event is one step of a case's history on the server.
+// event is one step of a record's history on the server: an applied
+// command, an assignment, or (a company) a refresh of its Readers by a
+// case's reassignment.
 type event struct {
 	version int64
 	cmd     *minted
 	account app.ID
 	assign  *assignment
+	refresh app.ID // the case whose reassignment wrote the company
 }
 
-func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
-	rec, err := tx.Record(app.RecordSag, sag)
-	if err != nil {
-		return err
-	}
+// mark is the command that made a field's current value: a change since
+// a command's base made by an earlier command of the same device's
+// outbox is not concurrent (docs/protocol.md §4.3.1).
+type mark struct {
+	device app.ID
+	seq    uint64
+}
+
+// commandEvents returns the applied commands on record id as events, and
+// checks that each conflict one of its commands got is in the conflict
+// queue, on the record and the command, routed to the record's owner.
+func (w *world) commandEvents(tx app.LedgerTx, id, owner app.ID) ([]event, error) {
 	var events []event
 	w.omu.Lock()
-	for _, id := range w.mintOrder {
-		m := w.minted[id]
-		if m.pend.Command.Sag != sag {
+	defer w.omu.Unlock()
+	for _, cid := range w.mintOrder {
+		m := w.minted[cid]
+		if m.pend.Command.Sag != id {
 			continue
 		}
-		a, err := tx.Applied(id)
+		a, err := tx.Applied(cid)
 		if notFound(err) {
 			continue
 		}
 		if err != nil {
-			w.omu.Unlock()
-			return err
+			return nil, err
 		}
 		switch a.Result.Status {
 		case app.AckApplied:
@@ -139,12 +161,13 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 			k, err := tx.Conflict(a.Result.Conflict)
 			switch {
 			case notFound(err):
-				w.violations = append(w.violations, fmt.Sprintf("command %s got conflict %s, which is not in the conflict queue", id, a.Result.Conflict))
+				w.violations = append(w.violations, fmt.Sprintf("command %s got conflict %s, which is not in the conflict queue", cid, a.Result.Conflict))
 			case err != nil:
-				w.omu.Unlock()
-				return err
-			case k.Sag != sag || k.Mine.Command != id:
-				w.violations = append(w.violations, fmt.Sprintf("conflict %s of command %s names case %s and command %s", k.ID, id, k.Sag, k.Mine.Command))
+				return nil, err
+			case k.Sag != id || k.Mine.Command != cid || k.RecordKind() != m.pend.Command.RecordKind():
+				w.violations = append(w.violations, fmt.Sprintf("conflict %s of command %s names %s %s and command %s", k.ID, cid, k.RecordKind(), k.Sag, k.Mine.Command))
+			case k.Owner != owner:
+				w.violations = append(w.violations, fmt.Sprintf("conflict %s on %s %s is routed to %s, its owner is %s", k.ID, k.RecordKind(), id, k.Owner, owner))
 			case k.Theirs.Device == k.Mine.Device:
 				// Not a loss (the server value stands, a person decides),
 				// but a finding: the device's own earlier command, made
@@ -155,7 +178,18 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 			}
 		}
 	}
-	w.omu.Unlock()
+	return events, nil
+}
+
+func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
+	rec, err := tx.Record(app.RecordSag, sag)
+	if err != nil {
+		return err
+	}
+	events, err := w.commandEvents(tx, sag, w.owner[sag])
+	if err != nil {
+		return err
+	}
 	for _, a := range w.assigns[sag] {
 		events = append(events, event{version: a.version, assign: &a})
 	}
@@ -175,13 +209,6 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 		return err
 	}
 	state := w.initial[sag].Clone()
-	// writer is the command that made each field's current value: a
-	// change since a command's base made by an earlier command of the
-	// same device's outbox is not concurrent (docs/protocol.md §4.3.1).
-	type mark struct {
-		device app.ID
-		seq    uint64
-	}
 	writer := map[string]mark{}
 	for _, e := range events {
 		if e.assign != nil {
@@ -195,46 +222,16 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 			w.violate("%s: replaying %s (%s) at version %d: %v", sag, cmd.ID, cmd.Body.Kind(), e.version, err)
 			return nil
 		}
-		for _, ch := range res.Changes {
-			base, ok := e.cmd.pend.BaseFields[ch.Field]
-			if !ok {
-				base = e.cmd.pend.Base
-			}
-			if state.Versions[ch.Field] <= base {
-				continue
-			}
-			if m, ok := writer[ch.Field]; ok && m.device == e.cmd.device && m.seq < e.cmd.pend.Seq {
-				continue
-			}
-			switch ch.Policy {
-			case app.PolicyLWW:
-				old, _, err := app.FieldValue(state, ch.Field)
-				if err != nil {
-					return err
-				}
-				if !slices.ContainsFunc(audit, func(a app.LedgerAudit) bool {
-					return a.Record.Command == cmd.ID && a.Field == ch.Field && jsonEqual(a.Overwritten, old)
-				}) {
-					w.violate("%s: %s overwrote %s (v%d, base %d) concurrently and the value it replaced is not in the audit trail",
-						sag, cmd.ID, ch.Field, state.Versions[ch.Field], base)
-				}
-			case app.PolicyProtected:
-				w.violate("%s: %s changed protected %s concurrently (v%d, base %d) and was applied without a conflict",
-					sag, cmd.ID, ch.Field, state.Versions[ch.Field], base)
-			}
+		err = w.checkConcurrent(string(sag), e, res.Changes, state.Versions, writer, audit, func(field string) (json.RawMessage, error) {
+			old, _, err := app.FieldValue(state, field)
+			return old, err
+		})
+		if err != nil {
+			return err
 		}
 		next := res.Sag
 		next.Version = e.version
-		next.Versions = maps.Clone(state.Versions)
-		if next.Versions == nil {
-			next.Versions = map[string]int64{}
-		}
-		for _, ch := range res.Changes {
-			if ch.Policy != app.PolicyAppend {
-				next.Versions[ch.Field] = e.version
-				writer[ch.Field] = mark{e.cmd.device, e.cmd.pend.Seq}
-			}
-		}
+		next.Versions = nextVersions(state.Versions, res.Changes, e, writer)
 		state = next
 	}
 	got, err := normal(rec.Data, rec.Version)
@@ -251,9 +248,69 @@ func (w *world) checkHistory(tx app.LedgerTx, sag app.ID) error {
 	return nil
 }
 
+// checkConcurrent checks the changes of the replayed command e against
+// the record's field versions before it: a change of a field written
+// since the command's base (and not by its device's own earlier command)
+// is concurrent; a concurrent lww change must have left the value it
+// replaced (value(field), before e) in the audit trail, and a concurrent
+// protected change must not have been applied at all.
+func (w *world) checkConcurrent(what string, e event, changes []app.Change, versions map[string]int64, writer map[string]mark,
+	audit []app.LedgerAudit, value func(field string) (json.RawMessage, error)) error {
+	cmd := e.cmd.pend.Command
+	for _, ch := range changes {
+		base, ok := e.cmd.pend.BaseFields[ch.Field]
+		if !ok {
+			base = e.cmd.pend.Base
+		}
+		if versions[ch.Field] <= base {
+			continue
+		}
+		if m, ok := writer[ch.Field]; ok && m.device == e.cmd.device && m.seq < e.cmd.pend.Seq {
+			continue
+		}
+		switch ch.Policy {
+		case app.PolicyLWW:
+			old, err := value(ch.Field)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(audit, func(a app.LedgerAudit) bool {
+				return a.Record.Command == cmd.ID && a.Field == ch.Field && jsonEqual(a.Overwritten, old)
+			}) {
+				w.violate("%s: %s overwrote %s (v%d, base %d) concurrently and the value it replaced is not in the audit trail",
+					what, cmd.ID, ch.Field, versions[ch.Field], base)
+			}
+		case app.PolicyProtected:
+			w.violate("%s: %s changed protected %s concurrently (v%d, base %d) and was applied without a conflict",
+				what, cmd.ID, ch.Field, versions[ch.Field], base)
+		}
+	}
+	return nil
+}
+
+// nextVersions returns the field versions after the replayed command e
+// and notes e as the writer of each field it changed (append fields keep
+// no version, as on the server).
+func nextVersions(versions map[string]int64, changes []app.Change, e event, writer map[string]mark) map[string]int64 {
+	next := maps.Clone(versions)
+	if next == nil {
+		next = map[string]int64{}
+	}
+	for _, ch := range changes {
+		if ch.Policy != app.PolicyAppend {
+			next[ch.Field] = e.version
+			writer[ch.Field] = mark{e.cmd.device, e.cmd.pend.Seq}
+		}
+	}
+	return next
+}
+
 func (e event) what() string {
 	if e.assign != nil {
 		return "a reassignment to " + string(e.assign.owner)
+	}
+	if e.refresh != "" {
+		return "the reassignment of case " + string(e.refresh)
 	}
 	return "command " + string(e.cmd.pend.Command.ID)
 }
@@ -310,6 +367,42 @@ func (w *world) checkReplicas(tx app.LedgerTx) error {
 			if dd := diff(theirs, mine); dd != "" {
 				w.violate("%s: %s differs from the server's: %s", d.id, id, dd)
 			}
+		}
+		if err := w.checkCompanyReplicas(tx, d); err != nil {
+			return err
+		}
+		if err := w.checkDeviceConflicts(tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkDeviceConflicts checks that a device holds every open conflict
+// routed to its caseworker (the person who decides must see it: sent at
+// the conflict's opening, at a reassignment and at every welcome), and
+// counts those it holds that are not.
+func (w *world) checkDeviceConflicts(tx app.LedgerTx, d *device) error {
+	open, err := tx.Conflicts(d.account)
+	if err != nil {
+		return err
+	}
+	held, err := d.db.Conflicts("")
+	if err != nil {
+		w.violate("%s: Conflicts: %v", d.id, err)
+		return nil
+	}
+	for _, k := range open {
+		if !slices.ContainsFunc(held, func(h app.Conflict) bool { return h.ID == k.ID }) {
+			w.violate("%s: lacks conflict %s on %s %s, open for %s", d.id, k.ID, k.RecordKind(), k.Sag, d.account)
+		}
+	}
+	// A conflict held here that is no longer the caseworker's (its
+	// record was reassigned) is counted, not a violation: deciding it
+	// gets the server's not_found, which closes it here.
+	for _, h := range held {
+		if !slices.ContainsFunc(open, func(k app.Conflict) bool { return k.ID == h.ID }) {
+			w.n.staleConflicts++
 		}
 	}
 	return nil

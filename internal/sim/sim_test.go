@@ -115,6 +115,7 @@ type world struct {
 	assigns  map[app.ID][]assignment
 	devices  []*device
 	nextDev  int
+	co       coWorld // the companies (company_test.go)
 
 	omu        sync.Mutex
 	acks       map[app.ID]app.AckResult
@@ -146,8 +147,10 @@ type counters struct {
 	applied, duplicate, rejected   int
 	conflict, lost, sealedVerified int
 	selfConflicts                  int
+	staleConflicts                 int // held on a device, no longer open for its caseworker
 	kills, armedKills, restarts    int
 	nodeRestarts, dbRestarts       int
+	co                             companyCounters
 }
 
 func (w *world) violate(format string, args ...any) {
@@ -476,6 +479,7 @@ func (w *world) observe() {
 			}
 			d.versions[c.ID] = max(d.versions[c.ID], c.Version)
 		}
+		w.observeCompanies(d)
 		cur, err := d.db.Cursor()
 		if err != nil {
 			continue
@@ -537,6 +541,7 @@ func newWorld(tb testing.TB, seed uint64, dir string, pg *pgtest.Cluster) *world
 			w.cases = append(w.cases, id)
 		}
 	}
+	w.seedCompanies()
 	// Devices: every caseworker has one; the first has two (real
 	// conflicts between a caseworker's own laptops), then random ones.
 	// At most three devices per caseworker: the server lets an account
@@ -748,9 +753,13 @@ func (w *world) step(i int, k stepKind, d *device) {
 	}
 }
 
-// edit saves one command on a device, as a caseworker does.
+// edit saves one command on a device, as a caseworker does: on a case,
+// or (companyShare of the time) on a company.
 func (w *world) edit(d *device) {
 	if d.db == nil || d.rep.isDead() {
+		return
+	}
+	if w.rng.IntN(100) < companyShare && w.companyEdit(d) {
 		return
 	}
 	list, err := d.db.List()
@@ -775,15 +784,21 @@ func (w *world) edit(d *device) {
 		return
 	}
 	w.n.committed++
+	w.mint(d, cmd.ID)
+}
+
+// mint records command id, just saved on device d, as its outbox holds
+// it, and kicks the device's engine.
+func (w *world) mint(d *device, id app.ID) {
 	pend, err := d.db.Pending()
 	if err != nil {
 		w.tb.Fatalf("seed %d: Pending: %v", w.seed, err)
 	}
 	for _, p := range pend {
-		if p.Command.ID == cmd.ID {
+		if p.Command.ID == id {
 			w.omu.Lock()
-			w.minted[cmd.ID] = minted{account: d.account, device: d.id, pend: p}
-			w.mintOrder = append(w.mintOrder, cmd.ID)
+			w.minted[id] = minted{account: d.account, device: d.id, pend: p}
+			w.mintOrder = append(w.mintOrder, id)
 			w.omu.Unlock()
 		}
 	}
@@ -792,17 +807,34 @@ func (w *world) edit(d *device) {
 	}
 }
 
-// reassign moves a case to another caseworker, mid-flight.
+// reassign moves a case to another caseworker, mid-flight, or (a third
+// of the time) a company to another consultant.
 func (w *world) reassign(i int) {
+	if w.rng.IntN(3) == 0 {
+		w.reassignCompany(i)
+		return
+	}
 	sag := pick(w.rng, w.cases)
+	if open := w.conflicted(app.RecordSag); len(open) > 0 && w.rng.IntN(2) == 0 {
+		sag = pick(w.rng, open) // the conflict must follow the case to its new owner
+	}
 	to := pick(w.rng, w.accounts)
 	prev := w.owner[sag]
 	if to == prev {
 		return
 	}
 	srv, led := w.server()
+	// The companies where the citizen is placed may be written by the
+	// reassignment (their reader moves): at a version between these.
+	before := w.companyVersions(sag)
 	if err := srv.Assign(sag, to); err != nil {
 		w.tb.Fatalf("seed %d: Assign: %v", w.seed, err)
+	}
+	after := w.companyVersions("")
+	for id, lo := range before {
+		if after[id] > lo {
+			w.co.windows[id] = append(w.co.windows[id], refreshWindow{lo: lo, hi: after[id], sag: sag})
+		}
 	}
 	// The version at which the case left prev's scope is the server's
 	// handover mark (sync/server keeps it for the pending commands).
@@ -1157,6 +1189,7 @@ func (c *counters) add(o counters) {
 	c.rejected += o.rejected
 	c.conflict += o.conflict
 	c.selfConflicts += o.selfConflicts
+	c.staleConflicts += o.staleConflicts
 	c.lost += o.lost
 	c.sealedVerified += o.sealedVerified
 	c.kills += o.kills
@@ -1164,6 +1197,7 @@ func (c *counters) add(o counters) {
 	c.restarts += o.restarts
 	c.nodeRestarts += o.nodeRestarts
 	c.dbRestarts += o.dbRestarts
+	c.co.add(o.co)
 }
 
 func (c counters) String() string {
@@ -1171,10 +1205,10 @@ func (c counters) String() string {
 	for i, n := range c.steps {
 		steps = append(steps, fmt.Sprintf("%s %d (%v)", stepNames[i], n, c.took[i].Round(time.Millisecond)))
 	}
-	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d (with the device's own earlier command %d); "+
-		"duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d (nodes %d, database %d); quiesce %v, check %v; steps: %s",
-		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.selfConflicts, c.duplicate, c.lost, c.sealedVerified,
-		c.restarts, c.nodeRestarts, c.dbRestarts, c.quiesce.Round(time.Millisecond), c.check.Round(time.Millisecond), strings.Join(steps, ", "))
+	return fmt.Sprintf("commands saved %d (refused locally %d); server answers: applied %d, rejected %d, conflict %d (with the device's own earlier command %d; "+
+		"held on a device that no longer decides it %d); duplicate acks %d; lost with a retired device %d (sealed and verified %d); restarts %d (nodes %d, database %d); %s; quiesce %v, check %v; steps: %s",
+		c.committed, c.refusedLocally, c.applied, c.rejected, c.conflict, c.selfConflicts, c.staleConflicts, c.duplicate, c.lost, c.sealedVerified,
+		c.restarts, c.nodeRestarts, c.dbRestarts, c.co, c.quiesce.Round(time.Millisecond), c.check.Round(time.Millisecond), strings.Join(steps, ", "))
 }
 
 // runSeed runs one seed and checks it. It returns what the run did and,

@@ -23,6 +23,7 @@ import (
 // own replica and session, and an engine that goes on and off line.
 type device struct {
 	t    *testing.T
+	user app.ID
 	db   *store.DB
 	url  string
 	auth client.TokenSource
@@ -44,7 +45,7 @@ func newDevice(t *testing.T, url, user, password string, dev app.ID) *device {
 	if err != nil {
 		t.Fatalf("Login %s: %v", dev, err)
 	}
-	d := &device{t: t, db: db, url: url, auth: client.NewTokens(url, sess, client.TokensOptions{})}
+	d := &device{t: t, user: app.ID(user), db: db, url: url, auth: client.NewTokens(url, sess, client.TokensOptions{})}
 	t.Cleanup(d.offline)
 	return d
 }
@@ -53,7 +54,7 @@ func newDevice(t *testing.T, url, user, password string, dev app.ID) *device {
 func (d *device) online() {
 	d.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	e := client.New(client.Options{Replica: d.db, URL: d.url, Auth: d.auth, Caseworker: "cw1", BackoffBase: 20 * time.Millisecond})
+	e := client.New(client.Options{Replica: d.db, URL: d.url, Auth: d.auth, Caseworker: d.user, BackoffBase: 20 * time.Millisecond})
 	done := make(chan error, 1)
 	go func() { done <- e.Run(ctx) }()
 	d.h = &harness{t: d.t, e: e, done: done}
