@@ -85,7 +85,7 @@ type companyList struct {
 	shown  []app.VirksomhedSummary
 	found  map[app.ID]bool
 	query  string
-	search *widget.Entry
+	search *fieldEntry
 	count  *widget.Label
 	list   *widget.List
 
@@ -98,7 +98,7 @@ type companyList struct {
 
 func newCompanyList(k *fieldKit) *companyList {
 	l := &companyList{k: k, index: NewCompanyIndex(nil)}
-	l.search = widget.NewEntry()
+	l.search = newFieldEntry()
 	l.search.SetPlaceHolder(lang.L("field.list.search"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = l.onSearch

@@ -259,7 +259,7 @@ func TestCompanyListAndSearch(t *testing.T) {
 	if got, want := h.c.ShownCompanies(), []string{"Fyns Maskinfabrik A/S", "Nyborg Plejecenter"}; !slices.Equal(got, want) {
 		t.Fatalf("companies = %q, want %q", got, want)
 	}
-	if h.w.Canvas().Focused() != h.c.CompanySearch() {
+	if h.w.Canvas().Focused() != h.c.CompanySearchField() {
 		t.Error("the company search field does not have the cursor")
 	}
 	list := h.c.CompanyList()
