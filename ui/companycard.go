@@ -180,7 +180,9 @@ func (cc *companyCard) fill() {
 	}
 
 	b.Add(heading(lang.L("field.card.kontaktlog")))
+	// Newest first; of one day's contacts, the one recorded last first.
 	log := slices.Clone(v.KontaktLog)
+	slices.Reverse(log)
 	slices.SortStableFunc(log, func(a, b app.Virksomhedskontakt) int { return a.Dato.DaysUntil(b.Dato) })
 	if len(log) == 0 {
 		b.Add(dimLabel(lang.L("field.card.none")))
@@ -455,7 +457,7 @@ func pladsLine(v *app.Virksomhed, p app.Plads, today app.Date) string {
 	if e := v.Enhed(p.PNummer); e != nil && e.Navn != "" {
 		parts = append(parts, e.Navn)
 	}
-	parts = append(parts, lang.L("field.places_used", map[string]any{"Brugt": PladsBrugt(v, p.ID, today), "Antal": p.Antal}),
+	parts = append(parts, placesUsed(PladsBrugt(v, p.ID, today), p.Antal),
 		lang.L("field.hours", map[string]any{"Timer": p.Timer}), periodText(p.Periode))
 	return strings.Join(parts, " · ")
 }

@@ -263,7 +263,7 @@ func TestCompanyListAndSearch(t *testing.T) {
 		t.Error("the company search field does not have the cursor")
 	}
 	list := h.c.CompanyList()
-	for _, want := range []string{"Fyns Maskinfabrik A/S", "13 74 81 36", "Odense C · 1 åben jobordre · 2 af 4 pladser brugt · Opfølgning 21.09",
+	for _, want := range []string{"Fyns Maskinfabrik A/S", "13 74 81 36", "Odense C · Opfølgning 21.09 · 1 åben jobordre · 2 af 4 pladser brugt",
 		"Nyborg Plejecenter", "Konflikt · 1 ikke sendt"} {
 		if !labelled(list, want) {
 			t.Errorf("the list does not show %q; it shows %q", want, labelTexts(list))

@@ -1,11 +1,17 @@
 package ui_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/ui"
 )
 
 // pressShortcut delivers s as Fyne's desktop driver does: to the focused
@@ -50,5 +56,88 @@ func TestShortcutsFromAFocusedField(t *testing.T) {
 	pressShortcut(t, h.w, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
 	if len(companies.commits) != 1 {
 		t.Fatalf("Ctrl+S in a company form's field: %d company commands, want 1", len(companies.commits))
+	}
+}
+
+// TestCompanyFacts: a company row's second line puts the next follow-up
+// right after the town, where a narrow list does not cut it off (the
+// places' use may be cut), and counts one place in the singular.
+func TestCompanyFacts(t *testing.T) {
+	test.NewTempApp(t)
+	setLocale(t, "da_DK.UTF-8")
+	if err := ui.LoadTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	today := app.MustDate(2026, 9, 11)
+	odense := app.Adresse{By: "Odense C"}
+	tests := []struct {
+		name string
+		s    app.VirksomhedSummary
+		want string
+	}{
+		{"all", app.VirksomhedSummary{Adresse: odense, AabneJobordrer: 2, Pladser: 4, AktivePlaceringer: 3, Opfoelgning: app.MustDate(2026, 9, 21)},
+			"Odense C · Opfølgning 21.09 · 2 åbne jobordrer · 3 af 4 pladser brugt"},
+		{"one place", app.VirksomhedSummary{Adresse: odense, Pladser: 1, AktivePlaceringer: 1},
+			"Odense C · 1 af 1 plads brugt"},
+		{"one place free", app.VirksomhedSummary{Pladser: 1}, "0 af 1 plads brugt"},
+		{"no follow-up", app.VirksomhedSummary{Adresse: odense, AabneJobordrer: 1}, "Odense C · 1 åben jobordre"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ui.CompanyFacts(&tt.s, today); got != tt.want {
+				t.Errorf("CompanyFacts = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCandidateLayout: a candidate's Henvis and Placér keep a button's
+// height beside a long list of reasons (they stretched to the whole
+// block), and a candidate the search gives no reason for says why they
+// are listed at all.
+func TestCandidateLayout(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	companies.candidates["pl-1"] = []app.Kandidat{
+		{Sag: "sag-dddd", Navn: "Karin Ærbø", CPR: "040465-XXXX", Score: 60, Grunde: []app.Grund{
+			{Key: "case.fravaer_none"}, {Key: "case.ikke_visiteret", Imod: true}, {Key: "case.tilmeldt_siden", Params: map[string]string{"Dato": "01.09.2026"}}}},
+		{Sag: "sag-ccc", Navn: "Martin Schrøder", CPR: "030375-XXXX", Score: 50},
+	}
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	test.Tap(h.c.CardButton("candidates", "pl-1"))
+	_, henvis, placer := h.c.Candidates()
+	if len(henvis) != 2 || len(placer) != 2 {
+		t.Fatalf("%d Henvis, %d Placér; want 2 and 2", len(henvis), len(placer))
+	}
+	for i, b := range []*widget.Button{henvis[0], placer[0]} {
+		if got, want := b.Size().Height, b.MinSize().Height; got > want+1 {
+			t.Errorf("button %d (%s) is %.0f high, want its own %.0f", i, b.Text, got, want)
+		}
+	}
+	if want := "Hører til ordningens målgruppe og er ledig ved start; intet særligt taler for eller imod."; !labelled(h.c.FieldPane(), want) {
+		t.Errorf("a candidate without reasons: the pane does not show %q: %q", want, labelTexts(h.c.FieldPane()))
+	}
+}
+
+// TestContactLogNewestFirst: the card's contact log is newest first, and
+// of two contacts on one day the one recorded last comes first (a visit
+// recorded today showed under today's earlier one).
+func TestContactLogNewestFirst(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	v := companies.companies[0]
+	*v = *run(t, companies.engine, v, "c-same", &app.RegistrerVirksomhedskontakt{KontaktID: "k-same", Dato: app.MustDate(2026, 9, 10),
+		Form: "telefon", Formaal: "Samme dag, senere"}, nil)
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	var got []string
+	for _, s := range labelTexts(h.c.FieldPane()) {
+		for _, p := range []string{"Samme dag, senere", "Rundvisning", "Første kontakt"} {
+			if strings.Contains(s, p) {
+				got = append(got, p)
+			}
+		}
+	}
+	if want := []string{"Samme dag, senere", "Rundvisning", "Første kontakt"}; !slices.Equal(got, want) {
+		t.Errorf("contact log order = %q, want %q", got, want)
 	}
 }
