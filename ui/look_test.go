@@ -141,3 +141,18 @@ func TestContactLogNewestFirst(t *testing.T) {
 		t.Errorf("contact log order = %q, want %q", got, want)
 	}
 }
+
+// TestCtrlSInACaseFormField: Ctrl+S saves a case form with the cursor in
+// its field, delivered as the desktop driver delivers it (to the field).
+func TestCtrlSInACaseFormField(t *testing.T) {
+	cases := threeCases(t)
+	h := openCase(t, cases, "ida")
+	h.c.ShowTab("Samtaler")
+	f := h.c.Form("samtale")
+	f.Focus("form.samtale.dato")
+	f.Entry("form.samtale.dato").SetText("22.09.2026")
+	pressShortcut(t, h.w, &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	if len(cases.commits) != 1 {
+		t.Fatalf("Ctrl+S in the date field: %d commits, want 1", len(cases.commits))
+	}
+}

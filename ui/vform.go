@@ -42,6 +42,10 @@ func (e *fieldEntry) TypedKey(k *fyne.KeyEvent) {
 	e.Entry.TypedKey(k)
 }
 
+// TextEntry is the widget.Entry the field embeds: tests outside ui find
+// the text fields by it.
+func (e *fieldEntry) TextEntry() *widget.Entry { return &e.Entry }
+
 // entryKeys are the keys of the shortcuts the Entry itself handles with a
 // modifier (moving and deleting by word, Home/End on macOS).
 var entryKeys = map[fyne.KeyName]bool{
