@@ -156,3 +156,26 @@ func TestCtrlSInACaseFormField(t *testing.T) {
 		t.Fatalf("Ctrl+S in the date field: %d commits, want 1", len(cases.commits))
 	}
 }
+
+// TestPlacementFormOpensWithoutARefusal: the placement form opens asking
+// for its fields, not with the refusal of a placement without an end
+// (the start date is filled in, the end is the consultant's to type);
+// with the end typed it shows the consequences.
+func TestPlacementFormOpensWithoutARefusal(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	companies.candidates["pl-1"] = []app.Kandidat{{Sag: "sag-dddd", Navn: "Karin Ærbø", CPR: "040465-XXXX", Score: 70}}
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	test.Tap(h.c.CardButton("candidates", "pl-1"))
+	_, _, placer := h.c.Candidates()
+	test.Tap(placer[0])
+	fx := h.c.FieldFormEffects()
+	if !labelled(fx, "Udfyld formularen for at se, hvad der sker, når du gemmer.") || labelled(fx, "Placeringen skal have en slutdato. Kun fleksjob kan være uden.") {
+		t.Errorf("the new placement form shows %q, want that it is to be filled in", labelTexts(fx))
+	}
+	h.c.FieldFormEntry("field.f.slut").SetText("12.10.2026")
+	h.c.FieldFormCheck()
+	if fx := h.c.FieldFormEffects(); !labelled(fx, "Borgeren placeres fra 14.09.2026 — Virksomhedspraktik") {
+		t.Errorf("with an end the form shows %q, want the consequences", labelTexts(fx))
+	}
+}
