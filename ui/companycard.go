@@ -234,7 +234,11 @@ func (cc *companyCard) fill() {
 		}
 		n++
 		l := bullet(cc.placeringLine(p, today), false)
-		status := dimLabel(PlaceringStatus(v, rs, p, today))
+		// The rule status answers "may we place one more": readable, in
+		// italics under the line rather than dim (LowImportance is the
+		// disabled colour, all but invisible in the light theme).
+		status := widget.NewLabelWithStyle(PlaceringStatus(v, rs, p, today), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		status.Wrapping = fyne.TextWrapWord
 		var buttons []fyne.CanvasObject
 		if p.Ordning == app.OrdningPraktik || p.Ordning == app.OrdningLoentilskud {
 			buttons = cc.paper(p.ID, "field.print_agreement", "field.save_agreement", cc.printAgreement, cc.saveAgreement,

@@ -179,3 +179,25 @@ func TestPlacementFormOpensWithoutARefusal(t *testing.T) {
 		t.Errorf("with an end the form shows %q, want the consequences", labelTexts(fx))
 	}
 }
+
+// TestPlacementStatusReadable: a current placement's rule status (the
+// rimelighedskrav's use) is the card's answer to "may we place one more",
+// not a hint: it is not drawn in the disabled colour, which the light
+// theme makes all but invisible.
+func TestPlacementStatusReadable(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	h := fieldHarness(t, cases, companies, nil)
+	openCompany(t, h, 0)
+	found := false
+	for _, x := range test.LaidOutObjects(h.c.FieldPane()) {
+		if l, ok := x.(*widget.Label); ok && strings.HasPrefix(l.Text, "Rimelighedskrav: ") {
+			found = true
+			if l.Importance == widget.LowImportance {
+				t.Errorf("%q is drawn dim (LowImportance)", l.Text)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no placement status on the card: %q", labelTexts(h.c.FieldPane()))
+	}
+}
