@@ -86,7 +86,11 @@ func (cp *candidatesPane) show(found []app.Kandidat) {
 		if len(kand.Grunde) == 0 {
 			// The search listed them: in the scheme's target group and
 			// free at the start, with nothing for or against.
-			box.Add(dimLabel(lang.L("field.candidates.no_reasons")))
+			// Italic, not dim: the disabled colour is all but invisible
+			// in the light theme.
+			l := widget.NewLabelWithStyle(lang.L("field.candidates.no_reasons"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+			l.Wrapping = fyne.TextWrapWord
+			box.Add(l)
 		}
 		for _, g := range kand.Grunde {
 			l := bullet(k.grundText(g), false)

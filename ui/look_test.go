@@ -114,8 +114,18 @@ func TestCandidateLayout(t *testing.T) {
 			t.Errorf("button %d (%s) is %.0f high, want its own %.0f", i, b.Text, got, want)
 		}
 	}
-	if want := "Hører til ordningens målgruppe og er ledig ved start; intet særligt taler for eller imod."; !labelled(h.c.FieldPane(), want) {
+	want := "Hører til ordningens målgruppe og er ledig ved start; intet særligt taler for eller imod."
+	var why *widget.Label
+	for _, x := range test.LaidOutObjects(h.c.FieldPane()) {
+		if l, ok := x.(*widget.Label); ok && l.Text == want {
+			why = l
+		}
+	}
+	switch {
+	case why == nil:
 		t.Errorf("a candidate without reasons: the pane does not show %q: %q", want, labelTexts(h.c.FieldPane()))
+	case why.Importance == widget.LowImportance:
+		t.Errorf("%q is drawn dim (LowImportance)", want)
 	}
 }
 
