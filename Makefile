@@ -89,7 +89,7 @@ unit: ## go test -race, all packages (and the random-damage test without -race: 
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout $(TEST_TIMEOUT) ./... ./.ci/layercheck
 	$(GO) test -tags $(TAGS) -count=1 -run '^TestRandomBitFlips$$' ./store/
 
-smoke: deps-build ## the client signed in on a demo server under Xvfb: screenshots of the list, a case, the plan preview (bin/smoke-*.png)
+smoke: deps-build ## the client signed in on a demo server under Xvfb: screenshots of the list, a case, the plan preview, the companies, a company (bin/smoke-*.png)
 	$(GO) build -tags $(TAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/feltsag ./cmd/feltsagd
 	@.ci/smoke.sh $(BIN)
 

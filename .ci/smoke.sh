@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # smoke.sh [BINDIR] — the real client, signed in against a real demo server,
-# under Xvfb: screenshot the case list, an opened case and the plan preview,
-# and fail when a screen does not come or looks blank.
+# under Xvfb: screenshot the case list, an opened case, the plan preview,
+# the company list and a company card, and fail when a screen does not
+# come or looks blank.
 #
 # Uses BINDIR/feltsag and BINDIR/feltsagd (default: builds both into bin/).
 # Starts `feltsagd serve --demo` on a free loopback port with its ledger in a
 # temporary folder, and the client in a fresh data folder, signed in at once
 # as the first demo caseworker (FELTSAG_DEMO_PASSWORD, as make demo does).
 # FELTSAG_SMOKE=1 makes the client take steps on standard input ("open" the
-# first case, show its "plan" preview: cmd/feltsag/smoke.go); the client logs
+# first case, show its "plan" preview, show the "companies", open the first
+# "company": cmd/feltsag/smoke.go); the client logs
 # every screen it draws (msg=screen name=...), and each step waits for its
 # line, polling. The screenshots are kept as artefacts:
 #
 #	bin/smoke-list.png   the main window with the case list
 #	bin/smoke-case.png   the first case opened (its Overblik)
 #	bin/smoke-plan.png   that case's Plan tab with the preview
+#	bin/smoke-companies.png  the company list (the demo account is in the
+#	                         consultants' team, so it holds the demo companies)
+#	bin/smoke-company.png    the first company's card
 #
 # A screen is blank when its picture has MIN_COLOURS distinct colours or
 # fewer (a blank or black window has one or two; a drawn one hundreds).
@@ -48,7 +53,7 @@ done
 command -v magick >/dev/null || command -v import >/dev/null || fail "ImageMagick not found; run 'make deps'"
 
 mkdir -p bin
-rm -f bin/smoke-list.png bin/smoke-case.png bin/smoke-plan.png
+rm -f bin/smoke-list.png bin/smoke-case.png bin/smoke-plan.png bin/smoke-companies.png bin/smoke-company.png
 if [[ -z $dir ]]; then
 	dir=bin
 	go build -tags migrated_fynedo -o bin/ ./cmd/feltsag ./cmd/feltsagd
@@ -134,10 +139,16 @@ shoot bin/smoke-case.png
 echo plan >&3
 wait_screen plan_preview
 shoot bin/smoke-plan.png
+echo companies >&3
+wait_screen company_list
+shoot bin/smoke-companies.png
+echo company >&3
+wait_screen company
+shoot bin/smoke-company.png
 
 kill -0 "$CLIENT_PID" 2>/dev/null || fail "the client exited"
 if grep -q 'Fyne error' "$log"; then
 	echo "smoke: warning: the client logged Fyne errors:" >&2
 	grep -A3 'Fyne error' "$log" | sed 's/^/  | /' >&2
 fi
-echo "smoke: ok in $((SECONDS - started))s: bin/smoke-list.png, bin/smoke-case.png, bin/smoke-plan.png"
+echo "smoke: ok in $((SECONDS - started))s: bin/smoke-list.png, bin/smoke-case.png, bin/smoke-plan.png, bin/smoke-companies.png, bin/smoke-company.png"

@@ -83,6 +83,15 @@ func (cp *candidatesPane) show(found []app.Kandidat) {
 		head := widget.NewLabelWithStyle(lang.L("field.candidates.line", map[string]any{"Nr": i + 1, "Navn": kand.Navn, "CPR": kand.CPR, "Score": kand.Score}),
 			fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		box := container.NewVBox(head)
+		if len(kand.Grunde) == 0 {
+			// The search listed them: in the scheme's target group and
+			// free at the start, with nothing for or against.
+			// Italic, not dim: the disabled colour is all but invisible
+			// in the light theme.
+			l := widget.NewLabelWithStyle(lang.L("field.candidates.no_reasons"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+			l.Wrapping = fyne.TextWrapWord
+			box.Add(l)
+		}
 		for _, g := range kand.Grunde {
 			l := bullet(k.grundText(g), false)
 			if g.Imod {
@@ -99,7 +108,9 @@ func (cp *candidatesPane) show(found []app.Kandidat) {
 			cp.placer = append(cp.placer, pb)
 			buttons.Add(pb)
 		}
-		cp.list.Add(container.NewBorder(nil, nil, nil, buttons, box))
+		// The buttons keep their height at the top, beside the name, however
+		// many reasons the candidate has.
+		cp.list.Add(container.NewBorder(nil, nil, nil, container.NewVBox(buttons), box))
 		cp.list.Add(widget.NewSeparator())
 	}
 	cp.list.Refresh()

@@ -160,7 +160,7 @@ type caseList struct {
 	flt   Filter
 	kgs   []int // the Select's options after "all"
 
-	search    *widget.Entry
+	search    *fieldEntry
 	unsent    *widget.Check
 	conflicts *widget.Check
 	overdue   *widget.Check
@@ -181,7 +181,7 @@ type caseList struct {
 
 func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 	l := &caseList{c: c, onOpen: onOpen, index: NewCaseIndex(nil)}
-	l.search = widget.NewEntry()
+	l.search = newFieldEntry()
 	l.search.SetPlaceHolder(lang.L("list.search"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = l.onSearch

@@ -379,6 +379,24 @@ func (c *Client) ShowPlanPreview() {
 	v.plan.sub.SelectIndex(1)
 }
 
+// ShowCompanyList shows the companies instead of the cases, as Alt+2
+// does; it does nothing without the field kit (Options.Companies).
+// OnScreen is told "company_list" when the first list is drawn.
+func (c *Client) ShowCompanyList() {
+	if c.main != nil && c.main.field != nil {
+		c.main.field.showCompanies(true)
+	}
+}
+
+// OpenFirstCompany opens the first company the list shows, as Enter in
+// the company search does; it does nothing while the cases are shown.
+// OnScreen is told "company" when the card is drawn.
+func (c *Client) OpenFirstCompany() {
+	if c.main != nil && c.main.field != nil && c.main.field.active {
+		c.main.field.list.search.OnSubmitted(c.main.field.list.search.Text)
+	}
+}
+
 // mainScreen is the main window's content while the replica is unlocked.
 type mainScreen struct {
 	c       *Client

@@ -180,7 +180,9 @@ func (cc *companyCard) fill() {
 	}
 
 	b.Add(heading(lang.L("field.card.kontaktlog")))
+	// Newest first; of one day's contacts, the one recorded last first.
 	log := slices.Clone(v.KontaktLog)
+	slices.Reverse(log)
 	slices.SortStableFunc(log, func(a, b app.Virksomhedskontakt) int { return a.Dato.DaysUntil(b.Dato) })
 	if len(log) == 0 {
 		b.Add(dimLabel(lang.L("field.card.none")))
@@ -232,7 +234,11 @@ func (cc *companyCard) fill() {
 		}
 		n++
 		l := bullet(cc.placeringLine(p, today), false)
-		status := dimLabel(PlaceringStatus(v, rs, p, today))
+		// The rule status answers "may we place one more": readable, in
+		// italics under the line rather than dim (LowImportance is the
+		// disabled colour, all but invisible in the light theme).
+		status := widget.NewLabelWithStyle(PlaceringStatus(v, rs, p, today), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		status.Wrapping = fyne.TextWrapWord
 		var buttons []fyne.CanvasObject
 		if p.Ordning == app.OrdningPraktik || p.Ordning == app.OrdningLoentilskud {
 			buttons = cc.paper(p.ID, "field.print_agreement", "field.save_agreement", cc.printAgreement, cc.saveAgreement,
@@ -455,7 +461,7 @@ func pladsLine(v *app.Virksomhed, p app.Plads, today app.Date) string {
 	if e := v.Enhed(p.PNummer); e != nil && e.Navn != "" {
 		parts = append(parts, e.Navn)
 	}
-	parts = append(parts, lang.L("field.places_used", map[string]any{"Brugt": PladsBrugt(v, p.ID, today), "Antal": p.Antal}),
+	parts = append(parts, placesUsed(PladsBrugt(v, p.ID, today), p.Antal),
 		lang.L("field.hours", map[string]any{"Timer": p.Timer}), periodText(p.Periode))
 	return strings.Join(parts, " · ")
 }

@@ -86,7 +86,7 @@ type companyList struct {
 	shown  []app.VirksomhedSummary
 	found  map[app.ID]bool
 	query  string
-	search *widget.Entry
+	search *fieldEntry
 	count  *widget.Label
 	list   *widget.List
 
@@ -99,7 +99,7 @@ type companyList struct {
 
 func newCompanyList(k *fieldKit) *companyList {
 	l := &companyList{k: k, index: NewCompanyIndex(nil)}
-	l.search = widget.NewEntry()
+	l.search = newFieldEntry()
 	l.search.SetPlaceHolder(lang.L("field.list.search"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = l.onSearch
@@ -246,22 +246,22 @@ func (r *companyRow) set(s *app.VirksomhedSummary, today app.Date) {
 	}
 }
 
-// CompanyFacts is a company row's second line: the town, the open job
-// openings, the places' use ("3 af 4 pladser brugt") and the next
-// follow-up.
+// CompanyFacts is a company row's second line: the town, the next
+// follow-up, the open job openings and the places' use ("3 af 4 pladser
+// brugt"). The follow-up comes early: a narrow list cuts the line's end.
 func CompanyFacts(s *app.VirksomhedSummary, today app.Date) string {
 	var parts []string
 	if s.Adresse.By != "" {
 		parts = append(parts, s.Adresse.By)
 	}
+	if !s.Opfoelgning.IsZero() {
+		parts = append(parts, lang.L("field.list.followup", map[string]any{"Dato": rowDate(s.Opfoelgning, today)}))
+	}
 	if s.AabneJobordrer > 0 {
 		parts = append(parts, lang.L(countKey("field.list.openings", s.AabneJobordrer), map[string]any{"Antal": s.AabneJobordrer}))
 	}
 	if s.Pladser > 0 || s.AktivePlaceringer > 0 {
-		parts = append(parts, lang.L("field.places_used", map[string]any{"Brugt": s.AktivePlaceringer, "Antal": s.Pladser}))
-	}
-	if !s.Opfoelgning.IsZero() {
-		parts = append(parts, lang.L("field.list.followup", map[string]any{"Dato": rowDate(s.Opfoelgning, today)}))
+		parts = append(parts, placesUsed(s.AktivePlaceringer, s.Pladser))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -285,4 +285,9 @@ func companyBadges(s *app.VirksomhedSummary) (string, widget.Importance) {
 		parts = append(parts, lang.L("list.badge_read_only"))
 	}
 	return strings.Join(parts, " · "), imp
+}
+
+// placesUsed is "3 af 4 pladser brugt", "1 af 1 plads brugt".
+func placesUsed(brugt, antal int) string {
+	return lang.L(countKey("field.places_used", antal), map[string]any{"Brugt": brugt, "Antal": antal})
 }

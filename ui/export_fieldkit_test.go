@@ -23,7 +23,10 @@ func (c *Client) ShowCompanies(on bool) { c.main.field.showCompanies(on) }
 func (c *Client) CompaniesShown() bool { return c.main.field.active }
 
 // CompanySearch is the company list's search field.
-func (c *Client) CompanySearch() *widget.Entry { return c.main.field.list.search }
+func (c *Client) CompanySearch() *widget.Entry { return &c.main.field.list.search.Entry }
+
+// CompanySearchField is the company search field as the canvas focuses it.
+func (c *Client) CompanySearchField() fyne.Focusable { return c.main.field.list.search }
 
 // CompanyList is the company list widget.
 func (c *Client) CompanyList() *widget.List { return c.main.field.list.list }
@@ -124,3 +127,13 @@ func (c *Client) FieldFormHasCursor(key string) bool {
 	e, ok := c.main.field.form.fields[key].(*fieldEntry)
 	return ok && c.w.Canvas().Focused() == fyne.Focusable(e)
 }
+
+// FocusFieldFormEntry puts the cursor in the company form's text field
+// labelled by key, as a click in it would.
+func (c *Client) FocusFieldFormEntry(key string) {
+	c.w.Canvas().Focus(c.main.field.form.fields[key].(fyne.Focusable))
+}
+
+// FocusSearch puts the cursor in the search field of the list shown, as
+// Ctrl+F does.
+func (c *Client) FocusSearch() { c.main.focusSearch() }

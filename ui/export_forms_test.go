@@ -24,7 +24,7 @@ func (c *Client) Form(name string) FormView {
 }
 
 // Entry is the text or date field labelled by key.
-func (v FormView) Entry(key string) *widget.Entry { return v.f.fields[key].(*widget.Entry) }
+func (v FormView) Entry(key string) *widget.Entry { return &v.f.fields[key].(*fieldEntry).Entry }
 
 // DateError is the inline error under the date field labelled by key, ""
 // when it shows none.
@@ -57,7 +57,7 @@ func (v FormView) Options(key string) []string { return v.f.fields[key].(*widget
 func (v FormView) Check(key string) *widget.Check { return v.f.fields[key].(*widget.Check) }
 
 // Begrundelse is the begrundelse field and whether it is shown.
-func (v FormView) Begrundelse() (*widget.Entry, bool) { return v.f.begr, v.f.begr.Visible() }
+func (v FormView) Begrundelse() (*widget.Entry, bool) { return &v.f.begr.Entry, v.f.begr.Visible() }
 
 // Save is the Gem button.
 func (v FormView) Save() *widget.Button { return v.f.save }
@@ -119,3 +119,12 @@ func (c *Client) TabsBuilt() int {
 	}
 	return n
 }
+
+// Focus puts the cursor in the text or date field labelled by key, as a
+// click in it would.
+func (v FormView) Focus(key string) {
+	fyne.CurrentApp().Driver().CanvasForObject(v.f.fields[key]).Focus(v.f.fields[key].(fyne.Focusable))
+}
+
+// Field is the text or date field labelled by key as the canvas focuses it.
+func (v FormView) Field(key string) fyne.Focusable { return v.f.fields[key].(fyne.Focusable) }

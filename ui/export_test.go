@@ -38,7 +38,10 @@ func (c *Client) FirstSyncLine() (string, float64) {
 func (c *Client) Unlocked() bool { return c.main != nil }
 
 // SearchEntry is the case list's search field.
-func (c *Client) SearchEntry() *widget.Entry { return c.main.list.search }
+func (c *Client) SearchEntry() *widget.Entry { return &c.main.list.search.Entry }
+
+// SearchField is the case search field as the canvas focuses it.
+func (c *Client) SearchField() fyne.Focusable { return c.main.list.search }
 
 // Filters are the case list's filter widgets.
 func (c *Client) Filters() (unsent, conflicts *widget.Check, kg *widget.Select) {

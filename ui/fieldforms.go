@@ -274,7 +274,9 @@ func newPlacerForm(k *fieldKit, v *app.Virksomhed, s *app.Sag, p app.Plads) *vFo
 		if err != nil {
 			return nil, &numberError{lang.L("field.number", map[string]any{"Felt": lang.L("field.f.timer"), "Tekst": timer.Text})}
 		}
-		if a.IsZero() {
+		if a.IsZero() || b.IsZero() && p.Ordning != app.OrdningFleksjob {
+			// Only a fleksjob may run without an end: until it is
+			// typed, ask for it rather than show the refusal.
 			return nil, nil
 		}
 		return &app.Placer{PlaceringID: f.recID, Sag: s.ID, PladsID: p.ID, Periode: app.Period{Start: a, Slut: b}, Timer: t,

@@ -259,11 +259,11 @@ func TestCompanyListAndSearch(t *testing.T) {
 	if got, want := h.c.ShownCompanies(), []string{"Fyns Maskinfabrik A/S", "Nyborg Plejecenter"}; !slices.Equal(got, want) {
 		t.Fatalf("companies = %q, want %q", got, want)
 	}
-	if h.w.Canvas().Focused() != h.c.CompanySearch() {
+	if h.w.Canvas().Focused() != h.c.CompanySearchField() {
 		t.Error("the company search field does not have the cursor")
 	}
 	list := h.c.CompanyList()
-	for _, want := range []string{"Fyns Maskinfabrik A/S", "13 74 81 36", "Odense C · 1 åben jobordre · 2 af 4 pladser brugt · Opfølgning 21.09",
+	for _, want := range []string{"Fyns Maskinfabrik A/S", "13 74 81 36", "Odense C · Opfølgning 21.09 · 1 åben jobordre · 2 af 4 pladser brugt",
 		"Nyborg Plejecenter", "Konflikt · 1 ikke sendt"} {
 		if !labelled(list, want) {
 			t.Errorf("the list does not show %q; it shows %q", want, labelTexts(list))

@@ -43,7 +43,7 @@ type cmdForm struct {
 
 	grid    *fyne.Container              // label, field, label, field, … (form layout)
 	fields  map[string]fyne.CanvasObject // the field widgets by their label's key
-	begr    *widget.Entry                // the begrundelse, shown when a soft rule asks for it
+	begr    *fieldEntry                  // the begrundelse, shown when a soft rule asks for it
 	begrRow []fyne.CanvasObject
 	effects *fyne.Container // the consequences or the refusal
 	save    *widget.Button
@@ -54,10 +54,10 @@ type cmdForm struct {
 	outer fyne.CanvasObject
 
 	choices      []*choice
-	entries      []*widget.Entry // the text fields in tab order, the begrundelse not included
-	cmdID, recID app.ID          // ids of the draft: the command and the record it creates
-	last         *app.Command    // the command the last dry run allowed, else nil
-	stop         func() bool     // cancels a pending dry run
+	entries      []*fieldEntry // the text fields in tab order, the begrundelse not included
+	cmdID, recID app.ID        // ids of the draft: the command and the record it creates
+	last         *app.Command  // the command the last dry run allowed, else nil
+	stop         func() bool   // cancels a pending dry run
 }
 
 // formError is a field the form cannot read, rendered for the user.
@@ -78,7 +78,7 @@ func newCmdForm(v *caseView, title string, withBegr bool) *cmdForm {
 	f.save.Importance = widget.HighImportance
 	f.save.Disable()
 	if withBegr {
-		f.begr = widget.NewEntry()
+		f.begr = newFieldEntry()
 		f.begr.SetPlaceHolder(lang.L("form.begrundelse_placeholder"))
 		f.begr.OnChanged = func(string) { f.changed() }
 		f.begr.OnSubmitted = func(string) { f.enter(f.begr) }
@@ -128,8 +128,8 @@ func fieldLabel(key string) *widget.Label {
 }
 
 // entry adds a one-line text field.
-func (f *cmdForm) entry(key, placeholder string) *widget.Entry {
-	e := widget.NewEntry()
+func (f *cmdForm) entry(key, placeholder string) *fieldEntry {
+	e := newFieldEntry()
 	if placeholder != "" {
 		e.SetPlaceHolder(lang.L(placeholder))
 	}
@@ -142,7 +142,7 @@ func (f *cmdForm) entry(key, placeholder string) *widget.Entry {
 
 // date adds a date field (dd.mm.åååå or d.m.åå) with its inline error.
 func (f *cmdForm) date(key string) *dateField {
-	d := &dateField{entry: widget.NewEntry(), msg: widget.NewLabel("")}
+	d := &dateField{entry: newFieldEntry(), msg: widget.NewLabel("")}
 	d.entry.SetPlaceHolder(lang.L("form.date_placeholder"))
 	d.entry.OnChanged = func(string) { f.changed() }
 	d.entry.OnSubmitted = func(string) { f.enter(d.entry) }
@@ -305,7 +305,7 @@ func (f *cmdForm) begrundelse() string {
 // enter is Enter in the text field e: in the form's last text field shown
 // it saves (when the dry run allows it), in any other it moves on to the
 // next field, as Tab does.
-func (f *cmdForm) enter(e *widget.Entry) {
+func (f *cmdForm) enter(e *fieldEntry) {
 	last := f.begr
 	if last == nil || !last.Visible() {
 		last = nil
@@ -387,7 +387,7 @@ func dimLabel(s string) *widget.Label {
 
 // dateField is a date entry with its inline error.
 type dateField struct {
-	entry *widget.Entry
+	entry *fieldEntry
 	msg   *widget.Label
 }
 

@@ -319,7 +319,7 @@ func TestFormKeyboard(t *testing.T) {
 	f.Choose("form.fravaer.type", "sygemelding")
 	cv := h.w.Canvas()
 	start := f.Entry("form.fravaer.start")
-	cv.Focus(start)
+	cv.Focus(f.Field("form.fravaer.start"))
 	test.Type(start, "14.09.2026")
 	enter(start)
 	if len(cases.commits) != 0 {
@@ -330,7 +330,7 @@ func TestFormKeyboard(t *testing.T) {
 		if i > 0 {
 			cv.FocusNext()
 		}
-		if got := cv.Focused(); got != f.Entry(key) {
+		if got := cv.Focused(); got != f.Field(key) {
 			t.Fatalf("focus step %d: %T is focused, want %s", i+1, got, key)
 		}
 	}
@@ -396,7 +396,7 @@ func TestCtrlSSavesTheFocusedForm(t *testing.T) {
 	h.c.ShowTab("Samtaler")
 	f := h.c.Form("samtale")
 	dato := f.Entry("form.samtale.dato")
-	h.w.Canvas().Focus(dato)
+	h.w.Canvas().Focus(f.Field("form.samtale.dato"))
 	ctrlS := &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	test.Type(dato, "01.09.2026") // in the past: refused
 	h.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrlS)

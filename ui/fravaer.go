@@ -22,12 +22,12 @@ type fravaerTab struct {
 	reg                   *cmdForm
 	typ                   *choice
 	start, slut, anmeldt  *dateField
-	kommentar, slutAarsag *widget.Entry
+	kommentar, slutAarsag *fieldEntry
 	slutAarsagLabel       *widget.Label
 	end                   *cmdForm
 	endWhich              *choice
 	endSlut               *dateField
-	endAarsag             *widget.Entry
+	endAarsag             *fieldEntry
 	content               fyne.CanvasObject
 }
 

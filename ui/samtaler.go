@@ -46,13 +46,13 @@ type samtalerTab struct {
 
 	book      *cmdForm
 	dato      *dateField
-	tid       *widget.Entry
+	tid       *fieldEntry
 	form, typ *choice
 
 	udfald         *cmdForm
 	which, outcome *choice
 	kontakt        *dateField
-	grund          *widget.Entry
+	grund          *fieldEntry
 	content        fyne.CanvasObject
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"feltsag.dk/feltsag/app"
 	"feltsag.dk/feltsag/ui"
 )
 
@@ -45,5 +46,35 @@ func TestSmokeSteps(t *testing.T) {
 	h.c.SetStatus(ui.SyncStatus{Online: true}) // the list is read again: not a new screen
 	if n := len(screens); n != 4 {
 		t.Errorf("a reload named the screens again: %q", screens)
+	}
+}
+
+// TestSmokeCompanySteps: the smoke test's company steps show the company
+// list (as Alt+2) and open its first company (as Enter in the company
+// search), each named through OnScreen; without the field kit they do
+// nothing.
+func TestSmokeCompanySteps(t *testing.T) {
+	plain := unlocked(t, threeCases(t))
+	plain.c.ShowCompanyList()
+	plain.c.OpenFirstCompany()
+	if plain.c.HasFieldKit() {
+		t.Fatal("a field kit without Companies")
+	}
+
+	cases, companies := fieldFixture(t)
+	h := fieldHarness(t, cases, companies, nil)
+	var screens []string
+	h.c.SetOnScreen(func(name string) { screens = append(screens, name) })
+	h.c.OpenFirstCompany() // the cases are shown: nothing
+	if len(screens) != 0 {
+		t.Fatalf("with the cases shown, OpenFirstCompany showed %q", screens)
+	}
+	h.c.ShowCompanyList()
+	h.c.OpenFirstCompany()
+	if want := []string{"company_list", "company"}; !slices.Equal(screens, want) {
+		t.Errorf("screens = %q, want %q", screens, want)
+	}
+	if got := companies.views; !slices.Equal(got, []app.ID{"virk-fyn"}) {
+		t.Errorf("companies viewed = %q, want the list's first, virk-fyn", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -15,8 +16,12 @@ import (
 	"feltsag.dk/feltsag/app"
 )
 
-// fieldEntry is a text field of a company form: Escape in it cancels the
-// form (Fyne hands Escape to the focused field, which would ignore it).
+// fieldEntry is a text field that lets the window's keys through: Escape
+// in a company form's field cancels the form (Fyne hands Escape to the
+// focused field, which would ignore it), and the window's shortcuts
+// (Alt+1/Alt+2, Ctrl+S, Ctrl+F, Ctrl+L ...) reach the canvas. Fyne's
+// desktop driver gives every shortcut to the focused field, and a
+// widget.Entry drops the ones it does not know.
 type fieldEntry struct {
 	widget.Entry
 	onEsc func()
@@ -35,6 +40,29 @@ func (e *fieldEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// TextEntry is the widget.Entry the field embeds: tests outside ui find
+// the text fields by it.
+func (e *fieldEntry) TextEntry() *widget.Entry { return &e.Entry }
+
+// entryKeys are the keys of the shortcuts the Entry itself handles with a
+// modifier (moving and deleting by word, Home/End on macOS).
+var entryKeys = map[fyne.KeyName]bool{
+	fyne.KeyLeft: true, fyne.KeyRight: true, fyne.KeyUp: true, fyne.KeyDown: true,
+	fyne.KeyHome: true, fyne.KeyEnd: true, fyne.KeyBackspace: true, fyne.KeyDelete: true,
+}
+
+// TypedShortcut hands the window's shortcuts to the canvas and the text
+// editing ones (copy, paste, undo, moving by word) to the Entry.
+func (e *fieldEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && !entryKeys[cs.KeyName] {
+		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(fyne.Shortcutable); ok {
+			c.TypedShortcut(s)
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 // vForm is a form over one company command, the company side's cmdForm

@@ -38,6 +38,21 @@ func (s *formsSync) Kick()                  { s.kicks++ }
 func (*formsSync) Retry()                   {}
 
 // below returns the objects of type T under o, in layout order.
+// textEntries returns the text fields laid out below o: a widget.Entry,
+// or ui's own field, which embeds one and gives it by TextEntry.
+func textEntries(o fyne.CanvasObject) []*widget.Entry {
+	var out []*widget.Entry
+	for _, x := range test.LaidOutObjects(o) {
+		switch e := x.(type) {
+		case *widget.Entry:
+			out = append(out, e)
+		case interface{ TextEntry() *widget.Entry }:
+			out = append(out, e.TextEntry())
+		}
+	}
+	return out
+}
+
 func below[T fyne.CanvasObject](o fyne.CanvasObject) []T {
 	var out []T
 	for _, x := range test.LaidOutObjects(o) {
@@ -108,7 +123,7 @@ func TestFravaerFormLandsInTheOutbox(t *testing.T) {
 
 	typ := below[*widget.Select](tab)[0]
 	typ.SetSelected("Sygdom – sygemelding")
-	start := below[*widget.Entry](tab)[0]
+	start := textEntries(tab)[0]
 	test.Type(start, "14.09.2026")
 	if pending, _ := db.Pending(); len(pending) != 0 {
 		t.Fatalf("the dry run wrote %d commands to the outbox", len(pending))

@@ -10,8 +10,10 @@ import (
 
 type smokeRecorder struct{ did []string }
 
-func (r *smokeRecorder) OpenFirst()       { r.did = append(r.did, "open") }
-func (r *smokeRecorder) ShowPlanPreview() { r.did = append(r.did, "plan") }
+func (r *smokeRecorder) OpenFirst()        { r.did = append(r.did, "open") }
+func (r *smokeRecorder) ShowPlanPreview()  { r.did = append(r.did, "plan") }
+func (r *smokeRecorder) ShowCompanyList()  { r.did = append(r.did, "companies") }
+func (r *smokeRecorder) OpenFirstCompany() { r.did = append(r.did, "company") }
 
 func TestDriveSmoke(t *testing.T) {
 	tests := []struct {
@@ -20,6 +22,7 @@ func TestDriveSmoke(t *testing.T) {
 		warn     bool
 	}{
 		{name: "open then plan", in: "open\nplan\n", want: []string{"open", "plan"}},
+		{name: "the companies", in: "plan\ncompanies\ncompany\n", want: []string{"plan", "companies", "company"}},
 		{name: "blank lines and spaces", in: "\n  open  \n\n", want: []string{"open"}},
 		{name: "unknown step is logged and skipped", in: "click 10 20\nplan\n", want: []string{"plan"}, warn: true},
 		{name: "nothing", in: "", want: nil},
