@@ -306,20 +306,26 @@ func (f *cmdForm) begrundelse() string {
 // it saves (when the dry run allows it), in any other it moves on to the
 // next field, as Tab does.
 func (f *cmdForm) enter(e *fieldEntry) {
-	last := f.begr
-	if last == nil || !last.Visible() {
-		last = nil
-		for _, x := range f.entries {
-			if x.Visible() {
-				last = x
-			}
-		}
-	}
-	if e != last {
+	if e != lastField(f.begr, f.entries) {
 		f.v.c.w.Canvas().FocusNext()
 		return
 	}
 	f.submit()
+}
+
+// lastField is a form's last text field shown, where Enter saves: the
+// begrundelse when it is shown, else the last of entries shown.
+func lastField(begr *fieldEntry, entries []*fieldEntry) *fieldEntry {
+	if begr != nil && begr.Visible() {
+		return begr
+	}
+	var last *fieldEntry
+	for _, x := range entries {
+		if x.Visible() {
+			last = x
+		}
+	}
+	return last
 }
 
 // submit saves the form when the dry run allows it.

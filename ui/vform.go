@@ -373,16 +373,7 @@ func (f *vForm) refusal(msg string, soft bool) {
 
 // enter is Enter in e: the last field shown saves, any other moves on.
 func (f *vForm) enter(e *fieldEntry) {
-	last := f.begr
-	if last == nil || !last.Visible() {
-		last = nil
-		for _, x := range f.entries {
-			if x.Visible() {
-				last = x
-			}
-		}
-	}
-	if e != last {
+	if e != lastField(f.begr, f.entries) {
 		f.k.c.w.Canvas().FocusNext()
 		return
 	}

@@ -11,12 +11,12 @@ import (
 	"testing"
 
 	"feltsag.dk/feltsag/app"
+	"feltsag.dk/feltsag/sync/server"
 )
 
-// demoConflicts seeds a demo ledger of seed and size in a temporary
-// folder and returns the first caseworker's open conflicts and what
-// seeding printed.
-func demoConflicts(t *testing.T, seed int64, size int) ([]app.Conflict, string) {
+// demoLedger seeds a demo ledger of seed and size in a temporary folder
+// and returns its server, the ledger and what seeding printed.
+func demoLedger(t *testing.T, seed int64, size int) (*server.Server, app.Ledger, string) {
 	t.Helper()
 	led, err := openLedger(context.Background(), filepath.Join(t.TempDir(), "demo.db"), "")
 	if err != nil {
@@ -32,11 +32,19 @@ func demoConflicts(t *testing.T, seed int64, size int) ([]app.Conflict, string) 
 	if err := seedDemo(srv, led, seed, size, &out); err != nil {
 		t.Fatalf("seedDemo: %v\n%s", err, out.String())
 	}
+	return srv, led, out.String()
+}
+
+// demoConflicts seeds a demo ledger of seed and size and returns the
+// first caseworker's open conflicts and what seeding printed.
+func demoConflicts(t *testing.T, seed int64, size int) ([]app.Conflict, string) {
+	t.Helper()
+	srv, _, out := demoLedger(t, seed, size)
 	ks, err := srv.Conflicts("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ks, out.String()
+	return ks, out
 }
 
 // TestDemoLeavesConflictsWaiting: a demo ledger has DemoConflicts open

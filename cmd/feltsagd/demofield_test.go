@@ -1,11 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"feltsag.dk/feltsag/app"
@@ -17,27 +12,14 @@ import (
 // consultants' team) and every consultant have all of them in scope, so
 // the demo client shows the Virksomheder screens with data.
 func TestDemoFieldKit(t *testing.T) {
-	led, err := openLedger(context.Background(), filepath.Join(t.TempDir(), "demo.db"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := newServer(led, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		_ = led.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(); _ = led.Close() })
-	var out bytes.Buffer
-	if err := seedDemo(srv, led, 1, 45, &out); err != nil {
-		t.Fatalf("seedDemo: %v\n%s", err, out.String())
-	}
+	_, led, _ := demoLedger(t, 1, 45)
 	first := app.ID(demo.Caseworker(1, 0).Brugernavn)
 	var members []app.ID
 	members = append(members, first)
 	for k := range demo.AntalKonsulenter {
 		members = append(members, app.ID(demo.Konsulent(1, k).Brugernavn))
 	}
-	err = led.View(func(tx app.LedgerTx) error {
+	err := led.View(func(tx app.LedgerTx) error {
 		var all int
 		for _, m := range members {
 			ids, err := tx.Scope(m, app.RecordVirksomhed)
