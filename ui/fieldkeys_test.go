@@ -3,6 +3,7 @@ package ui_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -176,4 +177,36 @@ func pressKey(h *harness, k fyne.KeyName) {
 		return
 	}
 	h.w.Canvas().OnTypedKey()(ev)
+}
+
+// TestConflictNoteHandsShortcutsOn: with the cursor in a conflict's note
+// (multi-line, where a missing note puts it) Enter is a new line and
+// Ctrl+F goes to the search.
+func TestConflictNoteHandsShortcutsOn(t *testing.T) {
+	cases := &decisionCases{fakeCases: threeCases(t), conflicts: map[app.ID][]app.Conflict{}}
+	cases.conflict["sag-a"] = 1
+	at := time.Date(2026, 9, 11, 14, 5, 0, 0, time.Local)
+	cases.conflicts["sag-a"] = []app.Conflict{{
+		ID: "k-1", Sag: "sag-a", Field: "visitation", Policy: app.PolicyProtected, Owner: "cw1",
+		Base:    app.ConflictSide{Value: visitationValue(t, "match1", app.MustDate(2026, 9, 1)), Version: 3},
+		Mine:    app.ConflictSide{Value: visitationValue(t, "match2", app.MustDate(2026, 9, 10)), Version: 3, Command: "c-mine", Author: app.Actor{Rolle: app.RolleSagsbehandler, ID: "cw1"}, Device: "dev-a", At: at},
+		Theirs:  app.ConflictSide{Value: visitationValue(t, "match3", app.MustDate(2026, 9, 11)), Version: 4, Command: "c-theirs", Author: app.Actor{Rolle: app.RolleSagsbehandler, ID: "cw2"}, Device: "dev-b", At: at},
+		Created: at,
+	}}
+	h := unlockedWith(t, cases)
+	test.Type(h.c.SearchEntry(), "duc")
+	h.c.SearchEntry().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.c.ShowConflictsTab()
+	_, note, _, _ := h.c.ConflictCard(0)
+	focusIn(t, h, h.c.ConflictNoteField(0))
+	test.Type(note, "Visitationen gælder")
+	note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(note, "Sygemeldt")
+	if got, want := note.Text, "Visitationen gælder\nSygemeldt"; got != want {
+		t.Errorf("the note with Enter: %q, want %q", got, want)
+	}
+	pressShortcut(t, h.w, ctrl(fyne.KeyF))
+	if h.w.Canvas().Focused() != h.c.SearchField() {
+		t.Error("Ctrl+F in the conflict's note did not go to the search")
+	}
 }
