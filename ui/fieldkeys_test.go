@@ -210,3 +210,32 @@ func TestConflictNoteHandsShortcutsOn(t *testing.T) {
 		t.Error("Ctrl+F in the conflict's note did not go to the search")
 	}
 }
+
+// TestLockFromSignInAgain: signing in again after the session expired
+// leaves the replica open (the caseworker may go back without syncing);
+// Ctrl+L in its password field locks it and asks for the password to
+// unlock.
+func TestLockFromSignInAgain(t *testing.T) {
+	acct := &renewingAccount{fakeAccount: &fakeAccount{left: 5}}
+	h := renewHarness(t, acct, newFakeCases(t, caseNamed(t, "sag-1", "Ida Søndergaard", 2)))
+	_, _, password, submit, _ := h.c.StartForm()
+	test.Type(password, rightPassword)
+	test.Tap(submit)
+	acct.expired = true
+	h.c.SetStatus(ui.SyncStatus{NeedSignIn: true, LastError: app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.session")})
+	btn, _ := h.c.SignInAgainButton()
+	test.Tap(btn)
+	if h.c.StartSkip() == nil || h.w.Canvas().Focused() != h.c.StartPasswordField() {
+		t.Fatal("Log ind igen does not show the password with the cursor and a way back")
+	}
+	pressShortcut(t, h.w, ctrl(fyne.KeyL))
+	if !acct.locked {
+		t.Fatal("Ctrl+L on the sign-in-again screen did not lock the replica")
+	}
+	if h.c.StartSkip() != nil || h.c.Unlocked() {
+		t.Error("after Ctrl+L the way back without a password is still there")
+	}
+	if h.w.Canvas().Focused() != h.c.StartPasswordField() {
+		t.Error("the unlock screen does not have the cursor in its password")
+	}
+}
