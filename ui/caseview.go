@@ -231,7 +231,7 @@ func (v *caseView) focusNote() {
 // field to add one.
 type journal struct {
 	v       *caseView
-	entry   *widget.Entry
+	entry   *fieldEntry
 	add     *widget.Button
 	saved   *widget.Label
 	notes   *fyne.Container
@@ -239,7 +239,7 @@ type journal struct {
 }
 
 func newJournal(v *caseView) *journal {
-	j := &journal{v: v, entry: widget.NewMultiLineEntry(), saved: widget.NewLabel(""), notes: container.NewVBox()}
+	j := &journal{v: v, entry: newMultiLineField(), saved: widget.NewLabel(""), notes: container.NewVBox()}
 	j.entry.SetPlaceHolder(lang.L("journal.placeholder"))
 	j.entry.SetMinRowsVisible(3)
 	j.entry.Wrapping = fyne.TextWrapWord

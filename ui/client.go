@@ -224,15 +224,20 @@ func (c *Client) checkIdle() {
 // lock forgets every screen that shows a citizen, locks the replica and
 // asks for the password.
 func (c *Client) lock(why string) {
-	if c.main == nil {
+	// The replica is open in the main window and while the caseworker
+	// signs in again after an expired session (showSignInAgain offers
+	// the way back without a password).
+	if c.main == nil && (c.start == nil || c.start.skip == nil) {
 		return
 	}
 	for _, d := range slices.Backward(slices.Clone(c.dialogs)) { // a dialog may show citizens (the rejected commands)
 		d.Hide()
 	}
 	c.dialogs = nil
-	c.main.close()
-	c.main = nil
+	if c.main != nil {
+		c.main.close()
+		c.main = nil
+	}
 	c.o.Account.Lock()
 	c.showUnlock(why)
 }

@@ -225,7 +225,7 @@ func TestOpenCaseAndAddNote(t *testing.T) {
 	ctrlN := &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	h.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrlN) // the Journal tab, cursor in the note
 	entry, add, saved := h.c.Journal()
-	if h.w.Canvas().Focused() != entry {
+	if h.w.Canvas().Focused() != h.c.JournalField() {
 		t.Error("Ctrl+N did not put the cursor in the note")
 	}
 	test.Tap(add)

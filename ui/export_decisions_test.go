@@ -25,7 +25,7 @@ func (c *Client) ShowConflictsTab() { c.main.view.tabs.Select(c.main.view.confli
 // choice, note and decide are nil once it is decided.
 func (c *Client) ConflictCard(i int) (choice *widget.RadioGroup, note *widget.Entry, decide *widget.Button, message *widget.Label) {
 	cc := c.main.view.conflicts.cards[i]
-	return cc.choice, cc.note, cc.decide, cc.message
+	return cc.choice, textOf(cc.note), cc.decide, cc.message
 }
 
 // StatusCounts returns the status line's conflict and rejection buttons.

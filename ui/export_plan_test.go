@@ -39,7 +39,7 @@ func (c *Client) Plan() PlanForm {
 	v := c.main.view
 	v.tabs.SelectIndex(slicesIndexTab(v, v.plan.content))
 	p := v.plan
-	return PlanForm{Jobmaal: p.jobmaal, Antal: p.antal, KontaktDato: p.kontaktDato, Ansvarlig: p.ansvarlig, Jobcenter: p.jobcenter,
+	return PlanForm{Jobmaal: textOf(p.jobmaal), Antal: textOf(p.antal), KontaktDato: textOf(p.kontaktDato), Ansvarlig: textOf(p.ansvarlig), Jobcenter: textOf(p.jobcenter),
 		Check: p.check, Save: p.save, Publish: p.publish, Print: p.print, SavePDF: p.savePDF,
 		Title: p.title, Message: p.message, Result: p.result, Pages: p.pages, Plans: p.plans, Type: p.typ, TypeRow: p.typForm}
 }

@@ -23,7 +23,7 @@ func (c *Client) StartForm() (server, user, password *widget.Entry, submit *widg
 	if s == nil {
 		return nil, nil, nil, nil, nil
 	}
-	return s.server, s.user, s.password, s.submit, s.message
+	return textOf(s.server), textOf(s.user), textOf(s.password), s.submit, s.message
 }
 
 // FirstSyncLine returns the first sync's progress line and bar value.
@@ -78,7 +78,7 @@ func (c *Client) OpenCase() (app.ID, string) {
 // Journal returns the note field, its button and the line under them.
 func (c *Client) Journal() (*widget.Entry, *widget.Button, *widget.Label) {
 	j := c.main.view.journal
-	return j.entry, j.add, j.saved
+	return textOf(j.entry), j.add, j.saved
 }
 
 // ApplyLanguage is the settings dialog's Gem with code chosen.

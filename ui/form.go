@@ -652,6 +652,12 @@ func (v *caseView) saveFocused() {
 			}
 		}
 	}
+	switch {
+	case v.plan != nil && v.plan.has(focused) && !v.plan.save.Disabled():
+		v.plan.onSave() // a draft, as "Gem kladde"
+	case v.journal != nil && focused == fyne.Focusable(v.journal.entry) && !v.journal.add.Disabled():
+		v.journal.onAdd()
+	}
 }
 
 // has reports whether o is one of the form's fields.

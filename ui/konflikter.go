@@ -130,7 +130,7 @@ type conflictCard struct {
 	t       *conflictsTab
 	k       app.Conflict
 	choice  *widget.RadioGroup
-	note    *widget.Entry
+	note    *fieldEntry
 	decide  *widget.Button
 	message *widget.Label
 	content fyne.CanvasObject
@@ -157,7 +157,7 @@ func newConflictCard(t *conflictsTab, k app.Conflict, decided *app.Resolution) *
 	}
 	cc.choice = widget.NewRadioGroup([]string{lang.L("conflict.keep_theirs"), lang.L("conflict.take_mine")}, func(string) { c.touch() })
 	cc.choice.Horizontal = true
-	cc.note = widget.NewMultiLineEntry()
+	cc.note = newMultiLineField()
 	cc.note.SetPlaceHolder(lang.L("conflict.note_placeholder"))
 	cc.note.SetMinRowsVisible(2)
 	cc.note.Wrapping = fyne.TextWrapWord

@@ -61,24 +61,24 @@ type planTab struct {
 	typ      *widget.Select // the new plan's type
 	typForm  *widget.Form   // its row, hidden once the plan exists
 	typOf    map[string]string
-	jobmaal  *widget.Entry
-	uddmaal  *widget.Entry
+	jobmaal  *fieldEntry
+	uddmaal  *fieldEntry
 
-	antal      *widget.Entry
-	stillinger *widget.Entry
-	geografi   *widget.Entry
-	kanaler    *widget.Entry
+	antal      *fieldEntry
+	stillinger *fieldEntry
+	geografi   *fieldEntry
+	kanaler    *fieldEntry
 
 	aktiviteter []*aktivitetRow
 	aktBox      *fyne.Container
 
-	kontaktDato *widget.Entry
+	kontaktDato *fieldEntry
 	kontaktForm *widget.Select
-	kontaktHvem *widget.Entry
-	opfoelgning *widget.Entry
-	statusTekst *widget.Entry
-	ansvarlig   *widget.Entry
-	jobcenter   *widget.Entry
+	kontaktHvem *fieldEntry
+	opfoelgning *fieldEntry
+	statusTekst *fieldEntry
+	ansvarlig   *fieldEntry
+	jobcenter   *fieldEntry
 
 	check, save, publish     *widget.Button
 	print, savePDF, showPrev *widget.Button
@@ -116,15 +116,15 @@ func newPlanTab(v *caseView) *planTab {
 	p.typ = widget.NewSelect(typNames, nil)
 	p.typ.SetSelectedIndex(0)
 	p.plans = widget.NewSelect(nil, nil)
-	multi := func(ph string) *widget.Entry {
-		e := widget.NewMultiLineEntry()
+	multi := func(ph string) *fieldEntry {
+		e := newMultiLineField()
 		e.SetPlaceHolder(ph)
 		e.SetMinRowsVisible(2)
 		e.Wrapping = fyne.TextWrapWord
 		return e
 	}
-	single := func(ph string) *widget.Entry {
-		e := widget.NewEntry()
+	single := func(ph string) *fieldEntry {
+		e := newTextField()
 		e.SetPlaceHolder(ph)
 		return e
 	}
@@ -142,7 +142,7 @@ func newPlanTab(v *caseView) *planTab {
 	p.statusTekst = multi("")
 	p.ansvarlig = single("")
 	p.jobcenter = single("")
-	for _, e := range []*widget.Entry{p.jobmaal, p.uddmaal, p.antal, p.stillinger, p.geografi, p.kanaler,
+	for _, e := range []*fieldEntry{p.jobmaal, p.uddmaal, p.antal, p.stillinger, p.geografi, p.kanaler,
 		p.kontaktDato, p.kontaktHvem, p.opfoelgning, p.statusTekst, p.ansvarlig, p.jobcenter} {
 		e.OnChanged = func(string) { v.c.touch() }
 	}
@@ -218,6 +218,24 @@ func (p *planTab) form() fyne.CanvasObject {
 	)
 }
 
+// has reports whether o is one of the form's text fields.
+func (p *planTab) has(o fyne.Focusable) bool {
+	for _, e := range []*fieldEntry{p.jobmaal, p.uddmaal, p.antal, p.stillinger, p.geografi, p.kanaler,
+		p.kontaktDato, p.kontaktHvem, p.opfoelgning, p.statusTekst, p.ansvarlig, p.jobcenter} {
+		if o == fyne.Focusable(e) {
+			return true
+		}
+	}
+	for _, r := range p.aktiviteter {
+		for _, e := range []*fieldEntry{r.udbyder, r.fra, r.til, r.timer, r.kontakt} {
+			if o == fyne.Focusable(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func formNames() []string {
 	out := make([]string, len(samtaleForms))
 	for i, f := range samtaleForms {
@@ -229,10 +247,10 @@ func formNames() []string {
 // aktivitetRow is one tilbud or aktivitet in the form.
 type aktivitetRow struct {
 	typ      *widget.Select
-	udbyder  *widget.Entry
-	fra, til *widget.Entry
-	timer    *widget.Entry
-	kontakt  *widget.Entry
+	udbyder  *fieldEntry
+	fra, til *fieldEntry
+	timer    *fieldEntry
+	kontakt  *fieldEntry
 	box      fyne.CanvasObject
 }
 
@@ -246,8 +264,8 @@ func aktivitetNames() []string {
 
 // addAktivitet adds a row for a to the form.
 func (p *planTab) addAktivitet(a app.Aktivitet) {
-	r := &aktivitetRow{typ: widget.NewSelect(aktivitetNames(), nil), udbyder: widget.NewEntry(),
-		fra: widget.NewEntry(), til: widget.NewEntry(), timer: widget.NewEntry(), kontakt: widget.NewEntry()}
+	r := &aktivitetRow{typ: widget.NewSelect(aktivitetNames(), nil), udbyder: newTextField(),
+		fra: newTextField(), til: newTextField(), timer: newTextField(), kontakt: newTextField()}
 	if i := slices.Index(aktivitetsTyper, a.Type); i >= 0 {
 		r.typ.SetSelectedIndex(i)
 	}

@@ -31,7 +31,7 @@ func (c *Client) showSignInAgain(why string, offline bool) {
 		c.main = nil
 	}
 	s := &startScreen{
-		password: widget.NewPasswordEntry(),
+		password: newPasswordField(),
 		message:  widget.NewLabel(""),
 		busy:     widget.NewProgressBarInfinite(),
 	}

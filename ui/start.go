@@ -26,7 +26,7 @@ const signInTimeout = 2 * time.Minute
 // sign-in, the first sync's progress or the unlock. Widgets are kept so
 // tests can type and tap.
 type startScreen struct {
-	server, user, password *widget.Entry
+	server, user, password *fieldEntry
 	submit                 *widget.Button
 	message                *widget.Label
 	busy                   *widget.ProgressBarInfinite
@@ -52,9 +52,9 @@ func (s *startScreen) syncStatus(st SyncStatus) {
 // password. With SignIn.Password set it submits itself (the demo).
 func (c *Client) showSignIn() {
 	s := &startScreen{
-		server:   widget.NewEntry(),
-		user:     widget.NewEntry(),
-		password: widget.NewPasswordEntry(),
+		server:   newTextField(),
+		user:     newTextField(),
+		password: newPasswordField(),
 		message:  widget.NewLabel(""),
 		busy:     widget.NewProgressBarInfinite(),
 	}
@@ -175,7 +175,7 @@ func timeLeft(began, now time.Time, received, total int) (time.Duration, bool) {
 // the client is locked ("" at start).
 func (c *Client) showUnlock(why string) {
 	s := &startScreen{
-		password: widget.NewPasswordEntry(),
+		password: newPasswordField(),
 		message:  widget.NewLabel(""),
 		busy:     widget.NewProgressBarInfinite(),
 	}

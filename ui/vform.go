@@ -33,11 +33,19 @@ func newFieldEntry() *fieldEntry {
 	return e
 }
 
-// TypedKey cancels the form on Escape and types anything else.
+// TypedKey cancels the form on Escape, hands Escape to the window when
+// the field has no form to cancel (it closes the dialog on top, see
+// Client.onKey) and types anything else.
 func (e *fieldEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEsc != nil {
-		e.onEsc()
-		return
+	if k.Name == fyne.KeyEscape {
+		if e.onEsc != nil {
+			e.onEsc()
+			return
+		}
+		if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil && c.OnTypedKey() != nil {
+			c.OnTypedKey()(k)
+			return
+		}
 	}
 	e.Entry.TypedKey(k)
 }

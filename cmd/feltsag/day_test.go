@@ -591,11 +591,11 @@ func TestDayOfTwoDevices(t *testing.T) {
 	fyne.DoAndWait(func() {
 		ctrlN := &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 		office.win.w.Canvas().(fyne.Shortcutable).TypedShortcut(ctrlN)
-		e, ok := office.win.w.Canvas().Focused().(*widget.Entry)
+		e, ok := office.win.w.Canvas().Focused().(interface{ TextEntry() *widget.Entry })
 		if !ok {
 			t.Fatal("Ctrl+N did not put the cursor in a note")
 		}
-		test.Type(e, "Ida ringede: vil gerne i praktik")
+		test.Type(e.TextEntry(), "Ida ringede: vil gerne i praktik")
 	})
 	office.win.tapButton("Tilføj notat")
 	office.see("the note in the journal", "Ida ringede: vil gerne i praktik")
@@ -658,7 +658,7 @@ func TestDayOfTwoDevices(t *testing.T) {
 			t.Fatalf("%d decisions shown", len(radios))
 		}
 		radios[0].SetSelected("Brug min ændring")
-		for _, e := range below[*widget.Entry](office.win.w.Content()) {
+		for _, e := range textEntries(office.win.w.Content()) {
 			if e.MultiLine && e.PlaceHolder != "" && e.Visible() && strings.Contains(strings.ToLower(e.PlaceHolder), "begrund") {
 				test.Type(e, "Visitationen gælder; sygemeldingen står")
 			}

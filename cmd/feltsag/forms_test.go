@@ -102,7 +102,7 @@ func TestFravaerFormLandsInTheOutbox(t *testing.T) {
 	t.Cleanup(cancel)
 	c.Start(ctx)
 
-	pw := below[*widget.Entry](w.Content())
+	pw := textEntries(w.Content())
 	if len(pw) != 1 {
 		t.Fatalf("the unlock screen has %d fields", len(pw))
 	}

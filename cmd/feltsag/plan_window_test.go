@@ -83,8 +83,8 @@ func (win window) formEntry(label, text string) {
 		for _, o := range win.objects() {
 			if f, ok := o.(*widget.Form); ok {
 				for _, it := range f.Items {
-					if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label {
-						e.SetText(text)
+					if e := textEntries(it.Widget); len(e) == 1 && it.Text == label {
+						e[0].SetText(text)
 						found = true
 					}
 				}
@@ -99,8 +99,8 @@ func (win window) formEntry(label, text string) {
 // formPassword types into the visible password field.
 func (win window) formPassword(pw string) {
 	win.t.Helper()
-	for _, o := range win.objects() {
-		if e, ok := o.(*widget.Entry); ok && e.Password && e.Visible() {
+	for _, e := range textEntries(win.w.Content()) {
+		if e.Password && e.Visible() {
 			e.SetText(pw)
 			return
 		}
