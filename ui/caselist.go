@@ -182,6 +182,7 @@ type caseList struct {
 func newCaseList(c *Client, onOpen func(app.ID)) *caseList {
 	l := &caseList{c: c, onOpen: onOpen, index: NewCaseIndex(nil)}
 	l.search = newFieldEntry()
+	l.search.onEsc = func() { l.search.SetText("") } // clears the search
 	l.search.SetPlaceHolder(lang.L("list.search"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = l.onSearch

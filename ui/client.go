@@ -216,7 +216,8 @@ func (c *Client) touch() { c.lastInput = c.o.Now() }
 
 // checkIdle locks the client when nobody has used it for IdleLock.
 func (c *Client) checkIdle() {
-	if c.main != nil && c.o.Now().Sub(c.lastInput) >= c.o.IdleLock {
+	open := c.main != nil || c.start != nil && c.start.skip != nil // the sign-in-again screen leaves the replica open
+	if open && c.o.Now().Sub(c.lastInput) >= c.o.IdleLock {
 		c.lock(lang.L("lock.idle"))
 	}
 }

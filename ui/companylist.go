@@ -100,6 +100,7 @@ type companyList struct {
 func newCompanyList(k *fieldKit) *companyList {
 	l := &companyList{k: k, index: NewCompanyIndex(nil)}
 	l.search = newFieldEntry()
+	l.search.onEsc = func() { l.search.SetText("") } // clears the search; never cancels a form that is open beside it
 	l.search.SetPlaceHolder(lang.L("field.list.search"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = l.onSearch

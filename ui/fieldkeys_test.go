@@ -239,3 +239,26 @@ func TestLockFromSignInAgain(t *testing.T) {
 		t.Error("the unlock screen does not have the cursor in its password")
 	}
 }
+
+// TestIdleLockOnSignInAgain: the sign-in-again screen keeps the replica
+// open (its way back needs no password), so the inactivity lock locks it
+// there too, as it does in the main window.
+func TestIdleLockOnSignInAgain(t *testing.T) {
+	acct := &renewingAccount{fakeAccount: &fakeAccount{left: 5}}
+	h := renewHarness(t, acct, newFakeCases(t, caseNamed(t, "sag-1", "Ida Søndergaard", 2)))
+	_, _, password, submit, _ := h.c.StartForm()
+	test.Type(password, rightPassword)
+	test.Tap(submit)
+	acct.expired = true
+	h.c.SetStatus(ui.SyncStatus{NeedSignIn: true, LastError: app.Errorf(app.CodeUnauthorized, "", "unauthorized.sync.session")})
+	btn, _ := h.c.SignInAgainButton()
+	test.Tap(btn)
+	if h.c.StartSkip() == nil {
+		t.Fatal("Log ind igen does not offer the way back")
+	}
+	h.clock.Advance(ui.DefaultIdleLock)
+	h.c.CheckIdle()
+	if !acct.locked || h.c.StartSkip() != nil {
+		t.Fatal("the inactivity lock did not lock the replica on the sign-in-again screen")
+	}
+}

@@ -211,3 +211,31 @@ func TestPlacementStatusReadable(t *testing.T) {
 		t.Fatalf("no placement status on the card: %q", labelTexts(h.c.FieldPane()))
 	}
 }
+
+// TestEscapeInASearchClears: Escape in a search field clears the search
+// and leaves a company form open beside it as it was: going back from the
+// search would throw away what was typed in the form.
+func TestEscapeInASearchClears(t *testing.T) {
+	cases, companies := fieldFixture(t)
+	h := fieldHarness(t, cases, companies, nil)
+	h.c.ShowCompanies(true)
+	openCompany(t, h, 0)
+	test.Tap(h.c.CardButton("edit", "jo-1"))
+	h.c.FieldFormEntry("field.f.timer").SetText("30")
+	h.w.Canvas().Focus(h.c.CompanySearchField())
+	h.c.CompanySearch().SetText("zz")
+	h.c.CompanySearchField().(fyne.Focusable).TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if got := h.c.CompanySearch().Text; got != "" {
+		t.Errorf("company search after Escape = %q, want it cleared", got)
+	}
+	if !h.c.FieldFormOpen() || h.c.FieldFormEntry("field.f.timer").Text != "30" {
+		t.Error("Escape in the company search closed the form beside it or lost what was typed")
+	}
+	h.c.ShowCompanies(false)
+	h.w.Canvas().Focus(h.c.SearchField())
+	h.c.SearchEntry().SetText("zz")
+	h.c.SearchField().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if got := h.c.SearchEntry().Text; got != "" {
+		t.Errorf("case search after Escape = %q, want it cleared", got)
+	}
+}
