@@ -224,7 +224,7 @@ func TestEscapeInASearchClears(t *testing.T) {
 	h.c.FieldFormEntry("field.f.timer").SetText("30")
 	h.w.Canvas().Focus(h.c.CompanySearchField())
 	h.c.CompanySearch().SetText("zz")
-	h.c.CompanySearchField().(fyne.Focusable).TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.c.CompanySearchField().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if got := h.c.CompanySearch().Text; got != "" {
 		t.Errorf("company search after Escape = %q, want it cleared", got)
 	}
