@@ -19,7 +19,7 @@ import (
 // Enter moves on and saves from the follow-up date.
 type visitForm struct {
 	*vForm
-	dato, opfoelgning *vDate
+	dato, opfoelgning *dateField
 	form, ordning     *choice
 	formaal, udfald   *fieldEntry
 }

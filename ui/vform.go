@@ -173,35 +173,10 @@ func (f *vForm) wire(e *fieldEntry) {
 	f.entries = append(f.entries, e)
 }
 
-// vDate is a date field with its inline error.
-type vDate struct {
-	entry *fieldEntry
-	msg   *widget.Label
-}
-
-func (d *vDate) value() (app.Date, error) {
-	v, err := parseDateField(d.entry.Text)
-	if err != nil {
-		d.msg.SetText(err.Error())
-		d.msg.Show()
-		return app.Date{}, err
-	}
-	d.msg.Hide()
-	return v, nil
-}
-
-func (d *vDate) set(v app.Date) {
-	if v.IsZero() {
-		d.entry.SetText("")
-		return
-	}
-	d.entry.SetText(dateText(v))
-}
-
 // date adds a date field; extra objects (quick picks) follow it on its
 // line.
-func (f *vForm) date(key string, extra ...fyne.CanvasObject) *vDate {
-	d := &vDate{entry: newFieldEntry(), msg: widget.NewLabel("")}
+func (f *vForm) date(key string, extra ...fyne.CanvasObject) *dateField {
+	d := &dateField{entry: newFieldEntry(), msg: widget.NewLabel("")}
 	d.entry.SetPlaceHolder(lang.L("form.date_placeholder"))
 	f.wire(d.entry)
 	d.msg.Importance = widget.DangerImportance
